@@ -1,0 +1,60 @@
+package org.polyspan.core;
+
+/**
+ * Finds the most probable tag sequence among those that {@link BioLabels} allows. Plain per-word argmax can emit
+ * {@code O I-PER} or {@code B-ORG I-LOC}; this decoder cannot.
+ */
+public final class BioViterbiDecoder {
+    private final BioLabels labels;
+
+    public BioViterbiDecoder(BioLabels labels) {
+        this.labels = labels;
+    }
+
+    /**
+     * @param logProbs one row of log-probabilities per word, one column per tag
+     * @return the best allowed tag index per word
+     */
+    public int[] decode(float[][] logProbs) {
+        int n = logProbs.length;
+        int k = labels.size();
+        int[] best = new int[n];
+        if (n == 0) {
+            return best;
+        }
+        double[] score = new double[k];
+        double[] next = new double[k];
+        int[][] back = new int[n][k];
+        for (int t = 0; t < k; t++) {
+            score[t] = labels.allowedAtStart(t) ? logProbs[0][t] : Double.NEGATIVE_INFINITY;
+        }
+        for (int i = 1; i < n; i++) {
+            for (int to = 0; to < k; to++) {
+                double bestScore = Double.NEGATIVE_INFINITY;
+                int bestFrom = 0;
+                for (int from = 0; from < k; from++) {
+                    if (labels.allowed(from, to) && score[from] > bestScore) {
+                        bestScore = score[from];
+                        bestFrom = from;
+                    }
+                }
+                next[to] = bestScore + logProbs[i][to];
+                back[i][to] = bestFrom;
+            }
+            double[] swap = score;
+            score = next;
+            next = swap;
+        }
+        int last = 0;
+        for (int t = 1; t < k; t++) {
+            if (score[t] > score[last]) {
+                last = t;
+            }
+        }
+        best[n - 1] = last;
+        for (int i = n - 1; i > 0; i--) {
+            best[i - 1] = back[i][best[i]];
+        }
+        return best;
+    }
+}

@@ -1,0 +1,191 @@
+package org.polyspan.core;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Labels documents with one or more heads over one encoder pass: words are split into sub-tokens, cut into windows
+ * that fit the model, encoded in length-sorted batches, scored by every head, and decoded per document with
+ * {@link BioViterbiDecoder} over the whole word sequence, so spans never break at window edges.
+ */
+public final class SpanLabeler {
+    private static final float NO_EVIDENCE = -1e4f;
+
+    private final SubwordTokenizer tokenizer;
+    private final WindowEncoder encoder;
+    private final Windowing windowing;
+    private final int maxBatchTokens;
+
+    /**
+     * @param maxLength      the model's maximum sequence length, special tokens included
+     * @param stride         sub-tokens of overlap between windows
+     * @param maxBatchTokens padded sub-tokens per encoder call, to bound memory
+     */
+    public SpanLabeler(SubwordTokenizer tokenizer, WindowEncoder encoder, int maxLength, int stride, int maxBatchTokens) {
+        this.tokenizer = tokenizer;
+        this.encoder = encoder;
+        int content = maxLength - tokenizer.prefixIds().length - tokenizer.suffixIds().length;
+        if (content < 1) {
+            throw new IllegalArgumentException("max length " + maxLength + " leaves no room for words");
+        }
+        this.windowing = new Windowing(content, Math.min(stride, content / 2));
+        this.maxBatchTokens = Math.max(maxBatchTokens, maxLength);
+    }
+
+    /** One window of one document, ready to encode. */
+    private record Job(int doc, int windowIndex, Windowing.Window window, long[] ids, int[] wordPositions) {}
+
+    /** @return for each head (outer, in the order given), the tagged documents in input order */
+    public List<List<TaggedDocument>> label(List<Document> documents, List<? extends TagHead> heads) {
+        int[][][] tokens = new int[documents.size()][][];
+        Windowing.Plan[] plans = new Windowing.Plan[documents.size()];
+        List<Job> jobs = new ArrayList<>();
+        for (int d = 0; d < documents.size(); d++) {
+            Document doc = documents.get(d);
+            List<String> wordTexts = new ArrayList<>(doc.words().size());
+            for (Word w : doc.words()) {
+                wordTexts.add(WordSplitter.tokenizerText(doc.text(), w));
+            }
+            tokens[d] = truncate(tokenizer.tokenize(wordTexts));
+            int[] counts = new int[tokens[d].length];
+            for (int i = 0; i < counts.length; i++) {
+                counts[i] = tokens[d][i].length;
+            }
+            plans[d] = windowing.plan(counts);
+            List<Windowing.Window> windows = plans[d].windows();
+            for (int w = 0; w < windows.size(); w++) {
+                jobs.add(job(d, w, windows.get(w), tokens[d]));
+            }
+        }
+
+        // logProbs[head][doc][word][tag]
+        float[][][][] logProbs = new float[heads.size()][documents.size()][][];
+        for (int h = 0; h < heads.size(); h++) {
+            for (int d = 0; d < documents.size(); d++) {
+                float[][] rows = new float[documents.get(d).words().size()][];
+                for (int w = 0; w < rows.length; w++) {
+                    rows[w] = noEvidence(heads.get(h).labels());
+                }
+                logProbs[h][d] = rows;
+            }
+        }
+
+        jobs.sort(Comparator.comparingInt(j -> j.ids().length));
+        int from = 0;
+        while (from < jobs.size()) {
+            int to = from + 1;
+            while (to < jobs.size() && (long) jobs.get(to).ids().length * (to - from + 1) <= maxBatchTokens) {
+                to++;
+            }
+            List<Job> batch = jobs.subList(from, to);
+            long[][] seqs = new long[batch.size()][];
+            for (int b = 0; b < seqs.length; b++) {
+                seqs[b] = batch.get(b).ids();
+            }
+            float[][][] out = encoder.encode(seqs);
+            for (int b = 0; b < seqs.length; b++) {
+                Job job = batch.get(b);
+                scoreWindow(job, out[b], plans[job.doc()], heads, logProbs);
+            }
+            from = to;
+        }
+
+        List<List<TaggedDocument>> result = new ArrayList<>(heads.size());
+        for (int h = 0; h < heads.size(); h++) {
+            TagHead head = heads.get(h);
+            BioViterbiDecoder decoder = new BioViterbiDecoder(head.labels());
+            List<TaggedDocument> tagged = new ArrayList<>(documents.size());
+            for (int d = 0; d < documents.size(); d++) {
+                float[][] lp = logProbs[h][d];
+                int[] tags = decoder.decode(lp);
+                float[] probs = new float[tags.length];
+                for (int w = 0; w < tags.length; w++) {
+                    probs[w] = (float) Math.exp(lp[w][tags[w]]);
+                }
+                tagged.add(new TaggedDocument(documents.get(d), head, tags, probs));
+            }
+            result.add(tagged);
+        }
+        return result;
+    }
+
+    private int[][] truncate(int[][] wordTokens) {
+        int max = windowing.maxTokens();
+        for (int i = 0; i < wordTokens.length; i++) {
+            if (wordTokens[i].length > max) {
+                wordTokens[i] = Arrays.copyOf(wordTokens[i], max); // only the first sub-token is scored anyway
+            }
+        }
+        return wordTokens;
+    }
+
+    private Job job(int doc, int windowIndex, Windowing.Window window, int[][] wordTokens) {
+        long[] prefix = tokenizer.prefixIds();
+        long[] suffix = tokenizer.suffixIds();
+        long[] ids = new long[prefix.length + window.tokenCount() + suffix.length];
+        int[] positions = new int[window.endWord() - window.firstWord()];
+        System.arraycopy(prefix, 0, ids, 0, prefix.length);
+        int p = prefix.length;
+        for (int w = window.firstWord(); w < window.endWord(); w++) {
+            positions[w - window.firstWord()] = wordTokens[w].length == 0 ? -1 : p;
+            for (int id : wordTokens[w]) {
+                ids[p++] = id;
+            }
+        }
+        System.arraycopy(suffix, 0, ids, p, suffix.length);
+        return new Job(doc, windowIndex, window, ids, positions);
+    }
+
+    private static void scoreWindow(Job job, float[][] vectors, Windowing.Plan plan, List<? extends TagHead> heads,
+                                    float[][][][] logProbs) {
+        int[] windowOfWord = plan.windowOfWord();
+        int windowIndex = job.windowIndex();
+        List<Integer> words = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>();
+        for (int k = 0; k < job.wordPositions().length; k++) {
+            int w = job.window().firstWord() + k;
+            if (windowOfWord[w] == windowIndex && job.wordPositions()[k] >= 0) {
+                words.add(w);
+                positions.add(job.wordPositions()[k]);
+            }
+        }
+        if (words.isEmpty()) {
+            return;
+        }
+        int[] pos = positions.stream().mapToInt(Integer::intValue).toArray();
+        for (int h = 0; h < heads.size(); h++) {
+            float[][] logits = heads.get(h).wordLogits(vectors, pos);
+            for (int k = 0; k < logits.length; k++) {
+                logProbs[h][job.doc()][words.get(k)] = logSoftmax(logits[k]);
+            }
+        }
+    }
+
+    /** A word with no sub-tokens (e.g. only characters the tokenizer deletes) is outside any span. */
+    private static float[] noEvidence(BioLabels labels) {
+        float[] row = new float[labels.size()];
+        for (int t = 0; t < row.length; t++) {
+            row[t] = labels.entityOf(t) == null ? 0f : NO_EVIDENCE;
+        }
+        return row;
+    }
+
+    static float[] logSoftmax(float[] logits) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (float v : logits) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        for (float v : logits) {
+            sum += Math.exp(v - max);
+        }
+        float logSum = (float) (max + Math.log(sum));
+        float[] out = new float[logits.length];
+        for (int i = 0; i < logits.length; i++) {
+            out[i] = logits[i] - logSum;
+        }
+        return out;
+    }
+}

@@ -1,0 +1,16 @@
+package org.polyspan.core;
+
+/** Maps the encoder's vectors for the words of one window to tag scores (unnormalised logits). */
+public interface TagHead {
+
+    String name();
+
+    BioLabels labels();
+
+    /**
+     * @param window    the encoder's output for every position of the window
+     * @param positions position of each word's first sub-token within the window
+     * @return one logit row per entry of {@code positions}
+     */
+    float[][] wordLogits(float[][] window, int[] positions);
+}

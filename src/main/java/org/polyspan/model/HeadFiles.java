@@ -1,0 +1,87 @@
+package org.polyspan.model;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import org.polyspan.core.BioLabels;
+import org.polyspan.core.LinearHead;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads and writes linear heads: {@code <name>.json} (labels, input size, centring) beside {@code <name>.bin}, the
+ * float32 little-endian weight matrix {@code [labels][input]} followed by the bias {@code [labels]}.
+ */
+public final class HeadFiles {
+    private HeadFiles() {}
+
+    public static LinearHead read(Path json) throws IOException {
+        JsonObject o = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+        String name = o.get("name").getAsString();
+        List<String> labels = new ArrayList<>();
+        for (JsonElement e : o.getAsJsonArray("labels")) {
+            labels.add(e.getAsString());
+        }
+        int dim = o.get("input_dim").getAsInt();
+        String weightsFile = o.has("weights") ? o.get("weights").getAsString() : name + ".bin";
+        LinearHead.Centering centering = o.has("centering")
+                ? LinearHead.Centering.valueOf(o.get("centering").getAsString().toUpperCase(Locale.ROOT))
+                : LinearHead.Centering.NONE;
+        Path bin = json.resolveSibling(weightsFile);
+        byte[] bytes = Files.readAllBytes(bin);
+        long expected = 4L * labels.size() * (dim + 1);
+        if (bytes.length != expected) {
+            throw new IOException(bin.getFileName() + " has " + bytes.length + " bytes, expected " + expected
+                    + " for " + labels.size() + " labels x " + dim + " inputs plus bias");
+        }
+        FloatBuffer floats = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        float[][] w = new float[labels.size()][dim];
+        for (float[] row : w) {
+            floats.get(row);
+        }
+        float[] b = new float[labels.size()];
+        floats.get(b);
+        return new LinearHead(name, new BioLabels(labels), w, b, centering);
+    }
+
+    public static void write(Path dir, String name, List<String> labels, float[][] w, float[] b,
+                             LinearHead.Centering centering, JsonObject extra) throws IOException {
+        Files.createDirectories(dir);
+        JsonObject o = new JsonObject();
+        o.addProperty("name", name);
+        JsonArray arr = new JsonArray();
+        labels.forEach(arr::add);
+        o.add("labels", arr);
+        o.addProperty("input_dim", w[0].length);
+        o.addProperty("weights", name + ".bin");
+        o.addProperty("centering", centering.name().toLowerCase(Locale.ROOT));
+        if (extra != null) {
+            extra.entrySet().forEach(e -> o.add(e.getKey(), e.getValue()));
+        }
+        Files.writeString(dir.resolve(name + ".json"), o.toString() + "\n", StandardCharsets.UTF_8);
+        ByteBuffer buf = ByteBuffer.allocate(4 * labels.size() * (w[0].length + 1)).order(ByteOrder.LITTLE_ENDIAN);
+        for (float[] row : w) {
+            for (float v : row) {
+                buf.putFloat(v);
+            }
+        }
+        for (float v : b) {
+            buf.putFloat(v);
+        }
+        try (OutputStream out = new DataOutputStream(Files.newOutputStream(dir.resolve(name + ".bin")))) {
+            out.write(buf.array());
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package org.polyspan.model;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import org.polyspan.core.BioLabels;
+import org.polyspan.core.Document;
+import org.polyspan.core.IdentityHead;
+import org.polyspan.core.LinearHead;
+import org.polyspan.core.SpanLabeler;
+import org.polyspan.core.TagHead;
+import org.polyspan.core.TaggedDocument;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A model directory loaded and ready to label. Two layouts are accepted:
+ * <ul>
+ *   <li>a Hugging Face / optimum token-classification export: {@code model.onnx} with output {@code logits},
+ *       {@code tokenizer.json}, {@code config.json} with {@code id2label} (one head, named {@code default});</li>
+ *   <li>Polyspan's encoder with heads: {@code config.json} with {@code polyspan.layout = encoder_heads}, an encoder
+ *       whose output is a feature vector per position, and {@code heads/<name>.json} linear heads, all of which
+ *       share one encoder pass.</li>
+ * </ul>
+ */
+public final class LabelingModel implements AutoCloseable {
+    public static final String DEFAULT_HEAD = "default";
+    private static final int MAX_BATCH_TOKENS = 8192;
+
+    private final String id;
+    private final Path dir;
+    private final String description;
+    private final int maxLength;
+    private final HuggingFaceSubwordTokenizer tokenizer;
+    private final OnnxWindowEncoder encoder;
+    private final Map<String, TagHead> heads;
+    private final SpanLabeler labeler;
+    private final AtomicLong inferences = new AtomicLong();
+    private final AtomicLong inferenceNanos = new AtomicLong();
+
+    private LabelingModel(String id, Path dir, String description, int maxLength, HuggingFaceSubwordTokenizer tokenizer,
+                          OnnxWindowEncoder encoder, Map<String, TagHead> heads, int stride) {
+        this.id = id;
+        this.dir = dir;
+        this.description = description;
+        this.maxLength = maxLength;
+        this.tokenizer = tokenizer;
+        this.encoder = encoder;
+        this.heads = heads;
+        this.labeler = new SpanLabeler(tokenizer, encoder, maxLength, stride, MAX_BATCH_TOKENS);
+    }
+
+    public static LabelingModel load(String id, Path dir, OnnxWindowEncoder.Device device, int threads) throws Exception {
+        Path configFile = dir.resolve("config.json");
+        if (!Files.isRegularFile(configFile)) {
+            throw new IOException("model [" + id + "] has no config.json in " + dir);
+        }
+        JsonObject config = JsonParser.parseString(Files.readString(configFile)).getAsJsonObject();
+        JsonObject poly = config.has("polyspan") ? config.getAsJsonObject("polyspan") : new JsonObject();
+        boolean encoderHeads = poly.has("layout") && poly.get("layout").getAsString().equals("encoder_heads");
+        long padId = config.has("pad_token_id") && !config.get("pad_token_id").isJsonNull() ? config.get("pad_token_id").getAsLong() : 0;
+        int maxLength = poly.has("max_length") ? poly.get("max_length").getAsInt()
+                : config.has("max_position_embeddings") ? Math.min(512, config.get("max_position_embeddings").getAsInt()) : 512;
+        int stride = poly.has("stride") ? poly.get("stride").getAsInt() : Math.max(1, maxLength / 4);
+        String description = poly.has("description") ? poly.get("description").getAsString() : "";
+
+        String onnxFile = encoderHeads ? (poly.has("encoder") ? poly.get("encoder").getAsString() : "encoder.onnx") : "model.onnx";
+        String outputName = encoderHeads ? (poly.has("features_output") ? poly.get("features_output").getAsString() : "features") : "logits";
+        Map<String, TagHead> heads = new LinkedHashMap<>();
+        if (encoderHeads) {
+            Path headDir = dir.resolve("heads");
+            if (Files.isDirectory(headDir)) {
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(headDir, "*.json")) {
+                    List<Path> sorted = new ArrayList<>();
+                    files.forEach(sorted::add);
+                    sorted.sort(null);
+                    for (Path f : sorted) {
+                        LinearHead head = HeadFiles.read(f);
+                        heads.put(head.name(), head);
+                    }
+                }
+            }
+        } else {
+            heads.put(DEFAULT_HEAD, new IdentityHead(DEFAULT_HEAD, new BioLabels(id2label(config, id))));
+        }
+
+        HuggingFaceSubwordTokenizer tokenizer = new HuggingFaceSubwordTokenizer(dir.resolve("tokenizer.json"), padId);
+        OnnxWindowEncoder encoder;
+        try {
+            encoder = new OnnxWindowEncoder(dir.resolve(onnxFile), outputName, padId, device, threads);
+        } catch (Exception | Error e) {
+            tokenizer.close();
+            throw e;
+        }
+        for (TagHead head : heads.values()) {
+            if (head instanceof LinearHead linear && linear.inputDim() != encoder.outputDim()) {
+                encoder.close();
+                tokenizer.close();
+                throw new IOException("head [" + head.name() + "] of model [" + id + "] expects " + linear.inputDim()
+                        + " features but the encoder emits " + encoder.outputDim());
+            }
+        }
+        return new LabelingModel(id, dir, description, maxLength, tokenizer, encoder, heads, stride);
+    }
+
+    private static List<String> id2label(JsonObject config, String id) throws IOException {
+        if (!config.has("id2label")) {
+            throw new IOException("model [" + id + "]: config.json has no id2label");
+        }
+        TreeMap<Integer, String> sorted = new TreeMap<>();
+        for (Map.Entry<String, JsonElement> e : config.getAsJsonObject("id2label").entrySet()) {
+            sorted.put(Integer.parseInt(e.getKey()), e.getValue().getAsString());
+        }
+        return new ArrayList<>(sorted.values());
+    }
+
+    /** Labels the documents with the named heads (all heads when empty) in one encoder pass. */
+    public Map<String, List<TaggedDocument>> label(List<Document> documents, List<String> headNames) {
+        List<TagHead> chosen = new ArrayList<>();
+        for (String name : headNames.isEmpty() ? heads.keySet() : headNames) {
+            TagHead head = heads.get(name);
+            if (head == null) {
+                throw new IllegalArgumentException("model [" + id + "] has no head [" + name + "]; heads: " + heads.keySet());
+            }
+            chosen.add(head);
+        }
+        long t0 = System.nanoTime();
+        List<List<TaggedDocument>> out = labeler.label(documents, chosen);
+        inferenceNanos.addAndGet(System.nanoTime() - t0);
+        inferences.addAndGet(documents.size());
+        Map<String, List<TaggedDocument>> byHead = new LinkedHashMap<>();
+        for (int h = 0; h < chosen.size(); h++) {
+            byHead.put(chosen.get(h).name(), out.get(h));
+        }
+        return byHead;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public int maxLength() {
+        return maxLength;
+    }
+
+    public Map<String, TagHead> heads() {
+        return heads;
+    }
+
+    public HuggingFaceSubwordTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public OnnxWindowEncoder encoder() {
+        return encoder;
+    }
+
+    public long inferenceCount() {
+        return inferences.get();
+    }
+
+    /** Mean wall time per labelled document, in milliseconds. */
+    public double meanLatencyMillis() {
+        long n = inferences.get();
+        return n == 0 ? 0 : inferenceNanos.get() / 1e6 / n;
+    }
+
+    @Override
+    public void close() {
+        encoder.close();
+        tokenizer.close();
+    }
+}

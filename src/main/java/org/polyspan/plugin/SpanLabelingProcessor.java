@@ -1,0 +1,258 @@
+package org.polyspan.plugin;
+
+import org.opensearch.ingest.AbstractProcessor;
+import org.opensearch.ingest.ConfigurationUtils;
+import org.opensearch.ingest.IngestDocument;
+import org.opensearch.ingest.Processor;
+import org.polyspan.core.Document;
+import org.polyspan.core.Span;
+import org.polyspan.core.TagHead;
+import org.polyspan.core.TaggedDocument;
+import org.polyspan.model.LabelingModel;
+import org.polyspan.model.ModelRepository;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Labels entity or argument spans in one or more text fields and stores them twice: as an array of span objects
+ * (map it as {@code nested}) and as a flat {@code label -> [texts]} object that Dashboards can aggregate.
+ */
+public final class SpanLabelingProcessor extends AbstractProcessor {
+    public static final String TYPE = "span_labeling";
+    static final String DEFAULT_TARGET = "spans";
+    static final int DEFAULT_MAX_CHARS = 1_000_000;
+
+    private final ModelRepository models;
+    private final String modelId;
+    private final List<String> fields;
+    private final String targetField;
+    private final String flatField;
+    private final Set<String> labelFilter;
+    private final List<String> heads;
+    private final double minScore;
+    private final boolean ignoreMissing;
+    private final int maxChars;
+
+    SpanLabelingProcessor(String tag, String description, ModelRepository models, String modelId, List<String> fields,
+                          String targetField, Set<String> labelFilter, List<String> heads, double minScore,
+                          boolean ignoreMissing, int maxChars) {
+        super(tag, description);
+        this.models = models;
+        this.modelId = modelId;
+        this.fields = List.copyOf(fields);
+        this.targetField = targetField;
+        this.flatField = targetField + "_by_label";
+        this.labelFilter = labelFilter;
+        this.heads = List.copyOf(heads);
+        this.minScore = minScore;
+        this.ignoreMissing = ignoreMissing;
+        this.maxChars = maxChars;
+    }
+
+    /** A string to label and where it came from: a field, and its position when the field holds a list. */
+    private record Source(String field, Integer index, String text) {}
+
+    @Override
+    public IngestDocument execute(IngestDocument document) throws Exception {
+        List<Source> sources = new ArrayList<>();
+        for (String field : fields) {
+            collect(document, field, sources);
+        }
+        List<Map<String, Object>> spans = new ArrayList<>();
+        Map<String, Set<String>> byLabel = new LinkedHashMap<>();
+        if (!sources.isEmpty()) {
+            LabelingModel model = ModelLoading.get(models, modelId);
+            List<Document> docs = new ArrayList<>(sources.size());
+            for (Source s : sources) {
+                docs.add(Document.of(s.text()));
+            }
+            Map<String, List<TaggedDocument>> tagged = ModelLoading.label(model, docs, heads);
+            for (int i = 0; i < sources.size(); i++) {
+                Source source = sources.get(i);
+                for (List<TaggedDocument> perHead : tagged.values()) {
+                    for (Span span : perHead.get(i).spans()) {
+                        if ((labelFilter.isEmpty() || labelFilter.contains(span.label())) && span.score() >= minScore) {
+                            spans.add(toMap(span, source));
+                            byLabel.computeIfAbsent(span.label(), k -> new LinkedHashSet<>()).add(span.text());
+                        }
+                    }
+                }
+            }
+        } else if (!anyFieldPresent(document)) {
+            return document; // every field missing and ignore_missing: leave the document untouched
+        }
+        Map<String, Object> flat = new LinkedHashMap<>();
+        byLabel.forEach((label, texts) -> flat.put(label, new ArrayList<>(texts)));
+        document.setFieldValue(targetField, spans);
+        document.setFieldValue(flatField, flat);
+        return document;
+    }
+
+    private boolean anyFieldPresent(IngestDocument document) {
+        for (String field : fields) {
+            if (document.hasField(field) && document.getFieldValue(field, Object.class, true) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void collect(IngestDocument document, String field, List<Source> out) {
+        Object value = document.hasField(field) ? document.getFieldValue(field, Object.class, true) : null;
+        if (value == null) {
+            if (ignoreMissing) {
+                return;
+            }
+            throw new IllegalArgumentException("field [" + field + "] is missing or null; set ignore_missing to skip such documents");
+        }
+        if (value instanceof String s) {
+            out.add(checked(field, null, s));
+        } else if (value instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                Object element = list.get(i);
+                if (element == null) {
+                    continue;
+                }
+                if (!(element instanceof String s)) {
+                    throw new IllegalArgumentException("field [" + field + "] element [" + i + "] is of type ["
+                            + element.getClass().getSimpleName() + "]; span_labeling needs strings");
+                }
+                out.add(checked(field, i, s));
+            }
+        } else {
+            throw new IllegalArgumentException("field [" + field + "] is of type [" + value.getClass().getSimpleName()
+                    + "]; span_labeling needs a string or a list of strings");
+        }
+    }
+
+    private Source checked(String field, Integer index, String text) {
+        if (text.length() > maxChars) {
+            throw new IllegalArgumentException("field [" + field + "] has " + text.length() + " characters, more than max_chars ["
+                    + maxChars + "]; raise max_chars or split the text");
+        }
+        return new Source(field, index, text);
+    }
+
+    private static Map<String, Object> toMap(Span span, Source source) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("label", span.label());
+        m.put("text", span.text());
+        m.put("start", span.start());
+        m.put("end", span.end());
+        m.put("score", Math.round(span.score() * 1e4) / 1e4);
+        m.put("field", source.field());
+        if (source.index() != null) {
+            m.put("index", source.index());
+        }
+        m.put("head", span.head());
+        return m;
+    }
+
+    @Override
+    public String getType() {
+        return TYPE;
+    }
+
+    String modelId() {
+        return modelId;
+    }
+
+    List<String> fields() {
+        return fields;
+    }
+
+    String targetField() {
+        return targetField;
+    }
+
+    Set<String> labelFilter() {
+        return labelFilter;
+    }
+
+    List<String> heads() {
+        return heads;
+    }
+
+    double minScore() {
+        return minScore;
+    }
+
+    boolean ignoreMissing() {
+        return ignoreMissing;
+    }
+
+    int maxChars() {
+        return maxChars;
+    }
+
+    public static final class Factory implements Processor.Factory {
+        private final ModelRepository models;
+
+        public Factory(ModelRepository models) {
+            this.models = models;
+        }
+
+        @Override
+        public SpanLabelingProcessor create(Map<String, Processor.Factory> registry, String tag, String description,
+                                            Map<String, Object> config) throws Exception {
+            String modelId = ConfigurationUtils.readStringProperty(TYPE, tag, config, "model");
+            String field = ConfigurationUtils.readOptionalStringProperty(TYPE, tag, config, "field");
+            List<String> fieldList = ConfigurationUtils.readOptionalList(TYPE, tag, config, "fields");
+            if ((field == null) == (fieldList == null)) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "field", "exactly one of [field] or [fields] is required");
+            }
+            List<String> fields = field != null ? List.of(field) : fieldList;
+            if (fields.isEmpty() || fields.stream().anyMatch(f -> f == null || f.isBlank())) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "fields", "must list one or more field names");
+            }
+            String target = ConfigurationUtils.readStringProperty(TYPE, tag, config, "target_field", DEFAULT_TARGET);
+            List<String> labels = ConfigurationUtils.readOptionalList(TYPE, tag, config, "labels");
+            List<String> heads = ConfigurationUtils.readOptionalList(TYPE, tag, config, "heads");
+            Double minScore = ConfigurationUtils.readDoubleProperty(TYPE, tag, config, "min_score");
+            boolean ignoreMissing = ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "ignore_missing", false);
+            int maxChars = ConfigurationUtils.readIntProperty(TYPE, tag, config, "max_chars", DEFAULT_MAX_CHARS);
+            if (minScore != null && (minScore < 0 || minScore > 1)) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "min_score", "must be between 0 and 1");
+            }
+            if (maxChars < 1) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "max_chars", "must be positive");
+            }
+            if (!models.exists(modelId)) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "model", models.unknownModelMessage(modelId));
+            }
+            LabelingModel model;
+            try {
+                model = ModelLoading.get(models, modelId);
+            } catch (Exception e) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "model",
+                        "model [" + modelId + "] could not be loaded: " + e.getMessage());
+            }
+            List<String> headList = heads == null ? List.of() : heads;
+            Set<String> knownTypes = new HashSet<>();
+            for (TagHead head : model.heads().values()) {
+                knownTypes.addAll(head.labels().entityTypes());
+            }
+            for (String h : headList) {
+                if (!model.heads().containsKey(h)) {
+                    throw ConfigurationUtils.newConfigurationException(TYPE, tag, "heads",
+                            "model [" + modelId + "] has no head [" + h + "]; its heads are " + model.heads().keySet());
+                }
+            }
+            Set<String> filter = labels == null ? Set.of() : new LinkedHashSet<>(labels);
+            for (String l : filter) {
+                if (!knownTypes.contains(l)) {
+                    throw ConfigurationUtils.newConfigurationException(TYPE, tag, "labels",
+                            "model [" + modelId + "] has no label [" + l + "]; its labels are " + knownTypes);
+                }
+            }
+            return new SpanLabelingProcessor(tag, description, models, modelId, fields, target, filter, headList,
+                    minScore == null ? 0.0 : minScore, ignoreMissing, maxChars);
+        }
+    }
+}
