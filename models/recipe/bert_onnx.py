@@ -9,7 +9,6 @@ passes (check + reference) and the export.
 """
 
 import argparse
-import json
 import math
 import os
 import sys
@@ -19,6 +18,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from tokenizer_json import write_json
 from wordpiece_ref import FullTokenizer, vocab_list
 
 LN_EPS = 1e-12
@@ -362,9 +362,7 @@ def main(argv=None):
     export_onnx(model, path, "features", config.feature_dim)
     print("exported %s (%.0f MB) in %.1fs" % (path, os.path.getsize(path) / 1e6, time.time() - t1))
 
-    ref = reference(model, tokenizer)
-    with open(os.path.join(args.out, "reference.json"), "w", encoding="utf-8") as f:
-        json.dump(ref, f, ensure_ascii=False, indent=1)
+    write_json(reference(model, tokenizer), os.path.join(args.out, "reference.json"), compact=True)
     print("wrote reference.json")
     return 0
 

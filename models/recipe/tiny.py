@@ -12,10 +12,8 @@ Command line: python3 tiny.py OUT_DIR
 The weights are random: outputs are meaningless, only shapes and numerics are testable.
 """
 
-import json
 import os
 import string
-import struct
 import sys
 
 import numpy as np
@@ -23,6 +21,7 @@ import torch
 
 import bert_onnx
 from bert_onnx import BertConfig, BertEncoder, TokenClassifier
+import tokenizer_json
 from tokenizer_json import write_all as write_tokenizer
 from wordpiece_ref import FullTokenizer
 
@@ -101,10 +100,8 @@ def tiny_config(vocab_size):
                       feature_layers=4)
 
 
-def write_json(obj, path, indent=2):
-    with open(path, "w", encoding="utf-8") as f:
-        json.dump(obj, f, ensure_ascii=False, indent=indent)
-        f.write("\n")
+def write_json(obj, path, compact=False):
+    tokenizer_json.write_json(obj, path, indent=2, compact=compact)
 
 
 def write_vocab(tokens, path):
@@ -164,7 +161,7 @@ def build_heads_layout(out, vocab):
     write_json(cfg, os.path.join(out, "config.json"))
     write_head(os.path.join(out, "heads"), "ner", LABELS, c.feature_dim, SEED + 1)
     tok = FullTokenizer({t: i for i, t in enumerate(vocab)})
-    write_json(bert_onnx.reference(model, tok, REFERENCE_TEXTS), os.path.join(out, "reference.json"), indent=1)
+    write_json(bert_onnx.reference(model, tok, REFERENCE_TEXTS), os.path.join(out, "reference.json"), compact=True)
 
 
 def build_hf_layout(out, vocab):
@@ -182,7 +179,7 @@ def build_hf_layout(out, vocab):
     write_json(cfg, os.path.join(out, "config.json"))
     tok = FullTokenizer({t: i for i, t in enumerate(vocab)})
     write_json(bert_onnx.reference(None, tok, REFERENCE_TEXTS, head=model, head_output="logits"),
-               os.path.join(out, "reference.json"), indent=1)
+               os.path.join(out, "reference.json"), compact=True)
 
 
 def main(argv):

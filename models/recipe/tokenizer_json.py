@@ -114,10 +114,24 @@ def reference(vocab_tokens, sentences=REFERENCE_SENTENCES):
     }
 
 
-def write_json(obj, path, indent=None):
+def compact_json(obj, indent=1, level=0):
+    """JSON with objects/nested lists indented and lists of scalars kept on one line."""
+    pad = " " * (indent * (level + 1))
+    end = " " * (indent * level)
+    if isinstance(obj, dict) and obj:
+        items = ["%s%s: %s" % (pad, json.dumps(k, ensure_ascii=False), compact_json(v, indent, level + 1))
+                 for k, v in obj.items()]
+        return "{\n" + ",\n".join(items) + "\n" + end + "}"
+    if isinstance(obj, list) and any(isinstance(v, (list, dict)) for v in obj):
+        items = [pad + compact_json(v, indent, level + 1) for v in obj]
+        return "[\n" + ",\n".join(items) + "\n" + end + "]"
+    return json.dumps(obj, ensure_ascii=False)
+
+
+def write_json(obj, path, indent=None, compact=False):
     tmp = path + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(obj, f, ensure_ascii=False, indent=indent)
+        f.write(compact_json(obj) if compact else json.dumps(obj, ensure_ascii=False, indent=indent))
         f.write("\n")
     os.replace(tmp, path)
 
@@ -125,7 +139,7 @@ def write_json(obj, path, indent=None):
 def write_all(vocab_tokens, out_dir):
     os.makedirs(out_dir, exist_ok=True)
     write_json(tokenizer_json(vocab_tokens), os.path.join(out_dir, "tokenizer.json"))
-    write_json(reference(vocab_tokens), os.path.join(out_dir, "tokenizer_reference.json"), indent=1)
+    write_json(reference(vocab_tokens), os.path.join(out_dir, "tokenizer_reference.json"), compact=True)
 
 
 def main(argv):
