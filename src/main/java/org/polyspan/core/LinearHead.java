@@ -67,20 +67,30 @@ public final class LinearHead implements TagHead {
         if (centering == Centering.NONE || features.length == 0) {
             return features;
         }
-        int dim = features[0].length;
-        double[] mean = new double[dim];
-        for (float[] row : window) {
-            for (int d = 0; d < dim; d++) {
-                mean[d] += row[d];
-            }
-        }
-        float[][] out = new float[features.length][dim];
+        float[] mean = windowMean(window);
+        float[][] out = new float[features.length][mean.length];
         for (int i = 0; i < features.length; i++) {
-            for (int d = 0; d < dim; d++) {
-                out[i][d] = (float) (features[i][d] - mean[d] / window.length);
+            for (int d = 0; d < mean.length; d++) {
+                out[i][d] = features[i][d] - mean[d];
             }
         }
         return out;
+    }
+
+    /** Mean of the vectors of every position of the window, special tokens included. */
+    public static float[] windowMean(float[][] window) {
+        int dim = window[0].length;
+        double[] sum = new double[dim];
+        for (float[] row : window) {
+            for (int d = 0; d < dim; d++) {
+                sum[d] += row[d];
+            }
+        }
+        float[] mean = new float[dim];
+        for (int d = 0; d < dim; d++) {
+            mean[d] = (float) (sum[d] / window.length);
+        }
+        return mean;
     }
 
     public float[][] logits(float[][] features) {

@@ -37,29 +37,19 @@ public final class SpanLabeler {
     /** One window of one document, ready to encode. */
     private record Job(int doc, int windowIndex, Windowing.Window window, long[] ids, int[] wordPositions) {}
 
+    /** Receives, window by window, the encoder output for the words whose prediction that window gives. */
+    public interface WindowSink {
+        /**
+         * @param doc       index of the document
+         * @param words     indices of the words scored from this window
+         * @param vectors   the encoder output for every position of the window
+         * @param positions position of each word's first sub-token in {@code vectors}
+         */
+        void accept(int doc, int[] words, float[][] vectors, int[] positions);
+    }
+
     /** @return for each head (outer, in the order given), the tagged documents in input order */
     public List<List<TaggedDocument>> label(List<Document> documents, List<? extends TagHead> heads) {
-        int[][][] tokens = new int[documents.size()][][];
-        Windowing.Plan[] plans = new Windowing.Plan[documents.size()];
-        List<Job> jobs = new ArrayList<>();
-        for (int d = 0; d < documents.size(); d++) {
-            Document doc = documents.get(d);
-            List<String> wordTexts = new ArrayList<>(doc.words().size());
-            for (Word w : doc.words()) {
-                wordTexts.add(WordSplitter.tokenizerText(doc.text(), w));
-            }
-            tokens[d] = truncate(tokenizer.tokenize(wordTexts));
-            int[] counts = new int[tokens[d].length];
-            for (int i = 0; i < counts.length; i++) {
-                counts[i] = tokens[d][i].length;
-            }
-            plans[d] = windowing.plan(counts);
-            List<Windowing.Window> windows = plans[d].windows();
-            for (int w = 0; w < windows.size(); w++) {
-                jobs.add(job(d, w, windows.get(w), tokens[d]));
-            }
-        }
-
         // logProbs[head][doc][word][tag]
         float[][][][] logProbs = new float[heads.size()][documents.size()][][];
         for (int h = 0; h < heads.size(); h++) {
@@ -71,26 +61,14 @@ public final class SpanLabeler {
                 logProbs[h][d] = rows;
             }
         }
-
-        jobs.sort(Comparator.comparingInt(j -> j.ids().length));
-        int from = 0;
-        while (from < jobs.size()) {
-            int to = from + 1;
-            while (to < jobs.size() && (long) jobs.get(to).ids().length * (to - from + 1) <= maxBatchTokens) {
-                to++;
+        encode(documents, (doc, words, vectors, positions) -> {
+            for (int h = 0; h < heads.size(); h++) {
+                float[][] logits = heads.get(h).wordLogits(vectors, positions);
+                for (int k = 0; k < logits.length; k++) {
+                    logProbs[h][doc][words[k]] = logSoftmax(logits[k]);
+                }
             }
-            List<Job> batch = jobs.subList(from, to);
-            long[][] seqs = new long[batch.size()][];
-            for (int b = 0; b < seqs.length; b++) {
-                seqs[b] = batch.get(b).ids();
-            }
-            float[][][] out = encoder.encode(seqs);
-            for (int b = 0; b < seqs.length; b++) {
-                Job job = batch.get(b);
-                scoreWindow(job, out[b], plans[job.doc()], heads, logProbs);
-            }
-            from = to;
-        }
+        });
 
         List<List<TaggedDocument>> result = new ArrayList<>(heads.size());
         for (int h = 0; h < heads.size(); h++) {
@@ -109,6 +87,51 @@ public final class SpanLabeler {
             result.add(tagged);
         }
         return result;
+    }
+
+    /**
+     * Tokenises, windows and encodes the documents, handing every window's output to {@code sink}. Each word with at
+     * least one sub-token is handed over exactly once, from the window where it has the most context.
+     */
+    public void encode(List<Document> documents, WindowSink sink) {
+        Windowing.Plan[] plans = new Windowing.Plan[documents.size()];
+        List<Job> jobs = new ArrayList<>();
+        for (int d = 0; d < documents.size(); d++) {
+            Document doc = documents.get(d);
+            List<String> wordTexts = new ArrayList<>(doc.words().size());
+            for (Word w : doc.words()) {
+                wordTexts.add(WordSplitter.tokenizerText(doc.text(), w));
+            }
+            int[][] tokens = truncate(tokenizer.tokenize(wordTexts));
+            int[] counts = new int[tokens.length];
+            for (int i = 0; i < counts.length; i++) {
+                counts[i] = tokens[i].length;
+            }
+            plans[d] = windowing.plan(counts);
+            List<Windowing.Window> windows = plans[d].windows();
+            for (int w = 0; w < windows.size(); w++) {
+                jobs.add(job(d, w, windows.get(w), tokens));
+            }
+        }
+        jobs.sort(Comparator.comparingInt(j -> j.ids().length));
+        int from = 0;
+        while (from < jobs.size()) {
+            int to = from + 1;
+            while (to < jobs.size() && (long) jobs.get(to).ids().length * (to - from + 1) <= maxBatchTokens) {
+                to++;
+            }
+            List<Job> batch = jobs.subList(from, to);
+            long[][] seqs = new long[batch.size()][];
+            for (int b = 0; b < seqs.length; b++) {
+                seqs[b] = batch.get(b).ids();
+            }
+            float[][][] out = encoder.encode(seqs);
+            for (int b = 0; b < seqs.length; b++) {
+                Job job = batch.get(b);
+                deliver(job, out[b], plans[job.doc()], sink);
+            }
+            from = to;
+        }
     }
 
     private int[][] truncate(int[][] wordTokens) {
@@ -138,28 +161,21 @@ public final class SpanLabeler {
         return new Job(doc, windowIndex, window, ids, positions);
     }
 
-    private static void scoreWindow(Job job, float[][] vectors, Windowing.Plan plan, List<? extends TagHead> heads,
-                                    float[][][][] logProbs) {
+    private static void deliver(Job job, float[][] vectors, Windowing.Plan plan, WindowSink sink) {
         int[] windowOfWord = plan.windowOfWord();
-        int windowIndex = job.windowIndex();
-        List<Integer> words = new ArrayList<>();
-        List<Integer> positions = new ArrayList<>();
+        int n = 0;
+        int[] words = new int[job.wordPositions().length];
+        int[] positions = new int[job.wordPositions().length];
         for (int k = 0; k < job.wordPositions().length; k++) {
             int w = job.window().firstWord() + k;
-            if (windowOfWord[w] == windowIndex && job.wordPositions()[k] >= 0) {
-                words.add(w);
-                positions.add(job.wordPositions()[k]);
+            if (windowOfWord[w] == job.windowIndex() && job.wordPositions()[k] >= 0) {
+                words[n] = w;
+                positions[n] = job.wordPositions()[k];
+                n++;
             }
         }
-        if (words.isEmpty()) {
-            return;
-        }
-        int[] pos = positions.stream().mapToInt(Integer::intValue).toArray();
-        for (int h = 0; h < heads.size(); h++) {
-            float[][] logits = heads.get(h).wordLogits(vectors, pos);
-            for (int k = 0; k < logits.length; k++) {
-                logProbs[h][job.doc()][words.get(k)] = logSoftmax(logits[k]);
-            }
+        if (n > 0) {
+            sink.accept(job.doc(), Arrays.copyOf(words, n), vectors, Arrays.copyOf(positions, n));
         }
     }
 

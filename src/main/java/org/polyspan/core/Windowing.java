@@ -63,9 +63,10 @@ public final class Windowing {
             if (end == n) {
                 break;
             }
-            // next window starts as late as possible while still overlapping by about `stride` sub-tokens
+            // the next window overlaps by at most `stride` sub-tokens and still has room for the next word, so every
+            // window adds at least one word
             int next = end;
-            while (next - 1 > start && prefix[end] - prefix[next - 1] <= stride) {
+            while (next - 1 > start && prefix[end] - prefix[next - 1] <= stride && prefix[end + 1] - prefix[next - 1] <= maxTokens) {
                 next--;
             }
             start = next;

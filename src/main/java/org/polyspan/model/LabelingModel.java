@@ -144,6 +144,11 @@ public final class LabelingModel implements AutoCloseable {
         return byHead;
     }
 
+    /** Encodes the documents and hands each window's output to {@code sink}, e.g. to collect training features. */
+    public void encode(List<Document> documents, SpanLabeler.WindowSink sink) {
+        labeler.encode(documents, sink);
+    }
+
     public String id() {
         return id;
     }

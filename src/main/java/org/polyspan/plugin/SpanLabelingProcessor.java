@@ -214,10 +214,10 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
             String target = ConfigurationUtils.readStringProperty(TYPE, tag, config, "target_field", DEFAULT_TARGET);
             List<String> labels = ConfigurationUtils.readOptionalList(TYPE, tag, config, "labels");
             List<String> heads = ConfigurationUtils.readOptionalList(TYPE, tag, config, "heads");
-            Double minScore = ConfigurationUtils.readDoubleProperty(TYPE, tag, config, "min_score");
+            double minScore = readMinScore(tag, config);
             boolean ignoreMissing = ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "ignore_missing", false);
             int maxChars = ConfigurationUtils.readIntProperty(TYPE, tag, config, "max_chars", DEFAULT_MAX_CHARS);
-            if (minScore != null && (minScore < 0 || minScore > 1)) {
+            if (minScore < 0 || minScore > 1) {
                 throw ConfigurationUtils.newConfigurationException(TYPE, tag, "min_score", "must be between 0 and 1");
             }
             if (maxChars < 1) {
@@ -252,7 +252,22 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
                 }
             }
             return new SpanLabelingProcessor(tag, description, models, modelId, fields, target, filter, headList,
-                    minScore == null ? 0.0 : minScore, ignoreMissing, maxChars);
+                    minScore, ignoreMissing, maxChars);
+        }
+
+        private static double readMinScore(String tag, Map<String, Object> config) {
+            Object value = config.remove("min_score");
+            if (value == null) {
+                return 0.0;
+            }
+            if (value instanceof Number n) {
+                return n.doubleValue();
+            }
+            try {
+                return Double.parseDouble(value.toString());
+            } catch (NumberFormatException e) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "min_score", "must be a number, got [" + value + "]");
+            }
         }
     }
 }

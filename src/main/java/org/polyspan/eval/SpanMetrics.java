@@ -1,0 +1,90 @@
+package org.polyspan.eval;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** Entity-level micro precision, recall and F1 over exact spans (seqeval's default semantics on IOB2). */
+public final class SpanMetrics {
+    private long truePositives;
+    private long predicted;
+    private long gold;
+    private final Map<String, long[]> perType = new TreeMap<>();
+
+    public record Chunk(String type, int start, int end) {}
+
+    public static List<Chunk> chunks(List<String> tags) {
+        List<Chunk> out = new ArrayList<>();
+        int start = -1;
+        String type = null;
+        for (int i = 0; i <= tags.size(); i++) {
+            String tag = i < tags.size() ? tags.get(i) : "O";
+            boolean inside = tag.startsWith("I-") && type != null && tag.substring(2).equals(type);
+            if (type != null && !inside) {
+                out.add(new Chunk(type, start, i));
+                type = null;
+            }
+            if (tag.startsWith("B-") || (tag.startsWith("I-") && type == null)) {
+                type = tag.substring(2);
+                start = i;
+            }
+        }
+        return out;
+    }
+
+    public void add(List<String> goldTags, List<String> predictedTags) {
+        Set<Chunk> g = new HashSet<>(chunks(goldTags));
+        List<Chunk> p = chunks(predictedTags);
+        gold += g.size();
+        predicted += p.size();
+        for (Chunk c : g) {
+            perType.computeIfAbsent(c.type(), k -> new long[3])[1]++;
+        }
+        for (Chunk c : p) {
+            long[] t = perType.computeIfAbsent(c.type(), k -> new long[3]);
+            t[2]++;
+            if (g.contains(c)) {
+                truePositives++;
+                t[0]++;
+            }
+        }
+    }
+
+    public double precision() {
+        return predicted == 0 ? 0 : (double) truePositives / predicted;
+    }
+
+    public double recall() {
+        return gold == 0 ? 0 : (double) truePositives / gold;
+    }
+
+    public double f1() {
+        double p = precision();
+        double r = recall();
+        return p + r == 0 ? 0 : 2 * p * r / (p + r);
+    }
+
+    public long goldCount() {
+        return gold;
+    }
+
+    /** Per type: {true positives, gold, predicted}. */
+    public Map<String, long[]> perType() {
+        return perType;
+    }
+
+    public void addAll(SpanMetrics other) {
+        truePositives += other.truePositives;
+        predicted += other.predicted;
+        gold += other.gold;
+        other.perType.forEach((k, v) -> {
+            long[] t = perType.computeIfAbsent(k, x -> new long[3]);
+            for (int i = 0; i < 3; i++) {
+                t[i] += v[i];
+            }
+        });
+    }
+}

@@ -1,0 +1,373 @@
+package org.polyspan.tools;
+
+import com.google.gson.JsonObject;
+import org.polyspan.core.BioLabels;
+import org.polyspan.core.BioViterbiDecoder;
+import org.polyspan.core.Document;
+import org.polyspan.core.LinearHead;
+import org.polyspan.eval.ConllReader;
+import org.polyspan.eval.ConllSentence;
+import org.polyspan.eval.SpanMetrics;
+import org.polyspan.model.HeadFiles;
+import org.polyspan.model.LabelingModel;
+import org.polyspan.model.OnnxWindowEncoder;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+/**
+ * Trains a linear tagging head on the frozen features of an encoder-with-heads model from a CoNLL file, and writes it
+ * into the model's {@code heads/} directory (or {@code --out}). A running node picks it up with
+ * {@code POST _plugins/polyspan/models/<id>/_reload}.
+ *
+ * <pre>models/tool.sh TrainHead --model DIR --train FILE --name ner [--dev FILE] [--types PER,ORG,LOC,MISC]
+ *     [--centering none|window_mean] [--epochs 10] [--lr 0.0005] [--l2 0.0001] [--limit N] [--out DIR]</pre>
+ */
+public final class TrainHead {
+    private static final int ENCODE_BATCH = 256;
+    private static final int TRAIN_BATCH = 256;
+
+    /**
+     * Raw features of every word, the mean of the window each word was encoded in (shared between the words of a
+     * window), the word's gold tag index and where each sentence starts.
+     */
+    record Features(float[][] raw, float[][] windowMean, int[] y, int[] sentenceStart) {
+        float[] row(int i, LinearHead.Centering centering) {
+            if (centering == LinearHead.Centering.NONE) {
+                return raw[i];
+            }
+            float[] x = raw[i].clone();
+            float[] m = windowMean[i];
+            for (int d = 0; d < x.length; d++) {
+                x[d] -= m[d];
+            }
+            return x;
+        }
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Args args = new Args(argv, List.of("model", "train", "dev", "name", "types", "centering", "epochs", "lr", "l2",
+                "limit", "out", "seed", "threads"));
+        Path modelDir = Path.of(args.require("model"));
+        String name = args.require("name");
+        List<LinearHead.Centering> centerings = new ArrayList<>();
+        for (String c : args.get("centering", "none").split(",")) {
+            centerings.add(LinearHead.Centering.valueOf(c.toUpperCase(Locale.ROOT)));
+        }
+        int epochs = Integer.parseInt(args.get("epochs", "10"));
+        double lr = Double.parseDouble(args.get("lr", "0.0005"));
+        double l2 = Double.parseDouble(args.get("l2", "0.0001"));
+        int limit = Integer.parseInt(args.get("limit", "0"));
+        Path out = Path.of(args.get("out", modelDir.resolve("heads").toString()));
+        Set<String> types = args.get("types", "").isEmpty() ? Set.of() : new LinkedHashSet<>(Arrays.asList(args.get("types", "").split(",")));
+
+        List<ConllSentence> train = read(Path.of(args.require("train")), types, limit);
+        List<String> tags = tagSet(train);
+        BioLabels labels = new BioLabels(tags);
+        System.out.printf(Locale.ROOT, "training head [%s] on %d sentences, tags %s, centring %s%n", name, train.size(), tags, centerings);
+
+        try (LabelingModel model = LabelingModel.load(modelDir.getFileName().toString(), modelDir, OnnxWindowEncoder.Device.CPU,
+                Integer.parseInt(args.get("threads", "0")))) {
+            long t0 = System.nanoTime();
+            Features trainF = features(model, train, tags);
+            System.out.printf(Locale.ROOT, "encoded %d words in %.1f s%n", trainF.y().length, (System.nanoTime() - t0) / 1e9);
+            List<ConllSentence> dev = args.get("dev", "").isEmpty() ? List.of() : read(Path.of(args.get("dev", "")), types, limit);
+            Features devF = dev.isEmpty() ? null : features(model, dev, tags);
+            for (LinearHead.Centering centering : centerings) {
+                String headName = centerings.size() == 1 ? name : name + "-" + centering.name().toLowerCase(Locale.ROOT);
+                System.out.println("== head " + headName);
+                train(headName, centering, trainF, devF, dev, labels, epochs, lr, l2,
+                        Long.parseLong(args.get("seed", "13")), Path.of(args.require("train")), train.size(), out);
+            }
+        }
+    }
+
+    static void train(String name, LinearHead.Centering centering, Features trainF, Features devF, List<ConllSentence> dev,
+                      BioLabels labels, int epochs, double lr, double l2, long seed, Path trainFile, int sentences,
+                      Path out) throws java.io.IOException {
+        List<String> tags = labels.tags();
+        int dim = trainF.raw()[0].length;
+        float[][] w = new float[tags.size()][dim];
+        float[] b = new float[tags.size()];
+        float[][] bestW = null;
+        float[] bestB = null;
+        double bestF1 = -1;
+        Adam adam = new Adam(tags.size(), dim, lr);
+        Random random = new Random(seed);
+        int[] order = IntStream.range(0, trainF.y().length).toArray();
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            shuffle(order, random);
+            double loss = 0;
+            for (int from = 0; from < order.length; from += TRAIN_BATCH) {
+                int[] batch = Arrays.copyOfRange(order, from, Math.min(order.length, from + TRAIN_BATCH));
+                loss += step(w, b, trainF, centering, batch, adam, l2);
+            }
+            String devReport = "";
+            if (devF != null) {
+                double f1 = devF1(w, b, labels, devF, centering, dev);
+                devReport = String.format(Locale.ROOT, ", dev F1 %.4f", f1);
+                if (f1 > bestF1) {
+                    bestF1 = f1;
+                    bestW = deepCopy(w);
+                    bestB = b.clone();
+                }
+            }
+            System.out.printf(Locale.ROOT, "epoch %d: loss %.4f%s%n", epoch, loss / order.length, devReport);
+        }
+        if (bestW != null) {
+            w = bestW;
+            b = bestB;
+        }
+        JsonObject meta = new JsonObject();
+        meta.addProperty("trained_on", trainFile.getFileName().toString());
+        meta.addProperty("sentences", sentences);
+        meta.addProperty("epochs", epochs);
+        meta.addProperty("l2", l2);
+        if (bestF1 >= 0) {
+            meta.addProperty("dev_f1", Math.round(bestF1 * 1e4) / 1e4);
+        }
+        HeadFiles.write(out, name, tags, w, b, centering, meta);
+        System.out.println("wrote " + out.resolve(name + ".json") + " and " + out.resolve(name + ".bin"));
+    }
+
+    static List<ConllSentence> read(Path file, Set<String> types, int limit) throws Exception {
+        ConllReader reader = new ConllReader(Map.of(), types);
+        List<ConllSentence> s = reader.read(file);
+        System.out.println(file.getFileName() + ": " + s.size() + " sentences; " + reader.report());
+        return limit > 0 && s.size() > limit ? s.subList(0, limit) : s;
+    }
+
+    /** O first, then B-/I- of each type in order of first appearance. */
+    static List<String> tagSet(List<ConllSentence> sentences) {
+        Set<String> types = new LinkedHashSet<>();
+        for (ConllSentence s : sentences) {
+            for (String t : s.tags()) {
+                if (!t.equals("O")) {
+                    types.add(t.substring(2));
+                }
+            }
+        }
+        List<String> tags = new ArrayList<>();
+        tags.add("O");
+        for (String type : types) {
+            tags.add("B-" + type);
+            tags.add("I-" + type);
+        }
+        return tags;
+    }
+
+    static Features features(LabelingModel model, List<ConllSentence> sentences, List<String> tags) {
+        int[] start = new int[sentences.size() + 1];
+        for (int i = 0; i < sentences.size(); i++) {
+            start[i + 1] = start[i] + sentences.get(i).tokens().size();
+        }
+        float[][] x = new float[start[sentences.size()]][];
+        float[][] means = new float[x.length][];
+        int[] y = new int[x.length];
+        for (int i = 0; i < sentences.size(); i++) {
+            for (int k = 0; k < sentences.get(i).tags().size(); k++) {
+                y[start[i] + k] = tags.indexOf(sentences.get(i).tags().get(k));
+            }
+        }
+        for (int from = 0; from < sentences.size(); from += ENCODE_BATCH) {
+            int offset = from;
+            List<Document> docs = new ArrayList<>();
+            for (ConllSentence s : sentences.subList(from, Math.min(sentences.size(), from + ENCODE_BATCH))) {
+                docs.add(Document.ofTokens(s.tokens()));
+            }
+            model.encode(docs, (doc, words, vectors, positions) -> {
+                float[] mean = LinearHead.windowMean(vectors);
+                for (int k = 0; k < words.length; k++) {
+                    x[start[offset + doc] + words[k]] = vectors[positions[k]];
+                    means[start[offset + doc] + words[k]] = mean;
+                }
+            });
+            if ((from / ENCODE_BATCH) % 10 == 0) {
+                System.out.printf(Locale.ROOT, "  encoded %d/%d sentences%n", Math.min(sentences.size(), from + ENCODE_BATCH), sentences.size());
+            }
+        }
+        int dim = model.encoder().outputDim();
+        for (int i = 0; i < x.length; i++) {
+            if (x[i] == null) {
+                x[i] = new float[dim]; // a word with no sub-tokens: no evidence
+                means[i] = x[i];
+            }
+        }
+        return new Features(x, means, y, start);
+    }
+
+    /** One mini-batch of softmax regression with Adam; returns the summed loss. */
+    static double step(float[][] w, float[] b, Features f, LinearHead.Centering centering, int[] batch, Adam adam, double l2) {
+        int k = w.length;
+        int dim = w[0].length;
+        float[][] g = new float[batch.length][];
+        float[][] xs = new float[batch.length][];
+        double[] losses = new double[batch.length];
+        IntStream.range(0, batch.length).parallel().forEach(i -> {
+            float[] x = f.row(batch[i], centering);
+            xs[i] = x;
+            float[] p = new float[k];
+            float max = Float.NEGATIVE_INFINITY;
+            for (int c = 0; c < k; c++) {
+                p[c] = dot(w[c], x) + b[c];
+                max = Math.max(max, p[c]);
+            }
+            double sum = 0;
+            for (int c = 0; c < k; c++) {
+                p[c] = (float) Math.exp(p[c] - max);
+                sum += p[c];
+            }
+            for (int c = 0; c < k; c++) {
+                p[c] /= (float) sum;
+            }
+            losses[i] = -Math.log(Math.max(p[f.y()[batch[i]]], 1e-12));
+            p[f.y()[batch[i]]] -= 1;
+            g[i] = p;
+        });
+        IntStream.range(0, k).parallel().forEach(c -> {
+            float[] gw = new float[dim];
+            double gb = 0;
+            for (int i = 0; i < batch.length; i++) {
+                float gc = g[i][c] / batch.length;
+                if (gc == 0) {
+                    continue;
+                }
+                float[] x = xs[i];
+                for (int d = 0; d < dim; d++) {
+                    gw[d] += gc * x[d];
+                }
+                gb += gc;
+            }
+            for (int d = 0; d < dim; d++) {
+                gw[d] += (float) (l2 * w[c][d]);
+            }
+            adam.update(c, w[c], gw, b, (float) gb);
+        });
+        adam.tick();
+        double total = 0;
+        for (double l : losses) {
+            total += l;
+        }
+        return total;
+    }
+
+    static float dot(float[] a, float[] x) {
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int d = 0;
+        for (; d + 3 < a.length; d += 4) {
+            s0 += a[d] * x[d];
+            s1 += a[d + 1] * x[d + 1];
+            s2 += a[d + 2] * x[d + 2];
+            s3 += a[d + 3] * x[d + 3];
+        }
+        for (; d < a.length; d++) {
+            s0 += a[d] * x[d];
+        }
+        return s0 + s1 + s2 + s3;
+    }
+
+    static double devF1(float[][] w, float[] b, BioLabels labels, Features f, LinearHead.Centering centering,
+                        List<ConllSentence> dev) {
+        LinearHead head = new LinearHead("dev", labels, w, b, LinearHead.Centering.NONE);
+        BioViterbiDecoder decoder = new BioViterbiDecoder(labels);
+        SpanMetrics m = new SpanMetrics();
+        for (int s = 0; s < dev.size(); s++) {
+            float[][] x = new float[f.sentenceStart()[s + 1] - f.sentenceStart()[s]][];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = f.row(f.sentenceStart()[s] + i, centering);
+            }
+            float[][] logits = head.logits(x);
+            for (int i = 0; i < logits.length; i++) {
+                logits[i] = logSoftmax(logits[i]);
+            }
+            int[] tags = decoder.decode(logits);
+            List<String> names = new ArrayList<>();
+            for (int t : tags) {
+                names.add(labels.tag(t));
+            }
+            m.add(dev.get(s).tags(), names);
+        }
+        return m.f1();
+    }
+
+    static float[] logSoftmax(float[] v) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (float x : v) {
+            max = Math.max(max, x);
+        }
+        double sum = 0;
+        for (float x : v) {
+            sum += Math.exp(x - max);
+        }
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = (float) (v[i] - max - Math.log(sum));
+        }
+        return out;
+    }
+
+    private static void shuffle(int[] a, Random r) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+
+    private static float[][] deepCopy(float[][] a) {
+        float[][] c = new float[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            c[i] = a[i].clone();
+        }
+        return c;
+    }
+
+    /** Adam optimiser state for a weight matrix and bias vector. */
+    static final class Adam {
+        private static final double BETA1 = 0.9;
+        private static final double BETA2 = 0.999;
+        private static final double EPS = 1e-8;
+        private final float[][] mW;
+        private final float[][] vW;
+        private final float[] mB;
+        private final float[] vB;
+        private final double lr;
+        private int t = 1;
+
+        Adam(int rows, int dim, double lr) {
+            mW = new float[rows][dim];
+            vW = new float[rows][dim];
+            mB = new float[rows];
+            vB = new float[rows];
+            this.lr = lr;
+        }
+
+        void update(int row, float[] w, float[] gw, float[] b, float gb) {
+            double c1 = 1 - Math.pow(BETA1, t);
+            double c2 = 1 - Math.pow(BETA2, t);
+            float[] m = mW[row];
+            float[] v = vW[row];
+            for (int d = 0; d < w.length; d++) {
+                m[d] = (float) (BETA1 * m[d] + (1 - BETA1) * gw[d]);
+                v[d] = (float) (BETA2 * v[d] + (1 - BETA2) * gw[d] * gw[d]);
+                w[d] -= (float) (lr * (m[d] / c1) / (Math.sqrt(v[d] / c2) + EPS));
+            }
+            mB[row] = (float) (BETA1 * mB[row] + (1 - BETA1) * gb);
+            vB[row] = (float) (BETA2 * vB[row] + (1 - BETA2) * gb * gb);
+            b[row] -= (float) (lr * (mB[row] / c1) / (Math.sqrt(vB[row] / c2) + EPS));
+        }
+
+        void tick() {
+            t++;
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package org.polyspan.eval;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConllReaderTest {
+
+    @TempDir
+    Path dir;
+
+    private Path write(String name, String content) throws IOException {
+        Path f = dir.resolve(name);
+        Files.writeString(f, content, StandardCharsets.UTF_8);
+        return f;
+    }
+
+    @Test
+    void twoColumnsWithDocstartAndBlankLines() throws IOException {
+        Path f = write("a.conll", "-DOCSTART- O\n\nAngela B-PER\nMerkel I-PER\nspoke O\n.\tO\n\n\n\nIn O\nParis B-LOC\n");
+        ConllReader reader = new ConllReader(Map.of(), Set.of());
+        List<ConllSentence> s = reader.read(f);
+        assertEquals(2, s.size());
+        assertEquals(List.of("Angela", "Merkel", "spoke", "."), s.get(0).tokens());
+        assertEquals(List.of("B-PER", "I-PER", "O", "O"), s.get(0).tags());
+        assertEquals(List.of("In", "Paris"), s.get(1).tokens());
+        assertEquals(List.of("O", "B-LOC"), s.get(1).tags());
+    }
+
+    @Test
+    void crlfAndThreeColumns() throws IOException {
+        Path f = write("b.tsv", "1\tJohn\tB-PER\r\n2\tSmith\tI-PER\r\n3\tlives\tO\r\n\r\n1\tin\tO\r\n2\tNew\tB-LOC\r\n3\tYork\tI-LOC\r\n");
+        List<ConllSentence> s = new ConllReader(Map.of(), Set.of()).read(f);
+        assertEquals(2, s.size());
+        assertEquals(List.of("John", "Smith", "lives"), s.get(0).tokens());
+        assertEquals(List.of("B-PER", "I-PER", "O"), s.get(0).tags());
+        assertEquals(List.of("O", "B-LOC", "I-LOC"), s.get(1).tags());
+        for (ConllSentence sentence : s) {
+            for (String t : sentence.tokens()) {
+                assertTrue(!t.contains("\r"), t);
+            }
+            for (String t : sentence.tags()) {
+                assertTrue(!t.contains("\r"), t);
+            }
+        }
+    }
+
+    @Test
+    void brokenUtf8IsReplacedAndCounted() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        bytes.writeBytes("Z".getBytes(StandardCharsets.UTF_8));
+        bytes.write(0xC3); // a lead byte with no continuation
+        bytes.writeBytes("rich B-LOC\nStraße O\n".getBytes(StandardCharsets.UTF_8));
+        Path f = dir.resolve("c.conll");
+        Files.write(f, bytes.toByteArray());
+        ConllReader reader = new ConllReader(Map.of(), Set.of());
+        List<ConllSentence> s = reader.read(f);
+        assertEquals(List.of("Z\uFFFDrich", "Straße"), s.get(0).tokens());
+        assertEquals(List.of("B-LOC", "O"), s.get(0).tags());
+        assertTrue(reader.report().contains("malformed-utf8 lines: 1"), reader.report());
+    }
+
+    @Test
+    void strayInsideTagsAreRepairedAsSeqevalReadsThem() throws IOException {
+        Path f = write("d.conll", "a I-PER\nb I-PER\nc O\nd I-LOC\ne B-ORG\nf I-LOC\ng I-LOC\n");
+        ConllReader reader = new ConllReader(Map.of(), Set.of());
+        List<ConllSentence> s = reader.read(f);
+        assertEquals(List.of("B-PER", "I-PER", "O", "B-LOC", "B-ORG", "B-LOC", "I-LOC"), s.get(0).tags());
+        assertTrue(reader.report().contains("stray I- tags repaired: 3"), reader.report());
+        // the repair does not change what the metric counts
+        SpanMetrics raw = new SpanMetrics();
+        raw.add(List.of("I-PER", "I-PER", "O", "I-LOC", "B-ORG", "I-LOC", "I-LOC"), s.get(0).tags());
+        assertEquals(1.0, raw.f1(), 1e-12);
+    }
+
+    @Test
+    void typesAreRenamedAndDropped() throws IOException {
+        Path f = write("e.conll", "Mon B-DATE\nday I-DATE\nAcme B-COMPANY\nInc I-COMPANY\nBob B-PERSON\nin O\nRome S-LOC\n");
+        ConllReader reader = new ConllReader(Map.of("PERSON", "PER", "COMPANY", "ORG"), Set.of("PER", "ORG", "LOC"));
+        List<ConllSentence> s = reader.read(f);
+        assertEquals(List.of("O", "O", "B-ORG", "I-ORG", "B-PER", "O", "B-LOC"), s.get(0).tags());
+    }
+
+    @Test
+    void droppingATypeDoesNotLeaveStrayInsideTags() throws IOException {
+        // DATE is dropped to O, so the I-PER after it starts a new entity instead of continuing Bob's
+        Path f = write("f.conll", "Bob B-PER\nMay B-DATE\nLee I-PER\n");
+        List<ConllSentence> s = new ConllReader(Map.of(), Set.of("PER")).read(f);
+        assertEquals(List.of("B-PER", "O", "B-PER"), s.get(0).tags());
+    }
+
+    @Test
+    void unreadableLinesAreSkippedAndCounted() throws IOException {
+        Path f = write("g.conll", "lonely\nword O\n   \t \nnext O\n");
+        ConllReader reader = new ConllReader(Map.of(), Set.of());
+        List<ConllSentence> s = reader.read(f);
+        assertEquals(2, s.size());
+        assertEquals(List.of("word"), s.get(0).tokens());
+        assertEquals(List.of("next"), s.get(1).tokens());
+        assertTrue(reader.report().contains("unreadable lines skipped: 1"), reader.report());
+    }
+
+    @Test
+    void emptyFile() throws IOException {
+        assertEquals(List.of(), new ConllReader(Map.of(), Set.of()).read(write("h.conll", "")));
+        assertEquals(List.of(), new ConllReader(Map.of(), Set.of()).read(write("i.conll", "-DOCSTART- O\r\n\r\n")));
+    }
+}

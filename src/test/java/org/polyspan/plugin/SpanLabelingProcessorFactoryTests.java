@@ -1,0 +1,127 @@
+package org.polyspan.plugin;
+
+import org.opensearch.OpenSearchParseException;
+import org.opensearch.test.OpenSearchTestCase;
+import org.polyspan.model.ModelRepository;
+import org.polyspan.model.OnnxWindowEncoder;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+public class SpanLabelingProcessorFactoryTests extends OpenSearchTestCase {
+    private ModelRepository models;
+    private SpanLabelingProcessor.Factory factory;
+
+    @Override
+    public void setUp() throws Exception {
+        super.setUp();
+        models = new ModelRepository(TestModels.modelsDir(createTempDir()), OnnxWindowEncoder.Device.CPU, 1);
+        factory = new SpanLabelingProcessor.Factory(models);
+    }
+
+    @Override
+    public void tearDown() throws Exception {
+        models.close();
+        super.tearDown();
+    }
+
+    private static Map<String, Object> config(Object... kv) {
+        Map<String, Object> m = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    public void testDefaults() throws Exception {
+        SpanLabelingProcessor p = factory.create(null, "t", "d", config("model", "tiny-heads", "field", "body"));
+        assertEquals("tiny-heads", p.modelId());
+        assertEquals(List.of("body"), p.fields());
+        assertEquals("spans", p.targetField());
+        assertTrue(p.labelFilter().isEmpty());
+        assertTrue(p.heads().isEmpty());
+        assertEquals(0.0, p.minScore(), 0);
+        assertFalse(p.ignoreMissing());
+        assertEquals(SpanLabelingProcessor.DEFAULT_MAX_CHARS, p.maxChars());
+        assertEquals("t", p.getTag());
+        assertEquals("d", p.getDescription());
+    }
+
+    public void testAllOptions() throws Exception {
+        SpanLabelingProcessor p = factory.create(null, null, null, config("model", "all-per", "fields", List.of("a", "b"),
+                "target_field", "entities", "labels", List.of("PER"), "heads", List.of("places"), "min_score", 0.5,
+                "ignore_missing", true, "max_chars", 10));
+        assertEquals(List.of("a", "b"), p.fields());
+        assertEquals("entities", p.targetField());
+        assertEquals(Set.of("PER"), p.labelFilter());
+        assertEquals(List.of("places"), p.heads());
+        assertEquals(0.5, p.minScore(), 0);
+        assertTrue(p.ignoreMissing());
+        assertEquals(10, p.maxChars());
+    }
+
+    public void testHuggingFaceLayoutLoads() throws Exception {
+        SpanLabelingProcessor p = factory.create(null, null, null, config("model", "tiny-hf", "field", "body", "labels", List.of("MISC")));
+        assertEquals(Set.of("MISC"), p.labelFilter());
+    }
+
+    public void testModelRequired() {
+        OpenSearchParseException e = expectThrows(OpenSearchParseException.class, () -> factory.create(null, null, null, config("field", "body")));
+        assertTrue(e.getMessage(), e.getMessage().contains("[model] required property is missing"));
+    }
+
+    public void testUnknownModelNamesModelAndDirectory() {
+        OpenSearchParseException e = expectThrows(OpenSearchParseException.class,
+                () -> factory.create(null, null, null, config("model", "nope", "field", "body")));
+        assertTrue(e.getMessage(), e.getMessage().contains("unknown model [nope]"));
+        assertTrue(e.getMessage(), e.getMessage().contains(models.root().toString()));
+    }
+
+    public void testPathTraversalIsAnUnknownModel() {
+        OpenSearchParseException e = expectThrows(OpenSearchParseException.class,
+                () -> factory.create(null, null, null, config("model", "../models/tiny-heads", "field", "body")));
+        assertTrue(e.getMessage(), e.getMessage().contains("unknown model"));
+    }
+
+    public void testFieldOrFieldsExactlyOne() {
+        OpenSearchParseException neither = expectThrows(OpenSearchParseException.class,
+                () -> factory.create(null, null, null, config("model", "tiny-heads")));
+        assertTrue(neither.getMessage(), neither.getMessage().contains("exactly one of [field] or [fields]"));
+        OpenSearchParseException both = expectThrows(OpenSearchParseException.class,
+                () -> factory.create(null, null, null, config("model", "tiny-heads", "field", "a", "fields", List.of("b"))));
+        assertTrue(both.getMessage(), both.getMessage().contains("exactly one of [field] or [fields]"));
+        OpenSearchParseException empty = expectThrows(OpenSearchParseException.class,
+                () -> factory.create(null, null, null, config("model", "tiny-heads", "fields", List.of())));
+        assertTrue(empty.getMessage(), empty.getMessage().contains("one or more field names"));
+    }
+
+    public void testUnknownLabelAndHead() {
+        OpenSearchParseException label = expectThrows(OpenSearchParseException.class,
+                () -> factory.create(null, null, null, config("model", "tiny-heads", "field", "a", "labels", List.of("DISEASE"))));
+        assertTrue(label.getMessage(), label.getMessage().contains("has no label [DISEASE]"));
+        OpenSearchParseException head = expectThrows(OpenSearchParseException.class,
+                () -> factory.create(null, null, null, config("model", "tiny-heads", "field", "a", "heads", List.of("medical"))));
+        assertTrue(head.getMessage(), head.getMessage().contains("has no head [medical]"));
+    }
+
+    public void testBadNumbers() {
+        OpenSearchParseException score = expectThrows(OpenSearchParseException.class,
+                () -> factory.create(null, null, null, config("model", "tiny-heads", "field", "a", "min_score", 1.5)));
+        assertTrue(score.getMessage(), score.getMessage().contains("[min_score] must be between 0 and 1"));
+        OpenSearchParseException chars = expectThrows(OpenSearchParseException.class,
+                () -> factory.create(null, null, null, config("model", "tiny-heads", "field", "a", "max_chars", 0)));
+        assertTrue(chars.getMessage(), chars.getMessage().contains("[max_chars] must be positive"));
+    }
+
+    public void testBrokenModelIsAConfigurationError() throws Exception {
+        java.nio.file.Path dir = models.root().resolve("broken");
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Files.writeString(dir.resolve("config.json"), "{\"id2label\": {\"0\": \"O\"}}");
+        OpenSearchParseException e = expectThrows(OpenSearchParseException.class,
+                () -> factory.create(null, null, null, config("model", "broken", "field", "a")));
+        assertTrue(e.getMessage(), e.getMessage().contains("model [broken] could not be loaded"));
+        assertEquals("failed", models.describe().stream().filter(m -> m.get("id").equals("broken")).findFirst().orElseThrow().get("state"));
+    }
+}
