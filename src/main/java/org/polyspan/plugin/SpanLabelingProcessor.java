@@ -3,6 +3,7 @@ package org.polyspan.plugin;
 import org.opensearch.ingest.AbstractProcessor;
 import org.opensearch.ingest.ConfigurationUtils;
 import org.opensearch.ingest.IngestDocument;
+import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.ingest.Processor;
 import org.polyspan.core.Document;
 import org.polyspan.core.Span;
@@ -18,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Labels entity or argument spans in one or more text fields and stores them twice: as an array of span objects
@@ -60,38 +62,97 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
 
     @Override
     public IngestDocument execute(IngestDocument document) throws Exception {
+        List<Source> sources = sources(document);
+        if (sources == null) {
+            return document;
+        }
+        Map<String, List<TaggedDocument>> tagged = label(sources);
+        write(document, sources, tagged, 0);
+        return document;
+    }
+
+    /**
+     * Labels the texts of all documents of a bulk request in one go, so windows from many short documents share
+     * encoder batches. A document whose fields are invalid fails alone; a failure of the model fails them all.
+     */
+    @Override
+    public void batchExecute(List<IngestDocumentWrapper> wrappers, Consumer<List<IngestDocumentWrapper>> handler) {
+        List<IngestDocumentWrapper> pending = new ArrayList<>();
+        List<List<Source>> perDoc = new ArrayList<>();
+        List<Source> all = new ArrayList<>();
+        for (IngestDocumentWrapper w : wrappers) {
+            if (w.getException() != null || w.getIngestDocument() == null) {
+                continue;
+            }
+            try {
+                List<Source> sources = sources(w.getIngestDocument());
+                if (sources != null) {
+                    pending.add(w);
+                    perDoc.add(sources);
+                    all.addAll(sources);
+                }
+            } catch (Exception e) {
+                w.update(w.getIngestDocument(), e);
+            }
+        }
+        if (!pending.isEmpty()) {
+            try {
+                Map<String, List<TaggedDocument>> tagged = label(all);
+                int offset = 0;
+                for (int i = 0; i < pending.size(); i++) {
+                    write(pending.get(i).getIngestDocument(), perDoc.get(i), tagged, offset);
+                    offset += perDoc.get(i).size();
+                }
+            } catch (Exception e) {
+                pending.forEach(w -> w.update(w.getIngestDocument(), e));
+            }
+        }
+        handler.accept(wrappers);
+    }
+
+    /** The strings to label, or null when every field is missing and {@code ignore_missing} is set. */
+    private List<Source> sources(IngestDocument document) {
         List<Source> sources = new ArrayList<>();
         for (String field : fields) {
             collect(document, field, sources);
         }
+        if (sources.isEmpty() && !anyFieldPresent(document)) {
+            return null; // leave the document untouched
+        }
+        return sources;
+    }
+
+    private Map<String, List<TaggedDocument>> label(List<Source> sources) throws Exception {
+        if (sources.isEmpty()) {
+            return Map.of();
+        }
+        LabelingModel model = ModelLoading.get(models, modelId);
+        List<Document> docs = new ArrayList<>(sources.size());
+        for (Source s : sources) {
+            docs.add(Document.of(s.text()));
+        }
+        return ModelLoading.label(model, docs, heads);
+    }
+
+    /** Writes the spans of {@code sources}, whose results start at {@code offset} in {@code tagged}. */
+    private void write(IngestDocument document, List<Source> sources, Map<String, List<TaggedDocument>> tagged, int offset) {
         List<Map<String, Object>> spans = new ArrayList<>();
         Map<String, Set<String>> byLabel = new LinkedHashMap<>();
-        if (!sources.isEmpty()) {
-            LabelingModel model = ModelLoading.get(models, modelId);
-            List<Document> docs = new ArrayList<>(sources.size());
-            for (Source s : sources) {
-                docs.add(Document.of(s.text()));
-            }
-            Map<String, List<TaggedDocument>> tagged = ModelLoading.label(model, docs, heads);
-            for (int i = 0; i < sources.size(); i++) {
-                Source source = sources.get(i);
-                for (List<TaggedDocument> perHead : tagged.values()) {
-                    for (Span span : perHead.get(i).spans()) {
-                        if ((labelFilter.isEmpty() || labelFilter.contains(span.label())) && span.score() >= minScore) {
-                            spans.add(toMap(span, source));
-                            byLabel.computeIfAbsent(span.label(), k -> new LinkedHashSet<>()).add(span.text());
-                        }
+        for (int i = 0; i < sources.size(); i++) {
+            Source source = sources.get(i);
+            for (List<TaggedDocument> perHead : tagged.values()) {
+                for (Span span : perHead.get(offset + i).spans()) {
+                    if ((labelFilter.isEmpty() || labelFilter.contains(span.label())) && span.score() >= minScore) {
+                        spans.add(toMap(span, source));
+                        byLabel.computeIfAbsent(span.label(), k -> new LinkedHashSet<>()).add(span.text());
                     }
                 }
             }
-        } else if (!anyFieldPresent(document)) {
-            return document; // every field missing and ignore_missing: leave the document untouched
         }
         Map<String, Object> flat = new LinkedHashMap<>();
         byLabel.forEach((label, texts) -> flat.put(label, new ArrayList<>(texts)));
         document.setFieldValue(targetField, spans);
         document.setFieldValue(flatField, flat);
-        return document;
     }
 
     private boolean anyFieldPresent(IngestDocument document) {

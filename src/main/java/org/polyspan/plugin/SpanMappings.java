@@ -7,10 +7,15 @@ import java.util.List;
 
 /** The mappings that make the processor's output searchable (nested spans) and aggregatable (flat keywords). */
 final class SpanMappings {
+    static final int NESTED_OBJECTS_LIMIT = 100_000;
+
     private SpanMappings() {}
 
     static void componentTemplate(XContentBuilder b, List<String> targets) throws IOException {
-        b.startObject().startObject("template").startObject("mappings");
+        b.startObject().startObject("template");
+        // every span is a nested document; long texts full of entities exceed the default of 10000
+        b.startObject("settings").field("index.mapping.nested_objects.limit", NESTED_OBJECTS_LIMIT).endObject();
+        b.startObject("mappings");
         b.startArray("dynamic_templates");
         for (String target : targets) {
             b.startObject().startObject("polyspan_" + target + "_by_label")

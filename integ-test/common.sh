@@ -1,0 +1,76 @@
+# Shared settings for the integ-test scripts (sourced, not run).
+# shellcheck shell=bash
+
+INTEG_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_DIR="$(cd "$INTEG_DIR/.." && pwd)"
+# shellcheck disable=SC2034  # used by the scripts that source this file
+BUILD_DIR="$INTEG_DIR/build"
+
+OPENSEARCH_VERSION="${OPENSEARCH_VERSION:-3.6.0}"
+PLUGIN_ZIP="${POLYSPAN_PLUGIN_ZIP:-$REPO_DIR/target/polyspan-0.1.0.zip}"
+DEFAULT_MODEL_DIR="$REPO_DIR/models/build/mbert-ner"
+
+stage() { printf '\n==== %s ====\n' "$*"; }
+info() { printf '[%s] %s\n' "$(basename "$0")" "$*"; }
+die() { printf '[%s] error: %s\n' "$(basename "$0")" "$*" >&2; exit 1; }
+
+# java_major DIR: the feature version of DIR/bin/java (0 when there is none)
+java_major() {
+  local v
+  [[ -x "$1/bin/java" ]] || { echo 0; return; }
+  v="$("$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p')"
+  echo "${v%%.*}"
+}
+
+# Pick a JDK 21+ for Maven and OpenSearch: OPENSEARCH_JAVA_HOME, then JAVA_HOME, then Temurin 25, then any under /usr/lib/jvm.
+select_java() {
+  local c
+  for c in "${OPENSEARCH_JAVA_HOME:-}" "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*; do
+    [[ -n "$c" ]] || continue
+    if [[ "$(java_major "$c")" -ge 21 ]]; then
+      export JAVA_HOME="$c" OPENSEARCH_JAVA_HOME="$c"
+      if [[ "$(java_major "$c")" -ge 24 && "${MAVEN_OPTS:-}" != *sun-misc-unsafe-memory-access* ]]; then
+        export MAVEN_OPTS="${MAVEN_OPTS:+$MAVEN_OPTS }--sun-misc-unsafe-memory-access=allow"
+      fi
+      return 0
+    fi
+  done
+  die "no JDK 21+ found; set OPENSEARCH_JAVA_HOME or JAVA_HOME"
+}
+
+# quiet_mvn DIR ARGS...: runs Maven in DIR showing its output only when it fails
+quiet_mvn() {
+  local dir="$1" log
+  shift
+  log="$(mktemp)"
+  if (cd "$dir" && mvn -B -q -Dstyle.color=never "$@") > "$log" 2>&1; then
+    rm -f "$log"
+  else
+    cat "$log" >&2
+    rm -f "$log"
+    return 1
+  fi
+}
+
+# Build the plugin zip when it is missing or older than the sources.
+build_plugin_if_needed() {
+  if [[ -n "${POLYSPAN_PLUGIN_ZIP:-}" ]]; then
+    [[ -f "$PLUGIN_ZIP" ]] || die "POLYSPAN_PLUGIN_ZIP=$PLUGIN_ZIP does not exist"
+    info "plugin zip (POLYSPAN_PLUGIN_ZIP): $PLUGIN_ZIP"
+    return 0
+  fi
+  if [[ -f "$PLUGIN_ZIP" ]] && [[ -z "$(find "$REPO_DIR/src/main" "$REPO_DIR/src/assembly" "$REPO_DIR/pom.xml" \
+        "$REPO_DIR/plugin-descriptor.properties" -newer "$PLUGIN_ZIP" -type f -print -quit)" ]]; then
+    info "plugin zip up to date: ${PLUGIN_ZIP#"$REPO_DIR"/}"
+    return 0
+  fi
+  info "building the plugin (mvn package -DskipTests)"
+  quiet_mvn "$REPO_DIR" package -DskipTests || die "plugin build failed"
+  [[ -f "$PLUGIN_ZIP" ]] || die "Maven did not produce $PLUGIN_ZIP"
+}
+
+# True when the default model has been built (encoder and tokenizer present).
+default_model_built() {
+  [[ -f "$DEFAULT_MODEL_DIR/config.json" && -f "$DEFAULT_MODEL_DIR/tokenizer.json" ]] \
+    && { [[ -f "$DEFAULT_MODEL_DIR/encoder.onnx" ]] || [[ -f "$DEFAULT_MODEL_DIR/model.onnx" ]]; }
+}

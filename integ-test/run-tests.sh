@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests, then REST integration tests against a real OpenSearch node with the plugin.
+#
+#   integ-test/run-tests.sh [extra Maven arguments...]
+#
+# Stages: system packages (Debian, installed only when missing) -> test fixtures and default model ->
+# plugin zip -> node on POLYSPAN_IT_PORT (default 9250) with the fixtures -> mvn verify (surefire + failsafe).
+# The node is stopped on exit. Works non-interactively and as root (CI).
+#
+# Environment: POLYSPAN_IT_PORT (default 9250), SKIP_DEFAULT_MODEL=1 (do not build mbert-ner; its tests then fail
+# unless it was built before), KEEP_NODE=1 (leave the node running for debugging).
+set -euo pipefail
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/common.sh"
+exec < /dev/null
+
+PORT="${POLYSPAN_IT_PORT:-9250}"
+TEST_MODELS="$REPO_DIR/target/test-models"
+MVN=(mvn -B -Dstyle.color=never)
+declare -a TIMINGS=()
+T_STAGE=0
+T_ALL=$SECONDS
+
+CURRENT=""
+begin() { T_STAGE=$SECONDS; CURRENT="$*"; stage "$*"; }
+end() { TIMINGS+=("$(printf '%-44s %5ds' "$1" $((SECONDS - T_STAGE)))"); CURRENT=""; }
+summary() {
+  local rc=$?
+  [[ -z "$CURRENT" ]] || TIMINGS+=("$(printf '%-44s %5ds' "FAILED in: ${CURRENT#* }" $((SECONDS - T_STAGE)))")
+  if [[ -n "${NODE_STARTED:-}" && -z "${KEEP_NODE:-}" ]]; then
+    stage "stopping the node"
+    OPENSEARCH_PORT="$PORT" "$INTEG_DIR/node.sh" stop || true
+  elif [[ -n "${NODE_STARTED:-}" ]]; then
+    info "KEEP_NODE set: node left running on http://127.0.0.1:$PORT (integ-test/node.sh stop with OPENSEARCH_PORT=$PORT)"
+  fi
+  stage "summary"
+  local t
+  for t in "${TIMINGS[@]}"; do echo "  $t"; done
+  printf '  %-44s %5ds\n' "total" $((SECONDS - T_ALL))
+  if [[ $rc -eq 0 ]]; then echo "  RESULT: all tests passed"; else echo "  RESULT: FAILED (exit $rc)"; fi
+  exit $rc
+}
+trap summary EXIT
+
+# ------------------------------------------------------------------ 1. system packages
+begin "1/5 system packages"
+PYTHON="${PYTHON:-/usr/bin/python3}"
+missing=()
+if ! "$PYTHON" -c 'import torch, onnx, numpy' 2>/dev/null; then
+  for p in python3-torch python3-onnx python3-numpy; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+fi
+command -v unzip > /dev/null || missing+=(unzip)
+command -v curl > /dev/null || missing+=(curl)
+command -v unshare > /dev/null || missing+=(util-linux)
+if [[ ${#missing[@]} -gt 0 ]]; then
+  info "installing: ${missing[*]}"
+  SUDO=()
+  [[ "$(id -u)" -eq 0 ]] || SUDO=(sudo -n)
+  "${SUDO[@]}" apt-get update -q
+  DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+else
+  info "python3-torch, python3-onnx, python3-numpy, unzip, curl: present"
+fi
+select_java
+info "java: $JAVA_HOME"
+end "system packages"
+
+# ------------------------------------------------------------------ 2. models
+begin "2/5 test fixtures and default model"
+"$REPO_DIR/models/build-default.sh" --tiny "$TEST_MODELS"
+if [[ -n "${SKIP_DEFAULT_MODEL:-}" ]]; then
+  info "SKIP_DEFAULT_MODEL set: not building mbert-ner"
+else
+  "$REPO_DIR/models/build-default.sh"
+fi
+end "fixtures and default model"
+
+# ------------------------------------------------------------------ 3. plugin
+begin "3/5 plugin zip"
+quiet_mvn "$REPO_DIR" package -DskipTests || die "plugin build failed"
+[[ -f "$PLUGIN_ZIP" ]] || die "no plugin zip at $PLUGIN_ZIP"
+info "built ${PLUGIN_ZIP#"$REPO_DIR"/}"
+end "plugin zip"
+
+# ------------------------------------------------------------------ 4. node
+begin "4/5 OpenSearch node on port $PORT"
+NODE_STARTED=1
+OPENSEARCH_PORT="$PORT" POLYSPAN_EXTRA_MODELS="$TEST_MODELS" "$INTEG_DIR/node.sh" start
+end "node start"
+
+# ------------------------------------------------------------------ 5. tests
+begin "5/5 mvn verify (unit tests, then integration tests against http://127.0.0.1:$PORT)"
+(cd "$REPO_DIR" && "${MVN[@]}" verify -DskipITs=false -Dpolyspan.it.url="http://127.0.0.1:$PORT" "$@")
+end "mvn verify"
