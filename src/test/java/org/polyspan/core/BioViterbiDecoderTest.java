@@ -41,7 +41,7 @@ class BioViterbiDecoderTest {
     void insideAfterOutsideIsImpossibleWhateverItsScore() {
         List<String> tags = decode(LABELS,
                 row(LABELS, "O", -0.1),
-                row(LABELS, "I-PER", 0, "O", -5, "B-PER", -6));
+                row(LABELS, "I-PER", 0, "B-PER", -6, "O", -7));
         assertEquals(List.of("O", "B-PER"), tags);
     }
 

@@ -1,0 +1,121 @@
+package org.polyspan.model;
+
+import com.google.gson.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.polyspan.core.LinearHead;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HeadFilesTest {
+
+    @TempDir
+    Path dir;
+
+    private static final List<String> LABELS = List.of("O", "B-PER", "I-PER", "B-LOC", "I-LOC");
+
+    private static float[][] randomWeights(Random rnd, int rows, int cols) {
+        float[][] w = new float[rows][cols];
+        for (float[] r : w) {
+            for (int i = 0; i < cols; i++) {
+                r[i] = (float) rnd.nextGaussian();
+            }
+        }
+        return w;
+    }
+
+    @Test
+    void roundTrip() throws IOException {
+        Random rnd = new Random(3);
+        float[][] w = randomWeights(rnd, LABELS.size(), 7);
+        float[] b = {0.5f, -1, 2, Float.MIN_VALUE, 0.25f};
+        JsonObject extra = new JsonObject();
+        extra.addProperty("trained_on", "synthetic");
+        HeadFiles.write(dir.resolve("heads"), "people", LABELS, w, b, LinearHead.Centering.WINDOW_MEAN, extra);
+        assertTrue(Files.isRegularFile(dir.resolve("heads/people.bin")));
+        assertEquals(4L * LABELS.size() * 8, Files.size(dir.resolve("heads/people.bin")));
+        JsonObject json = TinyModels.json(dir.resolve("heads/people.json"));
+        assertEquals("synthetic", json.get("trained_on").getAsString());
+        assertEquals("window_mean", json.get("centering").getAsString());
+
+        LinearHead head = HeadFiles.read(dir.resolve("heads/people.json"));
+        assertEquals("people", head.name());
+        assertEquals(LABELS, head.labels().tags());
+        assertEquals(7, head.inputDim());
+        assertEquals(LinearHead.Centering.WINDOW_MEAN, head.centering());
+        float[][] x = randomWeights(rnd, 3, 7);
+        float[][] logits = head.logits(x);
+        for (int i = 0; i < x.length; i++) {
+            for (int k = 0; k < LABELS.size(); k++) {
+                double s = b[k];
+                for (int d = 0; d < 7; d++) {
+                    s += w[k][d] * x[i][d];
+                }
+                assertEquals(s, logits[i][k], 1e-5);
+            }
+        }
+        // bit-exact weights: the bias alone comes back for a zero input
+        float[] zero = head.logits(new float[][] {new float[7]})[0];
+        assertArrayEquals(b, zero);
+    }
+
+    @Test
+    void littleEndianLayoutIsWeightsThenBias() throws IOException {
+        float[][] w = {{1, 2}, {3, 4}};
+        HeadFiles.write(dir, "h", List.of("O", "B-X"), w, new float[] {5, 6}, LinearHead.Centering.NONE, null);
+        ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(dir.resolve("h.bin"))).order(ByteOrder.LITTLE_ENDIAN);
+        float[] all = new float[6];
+        buf.asFloatBuffer().get(all);
+        assertEquals("[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]", Arrays.toString(all));
+    }
+
+    @Test
+    void wrongBinSizeIsRejectedNamingTheFile() throws IOException {
+        HeadFiles.write(dir, "broken", LABELS, randomWeights(new Random(1), LABELS.size(), 4), new float[LABELS.size()],
+                LinearHead.Centering.NONE, null);
+        Path bin = dir.resolve("broken.bin");
+        byte[] bytes = Files.readAllBytes(bin);
+        Files.write(bin, Arrays.copyOf(bytes, bytes.length - 4));
+        IOException e = assertThrows(IOException.class, () -> HeadFiles.read(dir.resolve("broken.json")));
+        assertTrue(e.getMessage().contains("broken.bin"), e.getMessage());
+        assertTrue(e.getMessage().contains(String.valueOf(bytes.length)), e.getMessage());
+
+        Files.write(bin, Arrays.copyOf(bytes, bytes.length + 8));
+        e = assertThrows(IOException.class, () -> HeadFiles.read(dir.resolve("broken.json")));
+        assertTrue(e.getMessage().contains("broken.bin"), e.getMessage());
+    }
+
+    @Test
+    void weightsFileNameAndCentringDefaults() throws IOException {
+        Files.writeString(dir.resolve("x.json"), "{\"name\": \"x\", \"labels\": [\"O\", \"B-A\", \"I-A\"], \"input_dim\": 2, "
+                + "\"weights\": \"other.bin\"}");
+        ByteBuffer buf = ByteBuffer.allocate(4 * 3 * 3).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < 9; i++) {
+            buf.putFloat(i);
+        }
+        Files.write(dir.resolve("other.bin"), buf.array());
+        LinearHead head = HeadFiles.read(dir.resolve("x.json"));
+        assertEquals(LinearHead.Centering.NONE, head.centering());
+        assertArrayEquals(new float[] {6, 7, 8}, head.logits(new float[][] {{0, 0}})[0]);
+        assertArrayEquals(new float[] {6 + 1, 7 + 3, 8 + 5}, head.logits(new float[][] {{0, 1}})[0]);
+    }
+
+    @Test
+    void badLabelsAreRejected() throws IOException {
+        HeadFiles.write(dir, "bad", List.of("O", "PERSON"), new float[][] {{1}, {2}}, new float[2], LinearHead.Centering.NONE, null);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HeadFiles.read(dir.resolve("bad.json")));
+        assertTrue(e.getMessage().contains("PERSON"), e.getMessage());
+    }
+}

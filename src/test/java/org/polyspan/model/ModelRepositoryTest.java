@@ -1,0 +1,152 @@
+package org.polyspan.model;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.polyspan.core.Document;
+import org.polyspan.core.LinearHead;
+import org.polyspan.core.Span;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ModelRepositoryTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void listsTheModels() throws Exception {
+        try (ModelRepository repo = new ModelRepository(TinyModels.root(), OnnxWindowEncoder.Device.CPU, 1)) {
+            assertEquals(List.of(TinyModels.HEADS, TinyModels.HF), repo.ids());
+            assertTrue(repo.exists(TinyModels.HEADS));
+            assertTrue(repo.exists(TinyModels.HF));
+        }
+        try (ModelRepository none = new ModelRepository(tmp.resolve("missing"), OnnxWindowEncoder.Device.CPU, 1)) {
+            assertEquals(List.of(), none.ids());
+            assertEquals(List.of(), none.describe());
+        }
+    }
+
+    @Test
+    void idsThatLeaveTheDirectoryAreRejected() throws Exception {
+        Path root = tmp.resolve("root");
+        TinyModels.copy(TinyModels.HF, root.resolve("good"));
+        TinyModels.copy(TinyModels.HF, tmp.resolve("x")); // a valid model just outside the root
+        try (ModelRepository repo = new ModelRepository(root, OnnxWindowEncoder.Device.CPU, 1)) {
+            assertTrue(repo.exists("good"));
+            for (String id : List.of("../x", "..", ".", "", "good/../good", "/x", "./good", "good/", "..\\x", ".hidden")) {
+                assertFalse(repo.exists(id), id);
+                assertThrows(IllegalArgumentException.class, () -> repo.get(id), id);
+            }
+            assertEquals(List.of("good"), repo.ids());
+        }
+    }
+
+    @Test
+    void unknownModelMessageNamesTheDirectory() throws Exception {
+        Path root = TinyModels.root();
+        try (ModelRepository repo = new ModelRepository(root, OnnxWindowEncoder.Device.CPU, 1)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> repo.get("nope"));
+            assertTrue(e.getMessage().contains("nope"), e.getMessage());
+            assertTrue(e.getMessage().contains(root.resolve("nope").toString()), e.getMessage());
+            assertTrue(e.getMessage().contains(root.toString()), e.getMessage());
+        }
+    }
+
+    @Test
+    void describeReportsStatesAndStats() throws Exception {
+        Path root = tmp.resolve("root");
+        TinyModels.copy(TinyModels.HEADS, root.resolve(TinyModels.HEADS));
+        TinyModels.copy(TinyModels.HF, root.resolve(TinyModels.HF));
+        Files.createDirectories(root.resolve("broken"));
+        Files.writeString(root.resolve("broken/config.json"), "{\"id2label\": {\"0\": \"O\"}}");
+        try (ModelRepository repo = new ModelRepository(root, OnnxWindowEncoder.Device.CPU, 1)) {
+            assertEquals(List.of("broken", TinyModels.HEADS, TinyModels.HF), repo.ids());
+            for (Map<String, Object> m : repo.describe()) {
+                assertEquals("not_loaded", m.get("state"), m.toString());
+            }
+            LabelingModel model = repo.get(TinyModels.HEADS);
+            assertSame(model, repo.get(TinyModels.HEADS));
+            model.label(List.of(Document.of("Angela Merkel"), Document.of("in Berlin")), List.of());
+            assertThrows(Exception.class, () -> repo.get("broken"));
+
+            List<Map<String, Object>> d = repo.describe();
+            assertEquals(3, d.size());
+            Map<String, Object> broken = d.get(0);
+            assertEquals("broken", broken.get("id"));
+            assertEquals("failed", broken.get("state"));
+            assertTrue(String.valueOf(broken.get("error")).length() > 0, broken.toString());
+
+            Map<String, Object> loaded = d.get(1);
+            assertEquals(TinyModels.HEADS, loaded.get("id"));
+            assertEquals("loaded", loaded.get("state"));
+            assertEquals(32, loaded.get("max_length"));
+            assertEquals(Map.of("ner", List.of("PER", "ORG", "LOC", "MISC")), loaded.get("heads"));
+            assertEquals(2L, loaded.get("inference_count"));
+            assertTrue((Double) loaded.get("mean_latency_ms") > 0, loaded.toString());
+
+            assertEquals("not_loaded", d.get(2).get("state"));
+
+            // fixing the files needs no restart
+            Files.delete(root.resolve("broken/config.json"));
+            TinyModels.copy(TinyModels.HF, root.resolve("broken"));
+            repo.get("broken");
+            assertEquals("loaded", repo.describe().get(0).get("state"));
+        }
+    }
+
+    @Test
+    void reloadPicksUpANewHead() throws Exception {
+        Path root = tmp.resolve("root");
+        Path model = TinyModels.copy(TinyModels.HEADS, root.resolve("m"));
+        List<String> labels = List.of("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC");
+        String text = "Angela Merkel met Barack Obama in Berlin.";
+        try (ModelRepository repo = new ModelRepository(root, OnnxWindowEncoder.Device.CPU, 1)) {
+            LabelingModel before = repo.get("m");
+            List<String> tagsBefore = before.label(List.of(Document.of(text)), List.of("ner")).get("ner").get(0).tagNames();
+
+            // a head that ignores the features and says LOC everywhere: B-LOC on the first word, I-LOC after
+            float[] bias = new float[labels.size()];
+            java.util.Arrays.fill(bias, -20);
+            bias[labels.indexOf("B-LOC")] = 10;
+            bias[labels.indexOf("I-LOC")] = 11;
+            HeadFiles.write(model.resolve("heads"), "ner", labels, new float[labels.size()][64], bias,
+                    LinearHead.Centering.WINDOW_MEAN, null);
+            HeadFiles.write(model.resolve("heads"), "extra", List.of("O", "B-X", "I-X"), new float[3][64],
+                    new float[] {1, 0, 0}, LinearHead.Centering.NONE, null);
+
+            // still the loaded copy until reload
+            assertSame(before, repo.get("m"));
+            assertEquals(List.of("ner"), List.copyOf(before.heads().keySet()));
+
+            LabelingModel after = repo.reload("m");
+            assertNotSame(before, after);
+            assertEquals(List.of("extra", "ner"), List.copyOf(after.heads().keySet()));
+            Map<String, List<org.polyspan.core.TaggedDocument>> out = after.label(List.of(Document.of(text)), List.of());
+            List<String> tags = out.get("ner").get(0).tagNames();
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < tags.size(); i++) {
+                expected.add(i == 0 ? "B-LOC" : "I-LOC");
+            }
+            assertEquals(expected, tags);
+            List<Span> spans = out.get("ner").get(0).spans();
+            assertEquals(1, spans.size());
+            assertEquals(text, spans.get(0).text());
+            assertEquals("LOC", spans.get(0).label());
+            assertTrue(out.get("extra").get(0).spans().isEmpty());
+            assertEquals(tagsBefore.size(), tags.size());
+            assertEquals(Map.of("extra", List.of("X"), "ner", List.of("PER", "ORG", "LOC", "MISC")),
+                    repo.describe().get(0).get("heads"));
+        }
+    }
+}
