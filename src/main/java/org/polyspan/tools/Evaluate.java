@@ -23,7 +23,7 @@ import java.util.Set;
  * Evaluates a model's head on the gold NER sets of {@code shared/data}: entity-level micro P/R/F1 per set (seqeval
  * semantics, exact spans, only the chosen entity types), the macro average per group, and sentences per second.
  *
- * <pre>models/tool.sh Evaluate --model models/build/mbert-ner [--head ner] [--sets all] [--types PER,ORG,LOC] [--limit N]</pre>
+ * <pre>models/tool.sh Evaluate --model models/build/mbert-ner [--head ner[,other]] [--sets all] [--types PER,ORG,LOC] [--limit N]</pre>
  */
 public final class Evaluate {
     private static final int BATCH = 256;
@@ -37,11 +37,22 @@ public final class Evaluate {
         int limit = Integer.parseInt(args.get("limit", "0"));
         int threads = Integer.parseInt(args.get("threads", "0"));
         try (LabelingModel model = LabelingModel.load(modelDir.getFileName().toString(), modelDir, OnnxWindowEncoder.Device.CPU, threads)) {
-            String head = args.get("head", model.heads().keySet().iterator().next());
-            System.out.printf(Locale.ROOT, "model %s, head %s, types %s%n", modelDir, head, types);
-            System.out.printf(Locale.ROOT, "| set | lang | sentences | P | R | F1 | sent/s |%n|---|---|---:|---:|---:|---:|---:|%n");
-            Map<String, List<Double>> groupF1 = new LinkedHashMap<>();
-            SpanMetrics overall = new SpanMetrics();
+            List<String> heads = Arrays.asList(args.get("head", model.heads().keySet().iterator().next()).split(","));
+            for (String head : heads) {
+                if (!model.heads().containsKey(head)) {
+                    throw new IllegalArgumentException("no head [" + head + "] in " + modelDir + "; heads: " + model.heads().keySet());
+                }
+            }
+            // several heads are scored from one encoder pass; each gets its own table
+            Map<String, StringBuilder> tables = new LinkedHashMap<>();
+            Map<String, Map<String, List<Double>>> groupF1 = new LinkedHashMap<>();
+            Map<String, SpanMetrics> overall = new LinkedHashMap<>();
+            for (String head : heads) {
+                tables.put(head, new StringBuilder("| set | lang | sentences | P | R | F1 |\n|---|---|---:|---:|---:|---:|\n"));
+                groupF1.put(head, new LinkedHashMap<>());
+                overall.put(head, new SpanMetrics());
+            }
+            System.out.printf(Locale.ROOT, "model %s, heads %s, types %s%n", modelDir, heads, types);
             long totalSentences = 0;
             long totalNanos = 0;
             for (NerBenchmarks.Benchmark b : NerBenchmarks.select(data, sets)) {
@@ -50,7 +61,8 @@ public final class Evaluate {
                 if (limit > 0 && sentences.size() > limit) {
                     sentences = sentences.subList(0, limit);
                 }
-                SpanMetrics m = new SpanMetrics();
+                Map<String, SpanMetrics> metrics = new LinkedHashMap<>();
+                heads.forEach(h -> metrics.put(h, new SpanMetrics()));
                 long t0 = System.nanoTime();
                 for (int from = 0; from < sentences.size(); from += BATCH) {
                     List<ConllSentence> batch = sentences.subList(from, Math.min(sentences.size(), from + BATCH));
@@ -58,30 +70,44 @@ public final class Evaluate {
                     for (ConllSentence s : batch) {
                         docs.add(Document.ofTokens(s.tokens()));
                     }
-                    List<TaggedDocument> tagged = model.label(docs, List.of(head)).get(head);
-                    for (int i = 0; i < batch.size(); i++) {
-                        m.add(batch.get(i).tags(), keepTypes(tagged.get(i).tagNames(), types));
+                    Map<String, List<TaggedDocument>> tagged = model.label(docs, heads);
+                    for (String head : heads) {
+                        for (int i = 0; i < batch.size(); i++) {
+                            metrics.get(head).add(batch.get(i).tags(), keepTypes(tagged.get(head).get(i).tagNames(), types));
+                        }
                     }
                 }
                 long nanos = System.nanoTime() - t0;
                 totalNanos += nanos;
                 totalSentences += sentences.size();
-                overall.addAll(m);
-                groupF1.computeIfAbsent(b.group(), k -> new ArrayList<>()).add(m.f1());
-                System.out.printf(Locale.ROOT, "| %s | %s | %d | %.3f | %.3f | %.3f | %.0f |%n", b.group(), b.language(),
-                        sentences.size(), m.precision(), m.recall(), m.f1(), sentences.size() / (nanos / 1e9));
+                for (String head : heads) {
+                    SpanMetrics m = metrics.get(head);
+                    overall.get(head).addAll(m);
+                    groupF1.get(head).computeIfAbsent(b.group(), k -> new ArrayList<>()).add(m.f1());
+                    String row = String.format(Locale.ROOT, "| %s | %s | %d | %.3f | %.3f | %.3f |", b.group(), b.language(),
+                            sentences.size(), m.precision(), m.recall(), m.f1());
+                    tables.get(head).append(row).append('\n');
+                    System.out.printf(Locale.ROOT, "%s %s  (%s, %.0f sentences/s)%n", row, head, head, sentences.size() / (nanos / 1e9));
+                }
                 if (!reader.report().startsWith("malformed-utf8 lines: 0, stray I- tags repaired: 0,")) {
                     System.out.println("  (" + b.file().getFileName() + ": " + reader.report() + ")");
                 }
             }
-            System.out.println();
-            System.out.println("| group | languages | macro F1 |");
-            System.out.println("|---|---:|---:|");
-            groupF1.forEach((g, f1s) -> System.out.printf(Locale.ROOT, "| %s | %d | %.3f |%n", g, f1s.size(),
-                    f1s.stream().mapToDouble(Double::doubleValue).average().orElse(0)));
-            System.out.printf(Locale.ROOT, "%noverall micro P %.3f R %.3f F1 %.3f over %d gold entities; %d sentences in %.1f s (%.0f sentences/s)%n",
-                    overall.precision(), overall.recall(), overall.f1(), overall.goldCount(), totalSentences, totalNanos / 1e9,
-                    totalSentences / (totalNanos / 1e9));
+            for (String head : heads) {
+                System.out.println();
+                System.out.println("## head " + head);
+                System.out.print(tables.get(head));
+                System.out.println();
+                System.out.println("| group | languages | macro F1 |");
+                System.out.println("|---|---:|---:|");
+                groupF1.get(head).forEach((g, f1s) -> System.out.printf(Locale.ROOT, "| %s | %d | %.3f |%n", g, f1s.size(),
+                        f1s.stream().mapToDouble(Double::doubleValue).average().orElse(0)));
+                SpanMetrics all = overall.get(head);
+                System.out.printf(Locale.ROOT, "%noverall micro P %.3f R %.3f F1 %.3f over %d gold entities%n",
+                        all.precision(), all.recall(), all.f1(), all.goldCount());
+            }
+            System.out.printf(Locale.ROOT, "%d sentences in %.1f s (%.1f sentences/s, %d head(s) per pass)%n", totalSentences,
+                    totalNanos / 1e9, totalSentences / (totalNanos / 1e9), heads.size());
         }
     }
 
