@@ -6,9 +6,24 @@ package org.polyspan.core;
  */
 public final class BioViterbiDecoder {
     private final BioLabels labels;
+    private final TransitionPrior prior;
 
     public BioViterbiDecoder(BioLabels labels) {
+        this(labels, null);
+    }
+
+    /** @param prior tag bigram log-probabilities to add to the word scores, or null */
+    public BioViterbiDecoder(BioLabels labels, TransitionPrior prior) {
         this.labels = labels;
+        this.prior = prior;
+    }
+
+    private double startScore(int to) {
+        return prior == null ? 0 : prior.weight() * prior.start()[to];
+    }
+
+    private double transitionScore(int from, int to) {
+        return prior == null ? 0 : prior.weight() * prior.next()[from][to];
     }
 
     /**
@@ -26,16 +41,19 @@ public final class BioViterbiDecoder {
         double[] next = new double[k];
         int[][] back = new int[n][k];
         for (int t = 0; t < k; t++) {
-            score[t] = labels.allowedAtStart(t) ? logProbs[0][t] : Double.NEGATIVE_INFINITY;
+            score[t] = labels.allowedAtStart(t) ? logProbs[0][t] + startScore(t) : Double.NEGATIVE_INFINITY;
         }
         for (int i = 1; i < n; i++) {
             for (int to = 0; to < k; to++) {
                 double bestScore = Double.NEGATIVE_INFINITY;
                 int bestFrom = 0;
                 for (int from = 0; from < k; from++) {
-                    if (labels.allowed(from, to) && score[from] > bestScore) {
-                        bestScore = score[from];
-                        bestFrom = from;
+                    if (labels.allowed(from, to)) {
+                        double s = score[from] + transitionScore(from, to);
+                        if (s > bestScore) {
+                            bestScore = s;
+                            bestFrom = from;
+                        }
                     }
                 }
                 next[to] = bestScore + logProbs[i][to];

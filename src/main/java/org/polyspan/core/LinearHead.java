@@ -17,8 +17,14 @@ public final class LinearHead implements TagHead {
     private final float[][] weights;
     private final float[] bias;
     private final Centering centering;
+    private final TransitionPrior transitions;
 
     public LinearHead(String name, BioLabels labels, float[][] weights, float[] bias, Centering centering) {
+        this(name, labels, weights, bias, centering, null);
+    }
+
+    public LinearHead(String name, BioLabels labels, float[][] weights, float[] bias, Centering centering,
+                      TransitionPrior transitions) {
         if (weights.length != labels.size() || bias.length != labels.size()) {
             throw new IllegalArgumentException("head [" + name + "] has " + labels.size() + " labels but "
                     + weights.length + " weight rows and " + bias.length + " biases");
@@ -29,6 +35,12 @@ public final class LinearHead implements TagHead {
         this.weights = weights;
         this.bias = bias;
         this.centering = centering;
+        this.transitions = transitions;
+    }
+
+    @Override
+    public TransitionPrior transitions() {
+        return transitions;
     }
 
     @Override

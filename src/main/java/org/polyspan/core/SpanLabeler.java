@@ -73,7 +73,7 @@ public final class SpanLabeler {
         List<List<TaggedDocument>> result = new ArrayList<>(heads.size());
         for (int h = 0; h < heads.size(); h++) {
             TagHead head = heads.get(h);
-            BioViterbiDecoder decoder = new BioViterbiDecoder(head.labels());
+            BioViterbiDecoder decoder = new BioViterbiDecoder(head.labels(), head.transitions());
             List<TaggedDocument> tagged = new ArrayList<>(documents.size());
             for (int d = 0; d < documents.size(); d++) {
                 float[][] lp = logProbs[h][d];

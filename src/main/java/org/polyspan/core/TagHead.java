@@ -13,4 +13,9 @@ public interface TagHead {
      * @return one logit row per entry of {@code positions}
      */
     float[][] wordLogits(float[][] window, int[] positions);
+
+    /** Tag bigram log-probabilities added during decoding, or null for none. */
+    default TransitionPrior transitions() {
+        return null;
+    }
 }

@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.polyspan.core.BioLabels;
 import org.polyspan.core.LinearHead;
+import org.polyspan.core.TransitionPrior;
 
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -53,7 +54,51 @@ public final class HeadFiles {
         }
         float[] b = new float[labels.size()];
         floats.get(b);
-        return new LinearHead(name, new BioLabels(labels), w, b, centering);
+        BioLabels bio = new BioLabels(labels);
+        TransitionPrior prior = o.has("transitions") ? readPrior(o.getAsJsonObject("transitions"), labels.size(), json) : null;
+        return new LinearHead(name, bio, w, b, centering, prior);
+    }
+
+    private static TransitionPrior readPrior(JsonObject t, int k, Path json) throws IOException {
+        float[] start = floats(t.getAsJsonArray("start"));
+        JsonArray rows = t.getAsJsonArray("next");
+        float[][] next = new float[rows.size()][];
+        for (int i = 0; i < next.length; i++) {
+            next[i] = floats(rows.get(i).getAsJsonArray());
+        }
+        if (start.length != k || next.length != k || java.util.Arrays.stream(next).anyMatch(r -> r.length != k)) {
+            throw new IOException(json.getFileName() + ": transitions must be " + k + " start values and a " + k + "x" + k + " matrix");
+        }
+        return new TransitionPrior(start, next, t.has("weight") ? t.get("weight").getAsFloat() : 1f);
+    }
+
+    private static float[] floats(JsonArray a) {
+        float[] out = new float[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = a.get(i).getAsFloat();
+        }
+        return out;
+    }
+
+    /** The JSON form of a transition prior, for the {@code extra} argument of {@link #write}. */
+    public static JsonObject priorJson(TransitionPrior prior) {
+        JsonObject t = new JsonObject();
+        t.addProperty("weight", prior.weight());
+        JsonArray start = new JsonArray();
+        for (float v : prior.start()) {
+            start.add(Math.round(v * 1e4) / 1e4);
+        }
+        t.add("start", start);
+        JsonArray next = new JsonArray();
+        for (float[] row : prior.next()) {
+            JsonArray r = new JsonArray();
+            for (float v : row) {
+                r.add(Math.round(v * 1e4) / 1e4);
+            }
+            next.add(r);
+        }
+        t.add("next", next);
+        return t;
     }
 
     public static void write(Path dir, String name, List<String> labels, float[][] w, float[] b,

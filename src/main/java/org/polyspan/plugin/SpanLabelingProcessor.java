@@ -33,25 +33,39 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
     private final ModelRepository models;
     private final String modelId;
     private final List<String> fields;
-    private final String targetField;
-    private final String flatField;
-    private final Set<String> labelFilter;
+    private final List<Target> targets;
     private final List<String> heads;
+    private final Set<String> labelFilter;
     private final double minScore;
     private final boolean ignoreMissing;
     private final int maxChars;
 
+    /**
+     * Where spans go: {@code field} receives the span objects of {@code heads} (all of the model's heads when empty),
+     * and {@code field + "_by_label"} their flat copy.
+     */
+    record Target(String field, List<String> heads) {
+        String flatField() {
+            return field + "_by_label";
+        }
+    }
+
     SpanLabelingProcessor(String tag, String description, ModelRepository models, String modelId, List<String> fields,
-                          String targetField, Set<String> labelFilter, List<String> heads, double minScore,
-                          boolean ignoreMissing, int maxChars) {
+                          List<Target> targets, Set<String> labelFilter, double minScore, boolean ignoreMissing, int maxChars) {
         super(tag, description);
         this.models = models;
         this.modelId = modelId;
         this.fields = List.copyOf(fields);
-        this.targetField = targetField;
-        this.flatField = targetField + "_by_label";
+        this.targets = List.copyOf(targets);
+        // the heads every target needs, run in one encoder pass; empty means all heads of the model
+        Set<String> union = new LinkedHashSet<>();
+        boolean all = false;
+        for (Target t : targets) {
+            all |= t.heads().isEmpty();
+            union.addAll(t.heads());
+        }
+        this.heads = all ? List.of() : List.copyOf(union);
         this.labelFilter = labelFilter;
-        this.heads = List.copyOf(heads);
         this.minScore = minScore;
         this.ignoreMissing = ignoreMissing;
         this.maxChars = maxChars;
@@ -134,25 +148,30 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
         return ModelLoading.label(model, docs, heads);
     }
 
-    /** Writes the spans of {@code sources}, whose results start at {@code offset} in {@code tagged}. */
+    /** Writes the spans of {@code sources}, whose results start at {@code offset} in {@code tagged}, to every target. */
     private void write(IngestDocument document, List<Source> sources, Map<String, List<TaggedDocument>> tagged, int offset) {
-        List<Map<String, Object>> spans = new ArrayList<>();
-        Map<String, Set<String>> byLabel = new LinkedHashMap<>();
-        for (int i = 0; i < sources.size(); i++) {
-            Source source = sources.get(i);
-            for (List<TaggedDocument> perHead : tagged.values()) {
-                for (Span span : perHead.get(offset + i).spans()) {
-                    if ((labelFilter.isEmpty() || labelFilter.contains(span.label())) && span.score() >= minScore) {
-                        spans.add(toMap(span, source));
-                        byLabel.computeIfAbsent(span.label(), k -> new LinkedHashSet<>()).add(span.text());
+        for (Target target : targets) {
+            List<Map<String, Object>> spans = new ArrayList<>();
+            Map<String, Set<String>> byLabel = new LinkedHashMap<>();
+            for (int i = 0; i < sources.size(); i++) {
+                Source source = sources.get(i);
+                for (Map.Entry<String, List<TaggedDocument>> perHead : tagged.entrySet()) {
+                    if (!target.heads().isEmpty() && !target.heads().contains(perHead.getKey())) {
+                        continue;
+                    }
+                    for (Span span : perHead.getValue().get(offset + i).spans()) {
+                        if ((labelFilter.isEmpty() || labelFilter.contains(span.label())) && span.score() >= minScore) {
+                            spans.add(toMap(span, source));
+                            byLabel.computeIfAbsent(span.label(), k -> new LinkedHashSet<>()).add(span.text());
+                        }
                     }
                 }
             }
+            Map<String, Object> flat = new LinkedHashMap<>();
+            byLabel.forEach((label, texts) -> flat.put(label, new ArrayList<>(texts)));
+            document.setFieldValue(target.field(), spans);
+            document.setFieldValue(target.flatField(), flat);
         }
-        Map<String, Object> flat = new LinkedHashMap<>();
-        byLabel.forEach((label, texts) -> flat.put(label, new ArrayList<>(texts)));
-        document.setFieldValue(targetField, spans);
-        document.setFieldValue(flatField, flat);
     }
 
     private boolean anyFieldPresent(IngestDocument document) {
@@ -228,8 +247,8 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
         return fields;
     }
 
-    String targetField() {
-        return targetField;
+    List<Target> targets() {
+        return targets;
     }
 
     Set<String> labelFilter() {
@@ -272,7 +291,8 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
             if (fields.isEmpty() || fields.stream().anyMatch(f -> f == null || f.isBlank())) {
                 throw ConfigurationUtils.newConfigurationException(TYPE, tag, "fields", "must list one or more field names");
             }
-            String target = ConfigurationUtils.readStringProperty(TYPE, tag, config, "target_field", DEFAULT_TARGET);
+            String targetField = ConfigurationUtils.readOptionalStringProperty(TYPE, tag, config, "target_field");
+            Map<String, Object> targetMap = ConfigurationUtils.readOptionalMap(TYPE, tag, config, "targets");
             List<String> labels = ConfigurationUtils.readOptionalList(TYPE, tag, config, "labels");
             List<String> heads = ConfigurationUtils.readOptionalList(TYPE, tag, config, "heads");
             double minScore = readMinScore(tag, config);
@@ -294,15 +314,17 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
                 throw ConfigurationUtils.newConfigurationException(TYPE, tag, "model",
                         "model [" + modelId + "] could not be loaded: " + e.getMessage());
             }
-            List<String> headList = heads == null ? List.of() : heads;
+            List<Target> targets = targets(tag, targetField, heads, targetMap);
             Set<String> knownTypes = new HashSet<>();
             for (TagHead head : model.heads().values()) {
                 knownTypes.addAll(head.labels().entityTypes());
             }
-            for (String h : headList) {
-                if (!model.heads().containsKey(h)) {
-                    throw ConfigurationUtils.newConfigurationException(TYPE, tag, "heads",
-                            "model [" + modelId + "] has no head [" + h + "]; its heads are " + model.heads().keySet());
+            for (Target t : targets) {
+                for (String h : t.heads()) {
+                    if (!model.heads().containsKey(h)) {
+                        throw ConfigurationUtils.newConfigurationException(TYPE, tag, targetMap == null ? "heads" : "targets",
+                                "model [" + modelId + "] has no head [" + h + "]; its heads are " + model.heads().keySet());
+                    }
                 }
             }
             Set<String> filter = labels == null ? Set.of() : new LinkedHashSet<>(labels);
@@ -312,8 +334,37 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
                             "model [" + modelId + "] has no label [" + l + "]; its labels are " + knownTypes);
                 }
             }
-            return new SpanLabelingProcessor(tag, description, models, modelId, fields, target, filter, headList,
-                    minScore, ignoreMissing, maxChars);
+            return new SpanLabelingProcessor(tag, description, models, modelId, fields, targets, filter, minScore,
+                    ignoreMissing, maxChars);
+        }
+
+        /** Either {@code targets} (target field -> heads) or {@code target_field} with optional {@code heads}. */
+        private static List<Target> targets(String tag, String targetField, List<String> heads, Map<String, Object> targetMap) {
+            if (targetMap == null) {
+                return List.of(new Target(targetField == null ? DEFAULT_TARGET : targetField, heads == null ? List.of() : heads));
+            }
+            if (targetField != null || heads != null) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "targets",
+                        "cannot be combined with [target_field] or [heads]; name the heads of each target field inside [targets]");
+            }
+            if (targetMap.isEmpty()) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "targets", "must map at least one target field to its heads");
+            }
+            List<Target> out = new ArrayList<>();
+            for (Map.Entry<String, Object> e : targetMap.entrySet()) {
+                Object value = e.getValue();
+                List<String> names = new ArrayList<>();
+                if (value instanceof String one) {
+                    names.add(one);
+                } else if (value instanceof List<?> list && !list.isEmpty() && list.stream().allMatch(x -> x instanceof String)) {
+                    list.forEach(x -> names.add((String) x));
+                } else {
+                    throw ConfigurationUtils.newConfigurationException(TYPE, tag, "targets",
+                            "target [" + e.getKey() + "] must name a head or a non-empty list of heads");
+                }
+                out.add(new Target(e.getKey(), names));
+            }
+            return out;
         }
 
         private static double readMinScore(String tag, Map<String, Object> config) {

@@ -4,7 +4,8 @@ import org.polyspan.core.Document;
 import org.polyspan.core.TaggedDocument;
 import org.polyspan.eval.ConllReader;
 import org.polyspan.eval.ConllSentence;
-import org.polyspan.eval.NerBenchmarks;
+import org.polyspan.eval.Benchmarks;
+import org.polyspan.eval.TokenMetrics;
 import org.polyspan.eval.SpanMetrics;
 import org.polyspan.model.LabelingModel;
 import org.polyspan.model.OnnxWindowEncoder;
@@ -20,24 +21,26 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Evaluates a model's head on the gold NER sets of {@code shared/data}: entity-level micro P/R/F1 per set (seqeval
- * semantics, exact spans, only the chosen entity types), the macro average per group, and sentences per second.
+ * Evaluates heads of a model on the gold sets of {@code shared/data} for a task (ner, medical, argument):
+ * entity-level micro P/R/F1 per set (seqeval semantics, exact spans, only the task's entity types), token-level F1,
+ * the macro average per group, and sentences per second. Several heads are scored from one encoder pass.
  *
- * <pre>models/tool.sh Evaluate --model models/build/mbert-ner [--head ner[,other]] [--sets all] [--types PER,ORG,LOC] [--limit N]</pre>
+ * <pre>models/tool.sh Evaluate --model models/build/mbert-ner [--task ner] [--head ner[,other]] [--sets all] [--limit N]</pre>
  */
 public final class Evaluate {
     private static final int BATCH = 256;
 
     public static void main(String[] argv) throws Exception {
-        Args args = new Args(argv, List.of("model", "head", "data", "sets", "types", "limit", "threads"));
+        Args args = new Args(argv, List.of("model", "task", "head", "data", "sets", "types", "limit", "threads"));
+        Benchmarks.Task task = Benchmarks.Task.valueOf(args.get("task", "ner").toUpperCase(Locale.ROOT));
         Path modelDir = Path.of(args.require("model"));
         Path data = Path.of(args.get("data", "../shared/data"));
         List<String> sets = Arrays.asList(args.get("sets", "all").split(","));
-        Set<String> types = new LinkedHashSet<>(Arrays.asList(args.get("types", "PER,ORG,LOC").split(",")));
+        Set<String> typesOverride = args.get("types", "").isEmpty() ? null : new LinkedHashSet<>(Arrays.asList(args.get("types", "").split(",")));
         int limit = Integer.parseInt(args.get("limit", "0"));
         int threads = Integer.parseInt(args.get("threads", "0"));
         try (LabelingModel model = LabelingModel.load(modelDir.getFileName().toString(), modelDir, OnnxWindowEncoder.Device.CPU, threads)) {
-            List<String> heads = Arrays.asList(args.get("head", model.heads().keySet().iterator().next()).split(","));
+            List<String> heads = Arrays.asList(args.get("head", task.defaultHead()).split(","));
             for (String head : heads) {
                 if (!model.heads().containsKey(head)) {
                     throw new IllegalArgumentException("no head [" + head + "] in " + modelDir + "; heads: " + model.heads().keySet());
@@ -48,21 +51,24 @@ public final class Evaluate {
             Map<String, Map<String, List<Double>>> groupF1 = new LinkedHashMap<>();
             Map<String, SpanMetrics> overall = new LinkedHashMap<>();
             for (String head : heads) {
-                tables.put(head, new StringBuilder("| set | lang | sentences | P | R | F1 |\n|---|---|---:|---:|---:|---:|\n"));
+                tables.put(head, new StringBuilder("| set | lang | sentences | P | R | F1 | token F1 |\n|---|---|---:|---:|---:|---:|---:|\n"));
                 groupF1.put(head, new LinkedHashMap<>());
                 overall.put(head, new SpanMetrics());
             }
-            System.out.printf(Locale.ROOT, "model %s, heads %s, types %s%n", modelDir, heads, types);
+            System.out.printf(Locale.ROOT, "model %s, task %s, heads %s%n", modelDir, task.name().toLowerCase(Locale.ROOT), heads);
             long totalSentences = 0;
             long totalNanos = 0;
-            for (NerBenchmarks.Benchmark b : NerBenchmarks.select(data, sets)) {
+            for (Benchmarks.Benchmark b : Benchmarks.select(data, task, sets)) {
+                Set<String> types = typesOverride != null ? typesOverride : b.types();
                 ConllReader reader = new ConllReader(b.rename(), types);
                 List<ConllSentence> sentences = reader.read(b.file());
                 if (limit > 0 && sentences.size() > limit) {
                     sentences = sentences.subList(0, limit);
                 }
                 Map<String, SpanMetrics> metrics = new LinkedHashMap<>();
+                Map<String, TokenMetrics> tokenMetrics = new LinkedHashMap<>();
                 heads.forEach(h -> metrics.put(h, new SpanMetrics()));
+                heads.forEach(h -> tokenMetrics.put(h, new TokenMetrics()));
                 long t0 = System.nanoTime();
                 for (int from = 0; from < sentences.size(); from += BATCH) {
                     List<ConllSentence> batch = sentences.subList(from, Math.min(sentences.size(), from + BATCH));
@@ -73,7 +79,9 @@ public final class Evaluate {
                     Map<String, List<TaggedDocument>> tagged = model.label(docs, heads);
                     for (String head : heads) {
                         for (int i = 0; i < batch.size(); i++) {
-                            metrics.get(head).add(batch.get(i).tags(), keepTypes(tagged.get(head).get(i).tagNames(), types));
+                            List<String> predicted = keepTypes(tagged.get(head).get(i).tagNames(), types);
+                            metrics.get(head).add(batch.get(i).tags(), predicted);
+                            tokenMetrics.get(head).add(batch.get(i).tags(), predicted);
                         }
                     }
                 }
@@ -84,8 +92,8 @@ public final class Evaluate {
                     SpanMetrics m = metrics.get(head);
                     overall.get(head).addAll(m);
                     groupF1.get(head).computeIfAbsent(b.group(), k -> new ArrayList<>()).add(m.f1());
-                    String row = String.format(Locale.ROOT, "| %s | %s | %d | %.3f | %.3f | %.3f |", b.group(), b.language(),
-                            sentences.size(), m.precision(), m.recall(), m.f1());
+                    String row = String.format(Locale.ROOT, "| %s | %s | %d | %.3f | %.3f | %.3f | %.3f |", b.group(), b.language(),
+                            sentences.size(), m.precision(), m.recall(), m.f1(), tokenMetrics.get(head).f1());
                     tables.get(head).append(row).append('\n');
                     System.out.printf(Locale.ROOT, "%s %s  (%s, %.0f sentences/s)%n", row, head, head, sentences.size() / (nanos / 1e9));
                 }

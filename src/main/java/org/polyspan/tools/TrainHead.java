@@ -5,6 +5,7 @@ import org.polyspan.core.BioLabels;
 import org.polyspan.core.BioViterbiDecoder;
 import org.polyspan.core.Document;
 import org.polyspan.core.LinearHead;
+import org.polyspan.core.TransitionPrior;
 import org.polyspan.eval.ConllReader;
 import org.polyspan.eval.ConllSentence;
 import org.polyspan.eval.SpanMetrics;
@@ -29,7 +30,10 @@ import java.util.stream.IntStream;
  * {@code POST _plugins/polyspan/models/<id>/_reload}.
  *
  * <pre>models/tool.sh TrainHead --model DIR --train FILE --name ner [--dev FILE] [--types PER,ORG,LOC,MISC]
- *     [--centering none|window_mean] [--epochs 10] [--lr 0.0005] [--l2 0.0001] [--limit N] [--out DIR]</pre>
+ *     [--centering none|window_mean] [--epochs 10] [--lr 0.0005] [--l2 0.0001] [--prior-weight 0.5] [--limit N] [--out DIR]</pre>
+ *
+ * <p>{@code --prior-only HEAD.json} skips training and writes a copy of an existing head with a tag transition prior
+ * estimated from {@code --train}.
  */
 public final class TrainHead {
     private static final int ENCODE_BATCH = 256;
@@ -55,7 +59,7 @@ public final class TrainHead {
 
     public static void main(String[] argv) throws Exception {
         Args args = new Args(argv, List.of("model", "train", "dev", "name", "types", "centering", "epochs", "lr", "l2",
-                "limit", "out", "seed", "threads"));
+                "limit", "out", "seed", "threads", "prior-weight", "prior-only"));
         Path modelDir = Path.of(args.require("model"));
         String name = args.require("name");
         List<LinearHead.Centering> centerings = new ArrayList<>();
@@ -70,8 +74,14 @@ public final class TrainHead {
         Set<String> types = args.get("types", "").isEmpty() ? Set.of() : new LinkedHashSet<>(Arrays.asList(args.get("types", "").split(",")));
 
         List<ConllSentence> train = read(Path.of(args.require("train")), types, limit);
+        float priorWeight = Float.parseFloat(args.get("prior-weight", "0.5"));
+        if (!args.get("prior-only", "").isEmpty()) {
+            addPrior(Path.of(args.get("prior-only", "")), train, priorWeight, name, out);
+            return;
+        }
         List<String> tags = tagSet(train);
         BioLabels labels = new BioLabels(tags);
+        TransitionPrior prior = priorWeight > 0 ? TransitionPrior.estimate(tagIndices(train, tags), labels, priorWeight) : null;
         System.out.printf(Locale.ROOT, "training head [%s] on %d sentences, tags %s, centring %s%n", name, train.size(), tags, centerings);
 
         try (LabelingModel model = LabelingModel.load(modelDir.getFileName().toString(), modelDir, OnnxWindowEncoder.Device.CPU,
@@ -84,15 +94,51 @@ public final class TrainHead {
             for (LinearHead.Centering centering : centerings) {
                 String headName = centerings.size() == 1 ? name : name + "-" + centering.name().toLowerCase(Locale.ROOT);
                 System.out.println("== head " + headName);
-                train(headName, centering, trainF, devF, dev, labels, epochs, lr, l2,
+                train(headName, centering, trainF, devF, dev, labels, prior, epochs, lr, l2,
                         Long.parseLong(args.get("seed", "13")), Path.of(args.require("train")), train.size(), out);
             }
         }
     }
 
+    /** Writes a copy of an existing head with a transition prior estimated from {@code train}'s tags. */
+    static void addPrior(Path headJson, List<ConllSentence> train, float weight, String name, Path out) throws Exception {
+        LinearHead head = HeadFiles.read(headJson);
+        TransitionPrior prior = TransitionPrior.estimate(tagIndices(train, head.labels().tags()), head.labels(), weight);
+        byte[] bin = java.nio.file.Files.readAllBytes(headJson.resolveSibling(head.name() + ".bin"));
+        java.nio.FloatBuffer f = java.nio.ByteBuffer.wrap(bin).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        float[][] w = new float[head.labels().size()][head.inputDim()];
+        for (float[] row : w) {
+            f.get(row);
+        }
+        float[] b = new float[head.labels().size()];
+        f.get(b);
+        JsonObject meta = com.google.gson.JsonParser.parseString(java.nio.file.Files.readString(headJson)).getAsJsonObject();
+        JsonObject extra = new JsonObject();
+        for (String key : List.of("trained_on", "sentences", "epochs", "l2", "dev_f1", "description")) {
+            if (meta.has(key)) {
+                extra.add(key, meta.get(key));
+            }
+        }
+        extra.add("transitions", HeadFiles.priorJson(prior));
+        HeadFiles.write(out, name, head.labels().tags(), w, b, head.centering(), extra);
+        System.out.println("wrote " + out.resolve(name + ".json") + " with a transition prior of weight " + weight);
+    }
+
+    static List<int[]> tagIndices(List<ConllSentence> sentences, List<String> tags) {
+        List<int[]> out = new ArrayList<>(sentences.size());
+        for (ConllSentence s : sentences) {
+            int[] seq = new int[s.tags().size()];
+            for (int i = 0; i < seq.length; i++) {
+                seq[i] = Math.max(0, tags.indexOf(s.tags().get(i)));
+            }
+            out.add(seq);
+        }
+        return out;
+    }
+
     static void train(String name, LinearHead.Centering centering, Features trainF, Features devF, List<ConllSentence> dev,
-                      BioLabels labels, int epochs, double lr, double l2, long seed, Path trainFile, int sentences,
-                      Path out) throws java.io.IOException {
+                      BioLabels labels, TransitionPrior prior, int epochs, double lr, double l2, long seed, Path trainFile,
+                      int sentences, Path out) throws java.io.IOException {
         List<String> tags = labels.tags();
         int dim = trainF.raw()[0].length;
         float[][] w = new float[tags.size()][dim];
@@ -112,7 +158,7 @@ public final class TrainHead {
             }
             String devReport = "";
             if (devF != null) {
-                double f1 = devF1(w, b, labels, devF, centering, dev);
+                double f1 = devF1(w, b, labels, prior, devF, centering, dev);
                 devReport = String.format(Locale.ROOT, ", dev F1 %.4f", f1);
                 if (f1 > bestF1) {
                     bestF1 = f1;
@@ -133,6 +179,9 @@ public final class TrainHead {
         meta.addProperty("l2", l2);
         if (bestF1 >= 0) {
             meta.addProperty("dev_f1", Math.round(bestF1 * 1e4) / 1e4);
+        }
+        if (prior != null) {
+            meta.add("transitions", HeadFiles.priorJson(prior));
         }
         HeadFiles.write(out, name, tags, w, b, centering, meta);
         System.out.println("wrote " + out.resolve(name + ".json") + " and " + out.resolve(name + ".bin"));
@@ -274,10 +323,10 @@ public final class TrainHead {
         return s0 + s1 + s2 + s3;
     }
 
-    static double devF1(float[][] w, float[] b, BioLabels labels, Features f, LinearHead.Centering centering,
-                        List<ConllSentence> dev) {
+    static double devF1(float[][] w, float[] b, BioLabels labels, TransitionPrior prior, Features f,
+                        LinearHead.Centering centering, List<ConllSentence> dev) {
         LinearHead head = new LinearHead("dev", labels, w, b, LinearHead.Centering.NONE);
-        BioViterbiDecoder decoder = new BioViterbiDecoder(labels);
+        BioViterbiDecoder decoder = new BioViterbiDecoder(labels, prior);
         SpanMetrics m = new SpanMetrics();
         for (int s = 0; s < dev.size(); s++) {
             float[][] x = new float[f.sentenceStart()[s + 1] - f.sentenceStart()[s]][];

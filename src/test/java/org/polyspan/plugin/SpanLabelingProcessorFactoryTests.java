@@ -39,9 +39,8 @@ public class SpanLabelingProcessorFactoryTests extends OpenSearchTestCase {
         SpanLabelingProcessor p = factory.create(null, "t", "d", config("model", "tiny-heads", "field", "body"));
         assertEquals("tiny-heads", p.modelId());
         assertEquals(List.of("body"), p.fields());
-        assertEquals("spans", p.targetField());
+        assertEquals(List.of(new SpanLabelingProcessor.Target("spans", List.of())), p.targets());
         assertTrue(p.labelFilter().isEmpty());
-        assertTrue(p.heads().isEmpty());
         assertEquals(0.0, p.minScore(), 0);
         assertFalse(p.ignoreMissing());
         assertEquals(SpanLabelingProcessor.DEFAULT_MAX_CHARS, p.maxChars());
@@ -54,12 +53,32 @@ public class SpanLabelingProcessorFactoryTests extends OpenSearchTestCase {
                 "target_field", "entities", "labels", List.of("PER"), "heads", List.of("places"), "min_score", 0.5,
                 "ignore_missing", true, "max_chars", 10));
         assertEquals(List.of("a", "b"), p.fields());
-        assertEquals("entities", p.targetField());
+        assertEquals(List.of(new SpanLabelingProcessor.Target("entities", List.of("places"))), p.targets());
         assertEquals(Set.of("PER"), p.labelFilter());
-        assertEquals(List.of("places"), p.heads());
         assertEquals(0.5, p.minScore(), 0);
         assertTrue(p.ignoreMissing());
         assertEquals(10, p.maxChars());
+    }
+
+    public void testTargetsMapHeadsToFields() throws Exception {
+        Map<String, Object> targets = new java.util.LinkedHashMap<>();
+        targets.put("people", List.of("ner"));
+        targets.put("places", "places");
+        SpanLabelingProcessor p = factory.create(null, null, null, config("model", "all-per", "field", "body", "targets", targets));
+        assertEquals(List.of(new SpanLabelingProcessor.Target("people", List.of("ner")),
+                new SpanLabelingProcessor.Target("places", List.of("places"))), p.targets());
+    }
+
+    public void testTargetsErrors() {
+        OpenSearchParseException combined = expectThrows(OpenSearchParseException.class, () -> factory.create(null, null, null,
+                config("model", "all-per", "field", "body", "target_field", "x", "targets", Map.of("a", "ner"))));
+        assertTrue(combined.getMessage(), combined.getMessage().contains("cannot be combined with [target_field] or [heads]"));
+        OpenSearchParseException unknown = expectThrows(OpenSearchParseException.class, () -> factory.create(null, null, null,
+                config("model", "all-per", "field", "body", "targets", Map.of("a", List.of("medical")))));
+        assertTrue(unknown.getMessage(), unknown.getMessage().contains("has no head [medical]"));
+        OpenSearchParseException empty = expectThrows(OpenSearchParseException.class, () -> factory.create(null, null, null,
+                config("model", "all-per", "field", "body", "targets", Map.of("a", List.of()))));
+        assertTrue(empty.getMessage(), empty.getMessage().contains("target [a] must name a head or a non-empty list of heads"));
     }
 
     public void testHuggingFaceLayoutLoads() throws Exception {

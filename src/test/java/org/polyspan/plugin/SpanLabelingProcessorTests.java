@@ -86,6 +86,18 @@ public class SpanLabelingProcessorTests extends OpenSearchTestCase {
         assertFalse(d.hasField("spans"));
     }
 
+    public void testTargetsSendEachHeadToItsOwnField() throws Exception {
+        Map<String, Object> targets = new java.util.LinkedHashMap<>();
+        targets.put("entities", List.of("ner"));
+        targets.put("places", List.of("places"));
+        IngestDocument d = processor("model", "all-per", "field", "body", "targets", targets).execute(doc("body", "Lima"));
+        assertEquals(List.of("PER"), spans(d, "entities").stream().map(s -> s.get("label")).toList());
+        assertEquals(List.of("LOC"), spans(d, "places").stream().map(s -> s.get("label")).toList());
+        assertEquals(Map.of("PER", List.of("Lima")), d.getFieldValue("entities_by_label", Map.class));
+        assertEquals(Map.of("LOC", List.of("Lima")), d.getFieldValue("places_by_label", Map.class));
+        assertFalse(d.hasField("spans"));
+    }
+
     public void testMinScoreDropsSpans() throws Exception {
         IngestDocument d = processor("model", "all-per", "field", "body", "min_score", 1.0).execute(doc("body", "Oslo"));
         assertTrue(spans(d, "spans").isEmpty());
