@@ -1,7 +1,5 @@
 package org.polyspan.plugin;
 
-import org.opensearch.common.settings.Settings;
-
 import java.nio.file.Path;
 
 /**
@@ -11,7 +9,7 @@ import java.nio.file.Path;
 final class NativeLibraries {
     private NativeLibraries() {}
 
-    static void configure(Settings settings, Path configPath) {
+    static void configure() {
         System.setProperty("OPT_OUT_TRACKING", "true");
         System.setProperty("ai.djl.offline", "true");
         if (System.getProperty("DJL_CACHE_DIR") == null) {

@@ -43,7 +43,7 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
         Path root = custom.isEmpty() ? configPath.resolve("polyspan").resolve("models") : configPath.resolve(custom);
         OnnxWindowEncoder.Device device = DEVICE.get(settings).equals("cuda") ? OnnxWindowEncoder.Device.CUDA : OnnxWindowEncoder.Device.CPU;
         this.models = new ModelRepository(root, device, THREADS.get(settings));
-        NativeLibraries.configure(settings, configPath);
+        NativeLibraries.configure();
     }
 
     @Override
