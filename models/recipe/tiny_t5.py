@@ -1,0 +1,415 @@
+"""Tiny random-weight T5-style encoder-decoder, exported in the optimum seq2seq ONNX layout, plus a
+reference decoding for the Java side (no download, deterministic).
+
+Command line: python3 tiny_t5.py OUT_DIR      (writes OUT_DIR/tiny-t5/)
+
+    encoder_model.onnx            input_ids, attention_mask -> last_hidden_state
+    decoder_model.onnx            input_ids, encoder_hidden_states, encoder_attention_mask
+                                  -> logits, present.{i}.decoder.key/value, present.{i}.encoder.key/value
+    decoder_with_past_model.onnx  input_ids, encoder_attention_mask, past_key_values.{i}.(decoder|encoder).(key|value)
+                                  -> logits, present.{i}.decoder.key/value
+    tokenizer.json                SentencePiece-style Unigram with Metaspace (every word gets the ▁ prefix), "$A </s>"
+    config.json                   T5-style config + polyspan section (layout seq2seq, labels, tags)
+    reference.json                word/tag ids and the constrained beam-search output of seq2seq_reference.py
+
+Architecture (T5 in miniature): RMS layer norm, unscaled dot-product attention, ReLU feed-forward,
+learned absolute positions instead of relative position buckets, untied LM head. Key/value caches
+have shape [batch, heads, length, head_dim] as in optimum's T5 export. Weights are random: the
+outputs only exercise shapes, caching and the decoding algorithm.
+"""
+
+import json
+import math
+import os
+import string
+import sys
+
+import numpy as np
+import torch
+from torch import nn
+
+from seq2seq_reference import TagAutomaton, beam_search
+
+SEED = 20240917
+D_MODEL, HEADS, D_KV, D_FF, LAYERS, MAX_POS = 32, 2, 16, 64, 2, 512
+PAD, EOS, UNK = 0, 1, 2
+LABELS = ["PER", "ORG", "LOC"]
+OPEN_TAGS = ["<%s>" % l for l in LABELS]
+CLOSE_TAGS = ["</%s>" % l for l in LABELS]
+
+WORDS = """the of and in to was for on with at from by met said visited Paris London Berlin New York
+Angela Merkel Barack Obama John Smith Google United Nations Europe Germany France China Nairobi Lagos
+Kenya Nigeria Amina Mohammed und der die in Straße München Zürich le la et président el los de
+и в Москва Россия Путин 北京 東京 中国 日本 القاهرة محمد في""".split()
+CHARS = (string.ascii_letters + string.digits + string.punctuation + "äöüßéèàçñ"
+         + "абвгдежзийклмнопрстуфхцчшщыьэюяАБВГДЕЖЗИКЛМНОПРСТУФХЦЧШЩЭЮЯ"
+         + "ابتثجحخدذرزسشصضطظعغفقكلمنهوي" + "北京東京中国日本人大学会社年月日的是在了有")
+TAG_PIECES = ["▁<", "▁</", ">"] + LABELS
+
+REFERENCE_TEXTS = [
+    "Angela Merkel met Barack Obama in Berlin .",
+    "Amina Mohammed visited Nairobi , Kenya",
+    "Москва и Путин",
+    "北 京 在 東 京 , 中 国",
+    "محمد في القاهرة",
+    "Zürich Straße München der président",
+    "Google , United Nations and Europe",
+    "unknownword xyz 42",
+]
+
+
+def vocab():
+    pieces = [("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0)]
+    seen = {p for p, _ in pieces}
+
+    def add(p, score):
+        if p not in seen:
+            seen.add(p)
+            # a tiny per-piece offset keeps every segmentation score distinct (no ties)
+            pieces.append((p, score - 1e-4 * len(pieces)))
+
+    for p in TAG_PIECES:
+        add(p, -4.0)
+    for w in WORDS:
+        add("▁" + w, -5.0)
+    add("▁", -12.0)
+    for c in CHARS:
+        add("▁" + c, -9.0)
+        add(c, -10.0)
+    return pieces
+
+
+def unigram_encode(word, pieces):
+    """Viterbi segmentation of '▁' + word, the same as the tokenizers library's Unigram model
+    (unknown characters score min_score - 10 and consecutive unknowns fuse into one <unk>)."""
+    score = {p: s for p, s in pieces[3:]}
+    index = {p: i for i, (p, _) in enumerate(pieces)}
+    unk_score = min(s for _, s in pieces[3:]) - 10.0
+    text = "▁" + word
+    n = len(text)
+    best = [(-math.inf, None, None)] * (n + 1)  # (score, start, piece-or-None for unk)
+    best[0] = (0.0, None, None)
+    maxlen = max(len(p) for p in score)
+    for end in range(1, n + 1):
+        for start in range(max(0, end - maxlen), end):
+            if best[start][0] == -math.inf:
+                continue
+            p = text[start:end]
+            if p in score:
+                s = best[start][0] + score[p]
+                if s > best[end][0]:
+                    best[end] = (s, start, p)
+        if best[end][0] == -math.inf or best[end][1] is None:
+            s = best[end - 1][0] + unk_score
+            if best[end][0] == -math.inf:
+                best[end] = (s, end - 1, None)
+    out = []
+    end = n
+    while end > 0:
+        _, start, p = best[end]
+        out.append(UNK if p is None else index[p])
+        end = start
+    out.reverse()
+    fused = []
+    for t in out:
+        if t == UNK and fused and fused[-1] == UNK:
+            continue
+        fused.append(t)
+    return fused
+
+
+def tokenizer_json(pieces):
+    return {
+        "version": "1.0",
+        "truncation": None,
+        "padding": None,
+        "added_tokens": [
+            {"id": i, "content": p, "single_word": False, "lstrip": False, "rstrip": False,
+             "normalized": False, "special": True}
+            for i, p in enumerate(["<pad>", "</s>", "<unk>"])
+        ],
+        "normalizer": None,
+        "pre_tokenizer": {"type": "Metaspace", "replacement": "▁", "prepend_scheme": "always", "split": True},
+        "post_processor": {
+            "type": "TemplateProcessing",
+            "single": [{"Sequence": {"id": "A", "type_id": 0}}, {"SpecialToken": {"id": "</s>", "type_id": 0}}],
+            "pair": [{"Sequence": {"id": "A", "type_id": 0}}, {"SpecialToken": {"id": "</s>", "type_id": 0}},
+                     {"Sequence": {"id": "B", "type_id": 0}}, {"SpecialToken": {"id": "</s>", "type_id": 0}}],
+            "special_tokens": {"</s>": {"id": "</s>", "ids": [EOS], "tokens": ["</s>"]}},
+        },
+        "decoder": {"type": "Metaspace", "replacement": "▁", "prepend_scheme": "always", "split": True},
+        "model": {"type": "Unigram", "unk_id": UNK, "vocab": [[p, s] for p, s in pieces], "byte_fallback": False},
+    }
+
+
+class RMSNorm(nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(d))
+
+    def forward(self, x):
+        var = x.pow(2).mean(-1, keepdim=True)
+        return self.weight * (x * torch.rsqrt(var + 1e-6))
+
+
+class Attention(nn.Module):
+    def __init__(self):
+        super().__init__()
+        inner = HEADS * D_KV
+        self.q = nn.Linear(D_MODEL, inner, bias=False)
+        self.k = nn.Linear(D_MODEL, inner, bias=False)
+        self.v = nn.Linear(D_MODEL, inner, bias=False)
+        self.o = nn.Linear(inner, D_MODEL, bias=False)
+
+    def heads(self, x):  # [B, T, H*D] -> [B, H, T, D]
+        return x.view(x.shape[0], x.shape[1], HEADS, D_KV).transpose(1, 2)
+
+    def attend(self, q, k, v, bias):
+        scores = torch.matmul(q, k.transpose(2, 3)) + bias  # T5: no 1/sqrt(d) scaling
+        w = torch.softmax(scores.float(), dim=-1)
+        out = torch.matmul(w, v).transpose(1, 2)
+        return self.o(out.reshape(out.shape[0], out.shape[1], HEADS * D_KV))
+
+
+def mask_bias(mask):  # [B, S] (1 = keep) -> [B, 1, 1, S]
+    return (1.0 - mask[:, None, None, :].float()) * -1e9
+
+
+class EncoderLayer(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.ln1, self.att, self.ln2 = RMSNorm(D_MODEL), Attention(), RMSNorm(D_MODEL)
+        self.wi, self.wo = nn.Linear(D_MODEL, D_FF, bias=False), nn.Linear(D_FF, D_MODEL, bias=False)
+
+    def forward(self, x, bias):
+        h = self.ln1(x)
+        x = x + self.att.attend(self.att.heads(self.att.q(h)), self.att.heads(self.att.k(h)),
+                                self.att.heads(self.att.v(h)), bias)
+        return x + self.wo(torch.relu(self.wi(self.ln2(x))))
+
+
+class DecoderLayer(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.ln1, self.self_att = RMSNorm(D_MODEL), Attention()
+        self.ln2, self.cross_att = RMSNorm(D_MODEL), Attention()
+        self.ln3 = RMSNorm(D_MODEL)
+        self.wi, self.wo = nn.Linear(D_MODEL, D_FF, bias=False), nn.Linear(D_FF, D_MODEL, bias=False)
+
+    def forward(self, x, self_bias, past_k, past_v, enc_k, enc_v, cross_bias):
+        a = self.self_att
+        h = self.ln1(x)
+        k = a.heads(a.k(h))
+        v = a.heads(a.v(h))
+        if past_k is not None:
+            k = torch.cat([past_k, k], dim=2)
+            v = torch.cat([past_v, v], dim=2)
+        x = x + a.attend(a.heads(a.q(h)), k, v, self_bias)
+        c = self.cross_att
+        x = x + c.attend(c.heads(c.q(self.ln2(x))), enc_k, enc_v, cross_bias)
+        x = x + self.wo(torch.relu(self.wi(self.ln3(x))))
+        return x, k, v
+
+
+class TinyT5(nn.Module):
+    def __init__(self, vocab_size):
+        super().__init__()
+        self.shared = nn.Embedding(vocab_size, D_MODEL)
+        self.enc_pos = nn.Embedding(MAX_POS, D_MODEL)
+        self.dec_pos = nn.Embedding(MAX_POS, D_MODEL)
+        self.encoder = nn.ModuleList([EncoderLayer() for _ in range(LAYERS)])
+        self.enc_ln = RMSNorm(D_MODEL)
+        self.decoder = nn.ModuleList([DecoderLayer() for _ in range(LAYERS)])
+        self.dec_ln = RMSNorm(D_MODEL)
+        self.lm_head = nn.Linear(D_MODEL, vocab_size, bias=True)
+
+    def encode(self, input_ids, attention_mask):
+        pos = torch.arange(input_ids.shape[1])[None, :]
+        x = self.shared(input_ids) + self.enc_pos(pos)
+        bias = mask_bias(attention_mask)
+        for layer in self.encoder:
+            x = layer(x, bias)
+        return self.enc_ln(x)
+
+    def cross_kv(self, enc):
+        return [(l.cross_att.heads(l.cross_att.k(enc)), l.cross_att.heads(l.cross_att.v(enc))) for l in self.decoder]
+
+    def decode(self, input_ids, encoder_attention_mask, cross, past=None):
+        t = input_ids.shape[1]
+        past_len = past[0][0].shape[2] if past is not None else 0
+        pos = (torch.arange(t) + past_len)[None, :]
+        x = self.shared(input_ids) + self.dec_pos(pos)
+        total = past_len + t
+        # causal: query i (absolute past_len + i) sees keys 0 .. past_len + i
+        qi = (torch.arange(t) + past_len)[:, None]
+        kj = torch.arange(total)[None, :]
+        self_bias = ((kj > qi).float() * -1e9)[None, None, :, :]
+        cross_bias = mask_bias(encoder_attention_mask)
+        present = []
+        for i, layer in enumerate(self.decoder):
+            pk, pv = (past[i] if past is not None else (None, None))
+            x, k, v = layer(x, self_bias, pk, pv, cross[i][0], cross[i][1], cross_bias)
+            present.append((k, v))
+        return self.lm_head(self.dec_ln(x)), present
+
+
+class EncoderExport(nn.Module):
+    def __init__(self, m):
+        super().__init__()
+        self.m = m
+
+    def forward(self, input_ids, attention_mask):
+        return self.m.encode(input_ids, attention_mask)
+
+
+class DecoderExport(nn.Module):
+    def __init__(self, m):
+        super().__init__()
+        self.m = m
+
+    def forward(self, input_ids, encoder_hidden_states, encoder_attention_mask):
+        cross = self.m.cross_kv(encoder_hidden_states)
+        logits, present = self.m.decode(input_ids, encoder_attention_mask, cross)
+        out = [logits]
+        for (k, v), (ck, cv) in zip(present, cross):
+            out += [k, v, ck, cv]
+        return tuple(out)
+
+
+class DecoderWithPastExport(nn.Module):
+    def __init__(self, m):
+        super().__init__()
+        self.m = m
+
+    def forward(self, input_ids, encoder_attention_mask, *past_flat):
+        past = [(past_flat[4 * i], past_flat[4 * i + 1]) for i in range(LAYERS)]
+        cross = [(past_flat[4 * i + 2], past_flat[4 * i + 3]) for i in range(LAYERS)]
+        logits, present = self.m.decode(input_ids, encoder_attention_mask, cross, past)
+        out = [logits]
+        for k, v in present:
+            out += [k, v]
+        return tuple(out)
+
+
+def export(model, out):
+    ids = torch.tensor([[5, 6, 7, EOS]])
+    mask = torch.ones_like(ids)
+    torch.onnx.export(EncoderExport(model), (ids, mask), os.path.join(out, "encoder_model.onnx"),
+                      input_names=["input_ids", "attention_mask"], output_names=["last_hidden_state"],
+                      dynamic_axes={"input_ids": {0: "batch_size", 1: "encoder_sequence_length"},
+                                    "attention_mask": {0: "batch_size", 1: "encoder_sequence_length"},
+                                    "last_hidden_state": {0: "batch_size", 1: "encoder_sequence_length"}},
+                      opset_version=14, do_constant_folding=True)
+    enc = model.encode(ids, mask)
+    dec_ids = torch.tensor([[PAD, 9]])
+    names, axes = [], {}
+    for i in range(LAYERS):
+        for kind in ("decoder", "encoder"):
+            for kv in ("key", "value"):
+                names.append("present.%d.%s.%s" % (i, kind, kv))
+    dyn = {"input_ids": {0: "batch_size", 1: "decoder_sequence_length"},
+           "encoder_hidden_states": {0: "batch_size", 1: "encoder_sequence_length"},
+           "encoder_attention_mask": {0: "batch_size", 1: "encoder_sequence_length"},
+           "logits": {0: "batch_size", 1: "decoder_sequence_length"}}
+    for n in names:
+        dyn[n] = {0: "batch_size", 2: "encoder_sequence_length" if ".encoder." in n else "decoder_sequence_length"}
+    torch.onnx.export(DecoderExport(model), (dec_ids, enc, mask), os.path.join(out, "decoder_model.onnx"),
+                      input_names=["input_ids", "encoder_hidden_states", "encoder_attention_mask"],
+                      output_names=["logits"] + names, dynamic_axes=dyn, opset_version=14, do_constant_folding=True)
+    cross = model.cross_kv(enc)
+    _, present = model.decode(dec_ids, mask, cross)
+    past_flat, past_names, present_names = [], [], []
+    dyn = {"input_ids": {0: "batch_size"},
+           "encoder_attention_mask": {0: "batch_size", 1: "encoder_sequence_length"},
+           "logits": {0: "batch_size"}}
+    for i in range(LAYERS):
+        for kind, (k, v) in (("decoder", present[i]), ("encoder", cross[i])):
+            for kv, t in (("key", k), ("value", v)):
+                n = "past_key_values.%d.%s.%s" % (i, kind, kv)
+                past_names.append(n)
+                past_flat.append(t)
+                dyn[n] = {0: "batch_size", 2: "encoder_sequence_length" if kind == "encoder" else "past_decoder_sequence_length"}
+        for kv in ("key", "value"):
+            n = "present.%d.decoder.%s" % (i, kv)
+            present_names.append(n)
+            dyn[n] = {0: "batch_size", 2: "past_decoder_sequence_length + 1"}
+    torch.onnx.export(DecoderWithPastExport(model), (torch.tensor([[11]]), mask, *past_flat),
+                      os.path.join(out, "decoder_with_past_model.onnx"),
+                      input_names=["input_ids", "encoder_attention_mask"] + past_names,
+                      output_names=["logits"] + present_names, dynamic_axes=dyn, opset_version=14,
+                      do_constant_folding=True)
+
+
+def main(argv):
+    if len(argv) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    out = os.path.join(argv[1], "tiny-t5")
+    os.makedirs(out, exist_ok=True)
+    torch.manual_seed(SEED)
+    pieces = vocab()
+    model = TinyT5(len(pieces)).eval()
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if p.dim() > 1:
+                nn.init.normal_(p, std=0.5 if "lm_head" in name else 0.3 if "shared" in name or "pos" in name else 0.25)
+        model.lm_head.bias.zero_()
+        # random weights would rarely open a tag; raise the tag pieces so outputs contain spans
+        for p in TAG_PIECES:
+            model.lm_head.bias[[q for q, _ in pieces].index(p)] = 1.0
+
+    with open(os.path.join(out, "tokenizer.json"), "w", encoding="utf-8") as f:
+        json.dump(tokenizer_json(pieces), f, ensure_ascii=False)
+    config = {
+        "architectures": ["PolyspanTinyT5"], "model_type": "t5", "vocab_size": len(pieces),
+        "d_model": D_MODEL, "d_kv": D_KV, "d_ff": D_FF, "num_heads": HEADS, "num_layers": LAYERS,
+        "num_decoder_layers": LAYERS, "decoder_start_token_id": PAD, "eos_token_id": EOS, "pad_token_id": PAD,
+        "polyspan": {
+            "layout": "seq2seq",
+            "description": "tiny random-weight T5-style test fixture",
+            "labels": LABELS,
+            "tags": {l: [o, c] for l, o, c in zip(LABELS, OPEN_TAGS, CLOSE_TAGS)},
+            "num_beams": 3, "length_penalty": 1.0, "max_input_tokens": 64,
+        },
+    }
+    with open(os.path.join(out, "config.json"), "w") as f:
+        json.dump(config, f, indent=2)
+
+    with torch.no_grad():
+        export(model, out)
+        open_paths = [unigram_encode(t, pieces) for t in OPEN_TAGS]
+        close_paths = [unigram_encode(t, pieces) for t in CLOSE_TAGS]
+        cases = []
+        for text in REFERENCE_TEXTS:
+            words = text.split(" ")
+            word_ids = [unigram_encode(w, pieces) for w in words]
+            input_ids = [t for w in word_ids for t in w] + [EOS]
+            ids = torch.tensor([input_ids])
+            enc = model.encode(ids, torch.ones_like(ids))
+            cross = model.cross_kv(enc)
+
+            def next_logits(prefixes):
+                rows = []
+                for p in prefixes:  # full recomputation, no cache: an independent check of the Java cache
+                    logits, _ = model.decode(torch.tensor([p]), torch.ones_like(ids), cross)
+                    rows.append(logits[0, -1].numpy().astype(np.float32))
+                return np.stack(rows)
+
+            first = next_logits([[PAD]])[0]
+            results = {}
+            for beam in (1, 3):
+                automaton = TagAutomaton(word_ids, open_paths, close_paths, EOS)
+                results[str(beam)] = beam_search(next_logits, automaton, beam, 1.0, PAD)
+            cases.append({"text": text, "words": words, "word_ids": word_ids, "input_ids": input_ids,
+                          "first_logits": [float(v) for v in first[:8]], "results": results})
+    reference = {"open_paths": open_paths, "close_paths": close_paths, "length_penalty": 1.0, "cases": cases}
+    with open(os.path.join(out, "reference.json"), "w", encoding="utf-8") as f:
+        json.dump(reference, f, ensure_ascii=False, indent=1)
+    spans = sum(len(r["spans"]) for c in cases for r in c["results"].values())
+    print("wrote tiny T5 fixture (vocab %d, %d reference decodings, %d spans) to %s"
+          % (len(pieces), 2 * len(cases), spans, out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,210 @@
+package org.polyspan.seq2seq;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Beam search over the tokens a {@link TagAutomaton} allows (or over the whole vocabulary, unconstrained).
+ *
+ * <p>The algorithm, exactly (the Python reference {@code models/recipe/seq2seq_reference.py} does the same):
+ * <ol>
+ *   <li>Start with one hypothesis: the empty output, feeding the decoder start token.</li>
+ *   <li>Each step, for every live hypothesis {@code b} (in beam order) and every allowed token {@code t} (ascending),
+ *       the candidate score is {@code sum_b + log_softmax(scores_b)[t]}, the log-softmax taken over the full vocabulary
+ *       in double precision; the constraint only removes candidates, it never renormalises.</li>
+ *   <li>Candidates are sorted by score descending, ties by {@code b} then {@code t} ascending, and taken in that
+ *       order: an EOS candidate becomes a finished hypothesis, any other becomes a live hypothesis of the next step,
+ *       until there are {@code beamWidth} live ones.</li>
+ *   <li>The search stops when {@code beamWidth} hypotheses have finished, or none is live (early stopping, as
+ *       Hugging Face's {@code early_stopping=True}). Unconstrained, a hypothesis that reaches {@code maxLength} tokens
+ *       finishes without EOS.</li>
+ *   <li>Length normalisation: a finished hypothesis of {@code n} output tokens (EOS included, the decoder start token
+ *       not) with log-probability sum {@code S} scores {@code S / n^lengthPenalty}. {@code lengthPenalty = 0} ranks by
+ *       raw log-probability; the default 1 by mean token log-probability. The best score wins, ties to the hypothesis
+ *       that finished first.</li>
+ * </ol>
+ */
+public final class BeamSearch {
+    private final int beamWidth;
+    private final double lengthPenalty;
+    private final int decoderStart;
+
+    public BeamSearch(int beamWidth, double lengthPenalty, int decoderStart) {
+        if (beamWidth < 1) {
+            throw new IllegalArgumentException("beam width must be at least 1");
+        }
+        this.beamWidth = beamWidth;
+        this.lengthPenalty = lengthPenalty;
+        this.decoderStart = decoderStart;
+    }
+
+    /**
+     * The best output.
+     *
+     * @param tokens     output tokens, EOS included, decoder start token excluded
+     * @param logProbs   log-probability of each output token
+     * @param sumLogProb sum of {@code logProbs}
+     * @param score      {@code sumLogProb / tokens.length ^ lengthPenalty}
+     * @param state      the automaton's final state (null unconstrained)
+     * @param steps      decoder steps run
+     * @param rowsScored decoder rows (hypothesis-steps) run, for throughput figures
+     */
+    public record Result(int[] tokens, double[] logProbs, double sumLogProb, double score, TagAutomaton.State state,
+                         int steps, long rowsScored) {}
+
+    private record Hyp(Hyp parent, int token, double logProb, double sum, int length, TagAutomaton.State state) {
+        int[] tokens() {
+            int[] out = new int[length];
+            for (Hyp h = this; h.length > 0; h = h.parent) {
+                out[h.length - 1] = h.token;
+            }
+            return out;
+        }
+
+        double[] logProbs() {
+            double[] out = new double[length];
+            for (Hyp h = this; h.length > 0; h = h.parent) {
+                out[h.length - 1] = h.logProb;
+            }
+            return out;
+        }
+    }
+
+    private record Candidate(double score, int beam, int token, double logProb) {}
+
+    /** Constrained search: every output is accepted by {@code automaton}. */
+    public Result search(LogitsSource.Session session, TagAutomaton automaton) {
+        return run(session, automaton, automaton.eos(), automaton.maxLength());
+    }
+
+    /** Unconstrained search over the whole vocabulary, at most {@code maxLength} output tokens. */
+    public Result searchUnconstrained(LogitsSource.Session session, int eos, int maxLength) {
+        return run(session, null, eos, maxLength);
+    }
+
+    private Result run(LogitsSource.Session session, TagAutomaton automaton, int eos, int maxLength) {
+        List<Hyp> beams = List.of(new Hyp(null, decoderStart, 0, 0, 0, automaton == null ? null : automaton.start()));
+        int[] parents = {-1};
+        int[] feed = {decoderStart};
+        List<Hyp> finished = new ArrayList<>();
+        List<Double> finishedScores = new ArrayList<>();
+        int steps = 0;
+        long rows = 0;
+        int[] all = null;
+        while (!beams.isEmpty() && finished.size() < beamWidth) {
+            float[][] scores = session.step(parents, feed);
+            steps++;
+            rows += beams.size();
+            List<Candidate> cands = new ArrayList<>();
+            for (int b = 0; b < beams.size(); b++) {
+                Hyp h = beams.get(b);
+                float[] row = scores[b];
+                double lse = logSumExp(row);
+                int[] allowed;
+                if (automaton != null) {
+                    allowed = automaton.allowedTokens(h.state);
+                } else {
+                    if (all == null) {
+                        all = new int[row.length];
+                        Arrays.setAll(all, i -> i);
+                    }
+                    allowed = all;
+                }
+                if (automaton == null && allowed.length > 2 * beamWidth) {
+                    // only the best 2k tokens of a row can ever be taken
+                    for (int t : topK(row, 2 * beamWidth)) {
+                        double lp = row[t] - lse;
+                        cands.add(new Candidate(h.sum + lp, b, t, lp));
+                    }
+                } else {
+                    for (int t : allowed) {
+                        double lp = row[t] - lse;
+                        cands.add(new Candidate(h.sum + lp, b, t, lp));
+                    }
+                }
+            }
+            cands.sort((x, y) -> {
+                int c = Double.compare(y.score, x.score);
+                if (c != 0) {
+                    return c;
+                }
+                c = Integer.compare(x.beam, y.beam);
+                return c != 0 ? c : Integer.compare(x.token, y.token);
+            });
+            List<Hyp> next = new ArrayList<>(beamWidth);
+            int[] nextParents = new int[beamWidth];
+            for (Candidate c : cands) {
+                Hyp h = beams.get(c.beam);
+                TagAutomaton.State s = automaton == null ? null : automaton.advance(h.state, c.token);
+                Hyp child = new Hyp(h, c.token, c.logProb, c.score, h.length + 1, s);
+                if (c.token == eos || (automaton == null && child.length >= maxLength)) {
+                    finished.add(child);
+                    finishedScores.add(c.score / Math.pow(child.length, lengthPenalty));
+                } else {
+                    nextParents[next.size()] = c.beam;
+                    next.add(child);
+                    if (next.size() == beamWidth) {
+                        break;
+                    }
+                }
+            }
+            beams = next;
+            parents = Arrays.copyOf(nextParents, next.size());
+            feed = new int[next.size()];
+            for (int i = 0; i < next.size(); i++) {
+                feed[i] = next.get(i).token;
+            }
+        }
+        if (finished.isEmpty()) {
+            throw new IllegalStateException("beam search ended without a finished hypothesis");
+        }
+        int best = 0;
+        for (int i = 1; i < finished.size(); i++) {
+            if (finishedScores.get(i) > finishedScores.get(best)) {
+                best = i;
+            }
+        }
+        Hyp h = finished.get(best);
+        return new Result(h.tokens(), h.logProbs(), h.sum, finishedScores.get(best), h.state, steps, rows);
+    }
+
+    static double logSumExp(float[] row) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : row) {
+            if (v > max) {
+                max = v;
+            }
+        }
+        double sum = 0;
+        for (float v : row) {
+            sum += Math.exp(v - max);
+        }
+        return max + Math.log(sum);
+    }
+
+    /** Indices of the k largest values, ties to the lower index, in ascending index order. */
+    static int[] topK(float[] row, int k) {
+        k = Math.min(k, row.length);
+        int[] idx = new int[k];
+        int n = 0;
+        for (int i = 0; i < row.length; i++) {
+            if (n < k) {
+                idx[n++] = i;
+            } else {
+                // replace the current minimum (the later index among equals) if row[i] is strictly larger
+                int min = 0;
+                for (int j = 1; j < k; j++) {
+                    if (row[idx[j]] < row[idx[min]] || (row[idx[j]] == row[idx[min]] && idx[j] > idx[min])) {
+                        min = j;
+                    }
+                }
+                if (row[i] > row[idx[min]]) {
+                    idx[min] = i;
+                }
+            }
+        }
+        Arrays.sort(idx);
+        return idx;
+    }
+}

@@ -1,0 +1,114 @@
+package org.polyspan.seq2seq;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import org.polyspan.model.HuggingFaceSubwordTokenizer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A text-to-text model directory: the optimum ONNX files, {@code tokenizer.json}, and {@code config.json} with
+ * {@code decoder_start_token_id}, {@code eos_token_id}, {@code pad_token_id} and a {@code polyspan} section:
+ * <pre>
+ * "polyspan": {"layout": "seq2seq", "labels": ["PER", "ORG", "LOC"],
+ *              "tags": {"PER": ["&lt;PER&gt;", "&lt;/PER&gt;"]},      optional, default &lt;X&gt; / &lt;/X&gt;
+ *              "num_beams": 4, "length_penalty": 1.0, "max_input_tokens": 512, "input_prefix": ""}
+ * </pre>
+ */
+public final class Seq2SeqModel implements AutoCloseable {
+    private final HuggingFaceSubwordTokenizer tokenizer;
+    private final OnnxSeq2SeqModel onnx;
+    private final Seq2SeqLabeler labeler;
+    private final Seq2SeqLabeler.Options options;
+
+    private Seq2SeqModel(HuggingFaceSubwordTokenizer tokenizer, OnnxSeq2SeqModel onnx, Seq2SeqLabeler.Options options) {
+        this.tokenizer = tokenizer;
+        this.onnx = onnx;
+        this.options = options;
+        this.labeler = new Seq2SeqLabeler(tokenizer, onnx, options);
+    }
+
+    public static boolean isSeq2Seq(JsonObject config) {
+        return config.has("polyspan") && config.getAsJsonObject("polyspan").has("layout")
+                && config.getAsJsonObject("polyspan").get("layout").getAsString().equals("seq2seq");
+    }
+
+    public static Seq2SeqLabeler.Options options(JsonObject config) throws IOException {
+        JsonObject poly = config.getAsJsonObject("polyspan");
+        if (!poly.has("labels")) {
+            throw new IOException("config.json: polyspan.labels is required for a seq2seq model");
+        }
+        List<String> labels = new ArrayList<>();
+        for (var e : poly.getAsJsonArray("labels")) {
+            labels.add(e.getAsString());
+        }
+        List<String> open = new ArrayList<>(Seq2SeqLabeler.Options.defaultOpenTags(labels));
+        List<String> close = new ArrayList<>(Seq2SeqLabeler.Options.defaultCloseTags(labels));
+        JsonObject tags = poly.has("tags") ? poly.getAsJsonObject("tags") : new JsonObject();
+        for (int l = 0; l < labels.size(); l++) {
+            if (tags.has(labels.get(l))) {
+                JsonArray pair = tags.getAsJsonArray(labels.get(l));
+                open.set(l, pair.get(0).getAsString());
+                close.set(l, pair.get(1).getAsString());
+            }
+        }
+        int eos = intOf(config, "eos_token_id", 1);
+        int pad = intOf(config, "pad_token_id", 0);
+        int start = intOf(config, "decoder_start_token_id", pad);
+        return new Seq2SeqLabeler.Options(labels, open, close,
+                poly.has("input_prefix") ? poly.get("input_prefix").getAsString() : "",
+                intOf(poly, "num_beams", 4), poly.has("length_penalty") ? poly.get("length_penalty").getAsDouble() : 1.0,
+                intOf(poly, "max_input_tokens", 512), start, eos);
+    }
+
+    private static int intOf(JsonObject o, String key, int fallback) {
+        return o.has(key) && !o.get(key).isJsonNull() ? o.get(key).getAsInt() : fallback;
+    }
+
+    public static Seq2SeqModel load(Path dir, boolean cuda, int threads) throws Exception {
+        JsonObject config = JsonParser.parseString(Files.readString(dir.resolve("config.json"))).getAsJsonObject();
+        Seq2SeqLabeler.Options options = options(config);
+        HuggingFaceSubwordTokenizer tokenizer = new HuggingFaceSubwordTokenizer(dir.resolve("tokenizer.json"), intOf(config, "pad_token_id", 0));
+        OnnxSeq2SeqModel onnx;
+        try {
+            onnx = new OnnxSeq2SeqModel(dir, cuda, threads);
+        } catch (Exception | Error e) {
+            tokenizer.close();
+            throw e;
+        }
+        try {
+            return new Seq2SeqModel(tokenizer, onnx, options);
+        } catch (RuntimeException e) {
+            onnx.close();
+            tokenizer.close();
+            throw e;
+        }
+    }
+
+    public HuggingFaceSubwordTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public OnnxSeq2SeqModel onnx() {
+        return onnx;
+    }
+
+    public Seq2SeqLabeler labeler() {
+        return labeler;
+    }
+
+    public Seq2SeqLabeler.Options options() {
+        return options;
+    }
+
+    @Override
+    public void close() {
+        onnx.close();
+        tokenizer.close();
+    }
+}

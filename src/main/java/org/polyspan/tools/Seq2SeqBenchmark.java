@@ -1,0 +1,107 @@
+package org.polyspan.tools;
+
+import org.polyspan.core.Document;
+import org.polyspan.core.Word;
+import org.polyspan.core.WordSplitter;
+import org.polyspan.seq2seq.BeamSearch;
+import org.polyspan.seq2seq.LogitsSource;
+import org.polyspan.seq2seq.Seq2SeqModel;
+import org.polyspan.seq2seq.TagAutomaton;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Decoding throughput of a seq2seq model directory with and without the tag automaton, same beam width, same number of
+ * output tokens per sentence (the unconstrained run is capped at the constrained output's length), plus the cost of
+ * the automaton alone.
+ *
+ * <pre>models/tool.sh Seq2SeqBenchmark --model target/test-models/tiny-t5 [--beams 4] [--rounds 5] [--threads 1]</pre>
+ */
+public final class Seq2SeqBenchmark {
+    private static final List<String> SENTENCES = List.of(
+            "Angela Merkel met Barack Obama in Berlin on Tuesday.",
+            "Amina Mohammed visited Nairobi, Kenya, with the United Nations.",
+            "Москва и Россия, Путин в Москва.",
+            "北京 東京 中国 日本 的 大学",
+            "محمد في القاهرة مدينة",
+            "Der Präsident der Straße in München und Zürich.",
+            "Google and Microsoft opened offices in Lagos, Nigeria, and Paris, France.",
+            "John Smith said the first new city of Europe was London.");
+
+    private Seq2SeqBenchmark() {}
+
+    public static void main(String[] argv) throws Exception {
+        Args args = new Args(argv, List.of("model", "beams", "rounds", "threads"));
+        Path dir = Path.of(args.require("model"));
+        int beams = Integer.parseInt(args.get("beams", "4"));
+        int rounds = Integer.parseInt(args.get("rounds", "5"));
+        int threads = Integer.parseInt(args.get("threads", "1"));
+        try (Seq2SeqModel model = Seq2SeqModel.load(dir, false, threads)) {
+            var opt = model.options();
+            BeamSearch search = new BeamSearch(beams, opt.lengthPenalty(), opt.decoderStart());
+            int n = SENTENCES.size();
+            TagAutomaton[] automata = new TagAutomaton[n];
+            int[][] inputs = new int[n][];
+            for (int s = 0; s < n; s++) {
+                Document doc = Document.of(SENTENCES.get(s));
+                List<String> words = doc.words().stream().map((Word w) -> WordSplitter.tokenizerText(doc.text(), w)).toList();
+                int[][] ids = Arrays.stream(model.tokenizer().tokenize(words)).filter(a -> a.length > 0).toArray(int[][]::new);
+                automata[s] = new TagAutomaton(ids, model.labeler().openPaths(), model.labeler().closePaths(), opt.eos());
+                inputs[s] = java.util.stream.IntStream.concat(Arrays.stream(ids).flatMapToInt(Arrays::stream),
+                        Arrays.stream(model.tokenizer().suffixIds()).mapToInt(v -> (int) v)).toArray();
+            }
+            int[] lengths = new int[n];
+            for (int s = 0; s < n; s++) { // warm-up, and the output lengths that cap the unconstrained runs
+                try (LogitsSource.Session session = model.onnx().open(inputs[s])) {
+                    lengths[s] = search.search(session, automata[s]).tokens().length;
+                }
+                try (LogitsSource.Session session = model.onnx().open(inputs[s])) {
+                    search.searchUnconstrained(session, opt.eos(), lengths[s]);
+                }
+            }
+            System.out.printf("model %s, beam %d, %d sentences x %d rounds, intra-op threads %d%n", dir.getFileName(), beams, n, rounds, threads);
+            for (boolean constrained : new boolean[] {true, false}) {
+                long rows = 0;
+                long outputTokens = 0;
+                long t0 = System.nanoTime();
+                for (int r = 0; r < rounds; r++) {
+                    for (int s = 0; s < n; s++) {
+                        try (LogitsSource.Session session = model.onnx().open(inputs[s])) {
+                            BeamSearch.Result res = constrained ? search.search(session, automata[s])
+                                    : search.searchUnconstrained(session, opt.eos(), lengths[s]);
+                            rows += res.rowsScored();
+                            outputTokens += res.tokens().length;
+                        }
+                    }
+                }
+                double sec = (System.nanoTime() - t0) / 1e9;
+                System.out.printf("%-13s %8.0f decoder rows/s (hypothesis-tokens)  %7.0f output tokens/s  %6.2f ms/sentence%n",
+                        constrained ? "constrained" : "unconstrained", rows / sec, outputTokens / sec, sec * 1000 / (rounds * n));
+            }
+            // the automaton alone: allowedTokens + advance along every constrained output
+            int[][] outputs = new int[n][];
+            for (int s = 0; s < n; s++) {
+                try (LogitsSource.Session session = model.onnx().open(inputs[s])) {
+                    outputs[s] = search.search(session, automata[s]).tokens();
+                }
+            }
+            long steps = 0;
+            long sink = 0;
+            long t0 = System.nanoTime();
+            for (int r = 0; r < 2000; r++) {
+                for (int s = 0; s < n; s++) {
+                    TagAutomaton.State st = automata[s].start();
+                    for (int t : outputs[s]) {
+                        sink += automata[s].allowedTokens(st).length;
+                        st = automata[s].advance(st, t);
+                        steps++;
+                    }
+                }
+            }
+            double ns = (System.nanoTime() - t0) / (double) steps;
+            System.out.printf("automaton alone: %.0f ns per step (allowedTokens + advance), %d steps (checksum %d)%n", ns, steps, sink);
+        }
+    }
+}
