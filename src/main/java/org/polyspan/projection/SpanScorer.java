@@ -24,7 +24,7 @@ public final class SpanScorer {
      * @param maxExtra    candidates up to {@code max(len + maxExtra, maxFactor * len)} words
      */
     public record Params(double tau, double wAlign, double wCos, double wLen, int maxExtra, double maxFactor) {
-        public static final Params DEFAULT = new Params(0.07, 1.0, 0.0, 0.05, 2, 2.0);
+        public static final Params DEFAULT = new Params(0.05, 1.0, 0.0, 0.05, 2, 2.0);
 
         public int maxLength(int spanLength) {
             return (int) Math.max(spanLength + maxExtra, Math.ceil(maxFactor * spanLength));
