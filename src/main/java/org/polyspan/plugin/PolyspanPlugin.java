@@ -60,7 +60,7 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
     public List<RestHandler> getRestHandlers(Settings settings, RestController restController, ClusterSettings clusterSettings,
                                              IndexScopedSettings indexScopedSettings, SettingsFilter settingsFilter,
                                              IndexNameExpressionResolver resolver, Supplier<DiscoveryNodes> nodes) {
-        return List.of(new RestModelsAction(models), new RestMappingTemplateAction());
+        return List.of(new RestModelsAction(models), new RestMappingTemplateAction(), new RestProjectAction(models));
     }
 
     @Override

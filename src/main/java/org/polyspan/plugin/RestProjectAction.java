@@ -1,0 +1,119 @@
+package org.polyspan.plugin;
+
+import org.opensearch.core.rest.RestStatus;
+import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.core.xcontent.XContentParser;
+import org.opensearch.rest.BaseRestHandler;
+import org.opensearch.rest.BytesRestResponse;
+import org.opensearch.rest.RestChannel;
+import org.opensearch.rest.RestRequest;
+import org.opensearch.threadpool.ThreadPool;
+import org.opensearch.transport.client.node.NodeClient;
+import org.polyspan.model.LabelingModel;
+import org.polyspan.model.ModelRepository;
+import org.polyspan.projection.ProjectionRequest;
+import org.polyspan.projection.ProjectionService;
+import org.polyspan.projection.Projector;
+import org.polyspan.projection.WordVectors;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+import static org.opensearch.rest.RestRequest.Method.POST;
+
+/**
+ * {@code POST _plugins/polyspan/_project} projects labelled source spans onto target sentences (T-Projection-style
+ * candidate ranking with the encoder scorer, or SimAlign-style alignment). Nothing is stored. Input errors answer
+ * 400 naming the pair and the field; inference runs on the generic thread pool, never on the network thread.
+ */
+public final class RestProjectAction extends BaseRestHandler {
+    private final ModelRepository models;
+
+    public RestProjectAction(ModelRepository models) {
+        this.models = models;
+    }
+
+    @Override
+    public String getName() {
+        return "polyspan_project";
+    }
+
+    @Override
+    public List<Route> routes() {
+        return List.of(new Route(POST, "/_plugins/polyspan/_project"));
+    }
+
+    @Override
+    protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) throws IOException {
+        Map<String, Object> body;
+        if (!request.hasContentOrSourceParam()) {
+            body = null;
+        } else {
+            try (XContentParser parser = request.contentOrSourceParamParser()) {
+                body = parser.map();
+            }
+        }
+        ProjectionRequest parsed;
+        try {
+            parsed = ProjectionRequest.parse(body);
+        } catch (ProjectionRequest.PairException e) {
+            return channel -> badRequest(channel, e);
+        }
+        return channel -> client.threadPool().executor(ThreadPool.Names.GENERIC).execute(() -> run(channel, parsed));
+    }
+
+    private void run(RestChannel channel, ProjectionRequest parsed) {
+        try {
+            if (!models.exists(parsed.model())) {
+                error(channel, RestStatus.BAD_REQUEST, "model", models.unknownModelMessage(parsed.model()));
+                return;
+            }
+            long t0 = System.nanoTime();
+            List<Map<String, Object>> pairs = ModelLoading.call(() -> {
+                LabelingModel model = models.get(parsed.model());
+                return ProjectionService.run(parsed, WordVectors.defaults(model), Projector.defaults(parsed.method()));
+            });
+            XContentBuilder b = channel.newBuilder();
+            b.startObject().field("model", parsed.model()).field("method", parsed.method().name().toLowerCase(java.util.Locale.ROOT));
+            if (parsed.sourceLanguage() != null) {
+                b.field("source_language", parsed.sourceLanguage());
+            }
+            if (parsed.targetLanguage() != null) {
+                b.field("target_language", parsed.targetLanguage());
+            }
+            b.field("took_ms", (System.nanoTime() - t0) / 1_000_000).startArray("pairs");
+            for (Map<String, Object> p : pairs) {
+                b.map(p);
+            }
+            b.endArray().endObject();
+            channel.sendResponse(new BytesRestResponse(RestStatus.OK, b));
+        } catch (Exception e) {
+            try {
+                error(channel, RestStatus.INTERNAL_SERVER_ERROR, null, "projection failed: " + e.getMessage());
+            } catch (IOException io) {
+                channel.sendResponse(new BytesRestResponse(RestStatus.INTERNAL_SERVER_ERROR, "projection failed"));
+            }
+        }
+    }
+
+    private static void badRequest(RestChannel channel, ProjectionRequest.PairException e) throws IOException {
+        XContentBuilder b = channel.newBuilder();
+        b.startObject().startObject("error").field("type", "projection_input_exception").field("reason", e.getMessage());
+        if (e.pair() >= 0) {
+            b.field("pair", e.pair());
+        }
+        b.field("field", e.field()).endObject().field("status", 400).endObject();
+        channel.sendResponse(new BytesRestResponse(RestStatus.BAD_REQUEST, b));
+    }
+
+    private static void error(RestChannel channel, RestStatus status, String field, String message) throws IOException {
+        XContentBuilder b = channel.newBuilder();
+        b.startObject().startObject("error").field("reason", message);
+        if (field != null) {
+            b.field("field", field);
+        }
+        b.endObject().field("status", status.getStatus()).endObject();
+        channel.sendResponse(new BytesRestResponse(status, b));
+    }
+}

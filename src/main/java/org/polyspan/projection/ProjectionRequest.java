@@ -1,0 +1,238 @@
+package org.polyspan.projection;
+
+import org.polyspan.core.Document;
+import org.polyspan.projection.SpanConversions.CharSpan;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A parsed and validated {@code _project} body. Each side of a pair is either {@code text} (with character
+ * {@code spans} on the source) or {@code tokens} (with {@code tags} on the source); the answer for a pair follows
+ * the form of its target. Problems throw {@link PairException} naming the pair and the field.
+ */
+public record ProjectionRequest(String sourceLanguage, String targetLanguage, Projector.Method method, String model,
+                                boolean explain, int topK, List<Pair> pairs) {
+    public static final int MAX_PAIRS = 1000;
+    public static final int MAX_CHARS = 100_000;
+    public static final String DEFAULT_MODEL = "mbert-ner";
+    private static final Set<String> TOP = Set.of("source_language", "target_language", "method", "model", "explain", "top_k", "pairs");
+    private static final Set<String> PAIR = Set.of("source", "target");
+    private static final Set<String> SIDE = Set.of("text", "spans", "tokens", "tags");
+
+    /** One pair: source and target documents, source spans in words, and whether the target came as tokens. */
+    public record Pair(Document source, List<WordSpan> spans, Document target, boolean targetTokens) {}
+
+    /** Bad input; {@code pair} is -1 for top-level fields. */
+    public static final class PairException extends IllegalArgumentException {
+        private final int pair;
+        private final String field;
+
+        public PairException(int pair, String field, String message) {
+            super((pair >= 0 ? "pair [" + pair + "] " : "") + "field [" + field + "]: " + message);
+            this.pair = pair;
+            this.field = field;
+        }
+
+        public int pair() {
+            return pair;
+        }
+
+        public String field() {
+            return field;
+        }
+    }
+
+    public static ProjectionRequest parse(Map<String, Object> body) {
+        if (body == null) {
+            throw new PairException(-1, "body", "a JSON object with [pairs] is required");
+        }
+        for (String key : body.keySet()) {
+            if (!TOP.contains(key)) {
+                throw new PairException(-1, key, "unknown field; fields: " + TOP);
+            }
+        }
+        String methodName = string(body, "method", "tproj", -1, "method");
+        Projector.Method method = switch (methodName.toLowerCase(Locale.ROOT)) {
+            case "tproj" -> Projector.Method.TPROJ;
+            case "align" -> Projector.Method.ALIGN;
+            default -> throw new PairException(-1, "method", "must be [tproj] or [align], got [" + methodName + "]");
+        };
+        Object explainValue = body.getOrDefault("explain", false);
+        if (!(explainValue instanceof Boolean explain)) {
+            throw new PairException(-1, "explain", "must be a boolean");
+        }
+        int topK = 3;
+        if (body.containsKey("top_k")) {
+            if (!(body.get("top_k") instanceof Number n) || n.intValue() < 1 || n.intValue() > 20 || n.doubleValue() != n.intValue()) {
+                throw new PairException(-1, "top_k", "must be an integer from 1 to 20");
+            }
+            topK = n.intValue();
+        }
+        Object pairsValue = body.get("pairs");
+        if (!(pairsValue instanceof List<?> rawPairs) || rawPairs.isEmpty()) {
+            throw new PairException(-1, "pairs", "a non-empty list of pairs is required");
+        }
+        if (rawPairs.size() > MAX_PAIRS) {
+            throw new PairException(-1, "pairs", rawPairs.size() + " pairs exceed the limit of " + MAX_PAIRS + " per request");
+        }
+        List<Pair> pairs = new ArrayList<>(rawPairs.size());
+        for (int i = 0; i < rawPairs.size(); i++) {
+            pairs.add(pair(rawPairs.get(i), i));
+        }
+        return new ProjectionRequest(string(body, "source_language", null, -1, "source_language"),
+                string(body, "target_language", null, -1, "target_language"), method,
+                string(body, "model", DEFAULT_MODEL, -1, "model"), explain, explain ? topK : 0, pairs);
+    }
+
+    private static Pair pair(Object raw, int i) {
+        if (!(raw instanceof Map<?, ?> pair)) {
+            throw new PairException(i, "pairs[" + i + "]", "must be an object with [source] and [target]");
+        }
+        for (Object key : pair.keySet()) {
+            if (!PAIR.contains(key)) {
+                throw new PairException(i, String.valueOf(key), "unknown field; fields: " + PAIR);
+            }
+        }
+        Map<?, ?> source = side(pair, "source", i);
+        Map<?, ?> target = side(pair, "target", i);
+        Document src;
+        List<WordSpan> spans;
+        try {
+            if (source.containsKey("text")) {
+                if (source.containsKey("tokens") || source.containsKey("tags")) {
+                    throw new PairException(i, "source", "give either [text] with [spans] or [tokens] with [tags], not both");
+                }
+                src = Document.of(text(source, "source", i));
+                spans = SpanConversions.toWordSpans(src, charSpans(source.get("spans"), i), "source.spans");
+            } else if (source.containsKey("tokens")) {
+                if (source.containsKey("spans")) {
+                    throw new PairException(i, "source.spans", "character spans need [text]; with [tokens] give [tags]");
+                }
+                List<String> tokens = tokens(source, "source", i);
+                List<String> tags = strings(source.get("tags"), "source.tags", i);
+                if (tags.size() != tokens.size()) {
+                    throw new PairException(i, "source.tags", tags.size() + " tags for " + tokens.size() + " tokens");
+                }
+                src = Document.ofTokens(tokens);
+                spans = SpanConversions.fromTags(tags, "source.tags");
+            } else {
+                throw new PairException(i, "source", "needs [text] (with [spans]) or [tokens] (with [tags])");
+            }
+        } catch (ProjectionInputException e) {
+            throw new PairException(i, e.field(), e.getMessage().substring(e.field().length() + 3));
+        }
+        Document tgt;
+        boolean targetTokens;
+        if (target.containsKey("spans") || target.containsKey("tags")) {
+            throw new PairException(i, "target", "takes only [text] or [tokens]");
+        }
+        if (target.containsKey("text") == target.containsKey("tokens")) {
+            throw new PairException(i, "target", "needs exactly one of [text] or [tokens]");
+        }
+        if (target.containsKey("text")) {
+            tgt = Document.of(text(target, "target", i));
+            targetTokens = false;
+        } else {
+            tgt = Document.ofTokens(tokens(target, "target", i));
+            targetTokens = true;
+        }
+        return new Pair(src, spans, tgt, targetTokens);
+    }
+
+    private static Map<?, ?> side(Map<?, ?> pair, String name, int i) {
+        Object v = pair.get(name);
+        if (v == null) {
+            throw new PairException(i, name, "is missing");
+        }
+        if (!(v instanceof Map<?, ?> m)) {
+            throw new PairException(i, name, "must be an object");
+        }
+        for (Object key : m.keySet()) {
+            if (!SIDE.contains(key)) {
+                throw new PairException(i, name + "." + key, "unknown field; fields: " + SIDE);
+            }
+        }
+        return m;
+    }
+
+    private static String text(Map<?, ?> side, String name, int i) {
+        if (!(side.get("text") instanceof String s)) {
+            throw new PairException(i, name + ".text", "must be a string");
+        }
+        if (s.length() > MAX_CHARS) {
+            throw new PairException(i, name + ".text", "is " + s.length() + " characters long; the limit is " + MAX_CHARS);
+        }
+        return s;
+    }
+
+    private static List<String> tokens(Map<?, ?> side, String name, int i) {
+        List<String> tokens = strings(side.get("tokens"), name + ".tokens", i);
+        int chars = 0;
+        for (int k = 0; k < tokens.size(); k++) {
+            String t = tokens.get(k);
+            if (t.isEmpty() || t.isBlank()) {
+                throw new PairException(i, name + ".tokens[" + k + "]", "is empty or blank");
+            }
+            chars += t.length() + 1;
+        }
+        if (chars > MAX_CHARS) {
+            throw new PairException(i, name + ".tokens", "total " + chars + " characters; the limit is " + MAX_CHARS);
+        }
+        return tokens;
+    }
+
+    private static List<String> strings(Object v, String field, int i) {
+        if (!(v instanceof List<?> list)) {
+            throw new PairException(i, field, v == null ? "is missing" : "must be a list of strings");
+        }
+        List<String> out = new ArrayList<>(list.size());
+        for (int k = 0; k < list.size(); k++) {
+            if (!(list.get(k) instanceof String s)) {
+                throw new PairException(i, field + "[" + k + "]", "must be a string");
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
+    private static List<CharSpan> charSpans(Object v, int i) {
+        if (v == null) {
+            throw new PairException(i, "source.spans", "is missing (use [] for none)");
+        }
+        if (!(v instanceof List<?> list)) {
+            throw new PairException(i, "source.spans", "must be a list");
+        }
+        List<CharSpan> out = new ArrayList<>();
+        for (int k = 0; k < list.size(); k++) {
+            String f = "source.spans[" + k + "]";
+            if (!(list.get(k) instanceof Map<?, ?> m)) {
+                throw new PairException(i, f, "must be an object with start, end, label");
+            }
+            out.add(new CharSpan(integer(m.get("start"), f + ".start", i), integer(m.get("end"), f + ".end", i),
+                    m.get("label") instanceof String s ? s : null));
+        }
+        return out;
+    }
+
+    private static int integer(Object v, String field, int i) {
+        if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || Math.abs(n.doubleValue()) > Integer.MAX_VALUE) {
+            throw new PairException(i, field, v == null ? "is missing" : "must be an integer");
+        }
+        return n.intValue();
+    }
+
+    private static String string(Map<String, Object> body, String key, String fallback, int i, String field) {
+        Object v = body.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (!(v instanceof String s)) {
+            throw new PairException(i, field, "must be a string");
+        }
+        return s;
+    }
+}

@@ -1,0 +1,77 @@
+package org.polyspan.projection;
+
+import org.polyspan.core.Document;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Runs a parsed {@link ProjectionRequest}: encodes every distinct sentence once, projects, and builds the answer. */
+public final class ProjectionService {
+    private ProjectionService() {}
+
+    public static List<Map<String, Object>> run(ProjectionRequest request, WordVectors vectors, Projector projector) {
+        List<Document> docs = new ArrayList<>();
+        for (ProjectionRequest.Pair p : request.pairs()) {
+            docs.add(p.source());
+            docs.add(p.target());
+        }
+        List<float[][]> encoded = vectors.encode(docs);
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (int i = 0; i < request.pairs().size(); i++) {
+            ProjectionRequest.Pair p = request.pairs().get(i);
+            Projector.Result r = projector.project(encoded.get(2 * i), p.spans(), encoded.get(2 * i + 1), request.topK());
+            out.add(answer(p, r, request.explain()));
+        }
+        return out;
+    }
+
+    static Map<String, Object> answer(ProjectionRequest.Pair p, Projector.Result r, boolean explain) {
+        Document tgt = p.target();
+        Map<String, Object> pair = new LinkedHashMap<>();
+        List<Map<String, Object>> spans = new ArrayList<>();
+        for (Projector.Projection pr : r.projections()) {
+            Map<String, Object> s = span(tgt, pr.start(), pr.end(), pr.score(), p.targetTokens());
+            Map<String, Object> labelled = new LinkedHashMap<>();
+            labelled.put("label", pr.label());
+            labelled.putAll(s);
+            labelled.put("source_index", pr.sourceIndex());
+            if (explain) {
+                List<Map<String, Object>> alternatives = new ArrayList<>();
+                for (Candidate c : pr.alternatives()) {
+                    alternatives.add(span(tgt, c.start(), c.end(), c.score(), p.targetTokens()));
+                }
+                labelled.put("alternatives", alternatives);
+            }
+            spans.add(labelled);
+        }
+        pair.put("spans", spans);
+        if (p.targetTokens()) {
+            pair.put("tags", SpanConversions.toTags(tgt.words().size(), r.projections()));
+        }
+        List<Map<String, Object>> unprojected = new ArrayList<>();
+        for (int s : r.unprojected()) {
+            WordSpan ws = p.spans().get(s);
+            int[] range = SpanConversions.charRange(p.source(), ws.start(), ws.end());
+            Map<String, Object> u = new LinkedHashMap<>();
+            u.put("source_index", s);
+            u.put("label", ws.label());
+            u.put("text", p.source().text().substring(range[0], range[1]));
+            unprojected.add(u);
+        }
+        pair.put("unprojected", unprojected);
+        return pair;
+    }
+
+    /** Text and offsets of a target word range: UTF-16 offsets, or token indices {@code [start, end)} for token input. */
+    private static Map<String, Object> span(Document tgt, int start, int end, double score, boolean tokens) {
+        int[] range = SpanConversions.charRange(tgt, start, end);
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("text", tgt.text().substring(range[0], range[1]));
+        s.put("start", tokens ? start : range[0]);
+        s.put("end", tokens ? end : range[1]);
+        s.put("score", Math.round(score * 1e4) / 1e4);
+        return s;
+    }
+}

@@ -1,0 +1,255 @@
+package org.polyspan.tools;
+
+import org.polyspan.core.Document;
+import org.polyspan.eval.ConllReader;
+import org.polyspan.eval.ConllSentence;
+import org.polyspan.eval.SpanMetrics;
+import org.polyspan.model.LabelingModel;
+import org.polyspan.model.OnnxWindowEncoder;
+import org.polyspan.projection.Projector;
+import org.polyspan.projection.SpanConversions;
+import org.polyspan.projection.SpanScorer;
+import org.polyspan.projection.WordAligner;
+import org.polyspan.projection.WordSpan;
+import org.polyspan.projection.WordVectors;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Measures annotation projection on gold parallel data: the English gold spans of each sentence are projected onto
+ * the gold target sentence and the projected spans are scored against the target's own gold with seqeval span F1.
+ * Every sentence is encoded once (the English side once per task); the layer blocks and scorer settings can be varied
+ * over one encoding with {@code --blocks}, {@code --tau}, {@code --wcos}, {@code --wlen}, {@code --threshold}
+ * (comma-separated lists; every combination is run).
+ *
+ * <pre>models/tool.sh EvaluateProjection [--model models/build/mbert-ner] [--data ../shared/data]
+ *     [--tasks europarl,absa,abstrct] [--methods align,tproj] [--limit N] [--blocks 0] [--tau 0.05] [--wcos 0]
+ *     [--wlen 0.05] [--threshold 0.05] [--align itermax|argmax] [--pooling mean|first]</pre>
+ */
+public final class EvaluateProjection {
+    private static final int ENCODE_BATCH = 128;
+
+    /** Published projection F1 (T-Projection paper, averaged per task): fast_align, SimAlign, AWESOME, T-Projection. */
+    private static final Map<String, String> PUBLISHED = Map.of(
+            "europarl", "71 / 84 / 87 / 91", "absa", "75 / 86 / 92 / 94", "abstrct", "85 / 84 / 54 / 96");
+
+    private record Pair(String lang, List<ConllSentence> target) {}
+
+    private record Task(String name, List<ConllSentence> source, List<Pair> pairs) {}
+
+    public static void main(String[] argv) throws Exception {
+        Args args = new Args(argv, List.of("model", "data", "tasks", "methods", "limit", "blocks", "tau", "wcos", "wlen",
+                "threshold", "align", "pooling", "threads", "extra", "factor"));
+        Path modelDir = Path.of(args.get("model", "models/build/mbert-ner"));
+        Path data = Path.of(args.get("data", "../shared/data"));
+        int limit = Integer.parseInt(args.get("limit", "0"));
+        List<String> methods = List.of(args.get("methods", "align,tproj").split(","));
+        List<String> blockSets = List.of(args.get("blocks", "0").split(","));
+        List<Double> taus = doubles(args.get("tau", String.valueOf(SpanScorer.Params.DEFAULT.tau())));
+        List<Double> wcos = doubles(args.get("wcos", String.valueOf(SpanScorer.Params.DEFAULT.wCos())));
+        List<Double> wlen = doubles(args.get("wlen", String.valueOf(SpanScorer.Params.DEFAULT.wLen())));
+        List<Double> thresholds = doubles(args.get("threshold", "0.05"));
+        int extra = Integer.parseInt(args.get("extra", String.valueOf(SpanScorer.Params.DEFAULT.maxExtra())));
+        double factor = Double.parseDouble(args.get("factor", String.valueOf(SpanScorer.Params.DEFAULT.maxFactor())));
+        WordAligner.Mode alignMode = WordAligner.Mode.valueOf(args.get("align", "itermax").toUpperCase(Locale.ROOT));
+        WordVectors.Pooling pooling = WordVectors.Pooling.valueOf(args.get("pooling", "mean").toUpperCase(Locale.ROOT));
+
+        List<Task> tasks = new ArrayList<>();
+        for (String t : args.get("tasks", "europarl,absa,abstrct").split(",")) {
+            tasks.add(load(t, data, limit));
+        }
+        List<String[]> table = new ArrayList<>();
+        try (LabelingModel model = LabelingModel.load(modelDir.getFileName().toString(), modelDir, OnnxWindowEncoder.Device.CPU,
+                Integer.parseInt(args.get("threads", "0")))) {
+            int blocksAvailable = model.encoder().outputDim() / new WordVectors(model, new int[] {0}, pooling).dim();
+            int[] all = new int[blocksAvailable];
+            for (int b = 0; b < all.length; b++) {
+                all[b] = b;
+            }
+            WordVectors vectors = new WordVectors(model, all, pooling);
+            for (Task task : tasks) {
+                long t0 = System.nanoTime();
+                List<float[][]> src = encode(vectors, task.source());
+                double srcSeconds = (System.nanoTime() - t0) / 1e9;
+                System.out.printf(Locale.ROOT, "%s: encoded %d EN sentences in %.1f s%n", task.name(), task.source().size(), srcSeconds);
+                for (Pair pair : task.pairs()) {
+                    long t1 = System.nanoTime();
+                    List<float[][]> tgt = encode(vectors, pair.target());
+                    double encodeSeconds = (System.nanoTime() - t1) / 1e9 + srcSeconds / task.pairs().size();
+                    int n = Math.min(task.source().size(), pair.target().size());
+                    System.out.printf(Locale.ROOT, "%s en-%s: %d pairs, encoding %.1f s%n", task.name(), pair.lang(), n, encodeSeconds);
+                    for (String blockSet : blockSets) {
+                        int[] chosen = parseBlocks(blockSet);
+                        List<float[][]> s = select(src, chosen, all.length);
+                        List<float[][]> g = select(tgt, chosen, all.length);
+                        for (String method : methods) {
+                            Projector.Method m = Projector.Method.valueOf(method.toUpperCase(Locale.ROOT));
+                            for (double tau : m == Projector.Method.TPROJ ? taus : List.of(0.0)) {
+                                for (double wc : m == Projector.Method.TPROJ ? wcos : List.of(0.0)) {
+                                    for (double wl : m == Projector.Method.TPROJ ? wlen : List.of(0.0)) {
+                                        for (double th : m == Projector.Method.TPROJ ? thresholds : List.of(0.0)) {
+                                            SpanScorer.Params params = new SpanScorer.Params(tau, 1.0, wc, wl, extra, factor);
+                                            Projector projector = new Projector(m, params, alignMode, th);
+                                            long t2 = System.nanoTime();
+                                            SpanMetrics metrics = new SpanMetrics();
+                                            for (int i = 0; i < n; i++) {
+                                                ConllSentence en = task.source().get(i);
+                                                ConllSentence gold = pair.target().get(i);
+                                                List<WordSpan> spans = SpanConversions.fromTags(en.tags(), "tags");
+                                                Projector.Result r = projector.project(s.get(i), spans, g.get(i), 0);
+                                                metrics.add(gold.tags(), SpanConversions.toTags(gold.tokens().size(), r.projections()));
+                                            }
+                                            double projectSeconds = (System.nanoTime() - t2) / 1e9;
+                                            String setting = m == Projector.Method.TPROJ
+                                                    ? String.format(Locale.ROOT, "blocks %s tau %s wcos %s wlen %s th %s", blockSet, tau, wc, wl, th)
+                                                    : String.format(Locale.ROOT, "blocks %s %s", blockSet, alignMode.name().toLowerCase(Locale.ROOT));
+                                            String[] row = {task.name(), "en-" + pair.lang(), method, String.valueOf(n),
+                                                    pct(metrics.precision()), pct(metrics.recall()), pct(metrics.f1()),
+                                                    String.format(Locale.ROOT, "%.1f", n / (encodeSeconds + projectSeconds)),
+                                                    PUBLISHED.get(task.name()), setting};
+                                            table.add(row);
+                                            System.out.println(String.join(" | ", row));
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        System.out.println();
+        System.out.println("| task | pair | method | pairs | P | R | F1 | pairs/s | published F1 (fast_align / SimAlign / AWESOME / T-Projection) | setting |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+        for (String[] row : table) {
+            System.out.println("| " + String.join(" | ", row) + " |");
+        }
+    }
+
+    private static List<float[][]> encode(WordVectors vectors, List<ConllSentence> sentences) {
+        List<float[][]> out = new ArrayList<>(sentences.size());
+        for (int from = 0; from < sentences.size(); from += ENCODE_BATCH) {
+            List<Document> docs = new ArrayList<>();
+            for (ConllSentence s : sentences.subList(from, Math.min(sentences.size(), from + ENCODE_BATCH))) {
+                docs.add(Document.ofTokens(s.tokens()));
+            }
+            out.addAll(vectors.encode(docs));
+        }
+        return out;
+    }
+
+    /** Slices the chosen unit-norm blocks out of all-block vectors and rescales them to mean cosine. */
+    private static List<float[][]> select(List<float[][]> all, int[] blocks, int available) {
+        List<float[][]> out = new ArrayList<>(all.size());
+        double scale = Math.sqrt(available) / Math.sqrt(blocks.length);
+        for (float[][] doc : all) {
+            float[][] d = new float[doc.length][];
+            for (int w = 0; w < doc.length; w++) {
+                int dim = doc[w].length / available;
+                float[] v = new float[dim * blocks.length];
+                for (int b = 0; b < blocks.length; b++) {
+                    for (int k = 0; k < dim; k++) {
+                        v[b * dim + k] = (float) (doc[w][blocks[b] * dim + k] * scale);
+                    }
+                }
+                d[w] = v;
+            }
+            out.add(d);
+        }
+        return out;
+    }
+
+    private static int[] parseBlocks(String s) {
+        String[] parts = s.split("\\+");
+        int[] out = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            out[i] = Integer.parseInt(parts[i].trim());
+        }
+        return out;
+    }
+
+    private static Task load(String name, Path data, int limit) throws IOException {
+        ConllReader reader = new ConllReader(Map.of(), Set.of());
+        Map<String, Path> targets = new LinkedHashMap<>();
+        List<ConllSentence> source;
+        boolean tokenTagFirst = false;
+        switch (name) {
+            case "europarl" -> {
+                Path dir = data.resolve("projection/europarl_ner");
+                source = reader.read(dir.resolve("en-europarl.test.conll02"));
+                for (String l : List.of("de", "es", "it")) {
+                    targets.put(l, dir.resolve(l + "-europarl.test.conll02"));
+                }
+            }
+            case "absa" -> {
+                Path dir = data.resolve("projection/absa_ote");
+                source = reader.read(dir.resolve("original/en/en.absa.test.tsv"));
+                targets.put("es", dir.resolve("manual_projections/en2es/DeepL.Iker.test.tsv"));
+                targets.put("fr", dir.resolve("manual_projections/en2fr/Nayla.DeepL.test.tsv"));
+                targets.put("ru", dir.resolve("manual_projections/en2ru/Olia.DeepL.test.tsv"));
+                tokenTagFirst = true; // token, tag, quality
+            }
+            case "abstrct" -> {
+                Path dir = data.resolve("medical/abstrct");
+                source = reader.read(dir.resolve("EN/argument_components/original_data/neoplasm_test.tsv"));
+                targets.put("es", dir.resolve("ES/deepl/argument_components/manual_revision/es_neoplasm_deepl_awesome_test.tsv"));
+                targets.put("fr", dir.resolve("FR/nllb/argument_components/manual_revision/fr_neoplasm_nllb_awesome_test.tsv"));
+                targets.put("it", dir.resolve("IT/nllb/argument_components/manual_revision/it_neoplasm_nllb_awesome_test.tsv"));
+            }
+            default -> throw new IllegalArgumentException("unknown task [" + name + "]; tasks: europarl, absa, abstrct");
+        }
+        List<Pair> pairs = new ArrayList<>();
+        for (Map.Entry<String, Path> e : targets.entrySet()) {
+            List<ConllSentence> target = tokenTagFirst ? readFirstColumns(e.getValue()) : reader.read(e.getValue());
+            if (target.size() != source.size()) {
+                System.out.printf(Locale.ROOT, "warning: %s en-%s has %d target vs %d source sentences; pairs beyond the shorter are dropped%n",
+                        name, e.getKey(), target.size(), source.size());
+            }
+            pairs.add(new Pair(e.getKey(), limit > 0 ? target.subList(0, Math.min(limit, target.size())) : target));
+        }
+        System.out.println(name + ": " + reader.report());
+        return new Task(name, limit > 0 ? source.subList(0, Math.min(limit, source.size())) : source, pairs);
+    }
+
+    /** "token TAG extra..." files (the ABSA manual projections): token in the first column, tag in the second. */
+    private static List<ConllSentence> readFirstColumns(Path file) throws IOException {
+        String content = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE).decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+        StringBuilder twoColumns = new StringBuilder();
+        for (String raw : content.split("\n", -1)) {
+            String line = raw.endsWith("\r") ? raw.substring(0, raw.length() - 1) : raw;
+            String[] cols = line.trim().split("\t");
+            twoColumns.append(line.isBlank() || cols.length < 2 ? "" : cols[0].trim() + "\t" + cols[1].trim()).append('\n');
+        }
+        Path tmp = Files.createTempFile("projection", ".tsv");
+        try {
+            Files.writeString(tmp, twoColumns);
+            return new ConllReader(Map.of(), Set.of()).read(tmp);
+        } finally {
+            Files.delete(tmp);
+        }
+    }
+
+    private static List<Double> doubles(String s) {
+        List<Double> out = new ArrayList<>();
+        for (String p : s.split(",")) {
+            out.add(Double.parseDouble(p));
+        }
+        return out;
+    }
+
+    private static String pct(double v) {
+        return String.format(Locale.ROOT, "%.1f", 100 * v);
+    }
+}

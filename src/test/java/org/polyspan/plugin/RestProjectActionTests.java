@@ -1,0 +1,113 @@
+package org.polyspan.plugin;
+
+import org.opensearch.common.xcontent.XContentHelper;
+import org.opensearch.common.xcontent.XContentType;
+import org.opensearch.core.common.bytes.BytesArray;
+import org.opensearch.core.rest.RestStatus;
+import org.opensearch.rest.RestRequest;
+import org.opensearch.rest.RestResponse;
+import org.opensearch.test.OpenSearchTestCase;
+import org.opensearch.test.client.NoOpNodeClient;
+import org.opensearch.test.rest.FakeRestChannel;
+import org.opensearch.test.rest.FakeRestRequest;
+import org.polyspan.model.ModelRepository;
+import org.polyspan.model.OnnxWindowEncoder;
+
+import java.util.List;
+import java.util.Map;
+
+public class RestProjectActionTests extends OpenSearchTestCase {
+    private ModelRepository models;
+    private NoOpNodeClient client;
+
+    @Override
+    public void setUp() throws Exception {
+        super.setUp();
+        models = new ModelRepository(TestModels.modelsDir(createTempDir()), OnnxWindowEncoder.Device.CPU, 1);
+        client = new NoOpNodeClient(getTestName());
+    }
+
+    @Override
+    public void tearDown() throws Exception {
+        client.close();
+        models.close();
+        super.tearDown();
+    }
+
+    private RestResponse call(String json) throws Exception {
+        RestRequest request = new FakeRestRequest.Builder(xContentRegistry()).withMethod(RestRequest.Method.POST)
+                .withPath("/_plugins/polyspan/_project").withContent(new BytesArray(json), XContentType.JSON).build();
+        FakeRestChannel channel = new FakeRestChannel(request, true, 1);
+        new RestProjectAction(models).handleRequest(request, channel, client);
+        assertBusy(() -> assertEquals(1, channel.responses().get() + channel.errors().get()));
+        return channel.capturedResponse();
+    }
+
+    private static Map<String, Object> map(RestResponse r) {
+        return XContentHelper.convertToMap(r.content(), false, XContentType.JSON).v2();
+    }
+
+    @SuppressWarnings("unchecked")
+    private void assertBad(String json, Integer pair, String field) throws Exception {
+        RestResponse r = call(json);
+        assertEquals(r.content().utf8ToString(), RestStatus.BAD_REQUEST, r.status());
+        Map<String, Object> error = (Map<String, Object>) map(r).get("error");
+        assertEquals(field, error.get("field"));
+        assertEquals(pair, error.get("pair"));
+    }
+
+    public void testValidationNamesPairAndField() throws Exception {
+        String ok = "{\"source\":{\"text\":\"Obama visited Paris.\",\"spans\":[{\"start\":0,\"end\":5,\"label\":\"PER\"}]},"
+                + "\"target\":{\"text\":\"Obama visitó París.\"}}";
+        assertBad("{\"model\":\"tiny-heads\",\"pairs\":[" + ok + ",{\"source\":{\"text\":\"a\",\"spans\":[]}}]}", 1, "target");
+        assertBad("{\"pairs\":[{\"source\":{\"text\":\"abc\",\"spans\":[{\"start\":0,\"end\":9,\"label\":\"X\"}]},"
+                + "\"target\":{\"text\":\"x\"}}]}", 0, "source.spans[0].end");
+        assertBad("{\"pairs\":[{\"source\":{\"text\":\"abc def\",\"spans\":[{\"start\":3,\"end\":1,\"label\":\"X\"}]},"
+                + "\"target\":{\"text\":\"x\"}}]}", 0, "source.spans[0].end");
+        assertBad("{\"pairs\":[{\"source\":{\"text\":\"abc def\",\"spans\":[{\"start\":0,\"end\":3,\"label\":\"X\"},"
+                + "{\"start\":2,\"end\":7,\"label\":\"X\"}]},\"target\":{\"text\":\"x\"}}]}", 0, "source.spans[1]");
+        assertBad("{\"pairs\":[" + ok + ",{\"source\":{\"tokens\":[\"a\",\"b\"],\"tags\":[\"O\"]},\"target\":{\"tokens\":[\"x\"]}}]}",
+                1, "source.tags");
+        assertBad("{\"pairs\":[{\"source\":{\"tokens\":[\"a\"],\"tags\":[\"PER\"]},\"target\":{\"tokens\":[\"x\"]}}]}",
+                0, "source.tags[0]");
+        assertBad("{\"method\":\"nmt\",\"pairs\":[" + ok + "]}", null, "method");
+        StringBuilder many = new StringBuilder("{\"pairs\":[");
+        for (int i = 0; i < 1001; i++) {
+            many.append(i == 0 ? "" : ",").append(ok);
+        }
+        assertBad(many.append("]}").toString(), null, "pairs");
+    }
+
+    public void testUnknownModelIsBadRequest() throws Exception {
+        RestResponse r = call("{\"model\":\"nope\",\"pairs\":[{\"source\":{\"tokens\":[\"a\"],\"tags\":[\"B-X\"]},"
+                + "\"target\":{\"tokens\":[\"b\"]}}]}");
+        assertEquals(RestStatus.BAD_REQUEST, r.status());
+    }
+
+    @SuppressWarnings("unchecked")
+    public void testProjectsWithTinyModelInTheFormOfTheInput() throws Exception {
+        for (String method : List.of("tproj", "align")) {
+            String target = "Obama 🙂 visitó  París.";
+            RestResponse r = call("{\"model\":\"tiny-heads\",\"method\":\"" + method + "\",\"explain\":true,\"pairs\":["
+                    + "{\"source\":{\"text\":\"Obama visited Paris.\",\"spans\":[{\"start\":0,\"end\":5,\"label\":\"PER\"},"
+                    + "{\"start\":14,\"end\":19,\"label\":\"LOC\"}]},\"target\":{\"text\":\"" + target + "\"}},"
+                    + "{\"source\":{\"tokens\":[\"Obama\",\"visited\",\"Paris\",\".\"],\"tags\":[\"B-PER\",\"O\",\"B-LOC\",\"O\"]},"
+                    + "\"target\":{\"tokens\":[\"Obama\",\"visitó\",\"París\",\".\"]}}]}");
+            assertEquals(r.content().utf8ToString(), RestStatus.OK, r.status());
+            List<Map<String, Object>> pairs = (List<Map<String, Object>>) map(r).get("pairs");
+            assertEquals(2, pairs.size());
+            Map<String, Object> first = pairs.get(0);
+            List<Map<String, Object>> spans = (List<Map<String, Object>>) first.get("spans");
+            List<Object> unprojected = (List<Object>) first.get("unprojected");
+            assertEquals(2, spans.size() + unprojected.size());
+            for (Map<String, Object> s : spans) {
+                int start = (Integer) s.get("start");
+                int end = (Integer) s.get("end");
+                assertEquals(target.substring(start, end), s.get("text"));
+                assertTrue(s.containsKey("alternatives"));
+            }
+            Map<String, Object> second = pairs.get(1);
+            assertEquals(4, ((List<Object>) second.get("tags")).size());
+        }
+    }
+}
