@@ -38,7 +38,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LabelingModel implements AutoCloseable {
     public static final String DEFAULT_HEAD = "default";
-    private static final int MAX_BATCH_TOKENS = 8192;
+    /**
+     * Padded sub-tokens per encoder call. Measured on 2 cores with mBERT-base: calls of about 512 tokens ran 2.7x
+     * faster per sentence than calls of 8192 tokens (50.6 vs 18.9 sentences/s), so bulk requests are cut into small
+     * encoder calls rather than one large one.
+     */
+    private static final int MAX_BATCH_TOKENS = 512;
 
     private final String id;
     private final Path dir;

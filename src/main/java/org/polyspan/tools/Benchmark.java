@@ -59,10 +59,36 @@ public final class Benchmark {
                 double s = (System.nanoTime() - t0) / 1e9;
                 System.out.printf(Locale.ROOT, "raw ONNX Runtime, %d sentence(s) per call: %.1f sentences/s (%.1f s)%n", b, texts.size() / s, s);
             }
+            if (model.heads().size() > 1) {
+                heads(model, texts, batch);
+            }
         }
         if (!url.isEmpty()) {
             pipeline(url, modelId, texts, bulk);
         }
+    }
+
+    /** All heads in one encoder pass against one pass per head, as separate processors would run them. */
+    static void heads(LabelingModel model, List<String> texts, int batch) {
+        List<Document> docs = new ArrayList<>();
+        for (String t : texts) {
+            docs.add(Document.of(t));
+        }
+        List<String> names = new ArrayList<>(model.heads().keySet());
+        long t0 = System.nanoTime();
+        for (int from = 0; from < docs.size(); from += batch) {
+            model.label(docs.subList(from, Math.min(docs.size(), from + batch)), names);
+        }
+        double together = (System.nanoTime() - t0) / 1e9;
+        t0 = System.nanoTime();
+        for (String head : names) {
+            for (int from = 0; from < docs.size(); from += batch) {
+                model.label(docs.subList(from, Math.min(docs.size(), from + batch)), List.of(head));
+            }
+        }
+        double separate = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(Locale.ROOT, "heads %s: one shared pass %.1f s, one pass per head %.1f s (%.2fx)%n", names, together,
+                separate, separate / together);
     }
 
     static List<String> sentences(Path data, int count) throws Exception {
