@@ -7,11 +7,12 @@ import java.util.List;
 
 /**
  * Labels documents with one or more heads over one encoder pass: words are split into sub-tokens, cut into windows
- * that fit the model, encoded in length-sorted batches, scored by every head, and decoded per document with
+ * that fit the model and never mix sentences, encoded in length-sorted batches, scored by every head, and decoded per document with
  * {@link BioViterbiDecoder} over the whole word sequence, so spans never break at window edges.
  */
 public final class SpanLabeler {
     private static final float NO_EVIDENCE = -1e4f;
+    private static final SentenceSegmenter SEGMENTER = new SentenceSegmenter();
 
     private final SubwordTokenizer tokenizer;
     private final WindowEncoder encoder;
@@ -107,7 +108,7 @@ public final class SpanLabeler {
             for (int i = 0; i < counts.length; i++) {
                 counts[i] = tokens[i].length;
             }
-            plans[d] = windowing.plan(counts);
+            plans[d] = windowing.plan(counts, SEGMENTER.sentenceStarts(doc.text(), doc.words()));
             List<Windowing.Window> windows = plans[d].windows();
             for (int w = 0; w < windows.size(); w++) {
                 jobs.add(job(d, w, windows.get(w), tokens));

@@ -42,6 +42,32 @@ public final class Windowing {
         return maxTokens;
     }
 
+    /**
+     * Plans each segment (e.g. sentence) on its own, so no window spans two segments.
+     *
+     * @param segmentStarts first word of every segment, ascending, starting with 0
+     */
+    public Plan plan(int[] tokenCounts, int[] segmentStarts) {
+        List<Window> windows = new ArrayList<>();
+        int[] windowOfWord = new int[tokenCounts.length];
+        int tokenOffset = 0;
+        for (int s = 0; s < segmentStarts.length; s++) {
+            int from = segmentStarts[s];
+            int to = s + 1 < segmentStarts.length ? segmentStarts[s + 1] : tokenCounts.length;
+            Plan part = plan(java.util.Arrays.copyOfRange(tokenCounts, from, to));
+            for (int i = 0; i < to - from; i++) {
+                windowOfWord[from + i] = windows.size() + part.windowOfWord()[i];
+            }
+            for (Window w : part.windows()) {
+                windows.add(new Window(w.firstWord() + from, w.endWord() + from, w.tokenStart() + tokenOffset, w.tokenEnd() + tokenOffset));
+            }
+            for (int i = from; i < to; i++) {
+                tokenOffset += tokenCounts[i];
+            }
+        }
+        return new Plan(windows, windowOfWord);
+    }
+
     /** @param tokenCounts sub-tokens per word, each already at most {@code maxTokens} */
     public Plan plan(int[] tokenCounts) {
         int n = tokenCounts.length;
