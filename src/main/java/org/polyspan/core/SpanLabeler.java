@@ -189,7 +189,7 @@ public final class SpanLabeler {
         return row;
     }
 
-    static float[] logSoftmax(float[] logits) {
+    public static float[] logSoftmax(float[] logits) {
         float max = Float.NEGATIVE_INFINITY;
         for (float v : logits) {
             max = Math.max(max, v);

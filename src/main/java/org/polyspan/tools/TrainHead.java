@@ -5,6 +5,7 @@ import org.polyspan.core.BioLabels;
 import org.polyspan.core.BioViterbiDecoder;
 import org.polyspan.core.Document;
 import org.polyspan.core.LinearHead;
+import org.polyspan.core.SpanLabeler;
 import org.polyspan.core.TransitionPrior;
 import org.polyspan.eval.ConllReader;
 import org.polyspan.eval.ConllSentence;
@@ -335,7 +336,7 @@ public final class TrainHead {
             }
             float[][] logits = head.logits(x);
             for (int i = 0; i < logits.length; i++) {
-                logits[i] = logSoftmax(logits[i]);
+                logits[i] = SpanLabeler.logSoftmax(logits[i]);
             }
             int[] tags = decoder.decode(logits);
             List<String> names = new ArrayList<>();
@@ -345,22 +346,6 @@ public final class TrainHead {
             m.add(dev.get(s).tags(), names);
         }
         return m.f1();
-    }
-
-    static float[] logSoftmax(float[] v) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (float x : v) {
-            max = Math.max(max, x);
-        }
-        double sum = 0;
-        for (float x : v) {
-            sum += Math.exp(x - max);
-        }
-        float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = (float) (v[i] - max - Math.log(sum));
-        }
-        return out;
     }
 
     private static void shuffle(int[] a, Random r) {
