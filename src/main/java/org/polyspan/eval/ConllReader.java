@@ -19,8 +19,15 @@ import java.util.Set;
  * (e.g. DATE), and what was repaired is counted in {@link #report()}.
  */
 public final class ConllReader {
+
+    /** Where token and tag are: the last two columns (most CoNLL variants), or the first two (token, tag, extras). */
+    public enum Columns {
+        LAST_TWO, FIRST_TWO
+    }
+
     private final Map<String, String> rename;
     private final Set<String> keepTypes;
+    private final Columns columns;
     private int malformedLines;
     private int strayInside;
     private int skippedLines;
@@ -30,8 +37,13 @@ public final class ConllReader {
      * @param keepTypes entity types to keep after renaming; others become O. Empty keeps all.
      */
     public ConllReader(Map<String, String> rename, Set<String> keepTypes) {
+        this(rename, keepTypes, Columns.LAST_TWO);
+    }
+
+    public ConllReader(Map<String, String> rename, Set<String> keepTypes, Columns columns) {
         this.rename = rename;
         this.keepTypes = keepTypes;
+        this.columns = columns;
     }
 
     public List<ConllSentence> read(Path file) throws IOException {
@@ -55,12 +67,13 @@ public final class ConllReader {
                 skippedLines++;
                 continue;
             }
-            String token = cols[cols.length - 2];
+            int tokenColumn = columns == Columns.FIRST_TWO ? 0 : cols.length - 2;
+            String token = cols[tokenColumn];
             if (token.equals("-DOCSTART-")) {
                 continue;
             }
             tokens.add(token);
-            tags.add(normalise(cols[cols.length - 1]));
+            tags.add(normalise(cols[tokenColumn + 1]));
         }
         flush(tokens, tags, out);
         return out;

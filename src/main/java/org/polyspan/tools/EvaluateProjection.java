@@ -14,10 +14,6 @@ import org.polyspan.projection.WordSpan;
 import org.polyspan.projection.WordVectors;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -211,7 +207,9 @@ public final class EvaluateProjection {
         }
         List<Pair> pairs = new ArrayList<>();
         for (Map.Entry<String, Path> e : targets.entrySet()) {
-            List<ConllSentence> target = tokenTagFirst ? readFirstColumns(e.getValue()) : reader.read(e.getValue());
+            List<ConllSentence> target = tokenTagFirst
+                    ? new ConllReader(Map.of(), Set.of(), ConllReader.Columns.FIRST_TWO).read(e.getValue())
+                    : reader.read(e.getValue());
             if (target.size() != source.size()) {
                 System.out.printf(Locale.ROOT, "warning: %s en-%s has %d target vs %d source sentences; pairs beyond the shorter are dropped%n",
                         name, e.getKey(), target.size(), source.size());
@@ -220,25 +218,6 @@ public final class EvaluateProjection {
         }
         System.out.println(name + ": " + reader.report());
         return new Task(name, limit > 0 ? source.subList(0, Math.min(limit, source.size())) : source, pairs);
-    }
-
-    /** "token TAG extra..." files (the ABSA manual projections): token in the first column, tag in the second. */
-    private static List<ConllSentence> readFirstColumns(Path file) throws IOException {
-        String content = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
-                .onUnmappableCharacter(CodingErrorAction.REPLACE).decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
-        StringBuilder twoColumns = new StringBuilder();
-        for (String raw : content.split("\n", -1)) {
-            String line = raw.endsWith("\r") ? raw.substring(0, raw.length() - 1) : raw;
-            String[] cols = line.trim().split("\t");
-            twoColumns.append(line.isBlank() || cols.length < 2 ? "" : cols[0].trim() + "\t" + cols[1].trim()).append('\n');
-        }
-        Path tmp = Files.createTempFile("projection", ".tsv");
-        try {
-            Files.writeString(tmp, twoColumns);
-            return new ConllReader(Map.of(), Set.of()).read(tmp);
-        } finally {
-            Files.delete(tmp);
-        }
     }
 
     private static List<Double> doubles(String s) {

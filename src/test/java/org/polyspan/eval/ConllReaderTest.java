@@ -116,4 +116,13 @@ class ConllReaderTest {
         assertEquals(List.of(), new ConllReader(Map.of(), Set.of()).read(write("h.conll", "")));
         assertEquals(List.of(), new ConllReader(Map.of(), Set.of()).read(write("i.conll", "-DOCSTART- O\r\n\r\n")));
     }
+
+    @Test
+    void firstTwoColumnsForTokenTagExtraFiles() throws Exception {
+        Path f = write("absa.tsv", "Una\tO\t-\r\nmaravilla\tB-TARGET\tok\r\n\r\nsi\tO\t-\n");
+        List<ConllSentence> s = new ConllReader(Map.of(), Set.of(), ConllReader.Columns.FIRST_TWO).read(f);
+        assertEquals(2, s.size());
+        assertEquals(List.of("Una", "maravilla"), s.get(0).tokens());
+        assertEquals(List.of("O", "B-TARGET"), s.get(0).tags());
+    }
 }
