@@ -9,9 +9,7 @@ import java.util.TreeMap;
 
 /** Entity-level micro precision, recall and F1 over exact spans (seqeval's default semantics on IOB2). */
 public final class SpanMetrics {
-    private long truePositives;
-    private long predicted;
-    private long gold;
+    private final MatchCounts counts = new MatchCounts();
     private final Map<String, long[]> perType = new TreeMap<>();
 
     public record Chunk(String type, int start, int end) {}
@@ -38,8 +36,8 @@ public final class SpanMetrics {
     public void add(List<String> goldTags, List<String> predictedTags) {
         Set<Chunk> g = new HashSet<>(chunks(goldTags));
         List<Chunk> p = chunks(predictedTags);
-        gold += g.size();
-        predicted += p.size();
+        counts.gold += g.size();
+        counts.predicted += p.size();
         for (Chunk c : g) {
             perType.computeIfAbsent(c.type(), k -> new long[3])[1]++;
         }
@@ -47,28 +45,26 @@ public final class SpanMetrics {
             long[] t = perType.computeIfAbsent(c.type(), k -> new long[3]);
             t[2]++;
             if (g.contains(c)) {
-                truePositives++;
+                counts.truePositives++;
                 t[0]++;
             }
         }
     }
 
     public double precision() {
-        return predicted == 0 ? 0 : (double) truePositives / predicted;
+        return counts.precision();
     }
 
     public double recall() {
-        return gold == 0 ? 0 : (double) truePositives / gold;
+        return counts.recall();
     }
 
     public double f1() {
-        double p = precision();
-        double r = recall();
-        return p + r == 0 ? 0 : 2 * p * r / (p + r);
+        return counts.f1();
     }
 
     public long goldCount() {
-        return gold;
+        return counts.gold;
     }
 
     /** Per type: {true positives, gold, predicted}. */
@@ -77,9 +73,7 @@ public final class SpanMetrics {
     }
 
     public void addAll(SpanMetrics other) {
-        truePositives += other.truePositives;
-        predicted += other.predicted;
-        gold += other.gold;
+        counts.addAll(other.counts);
         other.perType.forEach((k, v) -> {
             long[] t = perType.computeIfAbsent(k, x -> new long[3]);
             for (int i = 0; i < 3; i++) {

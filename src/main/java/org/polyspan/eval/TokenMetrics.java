@@ -7,21 +7,19 @@ import java.util.List;
  * components, where one boundary word off makes an exact-span miss.
  */
 public final class TokenMetrics {
-    private long truePositives;
-    private long predicted;
-    private long gold;
+    private final MatchCounts counts = new MatchCounts();
 
     public void add(List<String> goldTags, List<String> predictedTags) {
         for (int i = 0; i < goldTags.size(); i++) {
             String g = type(goldTags.get(i));
             String p = type(predictedTags.get(i));
             if (g != null) {
-                gold++;
+                counts.gold++;
             }
             if (p != null) {
-                predicted++;
+                counts.predicted++;
                 if (p.equals(g)) {
-                    truePositives++;
+                    counts.truePositives++;
                 }
             }
         }
@@ -32,16 +30,14 @@ public final class TokenMetrics {
     }
 
     public double precision() {
-        return predicted == 0 ? 0 : (double) truePositives / predicted;
+        return counts.precision();
     }
 
     public double recall() {
-        return gold == 0 ? 0 : (double) truePositives / gold;
+        return counts.recall();
     }
 
     public double f1() {
-        double p = precision();
-        double r = recall();
-        return p + r == 0 ? 0 : 2 * p * r / (p + r);
+        return counts.f1();
     }
 }
