@@ -1,40 +1,12 @@
 package org.polyspan.plugin;
 
 import org.opensearch.OpenSearchParseException;
-import org.opensearch.test.OpenSearchTestCase;
-import org.polyspan.model.ModelRepository;
-import org.polyspan.model.OnnxWindowEncoder;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-public class SpanLabelingProcessorFactoryTests extends OpenSearchTestCase {
-    private ModelRepository models;
-    private SpanLabelingProcessor.Factory factory;
-
-    @Override
-    public void setUp() throws Exception {
-        super.setUp();
-        models = new ModelRepository(TestModels.modelsDir(createTempDir()), OnnxWindowEncoder.Device.CPU, 1);
-        factory = new SpanLabelingProcessor.Factory(models);
-    }
-
-    @Override
-    public void tearDown() throws Exception {
-        models.close();
-        super.tearDown();
-    }
-
-    private static Map<String, Object> config(Object... kv) {
-        Map<String, Object> m = new HashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put((String) kv[i], kv[i + 1]);
-        }
-        return m;
-    }
-
+public class SpanLabelingProcessorFactoryTests extends SpanLabelingTestCase {
     public void testDefaults() throws Exception {
         SpanLabelingProcessor p = factory.create(null, "t", "d", config("model", "tiny-heads", "field", "body"));
         assertEquals("tiny-heads", p.modelId());

@@ -1,9 +1,6 @@
 package org.polyspan.plugin;
 
 import org.opensearch.ingest.IngestDocument;
-import org.opensearch.test.OpenSearchTestCase;
-import org.polyspan.model.ModelRepository;
-import org.polyspan.model.OnnxWindowEncoder;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,29 +8,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-public class SpanLabelingProcessorTests extends OpenSearchTestCase {
-    private ModelRepository models;
-    private SpanLabelingProcessor.Factory factory;
-
-    @Override
-    public void setUp() throws Exception {
-        super.setUp();
-        models = new ModelRepository(TestModels.modelsDir(createTempDir()), OnnxWindowEncoder.Device.CPU, 1);
-        factory = new SpanLabelingProcessor.Factory(models);
-    }
-
-    @Override
-    public void tearDown() throws Exception {
-        models.close();
-        super.tearDown();
-    }
-
+public class SpanLabelingProcessorTests extends SpanLabelingTestCase {
     private SpanLabelingProcessor processor(Object... kv) throws Exception {
-        Map<String, Object> config = new HashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            config.put((String) kv[i], kv[i + 1]);
-        }
-        return factory.create(null, null, null, config);
+        return factory.create(null, null, null, config(kv));
     }
 
     private static IngestDocument doc(Object... kv) {

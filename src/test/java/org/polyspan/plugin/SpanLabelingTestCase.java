@@ -1,0 +1,36 @@
+package org.polyspan.plugin;
+
+import org.opensearch.test.OpenSearchTestCase;
+import org.polyspan.model.ModelRepository;
+import org.polyspan.model.OnnxWindowEncoder;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** A models directory built from the tiny fixtures (see {@link TestModels}) and a processor factory over it. */
+public abstract class SpanLabelingTestCase extends OpenSearchTestCase {
+    protected ModelRepository models;
+    protected SpanLabelingProcessor.Factory factory;
+
+    @Override
+    public void setUp() throws Exception {
+        super.setUp();
+        models = new ModelRepository(TestModels.modelsDir(createTempDir()), OnnxWindowEncoder.Device.CPU, 1);
+        factory = new SpanLabelingProcessor.Factory(models);
+    }
+
+    @Override
+    public void tearDown() throws Exception {
+        models.close();
+        super.tearDown();
+    }
+
+    /** A mutable processor configuration from alternating keys and values. */
+    protected static Map<String, Object> config(Object... kv) {
+        Map<String, Object> m = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+}
