@@ -15,6 +15,7 @@ import org.opensearch.rest.RestController;
 import org.opensearch.rest.RestHandler;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.model.OnnxWindowEncoder;
+import org.polyspan.translation.ApertiumTranslator;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -35,6 +36,8 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
         return d;
     }, Setting.Property.NodeScope);
     public static final Setting<Integer> THREADS = Setting.intSetting("polyspan.inference_threads", 0, 0, Setting.Property.NodeScope);
+    /** The Apertium command used by {@code _project} with {@code translate}: a name looked up on PATH, or a path. */
+    public static final Setting<String> APERTIUM = Setting.simpleString("polyspan.apertium.command", "apertium", Setting.Property.NodeScope);
 
     private final ModelRepository models;
 
@@ -48,7 +51,7 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
 
     @Override
     public List<Setting<?>> getSettings() {
-        return List.of(MODELS_PATH, DEVICE, THREADS);
+        return List.of(MODELS_PATH, DEVICE, THREADS, APERTIUM);
     }
 
     @Override
@@ -60,7 +63,8 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
     public List<RestHandler> getRestHandlers(Settings settings, RestController restController, ClusterSettings clusterSettings,
                                              IndexScopedSettings indexScopedSettings, SettingsFilter settingsFilter,
                                              IndexNameExpressionResolver resolver, Supplier<DiscoveryNodes> nodes) {
-        return List.of(new RestModelsAction(models), new RestMappingTemplateAction(), new RestProjectAction(models));
+        return List.of(new RestModelsAction(models), new RestMappingTemplateAction(), new RestProjectAction(models,
+                () -> ApertiumTranslator.detect(APERTIUM.get(settings), System.getenv("PATH"), 120)));
     }
 
     @Override

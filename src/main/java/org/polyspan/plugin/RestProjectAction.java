@@ -11,14 +11,17 @@ import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.node.NodeClient;
 import org.polyspan.model.LabelingModel;
 import org.polyspan.model.ModelRepository;
+import org.polyspan.projection.MissingTargets;
 import org.polyspan.projection.ProjectionRequest;
 import org.polyspan.projection.ProjectionService;
 import org.polyspan.projection.Projector;
 import org.polyspan.projection.WordVectors;
+import org.polyspan.translation.Translator;
 
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import static org.opensearch.rest.RestRequest.Method.POST;
 
@@ -29,9 +32,12 @@ import static org.opensearch.rest.RestRequest.Method.POST;
  */
 public final class RestProjectAction extends BaseRestHandler {
     private final ModelRepository models;
+    private final Supplier<Translator> translators;
 
-    public RestProjectAction(ModelRepository models) {
+    /** {@code translators} finds the installed translator (or {@code null}) when a request asks for {@code translate}. */
+    public RestProjectAction(ModelRepository models, Supplier<Translator> translators) {
         this.models = models;
+        this.translators = translators;
     }
 
     @Override
@@ -70,9 +76,19 @@ public final class RestProjectAction extends BaseRestHandler {
                 return;
             }
             long t0 = System.nanoTime();
+            ProjectionRequest complete = parsed;
+            if (parsed.needsTranslation()) {
+                Translator translator = translators.get();
+                if (translator == null || !translator.supports(parsed.sourceLanguage(), parsed.targetLanguage())) {
+                    error(channel, RestStatus.BAD_REQUEST, "translate", noTranslator(translator, parsed));
+                    return;
+                }
+                complete = MissingTargets.translate(parsed, translator);
+            }
+            ProjectionRequest request = complete;
             List<Map<String, Object>> pairs = ModelLoading.call(() -> {
-                LabelingModel model = models.get(parsed.model());
-                return ProjectionService.run(parsed, WordVectors.defaults(model), Projector.defaults(parsed.method()));
+                LabelingModel model = models.get(request.model());
+                return ProjectionService.run(request, WordVectors.defaults(model), Projector.defaults(request.method()));
             });
             XContentBuilder b = channel.newBuilder();
             b.startObject().field("model", parsed.model()).field("method", parsed.method().name().toLowerCase(java.util.Locale.ROOT));
@@ -95,6 +111,15 @@ public final class RestProjectAction extends BaseRestHandler {
                 channel.sendResponse(new BytesRestResponse(RestStatus.INTERNAL_SERVER_ERROR, "projection failed"));
             }
         }
+    }
+
+    private static String noTranslator(Translator translator, ProjectionRequest request) {
+        String direction = request.sourceLanguage() + "->" + request.targetLanguage();
+        if (translator == null) {
+            return "some pairs have no target and no translator is installed for " + direction
+                    + "; install Apertium and a language pair (e.g. apt-get install apertium apertium-eng-spa), or give the targets";
+        }
+        return translator.name() + " has no direction " + direction + "; installed: " + translator.directions();
     }
 
     private static void badRequest(RestChannel channel, ProjectionRequest.PairException e) throws IOException {
