@@ -16,12 +16,12 @@ import org.polyspan.projection.ProjectionRequest;
 import org.polyspan.projection.ProjectionService;
 import org.polyspan.projection.Projector;
 import org.polyspan.projection.WordVectors;
+import org.polyspan.translation.TranslationException;
 import org.polyspan.translation.Translator;
 
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 import static org.opensearch.rest.RestRequest.Method.POST;
 
@@ -32,10 +32,10 @@ import static org.opensearch.rest.RestRequest.Method.POST;
  */
 public final class RestProjectAction extends BaseRestHandler {
     private final ModelRepository models;
-    private final Supplier<Translator> translators;
+    private final Translator.Lookup translators;
 
-    /** {@code translators} finds the installed translator (or {@code null}) when a request asks for {@code translate}. */
-    public RestProjectAction(ModelRepository models, Supplier<Translator> translators) {
+    /** {@code translators} finds the installed translator when a request asks for {@code translate}. */
+    public RestProjectAction(ModelRepository models, Translator.Lookup translators) {
         this.models = models;
         this.translators = translators;
     }
@@ -78,9 +78,18 @@ public final class RestProjectAction extends BaseRestHandler {
             long t0 = System.nanoTime();
             ProjectionRequest complete = parsed;
             if (parsed.needsTranslation()) {
-                Translator translator = translators.get();
-                if (translator == null || !translator.supports(parsed.sourceLanguage(), parsed.targetLanguage())) {
-                    error(channel, RestStatus.BAD_REQUEST, "translate", noTranslator(translator, parsed));
+                Translator translator;
+                try {
+                    translator = translators.find();
+                } catch (TranslationException e) {
+                    error(channel, RestStatus.BAD_REQUEST, "translate", "some pairs have no target and no translator is available for "
+                            + parsed.sourceLanguage() + "->" + parsed.targetLanguage() + " (" + e.getMessage() + "); run Apertium's service (apt-get install apertium-apy apertium-eng-spa; apertium-apy"
+                            + " /usr/share/apertium/modes) and set polyspan.translate.apertium_url, or give the targets");
+                    return;
+                }
+                if (!translator.supports(parsed.sourceLanguage(), parsed.targetLanguage())) {
+                    error(channel, RestStatus.BAD_REQUEST, "translate", translator.name() + " has no direction "
+                            + parsed.sourceLanguage() + "->" + parsed.targetLanguage() + "; installed: " + translator.directions());
                     return;
                 }
                 complete = MissingTargets.translate(parsed, translator);
@@ -111,15 +120,6 @@ public final class RestProjectAction extends BaseRestHandler {
                 channel.sendResponse(new BytesRestResponse(RestStatus.INTERNAL_SERVER_ERROR, "projection failed"));
             }
         }
-    }
-
-    private static String noTranslator(Translator translator, ProjectionRequest request) {
-        String direction = request.sourceLanguage() + "->" + request.targetLanguage();
-        if (translator == null) {
-            return "some pairs have no target and no translator is installed for " + direction
-                    + "; install Apertium and a language pair (e.g. apt-get install apertium apertium-eng-spa), or give the targets";
-        }
-        return translator.name() + " has no direction " + direction + "; installed: " + translator.directions();
     }
 
     private static void badRequest(RestChannel channel, ProjectionRequest.PairException e) throws IOException {

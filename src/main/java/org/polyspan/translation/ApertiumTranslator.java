@@ -12,13 +12,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Apertium, the rule-based MT engine packaged by Debian ({@code apt-get install apertium apertium-eng-spa}), run as
- * a child process, one process per batch of texts. Unknown words are copied without Apertium's {@code *} marks
+ * a child process, one process per batch of texts (see {@link SeparatedBatch}). An OpenSearch node's system call
+ * filter forbids child processes, so nodes use {@link ApertiumApyTranslator}; this one serves the command-line tools. Unknown words are copied without Apertium's {@code *} marks
  * ({@code -u}).
  * Newlines inside a text become spaces. Directions come from {@code apertium -l}; regional variants such as
  * {@code eng-cat_valencia} are listed but only the plain {@code xxx-yyy} modes are used.
  */
 public final class ApertiumTranslator implements Translator {
-    private static final String SEPARATOR = ".";
     private final Path executable;
     private final List<String> modes;
     private final long timeoutSeconds;
@@ -31,26 +31,25 @@ public final class ApertiumTranslator implements Translator {
 
     /**
      * Finds {@code apertium} ({@code command} as an absolute path, or a name looked up on {@code PATH}) and lists its
-     * directions. Returns {@code null} when it is not installed or lists no direction.
+     * directions; the exception says why when it is not installed, cannot run, or lists no direction.
      */
-    public static ApertiumTranslator detect(String command, String path, long timeoutSeconds) {
+    public static ApertiumTranslator detect(String command, String path, long timeoutSeconds) throws TranslationException {
         Path exe = locate(command, path);
         if (exe == null) {
-            return null;
+            throw new TranslationException("[" + command + "] is not " + (command.contains("/") ? "an executable file" : "on PATH"));
         }
-        try {
-            String listing = run(List.of(exe.toString(), "-l"), "", timeoutSeconds);
-            List<String> modes = new ArrayList<>();
-            for (String line : listing.split("\n")) {
-                String m = line.trim();
-                if (m.matches("[a-z]{2,3}-[a-z]{2,3}")) {
-                    modes.add(m);
-                }
+        String listing = run(List.of(exe.toString(), "-l"), "", timeoutSeconds);
+        List<String> modes = new ArrayList<>();
+        for (String line : listing.split("\n")) {
+            String m = line.trim();
+            if (m.matches("[a-z]{2,3}-[a-z]{2,3}")) {
+                modes.add(m);
             }
-            return modes.isEmpty() ? null : new ApertiumTranslator(exe, modes, timeoutSeconds);
-        } catch (TranslationException e) {
-            return null;
         }
+        if (modes.isEmpty()) {
+            throw new TranslationException(exe + " lists no language pair (install one, e.g. apertium-eng-spa)");
+        }
+        return new ApertiumTranslator(exe, modes, timeoutSeconds);
     }
 
     static Path locate(String command, String path) {
@@ -79,13 +78,7 @@ public final class ApertiumTranslator implements Translator {
     }
 
     private String mode(String source, String target) {
-        String s = LanguageCodes.toApertium(source);
-        String t = LanguageCodes.toApertium(target);
-        if (s == null || t == null) {
-            return null;
-        }
-        String m = s + "-" + t;
-        return modes.contains(m) ? m : null;
+        return LanguageCodes.apertiumMode(source, target, modes);
     }
 
     @Override
@@ -123,34 +116,9 @@ public final class ApertiumTranslator implements Translator {
         return result;
     }
 
-    /**
-     * One process for the whole batch: each text on its own line followed by a line holding only {@code .}. Apertium
-     * moves words across plain line breaks (in both {@code txt} and {@code line} mode), but never across a sentence
-     * end, so the separator keeps every translation to its own text; {@code null} when the layout did not come back.
-     */
     private List<String> translateBatch(List<String> texts, String mode) throws TranslationException {
-        StringBuilder in = new StringBuilder();
-        for (String t : texts) {
-            in.append(t.replace('\r', ' ').replace('\n', ' ')).append("\n" + SEPARATOR + "\n");
-        }
-        String out = run(List.of(executable.toString(), "-u", mode), in.toString(), timeoutSeconds);
-        String[] lines = out.split("\n", -1);
-        if (lines.length < 2 * texts.size()) {
-            return null;
-        }
-        List<String> result = new ArrayList<>(texts.size());
-        for (int i = 0; i < texts.size(); i++) {
-            if (!lines[2 * i + 1].strip().equals(SEPARATOR)) {
-                return null;
-            }
-            result.add(lines[2 * i].strip());
-        }
-        for (int i = 2 * texts.size(); i < lines.length; i++) {
-            if (!lines[i].isBlank()) {
-                return null;
-            }
-        }
-        return result;
+        String out = run(List.of(executable.toString(), "-u", mode), SeparatedBatch.join(texts), timeoutSeconds);
+        return SeparatedBatch.split(out, texts.size());
     }
 
     /**
@@ -175,7 +143,13 @@ public final class ApertiumTranslator implements Translator {
             }
             return Files.readString(out, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new TranslationException("cannot run " + command.get(0) + ": " + e.getMessage(), e);
+            String reason = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+            if (reason.contains("error: 13")) {
+                // OpenSearch's system call filter forbids child processes on the node itself
+                reason += "; a node with bootstrap.system_call_filter cannot start processes: run apertium-apy and set "
+                        + "polyspan.translate.apertium_url";
+            }
+            throw new TranslationException("cannot run " + command.get(0) + ": " + reason, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TranslationException("interrupted while translating", e);

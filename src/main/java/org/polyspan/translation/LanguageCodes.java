@@ -31,4 +31,15 @@ final class LanguageCodes {
         }
         return c.length() == 3 ? c : TO_639_3.get(c);
     }
+
+    /** The Apertium mode ({@code eng-spa}) for a direction among the installed ones, or {@code null}. */
+    static String apertiumMode(String source, String target, java.util.List<String> installed) {
+        String s = toApertium(source);
+        String t = toApertium(target);
+        if (s == null || t == null) {
+            return null;
+        }
+        String mode = s + "-" + t;
+        return installed.contains(mode) ? mode : null;
+    }
 }

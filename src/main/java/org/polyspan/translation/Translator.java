@@ -15,4 +15,10 @@ public interface Translator {
 
     /** Translates each text; the answer has one translation per input, in order. */
     List<String> translate(List<String> texts, String source, String target) throws TranslationException;
+
+    /** Finds the installed translator; the exception says why there is none. */
+    @FunctionalInterface
+    interface Lookup {
+        Translator find() throws TranslationException;
+    }
 }

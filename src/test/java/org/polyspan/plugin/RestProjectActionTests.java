@@ -12,6 +12,7 @@ import org.opensearch.test.rest.FakeRestChannel;
 import org.opensearch.test.rest.FakeRestRequest;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.model.OnnxWindowEncoder;
+import org.polyspan.translation.TranslationException;
 import org.polyspan.translation.Translator;
 
 import java.util.List;
@@ -40,7 +41,12 @@ public class RestProjectActionTests extends OpenSearchTestCase {
         RestRequest request = new FakeRestRequest.Builder(xContentRegistry()).withMethod(RestRequest.Method.POST)
                 .withPath("/_plugins/polyspan/_project").withContent(new BytesArray(json), XContentType.JSON).build();
         FakeRestChannel channel = new FakeRestChannel(request, true, 1);
-        new RestProjectAction(models, () -> translator).handleRequest(request, channel, client);
+        new RestProjectAction(models, () -> {
+            if (translator == null) {
+                throw new TranslationException("none in this test");
+            }
+            return translator;
+        }).handleRequest(request, channel, client);
         assertBusy(() -> assertEquals(1, channel.responses().get() + channel.errors().get()));
         return channel.capturedResponse();
     }
@@ -122,7 +128,7 @@ public class RestProjectActionTests extends OpenSearchTestCase {
         RestResponse none = call("{\"translate\":true,\"source_language\":\"en\",\"target_language\":\"es\",\"model\":\"tiny-heads\","
                 + "\"pairs\":[" + noTarget + "]}");
         assertEquals(none.content().utf8ToString(), RestStatus.BAD_REQUEST, none.status());
-        assertTrue(none.content().utf8ToString(), none.content().utf8ToString().contains("no translator is installed"));
+        assertTrue(none.content().utf8ToString(), none.content().utf8ToString().contains("no translator is available"));
     }
 
     @SuppressWarnings("unchecked")

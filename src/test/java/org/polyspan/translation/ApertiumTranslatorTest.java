@@ -8,7 +8,6 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -22,7 +21,11 @@ class ApertiumTranslatorTest {
 
     @BeforeAll
     static void detect() {
-        apertium = ApertiumTranslator.detect("apertium", System.getenv("PATH"), 60);
+        try {
+            apertium = ApertiumTranslator.detect("apertium", System.getenv("PATH"), 60);
+        } catch (TranslationException e) {
+            apertium = null;
+        }
         boolean required = System.getenv("POLYSPAN_REQUIRE_APERTIUM") != null;
         if (required) {
             assertNotNull(apertium, "POLYSPAN_REQUIRE_APERTIUM is set but apertium is not installed");
@@ -74,7 +77,9 @@ class ApertiumTranslatorTest {
 
     @Test
     void absentCommandIsNotDetected() {
-        assertNull(ApertiumTranslator.detect("no-such-apertium-command", System.getenv("PATH"), 5));
-        assertNull(ApertiumTranslator.detect("/nonexistent/apertium", null, 5));
+        TranslationException onPath = assertThrows(TranslationException.class,
+                () -> ApertiumTranslator.detect("no-such-apertium-command", System.getenv("PATH"), 5));
+        assertTrue(onPath.getMessage().contains("not on PATH"), onPath.getMessage());
+        assertThrows(TranslationException.class, () -> ApertiumTranslator.detect("/nonexistent/apertium", null, 5));
     }
 }
