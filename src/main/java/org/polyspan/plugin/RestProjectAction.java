@@ -15,6 +15,8 @@ import org.polyspan.projection.ProjectionRequest;
 import org.polyspan.projection.ProjectionService;
 import org.polyspan.projection.Projector;
 import org.polyspan.projection.WordVectors;
+import org.polyspan.translation.NmtScorer;
+import org.polyspan.translation.TranslationModel;
 
 import java.io.IOException;
 import java.util.List;
@@ -64,6 +66,10 @@ public final class RestProjectAction extends BaseRestHandler {
     }
 
     private void run(RestChannel channel, ProjectionRequest parsed) {
+        if (parsed.scorer() == ProjectionRequest.Scorer.NMT) {
+            runNmt(channel, parsed);
+            return;
+        }
         try {
             if (!models.exists(parsed.model())) {
                 error(channel, RestStatus.BAD_REQUEST, "model", models.unknownModelMessage(parsed.model()));
@@ -83,6 +89,53 @@ public final class RestProjectAction extends BaseRestHandler {
                 b.field("target_language", parsed.targetLanguage());
             }
             b.field("took_ms", (System.nanoTime() - t0) / 1_000_000).startArray("pairs");
+            for (Map<String, Object> p : pairs) {
+                b.map(p);
+            }
+            b.endArray().endObject();
+            channel.sendResponse(new BytesRestResponse(RestStatus.OK, b));
+        } catch (Exception e) {
+            try {
+                error(channel, RestStatus.INTERNAL_SERVER_ERROR, null, "projection failed: " + e.getMessage());
+            } catch (IOException io) {
+                channel.sendResponse(new BytesRestResponse(RestStatus.INTERNAL_SERVER_ERROR, "projection failed"));
+            }
+        }
+    }
+
+    /** {@code tproj} scored by a translation model; unknown or unsuitable models and languages answer 400. */
+    private void runNmt(RestChannel channel, ProjectionRequest parsed) {
+        try {
+            String id = parsed.nmtModel();
+            if (!models.exists(id)) {
+                error(channel, RestStatus.BAD_REQUEST, "nmt_model", models.unknownModelMessage(id));
+                return;
+            }
+            TranslationModel model;
+            try {
+                model = ModelLoading.call(() -> models.translationModel(id));
+            } catch (Exception e) {
+                error(channel, RestStatus.BAD_REQUEST, "nmt_model", "cannot use model [" + id + "] as a translation model: " + e.getMessage());
+                return;
+            }
+            int[] codes = new int[2];
+            String[] fields = {"source_language", "target_language"};
+            String[] languages = {parsed.sourceLanguage(), parsed.targetLanguage()};
+            for (int i = 0; i < 2; i++) {
+                try {
+                    codes[i] = model.languageToken(languages[i]);
+                } catch (IllegalArgumentException e) {
+                    error(channel, RestStatus.BAD_REQUEST, fields[i], fields[i] + " [" + languages[i] + "]: " + e.getMessage());
+                    return;
+                }
+            }
+            long t0 = System.nanoTime();
+            List<Map<String, Object>> pairs = ModelLoading.call(
+                    () -> ProjectionService.runNmt(parsed, new NmtScorer(model, codes[0], codes[1])));
+            XContentBuilder b = channel.newBuilder();
+            b.startObject().field("method", "tproj").field("scorer", "nmt").field("nmt_model", id)
+                    .field("source_language", parsed.sourceLanguage()).field("target_language", parsed.targetLanguage())
+                    .field("took_ms", (System.nanoTime() - t0) / 1_000_000).startArray("pairs");
             for (Map<String, Object> p : pairs) {
                 b.map(p);
             }
