@@ -102,6 +102,10 @@ public final class ModelRepository implements AutoCloseable {
             if (!exists(id)) {
                 throw new IllegalArgumentException(unknownModelMessage(id));
             }
+            // another kind of model is not broken, just not this kind: nothing to record
+            if (!TranslationModel.isTranslation(root.resolve(id))) {
+                throw new IllegalArgumentException(TranslationModel.notTranslation(id));
+            }
             try {
                 model = TranslationModel.load(id, root.resolve(id), device == OnnxWindowEncoder.Device.CUDA, threads);
             } catch (Exception | Error e) {

@@ -57,11 +57,15 @@ public final class TranslationModel implements AutoCloseable {
                 && config.getAsJsonObject("polyspan").get("layout").getAsString().equals("translation");
     }
 
+    /** Whether the directory declares the translation layout; {@link #load} refuses any other. */
+    public static boolean isTranslation(Path dir) throws IOException {
+        return isTranslation(JsonParser.parseString(Files.readString(dir.resolve("config.json"))).getAsJsonObject());
+    }
+
     public static TranslationModel load(String id, Path dir, boolean cuda, int threads) throws Exception {
         JsonObject config = JsonParser.parseString(Files.readString(dir.resolve("config.json"))).getAsJsonObject();
         if (!isTranslation(config)) {
-            throw new IllegalArgumentException("model [" + id + "] is not a translation model: its config.json has no "
-                    + "polyspan.layout = translation");
+            throw new IllegalArgumentException(notTranslation(id));
         }
         JsonObject poly = config.getAsJsonObject("polyspan");
         Path tokenizerJson = dir.resolve("tokenizer.json");
@@ -116,6 +120,10 @@ public final class TranslationModel implements AutoCloseable {
             tokenizer.close();
             throw e;
         }
+    }
+
+    public static String notTranslation(String id) {
+        return "model [" + id + "] is not a translation model: its config.json has no polyspan.layout = translation";
     }
 
     private static Map<String, Integer> addedTokens(Path tokenizerJson) throws IOException {

@@ -152,5 +152,11 @@ class NmtProjectionIT {
         assertBad(body("en", "es", "nmt_model", "tiny-heads"), "nmt_model", "not a translation model");
         assertBad(body("en", "sw"), "target_language", "no language code for [sw]");
         assertBad(body("zh", "es"), "source_language", "ambiguous");
+        // asking for a labelling model as a translation model does not mark it broken
+        for (JsonElement m : rest.get("/_plugins/polyspan/models").expect(200).json().getAsJsonArray("models")) {
+            if (m.getAsJsonObject().get("id").getAsString().equals("tiny-heads")) {
+                assertFalse(m.getAsJsonObject().get("state").getAsString().equals("failed"), m.toString());
+            }
+        }
     }
 }
