@@ -25,11 +25,18 @@ public final class ForcedDecoder {
     private final OnnxSeq2SeqModel model;
     private final OrtEnvironment env;
     private final long padId;
+    private final long logitsBudget;
 
     public ForcedDecoder(OnnxSeq2SeqModel model, int padId) {
+        this(model, padId, LOGITS_BUDGET);
+    }
+
+    /** With a smaller budget, more and smaller decoder calls (tests check that the split changes nothing). */
+    ForcedDecoder(OnnxSeq2SeqModel model, int padId, long logitsBudget) {
         this.model = model;
         this.env = model.environment();
         this.padId = padId;
+        this.logitsBudget = logitsBudget;
     }
 
     /** Encoder output of a batch: hidden states {@code [rows, length, dim]} and the attention mask of the padding. */
@@ -86,7 +93,7 @@ public final class ForcedDecoder {
             // rows in this call: as many as fit the logits budget (at least one)
             while (to < n) {
                 int len = Math.max(maxLen, decoderInputs[to].length);
-                if (to > from && (long) (to - from + 1) * len * vocab > LOGITS_BUDGET) {
+                if (to > from && (long) (to - from + 1) * len * vocab > logitsBudget) {
                     break;
                 }
                 maxLen = len;
