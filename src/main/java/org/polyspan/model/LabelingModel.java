@@ -164,10 +164,7 @@ public final class LabelingModel implements AutoCloseable {
         }
         long t0 = System.nanoTime();
         if (seq2seq != null) {
-            List<TaggedDocument> tagged = new ArrayList<>(documents.size());
-            for (Document doc : documents) {
-                tagged.add(seq2seq.labeler().tagged(doc, chosen.get(0)));
-            }
+            List<TaggedDocument> tagged = seq2seq.labeler().tagged(documents, chosen.get(0));
             inferenceNanos.addAndGet(System.nanoTime() - t0);
             inferences.addAndGet(documents.size());
             return Map.of(DEFAULT_HEAD, tagged);

@@ -2,6 +2,7 @@ package org.polyspan.seq2seq;
 
 import org.polyspan.core.BioLabels;
 import org.polyspan.core.Document;
+import org.polyspan.core.SentenceSegmenter;
 import org.polyspan.core.Span;
 import org.polyspan.core.SubwordTokenizer;
 import org.polyspan.core.TagHead;
@@ -20,11 +21,15 @@ import java.util.List;
  *
  * <p>Words are tokenised as a pre-split sequence, so each word's sub-tokens are exactly what the tokenizer gives that
  * word in the input (for SentencePiece models every word's first piece carries the {@code ▁} prefix); each tag string is
- * tokenised once, the same way. Long values are cut into windows of at most {@code maxInputTokens} sub-tokens, preferably
- * after a sentence-final mark; a span never crosses a window.
+ * tokenised once, the same way. A value is decoded sentence by sentence ({@link SentenceSegmenter}, as the encoder path
+ * windows it); a sentence longer than {@code maxInputTokens} sub-tokens is cut into consecutive windows. A span never
+ * crosses a window. The windows of all documents of a call are decoded in batches: one encoder call per batch, and
+ * every decoder call scores the beams of all its windows together.
  */
 public final class Seq2SeqLabeler {
-    private static final String SENTENCE_END = ".!?。！？؟।";
+    /** Windows decoded together by default: measured on the tiny fixture (docs/seq2seq.md). */
+    public static final int DEFAULT_BATCH_WINDOWS = 8;
+    private static final SentenceSegmenter SEGMENTER = new SentenceSegmenter();
 
     /**
      * @param labels         label names, e.g. {@code PER}
@@ -56,8 +61,18 @@ public final class Seq2SeqLabeler {
     private final int[] prefixIds;
     private final int[] suffixIds;
     private final BioLabels bio;
+    private final int batchWindows;
 
     public Seq2SeqLabeler(SubwordTokenizer tokenizer, LogitsSource source, Options options) {
+        this(tokenizer, source, options, DEFAULT_BATCH_WINDOWS);
+    }
+
+    /** @param batchWindows windows decoded together in one batch (1: one at a time) */
+    public Seq2SeqLabeler(SubwordTokenizer tokenizer, LogitsSource source, Options options, int batchWindows) {
+        if (batchWindows < 1) {
+            throw new IllegalArgumentException("batch windows must be at least 1");
+        }
+        this.batchWindows = batchWindows;
         this.tokenizer = tokenizer;
         this.source = source;
         this.options = options;
@@ -107,6 +122,67 @@ public final class Seq2SeqLabeler {
 
     /** Decodes every window of the document. */
     public List<Decoded> decode(Document doc) {
+        return decodeAll(List.of(doc)).get(0);
+    }
+
+    /** A window to decode: the words it copies (indices into the document) and the encoder input. */
+    private record Window(int document, int[] wordIndices, int[][] units, int[] input) {}
+
+    /**
+     * Decodes every window of every document, up to {@code batchWindows} windows per batch, windows of similar length
+     * together. Per document, the windows in text order.
+     */
+    public List<List<Decoded>> decodeAll(List<Document> docs) {
+        List<Window> windows = new ArrayList<>();
+        for (int d = 0; d < docs.size(); d++) {
+            windows.addAll(windows(d, docs.get(d)));
+        }
+        Integer[] order = new Integer[windows.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Integer.compare(windows.get(a).input().length, windows.get(b).input().length));
+        Decoded[] decoded = new Decoded[windows.size()];
+        for (int from = 0; from < order.length; from += batchWindows) {
+            int to = Math.min(order.length, from + batchWindows);
+            List<TagAutomaton> automata = new ArrayList<>(to - from);
+            int[][] inputs = new int[to - from][];
+            for (int i = from; i < to; i++) {
+                Window w = windows.get(order[i]);
+                automata.add(new TagAutomaton(w.units(), openPaths, closePaths, options.eos()));
+                inputs[i - from] = w.input();
+            }
+            List<BeamSearch.Result> results;
+            if (inputs.length == 1) {
+                try (LogitsSource.Session session = source.open(inputs[0])) {
+                    results = List.of(search.search(session, automata.get(0)));
+                }
+            } else {
+                try (LogitsSource.BatchSession session = source.openBatch(inputs)) {
+                    results = search.searchBatch(session, automata);
+                }
+            }
+            for (int i = from; i < to; i++) {
+                BeamSearch.Result r = results.get(i - from);
+                decoded[order[i]] = new Decoded(windows.get(order[i]).wordIndices(), r, automata.get(i - from).spans(r.state()));
+            }
+        }
+        List<List<Decoded>> out = new ArrayList<>(docs.size());
+        for (int d = 0; d < docs.size(); d++) {
+            out.add(new ArrayList<>());
+        }
+        for (int i = 0; i < decoded.length; i++) {
+            out.get(windows.get(i).document()).add(decoded[i]);
+        }
+        return out;
+    }
+
+    /**
+     * The document's windows: one per sentence ({@link SentenceSegmenter}), a sentence longer than the budget cut into
+     * consecutive windows of at most {@code maxInputTokens} encoder tokens (a single longer word gets a window of its
+     * own). Words without tokens are left out; they cannot be copied.
+     */
+    private List<Window> windows(int document, Document doc) {
         List<Word> words = doc.words();
         List<String> texts = new ArrayList<>(words.size());
         for (Word w : words) {
@@ -114,61 +190,50 @@ public final class Seq2SeqLabeler {
         }
         int[][] ids = tokenizer.tokenize(texts);
         int budget = options.maxInputTokens() - prefixIds.length - suffixIds.length;
-        List<Decoded> out = new ArrayList<>();
-        int i = 0;
-        while (i < ids.length) {
-            // skip words without tokens; pack a window
+        int[] starts = SEGMENTER.sentenceStarts(doc.text(), words);
+        List<Window> out = new ArrayList<>();
+        for (int s = 0; s < starts.length; s++) {
+            int end = s + 1 < starts.length ? starts[s + 1] : words.size();
             List<Integer> window = new ArrayList<>();
             int used = 0;
-            int lastSentenceEnd = -1;
-            int j = i;
-            while (j < ids.length) {
+            for (int j = starts[s]; j < end; j++) {
                 int len = ids[j].length;
-                if (len > 0 && used + len > budget && !window.isEmpty()) {
-                    break;
+                if (len == 0) {
+                    continue;
                 }
-                if (len > 0) {
-                    window.add(j);
-                    used += len;
-                    String t = texts.get(j);
-                    if (t.length() == 1 && SENTENCE_END.indexOf(t.charAt(0)) >= 0) {
-                        lastSentenceEnd = window.size();
-                    }
+                if (used + len > budget && !window.isEmpty()) {
+                    out.add(window(document, window, ids));
+                    window = new ArrayList<>();
+                    used = 0;
                 }
-                j++;
+                window.add(j);
+                used += len;
             }
-            if (j < ids.length && lastSentenceEnd > window.size() / 2 && lastSentenceEnd < window.size()) {
-                j = window.get(lastSentenceEnd); // restart after the sentence end
-                window = window.subList(0, lastSentenceEnd);
+            if (!window.isEmpty()) {
+                out.add(window(document, window, ids));
             }
-            i = j;
-            if (window.isEmpty()) {
-                continue;
-            }
-            int[] wordIdx = window.stream().mapToInt(Integer::intValue).toArray();
-            int[][] units = new int[wordIdx.length][];
-            int total = prefixIds.length + suffixIds.length;
-            for (int k = 0; k < wordIdx.length; k++) {
-                units[k] = ids[wordIdx[k]];
-                total += units[k].length;
-            }
-            int[] input = new int[total];
-            int p = 0;
-            System.arraycopy(prefixIds, 0, input, p, prefixIds.length);
-            p += prefixIds.length;
-            for (int[] u : units) {
-                System.arraycopy(u, 0, input, p, u.length);
-                p += u.length;
-            }
-            System.arraycopy(suffixIds, 0, input, p, suffixIds.length);
-            TagAutomaton automaton = new TagAutomaton(units, openPaths, closePaths, options.eos());
-            BeamSearch.Result result;
-            try (LogitsSource.Session session = source.open(input)) {
-                result = search.search(session, automaton);
-            }
-            out.add(new Decoded(wordIdx, result, automaton.spans(result.state())));
         }
         return out;
+    }
+
+    private Window window(int document, List<Integer> window, int[][] ids) {
+        int[] wordIdx = window.stream().mapToInt(Integer::intValue).toArray();
+        int[][] units = new int[wordIdx.length][];
+        int total = prefixIds.length + suffixIds.length;
+        for (int k = 0; k < wordIdx.length; k++) {
+            units[k] = ids[wordIdx[k]];
+            total += units[k].length;
+        }
+        int[] input = new int[total];
+        int p = 0;
+        System.arraycopy(prefixIds, 0, input, p, prefixIds.length);
+        p += prefixIds.length;
+        for (int[] u : units) {
+            System.arraycopy(u, 0, input, p, u.length);
+            p += u.length;
+        }
+        System.arraycopy(suffixIds, 0, input, p, suffixIds.length);
+        return new Window(document, wordIdx, units, input);
     }
 
     /** The spans of the document: exact offsets; score = exp(mean log-probability of the span's tokens, tags included). */
@@ -190,22 +255,33 @@ public final class Seq2SeqLabeler {
      * unchanged: {@code B-X}/{@code I-X} over the span's words, each with the span's score as probability.
      */
     public TaggedDocument tagged(Document doc, TagHead head) {
-        int[] tags = new int[doc.words().size()];
-        float[] probs = new float[tags.length];
-        Arrays.fill(probs, 1f);
-        for (Decoded d : decode(doc)) {
-            for (TagAutomaton.TagSpan s : d.spans()) {
-                int first = d.wordIndices()[s.from()];
-                int last = d.wordIndices()[s.to() - 1];
-                String label = options.labels().get(s.label());
-                float score = (float) spanScore(d.result(), s);
-                for (int w = first; w <= last; w++) {
-                    tags[w] = bio.tags().indexOf((w == first ? "B-" : "I-") + label);
-                    probs[w] = score;
+        return tagged(List.of(doc), head).get(0);
+    }
+
+    /** {@link #tagged(Document, TagHead)} for several documents, whose windows share batches. */
+    public List<TaggedDocument> tagged(List<Document> docs, TagHead head) {
+        List<List<Decoded>> all = decodeAll(docs);
+        List<TaggedDocument> out = new ArrayList<>(docs.size());
+        for (int d = 0; d < docs.size(); d++) {
+            Document doc = docs.get(d);
+            int[] tags = new int[doc.words().size()];
+            float[] probs = new float[tags.length];
+            Arrays.fill(probs, 1f);
+            for (Decoded dec : all.get(d)) {
+                for (TagAutomaton.TagSpan s : dec.spans()) {
+                    int first = dec.wordIndices()[s.from()];
+                    int last = dec.wordIndices()[s.to() - 1];
+                    String label = options.labels().get(s.label());
+                    float score = (float) spanScore(dec.result(), s);
+                    for (int w = first; w <= last; w++) {
+                        tags[w] = bio.tags().indexOf((w == first ? "B-" : "I-") + label);
+                        probs[w] = score;
+                    }
                 }
             }
+            out.add(new TaggedDocument(doc, head, tags, probs));
         }
-        return new TaggedDocument(doc, head, tags, probs);
+        return out;
     }
 
     static double spanScore(BeamSearch.Result r, TagAutomaton.TagSpan s) {

@@ -121,10 +121,7 @@ class ConstrainedDecodingPropertyTest {
 
             // decode, with the scorer seeing each window's automaton
             List<Seq2SeqLabeler.Decoded> decoded = new ArrayList<>();
-            Seq2SeqLabeler windowed = new Seq2SeqLabeler(tok, (LogitsSource) input -> {
-                current = automatonFor(input, ids, labeler);
-                return source.open(input);
-            }, new Seq2SeqLabeler.Options(LABELS, open, close, "", beam, 1.0, maxInput, ScriptedModels.PAD, ScriptedModels.EOS));
+            Seq2SeqLabeler windowed = new Seq2SeqLabeler(tok, (LogitsSource) input -> scripted(source, input, ids, labeler), new Seq2SeqLabeler.Options(LABELS, open, close, "", beam, 1.0, maxInput, ScriptedModels.PAD, ScriptedModels.EOS));
             decoded.addAll(windowed.decode(doc));
 
             int copiedWords = 0;
@@ -168,10 +165,7 @@ class ConstrainedDecodingPropertyTest {
             assertEquals(nonEmpty, copiedWords, "every word with tokens is copied once");
 
             current = null;
-            Seq2SeqLabeler plain = new Seq2SeqLabeler(tok, (LogitsSource) input -> {
-                current = automatonFor(input, ids, labeler);
-                return source.open(input);
-            }, new Seq2SeqLabeler.Options(LABELS, open, close, "", beam, 1.0, maxInput, ScriptedModels.PAD, ScriptedModels.EOS));
+            Seq2SeqLabeler plain = new Seq2SeqLabeler(tok, (LogitsSource) input -> scripted(source, input, ids, labeler), new Seq2SeqLabeler.Options(LABELS, open, close, "", beam, 1.0, maxInput, ScriptedModels.PAD, ScriptedModels.EOS));
             for (Span span : plain.label(doc, "default")) {
                 assertEquals(span.text(), text.substring(span.start(), span.end()), "offsets of " + span + " in [" + text + "]");
                 assertTrue(words.stream().anyMatch(w -> w.start() == span.start()), "span starts at a word");
@@ -194,6 +188,24 @@ class ConstrainedDecodingPropertyTest {
                 documents, spansChecked, multiReading);
         assertEquals(400, documents);
         assertTrue(spansChecked > 200, "the adversarial scores must produce spans, got " + spansChecked);
+    }
+
+    /** A session of the scripted source whose scorer sees this window's automaton (windows may be decoded in batches). */
+    private LogitsSource.Session scripted(ScriptedModels.ScriptedSource source, int[] input, int[][] ids, Seq2SeqLabeler labeler) {
+        TagAutomaton automaton = automatonFor(input, ids, labeler);
+        LogitsSource.Session session = source.open(input);
+        return new LogitsSource.Session() {
+            @Override
+            public float[][] step(int[] parents, int[] tokens) {
+                current = automaton;
+                return session.step(parents, tokens);
+            }
+
+            @Override
+            public int vocabSize() {
+                return session.vocabSize();
+            }
+        };
     }
 
     /** The automaton the labeler builds for this window (the input ids are the window's word ids plus EOS). */
