@@ -5,6 +5,7 @@ import org.polyspan.core.Word;
 import org.polyspan.core.WordSplitter;
 import org.polyspan.seq2seq.BeamSearch;
 import org.polyspan.seq2seq.LogitsSource;
+import org.polyspan.seq2seq.Seq2SeqLabeler;
 import org.polyspan.seq2seq.Seq2SeqModel;
 import org.polyspan.seq2seq.TagAutomaton;
 
@@ -15,7 +16,7 @@ import java.util.List;
 /**
  * Decoding throughput of a seq2seq model directory with and without the tag automaton, same beam width, same number of
  * output tokens per sentence (the unconstrained run is capped at the constrained output's length), plus the cost of
- * the automaton alone.
+ * the automaton alone, and labelling the sentences as one field one window at a time against batches of windows.
  *
  * <pre>models/tool.sh Seq2SeqBenchmark --model target/test-models/tiny-t5 [--beams 4] [--rounds 5] [--threads 1]</pre>
  */
@@ -102,6 +103,53 @@ public final class Seq2SeqBenchmark {
             }
             double ns = (System.nanoTime() - t0) / (double) steps;
             System.out.printf("automaton alone: %.0f ns per step (allowedTokens + advance), %d steps (checksum %d)%n", ns, steps, sink);
+            batching(model, beams, rounds);
         }
+    }
+
+    /**
+     * The sentences as one field, labelled by {@link Seq2SeqLabeler} one sentence window at a time and in batches of
+     * windows (one encoder call per batch, every decoder call scoring the beams of all its windows).
+     */
+    private static void batching(Seq2SeqModel model, int beams, int rounds) {
+        var o = model.options();
+        Seq2SeqLabeler.Options options = new Seq2SeqLabeler.Options(o.labels(), o.openTags(), o.closeTags(), o.inputPrefix(),
+                beams, o.lengthPenalty(), o.maxInputTokens(), o.decoderStart(), o.eos());
+        List<Document> field = List.of(Document.of(String.join(" ", SENTENCES)));
+        List<int[]> reference = null;
+        double base = 0;
+        System.out.printf("one field of %d sentences, constrained, beam %d:%n", SENTENCES.size(), beams);
+        for (int batch : new int[] {1, 2, 4, 8, 16}) {
+            Seq2SeqLabeler labeler = new Seq2SeqLabeler(model.tokenizer(), model.onnx(), options, batch);
+            List<Seq2SeqLabeler.Decoded> warm = labeler.decodeAll(field).get(0);
+            List<int[]> outputs = warm.stream().map(d -> d.result().tokens()).toList();
+            boolean same = reference == null || sameOutputs(reference, outputs);
+            reference = reference == null ? outputs : reference;
+            long tokens = 0;
+            long t0 = System.nanoTime();
+            for (int r = 0; r < rounds * 4; r++) {
+                for (Seq2SeqLabeler.Decoded d : labeler.decodeAll(field).get(0)) {
+                    tokens += d.result().tokens().length;
+                }
+            }
+            double sec = (System.nanoTime() - t0) / 1e9;
+            double perSec = tokens / sec;
+            base = batch == 1 ? perSec : base;
+            System.out.printf("  batch %2d windows: %d windows, %7.0f output tokens/s, %6.2f ms/field, x%.2f vs one at a time, "
+                    + "outputs %s%n", batch, warm.size(), perSec, sec * 1000 / (rounds * 4), perSec / base,
+                    same ? "identical" : "DIFFERENT");
+        }
+    }
+
+    private static boolean sameOutputs(List<int[]> a, List<int[]> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!Arrays.equals(a.get(i), b.get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 }
