@@ -115,29 +115,45 @@ public final class Seq2SeqBenchmark {
         var o = model.options();
         Seq2SeqLabeler.Options options = new Seq2SeqLabeler.Options(o.labels(), o.openTags(), o.closeTags(), o.inputPrefix(),
                 beams, o.lengthPenalty(), o.maxInputTokens(), o.decoderStart(), o.eos());
-        List<Document> field = List.of(Document.of(String.join(" ", SENTENCES)));
+        List<String> repeated = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            repeated.addAll(SENTENCES);
+        }
+        List<Document> field = List.of(Document.of(String.join(" ", repeated)));
+        int[] sizes = {1, 4, 8, 16, 32};
+        Seq2SeqLabeler[] labelers = new Seq2SeqLabeler[sizes.length];
         List<int[]> reference = null;
-        double base = 0;
-        System.out.printf("one field of %d sentences, constrained, beam %d:%n", SENTENCES.size(), beams);
-        for (int batch : new int[] {1, 2, 4, 8, 16}) {
-            Seq2SeqLabeler labeler = new Seq2SeqLabeler(model.tokenizer(), model.onnx(), options, batch);
-            List<Seq2SeqLabeler.Decoded> warm = labeler.decodeAll(field).get(0);
-            List<int[]> outputs = warm.stream().map(d -> d.result().tokens()).toList();
-            boolean same = reference == null || sameOutputs(reference, outputs);
+        boolean[] same = new boolean[sizes.length];
+        long tokens = 0;
+        int windows = 0;
+        for (int b = 0; b < sizes.length; b++) { // warm-up, and the outputs must not depend on the batch size
+            labelers[b] = new Seq2SeqLabeler(model.tokenizer(), model.onnx(), options, sizes[b], Integer.MAX_VALUE);
+            List<Seq2SeqLabeler.Decoded> decoded = labelers[b].decodeAll(field).get(0);
+            List<int[]> outputs = decoded.stream().map(d -> d.result().tokens()).toList();
             reference = reference == null ? outputs : reference;
-            long tokens = 0;
-            long t0 = System.nanoTime();
-            for (int r = 0; r < rounds * 4; r++) {
-                for (Seq2SeqLabeler.Decoded d : labeler.decodeAll(field).get(0)) {
-                    tokens += d.result().tokens().length;
-                }
+            same[b] = sameOutputs(reference, outputs);
+            tokens = outputs.stream().mapToLong(t -> t.length).sum();
+            windows = decoded.size();
+        }
+        // interleaved rounds, median per batch size: the machine's load changes during the run
+        double[][] ms = new double[sizes.length][rounds];
+        for (int r = 0; r < rounds; r++) {
+            for (int b = 0; b < sizes.length; b++) {
+                long t0 = System.nanoTime();
+                labelers[b].decodeAll(field);
+                ms[b][r] = (System.nanoTime() - t0) / 1e6;
             }
-            double sec = (System.nanoTime() - t0) / 1e9;
-            double perSec = tokens / sec;
-            base = batch == 1 ? perSec : base;
-            System.out.printf("  batch %2d windows: %d windows, %7.0f output tokens/s, %6.2f ms/field, x%.2f vs one at a time, "
-                    + "outputs %s%n", batch, warm.size(), perSec, sec * 1000 / (rounds * 4), perSec / base,
-                    same ? "identical" : "DIFFERENT");
+        }
+        System.out.printf("one field of %d sentences (%d windows, %d output tokens), constrained, beam %d, median of %d rounds:%n",
+                repeated.size(), windows, tokens, beams, rounds);
+        double base = 0;
+        for (int b = 0; b < sizes.length; b++) {
+            double[] sorted = ms[b].clone();
+            Arrays.sort(sorted);
+            double median = sorted[rounds / 2];
+            base = b == 0 ? median : base;
+            System.out.printf("  batches of %2d windows: %7.1f ms/field  %7.0f output tokens/s  x%.2f vs one at a time, outputs %s%n",
+                    sizes[b], median, tokens / (median / 1000), base / median, same[b] ? "identical" : "DIFFERENT");
         }
     }
 
