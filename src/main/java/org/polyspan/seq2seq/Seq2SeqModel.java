@@ -77,6 +77,9 @@ public final class Seq2SeqModel implements AutoCloseable {
     public static Seq2SeqModel load(Path dir, boolean cuda, int threads) throws Exception {
         JsonObject config = JsonParser.parseString(Files.readString(dir.resolve("config.json"))).getAsJsonObject();
         Seq2SeqLabeler.Options options = options(config);
+        if (!Files.isRegularFile(dir.resolve("tokenizer.json"))) {
+            throw new IOException(missingTokenizer(dir));
+        }
         HuggingFaceSubwordTokenizer tokenizer = new HuggingFaceSubwordTokenizer(dir.resolve("tokenizer.json"), intOf(config, "pad_token_id", 0));
         OnnxSeq2SeqModel onnx;
         try {
@@ -94,6 +97,21 @@ public final class Seq2SeqModel implements AutoCloseable {
             tokenizer.close();
             throw e;
         }
+    }
+
+    /**
+     * Only {@code tokenizer.json} is read: the SentencePiece binding for Java is not published for the DJL version the
+     * plugin uses, so a directory with only a SentencePiece model gets the one-line conversion in its error.
+     */
+    static String missingTokenizer(Path dir) {
+        for (String sp : List.of("spiece.model", "sentencepiece.bpe.model", "source.spm", "tokenizer.model")) {
+            if (Files.isRegularFile(dir.resolve(sp))) {
+                return "seq2seq model in " + dir.getFileName() + " has " + sp + " but no tokenizer.json; SentencePiece "
+                        + "models are read through tokenizer.json, which transformers writes: python3 -c \"from transformers "
+                        + "import AutoTokenizer as T; T.from_pretrained('DIR').save_pretrained('DIR')\"";
+            }
+        }
+        return "seq2seq model in " + dir.getFileName() + " has no tokenizer.json";
     }
 
     public HuggingFaceSubwordTokenizer tokenizer() {

@@ -6,6 +6,7 @@ import com.google.gson.JsonParser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,6 +83,16 @@ class TinyT5DecodersTest {
         Path empty = TinyT5ReferenceTest.dir().resolveSibling("no-such-model");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new OnnxSeq2SeqModel(empty, false, 1));
         assertTrue(e.getMessage().contains("decoder_model_merged.onnx"), e.getMessage());
+    }
+
+    @Test
+    void aSentencePieceOnlyDirectorySaysHowToConvert(@TempDir Path dir) throws Exception {
+        for (String f : List.of("config.json", "encoder_model.onnx", "decoder_model_merged.onnx")) {
+            Files.copy(mergedDir().resolve(f), dir.resolve(f));
+        }
+        Files.write(dir.resolve("spiece.model"), new byte[] {0});
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> Seq2SeqModel.load(dir, false, 1));
+        assertTrue(e.getMessage().contains("spiece.model") && e.getMessage().contains("save_pretrained"), e.getMessage());
     }
 
     @Test
