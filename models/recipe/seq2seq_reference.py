@@ -243,36 +243,48 @@ def sentence_starts(text, words):
     return starts
 
 
-def windows(word_ids, starts, budget):
-    """Per sentence, consecutive words packed greedily into windows of at most `budget` tokens."""
+def windows(word_ids, starts, budget, stride):
+    """Per sentence, (word indices, owned_from, owned_to): one window when the sentence fits in `budget` tokens,
+    else windows packed greedily that overlap by the longest tail of at most `stride` tokens (one word of progress at
+    least); each window owns its words up to the middle (in words) of its overlaps. Words without tokens are left out."""
     out = []
     bounds = starts + [len(word_ids)]
     for s in range(len(starts)):
-        window, used = [], 0
-        for j in range(bounds[s], bounds[s + 1]):
-            n = len(word_ids[j])
-            if n == 0:
-                continue
-            if used + n > budget and window:
-                out.append(window)
-                window, used = [], 0
-            window.append(j)
-            used += n
-        if window:
-            out.append(window)
+        sent = [j for j in range(bounds[s], bounds[s + 1]) if word_ids[j]]
+        i, owned = 0, 0
+        while i < len(sent):
+            j, used = i, 0
+            while j < len(sent) and (j == i or used + len(word_ids[sent[j]]) <= budget):
+                used += len(word_ids[sent[j]])
+                j += 1
+            if j == len(sent):
+                out.append((sent[i:j], owned - i, j - i))
+                break
+            k, tail = j, 0
+            while k - 1 > i and tail + len(word_ids[sent[k - 1]]) <= stride:
+                tail += len(word_ids[sent[k - 1]])
+                k -= 1
+            boundary = k + (j - k) // 2
+            out.append((sent[i:j], owned - i, boundary - i))
+            owned, i = boundary, k
     return out
 
 
-def label_text(text, encode_word, decode_window, budget, labels):
-    """Spans of a text: decode_window(list of word token ids) -> beam_search result. Spans carry UTF-16 offsets and
-    score = exp(mean log-probability of the span's output tokens, tags included)."""
+def label_text(text, encode_word, decode_window, budget, stride, labels):
+    """Spans of a text: decode_window(list of word token ids) -> beam_search result. A window keeps the spans that start
+    in the words it owns and do not overlap the last span kept. Spans carry UTF-16 offsets and score = exp(mean
+    log-probability of the span's output tokens, tags included)."""
     words = split_words(text)
     word_ids = [encode_word(text[s:e]) for s, e in words]
     spans = []
-    wins = windows(word_ids, sentence_starts(text, words), budget)
-    for window in wins:
+    wins = windows(word_ids, sentence_starts(text, words), budget, stride)
+    kept_end = -1
+    for window, owned_from, owned_to in wins:
         result = decode_window([word_ids[j] for j in window])
         for label, frm, to, tok_from, tok_to in result["spans"]:
+            if not (owned_from <= frm < owned_to and window[frm] >= kept_end):
+                continue
+            kept_end = window[to - 1] + 1
             start, end = words[window[frm]][0], words[window[to - 1]][1]
             lps = result["log_probs"][tok_from:tok_to]
             spans.append({"label": labels[label], "text": text[start:end], "start": utf16(text, start),

@@ -72,7 +72,9 @@ REFERENCE_TEXTS = [
 _LONG_SENTENCE = ("John Smith said Angela Merkel and Barack Obama and Amina Mohammed visited Paris , London , Berlin , "
                   "New York , Nairobi , Lagos , Kenya , Nigeria , Germany , France , China , Europe and the United "
                   "Nations with Google in München , Zürich and Москва , and said the der die le la el los de und et "
-                  "were in Europe")
+                  "were in Europe , and Angela Merkel met Barack Obama in New York and Paris and London with John "
+                  "Smith of Google and the president of France , Germany and China , and Amina Mohammed said the "
+                  "United Nations met in Lagos , Nigeria and Nairobi , Kenya with Путин in Москва and Россия")
 PIPELINE_TEXTS = [
     "Angela Merkel met Barack Obama in Berlin.",
     "Die Straße in München und Zürich, sagte der président.",
@@ -370,8 +372,8 @@ def export(model, out):
 
 def pipeline_reference(model, pieces, open_paths, close_paths, poly):
     """PIPELINE_TEXTS labelled as the processor labels a field value: words, sentences, windows of at most
-    max_input_tokens encoder tokens (the suffix </s> included), beam search per window on torch logits (no cache,
-    one window at a time)."""
+    max_input_tokens encoder tokens (the suffix </s> included) overlapping by max_input_tokens / 4 in a long sentence,
+    beam search per window on torch logits (no cache, one window at a time)."""
     beam = poly["num_beams"]
 
     def decode_window(word_ids):
@@ -388,9 +390,10 @@ def pipeline_reference(model, pieces, open_paths, close_paths, poly):
         automaton = TagAutomaton(word_ids, open_paths, close_paths, EOS)
         return beam_search(next_logits, automaton, beam, poly["length_penalty"], PAD)
 
-    texts = [label_text(t, lambda w: unigram_encode(w, pieces), decode_window, poly["max_input_tokens"] - 1, LABELS)
-             for t in PIPELINE_TEXTS]
-    return {"num_beams": beam, "max_input_tokens": poly["max_input_tokens"], "texts": texts}
+    stride = poly["max_input_tokens"] // 4
+    texts = [label_text(t, lambda w: unigram_encode(w, pieces), decode_window, poly["max_input_tokens"] - 1, stride,
+                        LABELS) for t in PIPELINE_TEXTS]
+    return {"num_beams": beam, "max_input_tokens": poly["max_input_tokens"], "stride": stride, "texts": texts}
 
 
 def merge_decoders(decoder_path, with_past_path):

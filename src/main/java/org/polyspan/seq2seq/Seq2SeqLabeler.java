@@ -22,7 +22,7 @@ import java.util.List;
  * <p>Words are tokenised as a pre-split sequence, so each word's sub-tokens are exactly what the tokenizer gives that
  * word in the input (for SentencePiece models every word's first piece carries the {@code ▁} prefix); each tag string is
  * tokenised once, the same way. A value is decoded sentence by sentence ({@link SentenceSegmenter}, as the encoder path
- * windows it); a sentence longer than {@code maxInputTokens} sub-tokens is cut into consecutive windows. A span never
+ * windows it); a sentence longer than {@code maxInputTokens} sub-tokens is cut into overlapping windows. A span never
  * crosses a window. The windows of all documents of a call are decoded in batches: one encoder call per batch, and
  * every decoder call scores the beams of all its windows together.
  */
@@ -55,7 +55,10 @@ public final class Seq2SeqLabeler {
         }
     }
 
-    /** One decoded window: its output and the spans, in word indices of the document. */
+    /**
+     * One decoded window: the document words it copies, its output, and the spans it keeps ({@code from}/{@code to}
+     * index {@code wordIndices}); where it overlaps a neighbour, its output may hold further spans, left to the neighbour.
+     */
     public record Decoded(int[] wordIndices, BeamSearch.Result result, List<TagAutomaton.TagSpan> spans) {}
 
     private final SubwordTokenizer tokenizer;
@@ -69,26 +72,35 @@ public final class Seq2SeqLabeler {
     private final BioLabels bio;
     private final int batchWindows;
     private final int batchTokens;
+    private final int stride;
 
     public Seq2SeqLabeler(SubwordTokenizer tokenizer, LogitsSource source, Options options) {
-        this(tokenizer, source, options, DEFAULT_BATCH_WINDOWS, DEFAULT_BATCH_TOKENS);
+        this(tokenizer, source, options, DEFAULT_BATCH_WINDOWS, DEFAULT_BATCH_TOKENS, options.maxInputTokens() / 4);
     }
 
     /** @param batchWindows windows decoded together in one batch at most (1: one at a time) */
     public Seq2SeqLabeler(SubwordTokenizer tokenizer, LogitsSource source, Options options, int batchWindows) {
-        this(tokenizer, source, options, batchWindows, DEFAULT_BATCH_TOKENS);
+        this(tokenizer, source, options, batchWindows, DEFAULT_BATCH_TOKENS, options.maxInputTokens() / 4);
+    }
+
+    /** Neighbouring windows of a long sentence share up to a quarter of {@code maxInputTokens}. */
+    public Seq2SeqLabeler(SubwordTokenizer tokenizer, LogitsSource source, Options options, int batchWindows, int batchTokens) {
+        this(tokenizer, source, options, batchWindows, batchTokens, options.maxInputTokens() / 4);
     }
 
     /**
      * @param batchWindows windows decoded together in one batch at most (1: one at a time)
      * @param batchTokens  padded encoder tokens per batch at most; a longer window still gets a batch of its own
+     * @param stride       tokens shared at most by neighbouring windows of a sentence longer than a window (0: none)
      */
-    public Seq2SeqLabeler(SubwordTokenizer tokenizer, LogitsSource source, Options options, int batchWindows, int batchTokens) {
-        if (batchWindows < 1 || batchTokens < 1) {
-            throw new IllegalArgumentException("batch windows and batch tokens must be at least 1");
+    public Seq2SeqLabeler(SubwordTokenizer tokenizer, LogitsSource source, Options options, int batchWindows, int batchTokens,
+                          int stride) {
+        if (batchWindows < 1 || batchTokens < 1 || stride < 0) {
+            throw new IllegalArgumentException("batch windows and batch tokens must be at least 1, stride at least 0");
         }
         this.batchWindows = batchWindows;
         this.batchTokens = batchTokens;
+        this.stride = stride;
         this.tokenizer = tokenizer;
         this.source = source;
         this.options = options;
@@ -141,12 +153,17 @@ public final class Seq2SeqLabeler {
         return decodeAll(List.of(doc)).get(0);
     }
 
-    /** A window to decode: the words it copies (indices into the document) and the encoder input. */
-    private record Window(int document, int[] wordIndices, int[][] units, int[] input) {}
+    /**
+     * A window to decode: the words it copies (indices into the document), the encoder input, and the words whose spans
+     * it keeps, {@code [ownedFrom, ownedTo)} as positions in {@code wordIndices} (all of them unless it overlaps a
+     * neighbour).
+     */
+    private record Window(int document, int[] wordIndices, int[][] units, int[] input, int ownedFrom, int ownedTo) {}
 
     /**
      * Decodes every window of every document in batches of at most {@code batchWindows} windows and {@code batchTokens}
-     * padded encoder tokens, windows of similar length together. Per document, the windows in text order.
+     * padded encoder tokens, windows of similar length together. Per document, the windows in text order, each with the
+     * spans it keeps: those starting in the words it owns and not overlapping a span kept from the previous window.
      */
     public List<List<Decoded>> decodeAll(List<Document> docs) {
         List<Window> windows = new ArrayList<>();
@@ -158,7 +175,11 @@ public final class Seq2SeqLabeler {
             order[i] = i;
         }
         Arrays.sort(order, (a, b) -> Integer.compare(windows.get(a).input().length, windows.get(b).input().length));
-        Decoded[] decoded = new Decoded[windows.size()];
+        BeamSearch.Result[] results = new BeamSearch.Result[windows.size()];
+        List<TagAutomaton> automata = new ArrayList<>(windows.size());
+        for (Window w : windows) {
+            automata.add(new TagAutomaton(w.units(), openPaths, closePaths, options.eos()));
+        }
         for (int from = 0, to; from < order.length; from = to) {
             // windows ascend in length, so the padded size of [from, to) is (to - from) times the last one's length
             to = from + 1;
@@ -166,42 +187,53 @@ public final class Seq2SeqLabeler {
                     && (to - from + 1) * windows.get(order[to]).input().length <= batchTokens) {
                 to++;
             }
-            List<TagAutomaton> automata = new ArrayList<>(to - from);
+            if (to - from == 1) {
+                try (LogitsSource.Session session = source.open(windows.get(order[from]).input())) {
+                    results[order[from]] = search.search(session, automata.get(order[from]));
+                }
+                continue;
+            }
             int[][] inputs = new int[to - from][];
+            List<TagAutomaton> batch = new ArrayList<>(to - from);
             for (int i = from; i < to; i++) {
-                Window w = windows.get(order[i]);
-                automata.add(new TagAutomaton(w.units(), openPaths, closePaths, options.eos()));
-                inputs[i - from] = w.input();
+                inputs[i - from] = windows.get(order[i]).input();
+                batch.add(automata.get(order[i]));
             }
-            List<BeamSearch.Result> results;
-            if (inputs.length == 1) {
-                try (LogitsSource.Session session = source.open(inputs[0])) {
-                    results = List.of(search.search(session, automata.get(0)));
-                }
-            } else {
-                try (LogitsSource.BatchSession session = source.openBatch(inputs)) {
-                    results = search.searchBatch(session, automata);
-                }
+            List<BeamSearch.Result> out;
+            try (LogitsSource.BatchSession session = source.openBatch(inputs)) {
+                out = search.searchBatch(session, batch);
             }
             for (int i = from; i < to; i++) {
-                BeamSearch.Result r = results.get(i - from);
-                decoded[order[i]] = new Decoded(windows.get(order[i]).wordIndices(), r, automata.get(i - from).spans(r.state()));
+                results[order[i]] = out.get(i - from);
             }
         }
         List<List<Decoded>> out = new ArrayList<>(docs.size());
         for (int d = 0; d < docs.size(); d++) {
             out.add(new ArrayList<>());
         }
-        for (int i = 0; i < decoded.length; i++) {
-            out.get(windows.get(i).document()).add(decoded[i]);
+        int keptEnd = -1; // document word index after the last span kept, in the current document
+        for (int i = 0; i < windows.size(); i++) {
+            Window w = windows.get(i);
+            if (i == 0 || windows.get(i - 1).document() != w.document()) {
+                keptEnd = -1;
+            }
+            List<TagAutomaton.TagSpan> kept = new ArrayList<>();
+            for (TagAutomaton.TagSpan s : automata.get(i).spans(results[i].state())) {
+                if (s.from() >= w.ownedFrom() && s.from() < w.ownedTo() && w.wordIndices()[s.from()] >= keptEnd) {
+                    kept.add(s);
+                    keptEnd = w.wordIndices()[s.to() - 1] + 1;
+                }
+            }
+            out.get(w.document()).add(new Decoded(w.wordIndices(), results[i], kept));
         }
         return out;
     }
 
     /**
-     * The document's windows: one per sentence ({@link SentenceSegmenter}), a sentence longer than the budget cut into
-     * consecutive windows of at most {@code maxInputTokens} encoder tokens (a single longer word gets a window of its
-     * own). Words without tokens are left out; they cannot be copied.
+     * The document's windows: one per sentence ({@link SentenceSegmenter}). A sentence longer than the budget is cut
+     * into windows of at most {@code maxInputTokens} encoder tokens (a single longer word gets a window of its own)
+     * that overlap by up to {@code stride} tokens; each window owns the words up to the middle of its overlaps, as on
+     * the encoder path. Words without tokens are left out; they cannot be copied.
      */
     private List<Window> windows(int document, Document doc) {
         List<Word> words = doc.words();
@@ -215,29 +247,42 @@ public final class Seq2SeqLabeler {
         List<Window> out = new ArrayList<>();
         for (int s = 0; s < starts.length; s++) {
             int end = s + 1 < starts.length ? starts[s + 1] : words.size();
-            List<Integer> window = new ArrayList<>();
-            int used = 0;
+            List<Integer> sentence = new ArrayList<>();
             for (int j = starts[s]; j < end; j++) {
-                int len = ids[j].length;
-                if (len == 0) {
-                    continue;
+                if (ids[j].length > 0) {
+                    sentence.add(j);
                 }
-                if (used + len > budget && !window.isEmpty()) {
-                    out.add(window(document, window, ids));
-                    window = new ArrayList<>();
-                    used = 0;
-                }
-                window.add(j);
-                used += len;
             }
-            if (!window.isEmpty()) {
-                out.add(window(document, window, ids));
+            int i = 0;
+            int owned = 0;
+            while (i < sentence.size()) {
+                int j = i;
+                int used = 0;
+                while (j < sentence.size() && (j == i || used + ids[sentence.get(j)].length <= budget)) {
+                    used += ids[sentence.get(j)].length;
+                    j++;
+                }
+                if (j == sentence.size()) {
+                    out.add(window(document, sentence.subList(i, j), ids, owned - i, j - i));
+                    break;
+                }
+                // the next window starts at the longest tail of this one within stride tokens, one word on at least
+                int k = j;
+                int tail = 0;
+                while (k - 1 > i && tail + ids[sentence.get(k - 1)].length <= stride) {
+                    tail += ids[sentence.get(k - 1)].length;
+                    k--;
+                }
+                int boundary = k + (j - k) / 2;
+                out.add(window(document, sentence.subList(i, j), ids, owned - i, boundary - i));
+                owned = boundary;
+                i = k;
             }
         }
         return out;
     }
 
-    private Window window(int document, List<Integer> window, int[][] ids) {
+    private Window window(int document, List<Integer> window, int[][] ids, int ownedFrom, int ownedTo) {
         int[] wordIdx = window.stream().mapToInt(Integer::intValue).toArray();
         int[][] units = new int[wordIdx.length][];
         int total = prefixIds.length + suffixIds.length;
@@ -254,7 +299,7 @@ public final class Seq2SeqLabeler {
             p += u.length;
         }
         System.arraycopy(suffixIds, 0, input, p, suffixIds.length);
-        return new Window(document, wordIdx, units, input);
+        return new Window(document, wordIdx, units, input, ownedFrom, ownedTo);
     }
 
     /** The spans of the document: exact offsets; score = exp(mean log-probability of the span's tokens, tags included). */

@@ -18,7 +18,7 @@ import java.util.List;
  * "polyspan": {"layout": "seq2seq", "labels": ["PER", "ORG", "LOC"],
  *              "tags": {"PER": ["&lt;PER&gt;", "&lt;/PER&gt;"]},      optional, default &lt;X&gt; / &lt;/X&gt;
  *              "num_beams": 4, "length_penalty": 1.0, "max_input_tokens": 512, "input_prefix": "",
- *              "batch_windows": 16, "batch_tokens": 1024}                    optional
+ *              "batch_windows": 16, "batch_tokens": 1024, "stride": 128}      optional
  * </pre>
  * The decoder files are either {@code decoder_model.onnx} with {@code decoder_with_past_model.onnx}, or optimum's
  * {@code decoder_model_merged.onnx} (see {@link OnnxSeq2SeqModel}).
@@ -30,11 +30,11 @@ public final class Seq2SeqModel implements AutoCloseable {
     private final Seq2SeqLabeler.Options options;
 
     private Seq2SeqModel(HuggingFaceSubwordTokenizer tokenizer, OnnxSeq2SeqModel onnx, Seq2SeqLabeler.Options options,
-                         int batchWindows, int batchTokens) {
+                         int batchWindows, int batchTokens, int stride) {
         this.tokenizer = tokenizer;
         this.onnx = onnx;
         this.options = options;
-        this.labeler = new Seq2SeqLabeler(tokenizer, onnx, options, batchWindows, batchTokens);
+        this.labeler = new Seq2SeqLabeler(tokenizer, onnx, options, batchWindows, batchTokens, stride);
     }
 
     public static boolean isSeq2Seq(JsonObject config) {
@@ -91,7 +91,7 @@ public final class Seq2SeqModel implements AutoCloseable {
         try {
             JsonObject poly = config.getAsJsonObject("polyspan");
             return new Seq2SeqModel(tokenizer, onnx, options, intOf(poly, "batch_windows", Seq2SeqLabeler.DEFAULT_BATCH_WINDOWS),
-                    intOf(poly, "batch_tokens", Seq2SeqLabeler.DEFAULT_BATCH_TOKENS));
+                    intOf(poly, "batch_tokens", Seq2SeqLabeler.DEFAULT_BATCH_TOKENS), intOf(poly, "stride", options.maxInputTokens() / 4));
         } catch (RuntimeException e) {
             onnx.close();
             tokenizer.close();
