@@ -2,8 +2,8 @@
 # Builds the Polyspan default model (multilingual BERT-base cased -> ONNX) or tiny test fixtures.
 #
 #   models/build-default.sh [--out DIR] [--force]   default model (default DIR: models/build/mbert-ner)
-#   models/build-default.sh --tiny DIR              tiny random-weight fixtures in DIR/tiny-heads, DIR/tiny-hf, DIR/tiny-t5
-#   models/build-default.sh --tiny-t5 DIR           only the tiny text-to-text fixture, DIR/tiny-t5
+#   models/build-default.sh --tiny DIR              tiny random-weight fixtures in DIR/tiny-heads, DIR/tiny-hf, DIR/tiny-t5, DIR/tiny-t5-merged
+#   models/build-default.sh --tiny-t5 DIR           only the tiny text-to-text fixtures, DIR/tiny-t5 and DIR/tiny-t5-merged
 #
 # Environment: PYTHON (default /usr/bin/python3, needs torch, onnx, numpy), MVN (default mvn),
 # MVN_ARGS (extra Maven arguments, e.g. "-o" to stay offline).
@@ -62,7 +62,7 @@ fi
 if [[ -n "$TINY_T5" ]]; then
   mkdir -p "$TINY_T5"
   TINY_T5="$(cd "$TINY_T5" && pwd)"
-  log "tiny text-to-text fixture -> $TINY_T5/tiny-t5"
+  log "tiny text-to-text fixtures -> $TINY_T5/tiny-t5, tiny-t5-merged"
   (cd "$RECIPE" && py tiny_t5.py "$TINY_T5")
   log "done"
   exit 0
