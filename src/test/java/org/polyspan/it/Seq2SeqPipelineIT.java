@@ -192,6 +192,18 @@ class Seq2SeqPipelineIT {
     }
 
     @Test
+    void bothDecoderLayoutsLoadAndReportTheirLabels() {
+        for (String id : List.of("tiny-t5", "tiny-t5-merged")) {
+            JsonObject r = rest.request("POST", "/_plugins/polyspan/models/" + id + "/_reload", null, null).expect(200).json();
+            assertEquals("loaded", r.get("state").getAsString(), r::toString);
+            String heads = r.get("heads").toString();
+            for (String expectedText : List.of("default", "PER", "ORG", "LOC")) {
+                assertTrue(heads.contains(expectedText), () -> id + " heads " + heads);
+            }
+        }
+    }
+
+    @Test
     void badOptionsAreRejectedWhenThePipelineIsCreated() {
         PolyspanRest.Response r = rest.putPipeline(rest.name("bad-label"),
                 labeller(Map.of("model", "tiny-t5", "field", "body", "labels", List.of("PER", "DATE"))));
