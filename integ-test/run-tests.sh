@@ -45,8 +45,8 @@ trap summary EXIT
 begin "1/5 system packages"
 PYTHON="${PYTHON:-/usr/bin/python3}"
 missing=()
-if ! "$PYTHON" -c 'import torch, onnx, numpy' 2>/dev/null; then
-  for p in python3-torch python3-onnx python3-numpy; do
+if ! "$PYTHON" -c 'import torch, onnx, numpy, sentencepiece' 2>/dev/null; then
+  for p in python3-torch python3-onnx python3-numpy python3-sentencepiece; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
 fi
@@ -60,7 +60,7 @@ if [[ ${#missing[@]} -gt 0 ]]; then
   "${SUDO[@]}" apt-get update -q
   DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 else
-  info "python3-torch, python3-onnx, python3-numpy, unzip, curl: present"
+  info "python3-torch, python3-onnx, python3-numpy, python3-sentencepiece, unzip, curl: present"
 fi
 select_java
 info "java: $JAVA_HOME"

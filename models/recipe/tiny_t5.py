@@ -1,7 +1,7 @@
 """Tiny random-weight T5-style encoder-decoder, exported in the optimum seq2seq ONNX layout, plus a
 reference decoding for the Java side (no download, deterministic).
 
-Command line: python3 tiny_t5.py OUT_DIR      (writes OUT_DIR/tiny-t5/ and OUT_DIR/tiny-t5-merged/)
+Command line: python3 tiny_t5.py OUT_DIR      (writes OUT_DIR/tiny-t5/, OUT_DIR/tiny-t5-merged/, OUT_DIR/tiny-t5-spm/)
 
     encoder_model.onnx            input_ids, attention_mask -> last_hidden_state
     decoder_model.onnx            input_ids, encoder_hidden_states, encoder_attention_mask
@@ -13,6 +13,10 @@ Command line: python3 tiny_t5.py OUT_DIR      (writes OUT_DIR/tiny-t5/ and OUT_D
     reference.json                word/tag ids and the constrained beam-search output of seq2seq_reference.py
     pipeline_reference.json       the spans seq2seq_reference.label_text gives whole texts (several scripts, a
                                   multi-sentence field, a sentence longer than max_input_tokens), UTF-16 offsets
+
+tiny-t5-spm/ holds the same model with a SentencePiece model (spiece.model: the same pieces and scores, Unigram,
+identity normalizer) instead of tokenizer.json; the recipe checks that SentencePiece segments every reference
+word and tag exactly as tokenizer.json does.
 
 tiny-t5-merged/ holds the same model with optimum's merged decoder instead of the two decoders:
     decoder_model_merged.onnx     an If node on use_cache_branch (bool [1]) whose else branch is decoder_model and
@@ -39,7 +43,10 @@ from torch import nn
 import onnx
 from onnx import helper
 
-from seq2seq_reference import TagAutomaton, beam_search, label_text
+import sentencepiece
+from sentencepiece import sentencepiece_model_pb2
+
+from seq2seq_reference import TagAutomaton, beam_search, label_text, split_words
 
 SEED = 20240917
 D_MODEL, HEADS, D_KV, D_FF, LAYERS, MAX_POS = 32, 2, 16, 64, 2, 512
@@ -445,6 +452,50 @@ def merge_decoders(decoder_path, with_past_path):
     return merged
 
 
+def spm_model(pieces):
+    """A SentencePiece Unigram model with exactly the tokenizer.json pieces and scores (ids follow piece order)."""
+    m = sentencepiece_model_pb2.ModelProto()
+    kinds = {"<pad>": m.SentencePiece.CONTROL, "</s>": m.SentencePiece.CONTROL, "<unk>": m.SentencePiece.UNKNOWN}
+    for p, score in pieces:
+        piece = m.pieces.add()
+        piece.piece, piece.score = p, score
+        piece.type = kinds.get(p, m.SentencePiece.NORMAL)
+    t = m.trainer_spec
+    t.model_type = sentencepiece_model_pb2.TrainerSpec.UNIGRAM
+    t.vocab_size = len(pieces)
+    t.pad_id, t.eos_id, t.unk_id, t.bos_id = PAD, EOS, UNK, -1
+    n = m.normalizer_spec
+    n.name = "identity"
+    n.add_dummy_prefix = True
+    n.remove_extra_whitespaces = True
+    n.escape_whitespaces = True
+    return m.SerializeToString()
+
+
+def write_spm(split_dir, out, config, pieces):
+    """tiny-t5-spm: the split decoders with spiece.model in place of tokenizer.json."""
+    os.makedirs(out, exist_ok=True)
+    model = spm_model(pieces)
+    sp = sentencepiece.SentencePieceProcessor(model_proto=model)
+    words = {w for t in REFERENCE_TEXTS for w in t.split(" ")} | set(OPEN_TAGS) | set(CLOSE_TAGS)
+    words |= {t[s:e] for t in PIPELINE_TEXTS for s, e in split_words(t)}
+    for w in sorted(words):
+        if sp.encode(w) != unigram_encode(w, pieces):
+            raise AssertionError("SentencePiece segments %r as %s, tokenizer.json as %s"
+                                 % (w, sp.encode(w), unigram_encode(w, pieces)))
+    with open(os.path.join(out, "spiece.model"), "wb") as f:
+        f.write(model)
+    for f in ("encoder_model.onnx", "decoder_model.onnx", "decoder_with_past_model.onnx", "reference.json",
+              "pipeline_reference.json"):
+        with open(os.path.join(split_dir, f), "rb") as src, open(os.path.join(out, f), "wb") as dst:
+            dst.write(src.read())
+    spm_config = json.loads(json.dumps(config))
+    spm_config["polyspan"]["description"] = "tiny random-weight T5-style test fixture, SentencePiece model"
+    with open(os.path.join(out, "config.json"), "w") as f:
+        json.dump(spm_config, f, indent=2)
+    return len(words)
+
+
 def write_merged(split_dir, out, config):
     os.makedirs(out, exist_ok=True)
     for f in os.listdir(out):
@@ -531,10 +582,12 @@ def main(argv):
     with open(os.path.join(out, "pipeline_reference.json"), "w", encoding="utf-8") as f:
         json.dump(pipeline, f, ensure_ascii=False, indent=1)
     write_merged(out, os.path.join(argv[1], "tiny-t5-merged"), config)
+    checked = write_spm(out, os.path.join(argv[1], "tiny-t5-spm"), config, pieces)
     spans = sum(len(r["spans"]) for c in cases for r in c["results"].values())
     print("wrote tiny T5 fixture (vocab %d, %d reference decodings, %d spans; %d texts labelled end to end, %d spans) "
-          "to %s and its merged-decoder twin" % (len(pieces), 2 * len(cases), spans, len(pipeline["texts"]),
-                                                  sum(len(t["spans"]) for t in pipeline["texts"]), out))
+          "to %s, with its merged-decoder and SentencePiece twins (%d words segmented alike)"
+          % (len(pieces), 2 * len(cases), spans, len(pipeline["texts"]), sum(len(t["spans"]) for t in pipeline["texts"]),
+             out, checked))
     return 0
 
 

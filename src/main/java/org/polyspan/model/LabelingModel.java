@@ -76,7 +76,7 @@ public final class LabelingModel implements AutoCloseable {
         this.dir = dir;
         this.description = description;
         this.maxLength = seq2seq.options().maxInputTokens();
-        this.tokenizer = seq2seq.tokenizer();
+        this.tokenizer = seq2seq.subwordTokenizer() instanceof HuggingFaceSubwordTokenizer hf ? hf : null;
         this.encoder = null;
         this.labeler = null;
         this.seq2seq = seq2seq;
@@ -207,6 +207,7 @@ public final class LabelingModel implements AutoCloseable {
         return heads;
     }
 
+    /** The {@code tokenizer.json} tokenizer; null for a text-to-text model that reads a SentencePiece model. */
     public HuggingFaceSubwordTokenizer tokenizer() {
         return tokenizer;
     }

@@ -3,7 +3,9 @@ package org.polyspan.seq2seq;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import org.polyspan.core.SubwordTokenizer;
 import org.polyspan.model.HuggingFaceSubwordTokenizer;
+import org.polyspan.model.SentencePieceSubwordTokenizer;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,7 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A text-to-text model directory: the optimum ONNX files, {@code tokenizer.json}, and {@code config.json} with
+ * A text-to-text model directory: the optimum ONNX files, {@code tokenizer.json} (or, without one, a SentencePiece
+ * model: {@code spiece.model}, {@code sentencepiece.bpe.model} or {@code tokenizer.model}), and {@code config.json} with
  * {@code decoder_start_token_id}, {@code eos_token_id}, {@code pad_token_id} and a {@code polyspan} section:
  * <pre>
  * "polyspan": {"layout": "seq2seq", "labels": ["PER", "ORG", "LOC"],
@@ -24,17 +27,20 @@ import java.util.List;
  * {@code decoder_model_merged.onnx} (see {@link OnnxSeq2SeqModel}).
  */
 public final class Seq2SeqModel implements AutoCloseable {
-    private final HuggingFaceSubwordTokenizer tokenizer;
+    /** SentencePiece model files read when there is no {@code tokenizer.json}, in this order. */
+    static final List<String> SENTENCEPIECE_FILES = List.of("spiece.model", "sentencepiece.bpe.model", "tokenizer.model");
+
+    private final SubwordTokenizer subwords;
     private final OnnxSeq2SeqModel onnx;
     private final Seq2SeqLabeler labeler;
     private final Seq2SeqLabeler.Options options;
 
-    private Seq2SeqModel(HuggingFaceSubwordTokenizer tokenizer, OnnxSeq2SeqModel onnx, Seq2SeqLabeler.Options options,
+    private Seq2SeqModel(SubwordTokenizer subwords, OnnxSeq2SeqModel onnx, Seq2SeqLabeler.Options options,
                          int batchWindows, int batchTokens, int stride) {
-        this.tokenizer = tokenizer;
+        this.subwords = subwords;
         this.onnx = onnx;
         this.options = options;
-        this.labeler = new Seq2SeqLabeler(tokenizer, onnx, options, batchWindows, batchTokens, stride);
+        this.labeler = new Seq2SeqLabeler(subwords, onnx, options, batchWindows, batchTokens, stride);
     }
 
     public static boolean isSeq2Seq(JsonObject config) {
@@ -77,10 +83,7 @@ public final class Seq2SeqModel implements AutoCloseable {
     public static Seq2SeqModel load(Path dir, boolean cuda, int threads) throws Exception {
         JsonObject config = JsonParser.parseString(Files.readString(dir.resolve("config.json"))).getAsJsonObject();
         Seq2SeqLabeler.Options options = options(config);
-        if (!Files.isRegularFile(dir.resolve("tokenizer.json"))) {
-            throw new IOException(missingTokenizer(dir));
-        }
-        HuggingFaceSubwordTokenizer tokenizer = new HuggingFaceSubwordTokenizer(dir.resolve("tokenizer.json"), intOf(config, "pad_token_id", 0));
+        SubwordTokenizer tokenizer = tokenizer(dir, config);
         OnnxSeq2SeqModel onnx;
         try {
             onnx = new OnnxSeq2SeqModel(dir, cuda, threads);
@@ -99,23 +102,36 @@ public final class Seq2SeqModel implements AutoCloseable {
         }
     }
 
-    /**
-     * Only {@code tokenizer.json} is read: the SentencePiece binding for Java is not published for the DJL version the
-     * plugin uses, so a directory with only a SentencePiece model gets the one-line conversion in its error.
-     */
-    static String missingTokenizer(Path dir) {
-        for (String sp : List.of("spiece.model", "sentencepiece.bpe.model", "source.spm", "tokenizer.model")) {
-            if (Files.isRegularFile(dir.resolve(sp))) {
-                return "seq2seq model in " + dir.getFileName() + " has " + sp + " but no tokenizer.json; SentencePiece "
-                        + "models are read through tokenizer.json, which transformers writes: python3 -c \"from transformers "
-                        + "import AutoTokenizer as T; T.from_pretrained('DIR').save_pretrained('DIR')\"";
+    /** {@code tokenizer.json} when present, else the first SentencePiece model file found. */
+    private static SubwordTokenizer tokenizer(Path dir, JsonObject config) throws IOException {
+        long pad = intOf(config, "pad_token_id", 0);
+        if (Files.isRegularFile(dir.resolve("tokenizer.json"))) {
+            return new HuggingFaceSubwordTokenizer(dir.resolve("tokenizer.json"), pad);
+        }
+        for (String f : SENTENCEPIECE_FILES) {
+            if (Files.isRegularFile(dir.resolve(f))) {
+                return new SentencePieceSubwordTokenizer(dir.resolve(f), intOf(config, "eos_token_id", 1), pad);
             }
         }
-        return "seq2seq model in " + dir.getFileName() + " has no tokenizer.json";
+        throw new IOException("seq2seq model in " + dir.getFileName() + " has neither tokenizer.json nor a SentencePiece model ("
+                + String.join(", ", SENTENCEPIECE_FILES) + ")");
     }
 
+    /**
+     * The model's {@code tokenizer.json} tokenizer.
+     *
+     * @throws IllegalStateException when the model reads a SentencePiece model instead (see {@link #subwordTokenizer})
+     */
     public HuggingFaceSubwordTokenizer tokenizer() {
-        return tokenizer;
+        if (subwords instanceof HuggingFaceSubwordTokenizer hf) {
+            return hf;
+        }
+        throw new IllegalStateException("this seq2seq model reads a SentencePiece model, not tokenizer.json");
+    }
+
+    /** The model's tokenizer, {@code tokenizer.json} or SentencePiece. */
+    public SubwordTokenizer subwordTokenizer() {
+        return subwords;
     }
 
     public OnnxSeq2SeqModel onnx() {
@@ -133,6 +149,6 @@ public final class Seq2SeqModel implements AutoCloseable {
     @Override
     public void close() {
         onnx.close();
-        tokenizer.close();
+        subwords.close();
     }
 }

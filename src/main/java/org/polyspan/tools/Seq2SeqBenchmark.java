@@ -48,10 +48,10 @@ public final class Seq2SeqBenchmark {
             for (int s = 0; s < n; s++) {
                 Document doc = Document.of(SENTENCES.get(s));
                 List<String> words = doc.words().stream().map((Word w) -> WordSplitter.tokenizerText(doc.text(), w)).toList();
-                int[][] ids = Arrays.stream(model.tokenizer().tokenize(words)).filter(a -> a.length > 0).toArray(int[][]::new);
+                int[][] ids = Arrays.stream(model.subwordTokenizer().tokenize(words)).filter(a -> a.length > 0).toArray(int[][]::new);
                 automata[s] = new TagAutomaton(ids, model.labeler().openPaths(), model.labeler().closePaths(), opt.eos());
                 inputs[s] = java.util.stream.IntStream.concat(Arrays.stream(ids).flatMapToInt(Arrays::stream),
-                        Arrays.stream(model.tokenizer().suffixIds()).mapToInt(v -> (int) v)).toArray();
+                        Arrays.stream(model.subwordTokenizer().suffixIds()).mapToInt(v -> (int) v)).toArray();
             }
             int[] lengths = new int[n];
             for (int s = 0; s < n; s++) { // warm-up, and the output lengths that cap the unconstrained runs
@@ -127,7 +127,7 @@ public final class Seq2SeqBenchmark {
         long tokens = 0;
         int windows = 0;
         for (int b = 0; b < sizes.length; b++) { // warm-up, and the outputs must not depend on the batch size
-            labelers[b] = new Seq2SeqLabeler(model.tokenizer(), model.onnx(), options, sizes[b], Integer.MAX_VALUE);
+            labelers[b] = new Seq2SeqLabeler(model.subwordTokenizer(), model.onnx(), options, sizes[b], Integer.MAX_VALUE);
             List<Seq2SeqLabeler.Decoded> decoded = labelers[b].decodeAll(field).get(0);
             List<int[]> outputs = decoded.stream().map(d -> d.result().tokens()).toList();
             reference = reference == null ? outputs : reference;

@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The text-to-text path end to end on a real node: {@code span_labeling} with the tiny random-weight T5 fixtures
- * ({@code tiny-t5}, split decoders, and {@code tiny-t5-merged}, optimum's merged decoder). The expected spans are not
+ * ({@code tiny-t5}, split decoders; {@code tiny-t5-merged}, optimum's merged decoder; {@code tiny-t5-spm}, a
+ * SentencePiece model instead of {@code tokenizer.json}). The expected spans are not
  * written here: {@code models/recipe/tiny_t5.py} labels the same texts with the Python reference of the automaton, the
  * beam search, the word splitting, the sentence windows and the offsets ({@code pipeline_reference.json}), and every
  * span the node stores must equal those (label, text, UTF-16 offsets; score within 1e-4).
@@ -105,7 +106,7 @@ class Seq2SeqPipelineIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"tiny-t5", "tiny-t5-merged"})
+    @ValueSource(strings = {"tiny-t5", "tiny-t5-merged", "tiny-t5-spm"})
     void simulateGivesThePythonReferenceSpans(String model) {
         List<Map<String, Object>> sources = new ArrayList<>();
         for (String t : texts) {
@@ -192,8 +193,8 @@ class Seq2SeqPipelineIT {
     }
 
     @Test
-    void bothDecoderLayoutsLoadAndReportTheirLabels() {
-        for (String id : List.of("tiny-t5", "tiny-t5-merged")) {
+    void everyLayoutLoadsAndReportsItsLabels() {
+        for (String id : List.of("tiny-t5", "tiny-t5-merged", "tiny-t5-spm")) {
             JsonObject r = rest.request("POST", "/_plugins/polyspan/models/" + id + "/_reload", null, null).expect(200).json();
             assertEquals("loaded", r.get("state").getAsString(), r::toString);
             JsonObject listed = null;

@@ -24,7 +24,9 @@ import static org.polyspan.seq2seq.TinyT5ReferenceTest.intss;
 /**
  * The tiny T5 export decoded three ways against the Python reference ({@code reference.json}): with the split decoders,
  * with optimum's merged decoder ({@code tiny-t5-merged}, the same weights behind a {@code use_cache_branch} If node),
- * and with every reference input in one padded batch. All must return the reference's tokens and scores.
+ * and with every reference input in one padded batch. All must return the reference's tokens and scores. The same
+ * model with a SentencePiece model instead of {@code tokenizer.json} ({@code tiny-t5-spm}) must segment every word
+ * and tag as the reference does.
  */
 class TinyT5DecodersTest {
     static Seq2SeqModel split;
@@ -86,13 +88,38 @@ class TinyT5DecodersTest {
     }
 
     @Test
-    void aSentencePieceOnlyDirectorySaysHowToConvert(@TempDir Path dir) throws Exception {
+    void aBrokenOrMissingTokenizerFailsTheLoadWithTheFileNamed(@TempDir Path dir) throws Exception {
         for (String f : List.of("config.json", "encoder_model.onnx", "decoder_model_merged.onnx")) {
             Files.copy(mergedDir().resolve(f), dir.resolve(f));
         }
-        Files.write(dir.resolve("spiece.model"), new byte[] {0});
-        java.io.IOException e = assertThrows(java.io.IOException.class, () -> Seq2SeqModel.load(dir, false, 1));
-        assertTrue(e.getMessage().contains("spiece.model") && e.getMessage().contains("save_pretrained"), e.getMessage());
+        java.io.IOException none = assertThrows(java.io.IOException.class, () -> Seq2SeqModel.load(dir, false, 1));
+        assertTrue(none.getMessage().contains("neither tokenizer.json nor a SentencePiece model"), none.getMessage());
+        Files.write(dir.resolve("spiece.model"), new byte[] {0, 1, 2});
+        java.io.IOException broken = assertThrows(java.io.IOException.class, () -> Seq2SeqModel.load(dir, false, 1));
+        assertTrue(broken.getMessage().contains("cannot read SentencePiece model spiece.model"), broken.getMessage());
+    }
+
+    @Test
+    void theSentencePieceModelSegmentsLikeTheReference() throws Exception {
+        Path dir = TinyT5ReferenceTest.dir().resolveSibling("tiny-t5-spm");
+        assertFalse(Files.exists(dir.resolve("tokenizer.json")), "tiny-t5-spm has only spiece.model");
+        try (Seq2SeqModel spm = Seq2SeqModel.load(dir, false, 1)) {
+            assertTrue(spm.subwordTokenizer() instanceof org.polyspan.model.SentencePieceSubwordTokenizer);
+            assertThrows(IllegalStateException.class, spm::tokenizer);
+            assertArrayEquals(intss(reference.get("open_paths")), spm.labeler().openPaths());
+            assertArrayEquals(intss(reference.get("close_paths")), spm.labeler().closePaths());
+            assertArrayEquals(new long[] {split.options().eos()}, spm.subwordTokenizer().suffixIds());
+            for (JsonObject c : cases()) {
+                List<String> words = new ArrayList<>();
+                c.getAsJsonArray("words").forEach(w -> words.add(w.getAsString()));
+                assertArrayEquals(intss(c.get("word_ids")), spm.subwordTokenizer().tokenize(words), "word ids of " + words);
+                BeamSearch search = new BeamSearch(3, reference.get("length_penalty").getAsDouble(), spm.options().decoderStart());
+                try (LogitsSource.Session s = spm.onnx().open(ints(c.get("input_ids")))) {
+                    assertReference(c.getAsJsonObject("results").getAsJsonObject("3"), search.search(s, automaton(c)),
+                            "spm " + c.get("text").getAsString());
+                }
+            }
+        }
     }
 
     @Test

@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Whole texts labelled as the processor labels them (words, sentences, windows, spans with offsets) against the Python
  * reference of the same procedure ({@code pipeline_reference.json}, written by {@code models/recipe/tiny_t5.py}): one
- * window at a time, in batches of windows, across documents, with the split and the merged decoder.
+ * window at a time, in batches of windows, across documents, with the split and the merged decoder, and with the
+ * SentencePiece model in place of {@code tokenizer.json}.
  */
 class TinyT5PipelineReferenceTest {
 
@@ -58,10 +59,11 @@ class TinyT5PipelineReferenceTest {
         }
         int spans = 0;
         int windows = 0;
-        for (Path dir : List.of(TinyT5ReferenceTest.dir(), TinyT5DecodersTest.mergedDir())) {
+        for (Path dir : List.of(TinyT5ReferenceTest.dir(), TinyT5DecodersTest.mergedDir(),
+                TinyT5ReferenceTest.dir().resolveSibling("tiny-t5-spm"))) {
             try (Seq2SeqModel model = Seq2SeqModel.load(dir, false, 1)) {
                 for (int batch : new int[] {1, 3, Seq2SeqLabeler.DEFAULT_BATCH_WINDOWS}) {
-                    Seq2SeqLabeler labeler = new Seq2SeqLabeler(model.tokenizer(), model.onnx(), model.options(), batch);
+                    Seq2SeqLabeler labeler = new Seq2SeqLabeler(model.subwordTokenizer(), model.onnx(), model.options(), batch);
                     for (int i = 0; i < docs.size(); i++) {
                         String what = dir.getFileName() + ", batch " + batch + ": " + docs.get(i).text();
                         assertEquals(texts.get(i).get("windows").getAsInt(), labeler.decode(docs.get(i)).size(), "windows of " + what);
