@@ -45,8 +45,8 @@ trap summary EXIT
 begin "1/5 system packages"
 PYTHON="${PYTHON:-/usr/bin/python3}"
 missing=()
-if ! "$PYTHON" -c 'import torch, onnx, numpy' 2>/dev/null; then
-  for p in python3-torch python3-onnx python3-numpy; do
+if ! "$PYTHON" -c 'import torch, onnx, numpy, sentencepiece' 2>/dev/null; then
+  for p in python3-torch python3-onnx python3-numpy python3-sentencepiece; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
 fi
@@ -64,7 +64,7 @@ if [[ ${#missing[@]} -gt 0 ]]; then
   "${SUDO[@]}" apt-get update -q
   DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 else
-  info "python3-torch, python3-onnx, python3-numpy, apertium, apertium-apy, apertium-eng-spa, unzip, curl: present"
+  info "python3-torch, python3-onnx, python3-numpy, python3-sentencepiece, apertium, apertium-apy, apertium-eng-spa, unzip, curl: present"
 fi
 # the Apertium unit tests fail instead of skipping when the engine is missing
 export POLYSPAN_REQUIRE_APERTIUM=1

@@ -2,9 +2,9 @@
 # Builds the Polyspan default model (multilingual BERT-base cased -> ONNX) or tiny test fixtures.
 #
 #   models/build-default.sh [--out DIR] [--force]   default model (default DIR: models/build/mbert-ner)
-#   models/build-default.sh --tiny DIR              tiny random-weight fixtures in DIR/tiny-heads, DIR/tiny-hf, DIR/tiny-t5,
+#   models/build-default.sh --tiny DIR              tiny random-weight fixtures in DIR/tiny-heads, DIR/tiny-hf, DIR/tiny-t5*,
 #                                                   DIR/tiny-m2m100
-#   models/build-default.sh --tiny-t5 DIR           only the tiny text-to-text fixture, DIR/tiny-t5
+#   models/build-default.sh --tiny-t5 DIR           only the tiny text-to-text fixtures, DIR/tiny-t5, -merged, -spm
 #
 # Environment: PYTHON (default /usr/bin/python3, needs torch, onnx, numpy), MVN (default mvn),
 # MVN_ARGS (extra Maven arguments, e.g. "-o" to stay offline).
@@ -51,6 +51,10 @@ export PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1
 py() { "$PYTHON" "$@"; }
 
 # ---------------------------------------------------------------- tiny fixtures
+if [[ -n "$TINY" || -n "$TINY_T5" ]]; then
+  "$PYTHON" -c 'import sentencepiece' 2>/dev/null \
+    || die "$PYTHON cannot import sentencepiece, needed for tiny-t5-spm (Debian: apt-get install python3-sentencepiece)"
+fi
 if [[ -n "$TINY" ]]; then
   mkdir -p "$TINY"
   TINY="$(cd "$TINY" && pwd)"
@@ -64,7 +68,7 @@ fi
 if [[ -n "$TINY_T5" ]]; then
   mkdir -p "$TINY_T5"
   TINY_T5="$(cd "$TINY_T5" && pwd)"
-  log "tiny text-to-text fixture -> $TINY_T5/tiny-t5"
+  log "tiny text-to-text fixtures -> $TINY_T5/tiny-t5, tiny-t5-merged, tiny-t5-spm"
   (cd "$RECIPE" && py tiny_t5.py "$TINY_T5")
   log "done"
   exit 0

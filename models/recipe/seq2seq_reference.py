@@ -175,3 +175,118 @@ def beam_search(next_logits, automaton, beam_width, length_penalty, decoder_star
     h = finished[best]
     return dict(tokens=h["tokens"], log_probs=h["lps"], sum_log_prob=h["sum"], score=h["score"],
                 spans=automaton.spans(h["state"]), steps=steps)
+
+
+# ---------------------------------------------------------------- whole texts, as Seq2SeqLabeler labels them
+# Words (org.polyspan.core.WordSplitter), sentences (SentenceSegmenter) and windows are mirrored here so that the
+# expected spans of a text come from Python alone. Offsets are UTF-16 code units, as Java strings count them.
+
+import unicodedata
+
+_CJK = [(0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x20000, 0x2A6DF), (0x2A700, 0x2B73F), (0x2B740, 0x2B81F),
+        (0x2B820, 0x2CEAF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F)]
+
+
+def _is_separator(c):
+    cat = unicodedata.category(c)
+    if c in "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f" or cat in ("Zs", "Zl", "Zp") or ord(c) == 0 or cat == "Cc":
+        return True
+    return cat == "Cf" and c not in "\u200c\u200d"
+
+
+def _is_standalone(c):
+    cp = ord(c)
+    if 33 <= cp <= 47 or 58 <= cp <= 64 or 91 <= cp <= 96 or 123 <= cp <= 126:
+        return True
+    return unicodedata.category(c).startswith("P") or any(a <= cp <= b for a, b in _CJK)
+
+
+def split_words(text):
+    """Word (start, end) code point offsets: whitespace separates, punctuation and CJK ideographs stand alone."""
+    words, start = [], -1
+    for i, c in enumerate(text):
+        if _is_separator(c):
+            if start >= 0:
+                words.append((start, i))
+                start = -1
+        elif _is_standalone(c):
+            if start >= 0:
+                words.append((start, i))
+                start = -1
+            words.append((i, i + 1))
+        elif start < 0:
+            start = i
+    if start >= 0:
+        words.append((start, len(text)))
+    return words
+
+
+def utf16(text, i):
+    return len(text[:i].encode("utf-16-le")) // 2
+
+
+def sentence_starts(text, words):
+    """First word of every sentence: after . ! ? when the next word opens a sentence and the word before is not a
+    short capitalised abbreviation; always after the CJK marks."""
+    starts = [0] if words else []
+    for i in range(1, len(words) - 1):
+        s, e = words[i]
+        if utf16(text, e) - utf16(text, s) != 1:
+            continue
+        c = text[s]
+        prev = text[words[i - 1][0]:words[i - 1][1]]
+        nxt = unicodedata.category(text[words[i + 1][0]])
+        abbreviation = len(prev.encode("utf-16-le")) // 2 <= 2 and unicodedata.category(prev[0]) == "Lu"
+        opens = nxt in ("Lu", "Nd", "Lt") or (nxt.startswith("L") and nxt != "Ll")
+        if c in "。！？" or (c in ".!?" and not abbreviation and opens):
+            starts.append(i + 1)
+    return starts
+
+
+def windows(word_ids, starts, budget, stride):
+    """Per sentence, (word indices, owned_from, owned_to): one window when the sentence fits in `budget` tokens,
+    else windows packed greedily that overlap by the longest tail of at most `stride` tokens (one word of progress at
+    least); each window owns its words up to the middle (in words) of its overlaps. Words without tokens are left out."""
+    out = []
+    bounds = starts + [len(word_ids)]
+    for s in range(len(starts)):
+        sent = [j for j in range(bounds[s], bounds[s + 1]) if word_ids[j]]
+        i, owned = 0, 0
+        while i < len(sent):
+            j, used = i, 0
+            while j < len(sent) and (j == i or used + len(word_ids[sent[j]]) <= budget):
+                used += len(word_ids[sent[j]])
+                j += 1
+            if j == len(sent):
+                out.append((sent[i:j], owned - i, j - i))
+                break
+            k, tail = j, 0
+            while k - 1 > i and tail + len(word_ids[sent[k - 1]]) <= stride:
+                tail += len(word_ids[sent[k - 1]])
+                k -= 1
+            boundary = k + (j - k) // 2
+            out.append((sent[i:j], owned - i, boundary - i))
+            owned, i = boundary, k
+    return out
+
+
+def label_text(text, encode_word, decode_window, budget, stride, labels):
+    """Spans of a text: decode_window(list of word token ids) -> beam_search result. A window keeps the spans that start
+    in the words it owns and do not overlap the last span kept. Spans carry UTF-16 offsets and score = exp(mean
+    log-probability of the span's output tokens, tags included)."""
+    words = split_words(text)
+    word_ids = [encode_word(text[s:e]) for s, e in words]
+    spans = []
+    wins = windows(word_ids, sentence_starts(text, words), budget, stride)
+    kept_end = -1
+    for window, owned_from, owned_to in wins:
+        result = decode_window([word_ids[j] for j in window])
+        for label, frm, to, tok_from, tok_to in result["spans"]:
+            if not (owned_from <= frm < owned_to and window[frm] >= kept_end):
+                continue
+            kept_end = window[to - 1] + 1
+            start, end = words[window[frm]][0], words[window[to - 1]][1]
+            lps = result["log_probs"][tok_from:tok_to]
+            spans.append({"label": labels[label], "text": text[start:end], "start": utf16(text, start),
+                          "end": utf16(text, end), "score": float(np.exp(np.mean(lps)))})
+    return {"text": text, "words": [text[s:e] for s, e in words], "windows": len(wins), "spans": spans}

@@ -1,7 +1,7 @@
 """Tiny random-weight T5-style encoder-decoder, exported in the optimum seq2seq ONNX layout, plus a
 reference decoding for the Java side (no download, deterministic).
 
-Command line: python3 tiny_t5.py OUT_DIR      (writes OUT_DIR/tiny-t5/)
+Command line: python3 tiny_t5.py OUT_DIR      (writes OUT_DIR/tiny-t5/, OUT_DIR/tiny-t5-merged/, OUT_DIR/tiny-t5-spm/)
 
     encoder_model.onnx            input_ids, attention_mask -> last_hidden_state
     decoder_model.onnx            input_ids, encoder_hidden_states, encoder_attention_mask
@@ -11,6 +11,18 @@ Command line: python3 tiny_t5.py OUT_DIR      (writes OUT_DIR/tiny-t5/)
     tokenizer.json                SentencePiece-style Unigram with Metaspace (every word gets the ▁ prefix), "$A </s>"
     config.json                   T5-style config + polyspan section (layout seq2seq, labels, tags)
     reference.json                word/tag ids and the constrained beam-search output of seq2seq_reference.py
+    pipeline_reference.json       the spans seq2seq_reference.label_text gives whole texts (several scripts, a
+                                  multi-sentence field, a sentence longer than max_input_tokens), UTF-16 offsets
+
+tiny-t5-spm/ holds the same model with a SentencePiece model (spiece.model: the same pieces and scores, Unigram,
+identity normalizer) instead of tokenizer.json; the recipe checks that SentencePiece segments every reference
+word and tag exactly as tokenizer.json does.
+
+tiny-t5-merged/ holds the same model with optimum's merged decoder instead of the two decoders:
+    decoder_model_merged.onnx     an If node on use_cache_branch (bool [1]) whose else branch is decoder_model and
+                                  whose then branch is decoder_with_past_model; inputs are the union of both, so the
+                                  past inputs must be fed on the first step too; after the first step the encoder
+                                  present outputs are empty constants of shape [0, heads, 1, d_kv]
 
 Architecture (T5 in miniature): RMS layer norm, unscaled dot-product attention, ReLU feed-forward,
 learned absolute positions instead of relative position buckets, untied LM head. Key/value caches
@@ -27,8 +39,14 @@ import numpy as np
 import torch
 from torch import nn
 
+import onnx
+from onnx import helper
+
+import sentencepiece
+from sentencepiece import sentencepiece_model_pb2
+
 import unigram_vocab
-from seq2seq_reference import TagAutomaton, beam_search
+from seq2seq_reference import TagAutomaton, beam_search, label_text, split_words
 
 SEED = 20240917
 D_MODEL, HEADS, D_KV, D_FF, LAYERS, MAX_POS = 32, 2, 16, 64, 2, 512
@@ -55,6 +73,25 @@ REFERENCE_TEXTS = [
     "Zürich Straße München der président",
     "Google , United Nations and Europe",
     "unknownword xyz 42",
+]
+
+# Whole field values for the REST integration test: labelled end to end by seq2seq_reference.label_text.
+_LONG_SENTENCE = ("John Smith said Angela Merkel and Barack Obama and Amina Mohammed visited Paris , London , Berlin , "
+                  "New York , Nairobi , Lagos , Kenya , Nigeria , Germany , France , China , Europe and the United "
+                  "Nations with Google in München , Zürich and Москва , and said the der die le la el los de und et "
+                  "were in Europe , and Angela Merkel met Barack Obama in New York and Paris and London with John "
+                  "Smith of Google and the president of France , Germany and China , and Amina Mohammed said the "
+                  "United Nations met in Lagos , Nigeria and Nairobi , Kenya with Путин in Москва and Россия")
+PIPELINE_TEXTS = [
+    "Angela Merkel met Barack Obama in Berlin.",
+    "Die Straße in München und Zürich, sagte der président.",
+    "Путин в Москва и Россия.",
+    "北京在東京的大学。中国和日本。",
+    "محمد في القاهرة",
+    "Amina Mohammed 😀 visited Nairobi (Kenya) – xyz?",
+    "Google, United Nations and Europe. Lagos and Nigeria! Paris, France? New York said Obama.",
+    "Angela Merkel met Barack Obama in Berlin. Amina Mohammed visited Nairobi, Kenya. Путин в Москва. "
+    "北京在東京。 محمد في القاهرة. " + _LONG_SENTENCE + ". Google and the United Nations met in Lagos.",
 ]
 
 
@@ -289,6 +326,142 @@ def export(model, out):
                       do_constant_folding=True)
 
 
+def pipeline_reference(model, pieces, open_paths, close_paths, poly):
+    """PIPELINE_TEXTS labelled as the processor labels a field value: words, sentences, windows of at most
+    max_input_tokens encoder tokens (the suffix </s> included) overlapping by max_input_tokens / 4 in a long sentence,
+    beam search per window on torch logits (no cache, one window at a time)."""
+    beam = poly["num_beams"]
+
+    def decode_window(word_ids):
+        input_ids = [t for w in word_ids for t in w] + [EOS]
+        ids = torch.tensor([input_ids])
+        cross = model.cross_kv(model.encode(ids, torch.ones_like(ids)))
+
+        def next_logits(prefixes):  # every prefix of a step has the same length: one batch, recomputed from scratch
+            n = len(prefixes)
+            c = [(k.expand(n, -1, -1, -1), v.expand(n, -1, -1, -1)) for k, v in cross]
+            logits, _ = model.decode(torch.tensor(prefixes), torch.ones(n, len(input_ids), dtype=torch.long), c)
+            return logits[:, -1].numpy().astype(np.float32)
+
+        automaton = TagAutomaton(word_ids, open_paths, close_paths, EOS)
+        return beam_search(next_logits, automaton, beam, poly["length_penalty"], PAD)
+
+    stride = poly["max_input_tokens"] // 4
+    texts = [label_text(t, lambda w: unigram_encode(w, pieces), decode_window, poly["max_input_tokens"] - 1, stride,
+                        LABELS) for t in PIPELINE_TEXTS]
+    return {"num_beams": beam, "max_input_tokens": poly["max_input_tokens"], "stride": stride, "texts": texts}
+
+
+def merge_decoders(decoder_path, with_past_path):
+    """optimum's decoder_model_merged.onnx layout, built from the two decoders: one If node on use_cache_branch."""
+    dec = onnx.load(decoder_path)
+    past = onnx.load(with_past_path)
+    if dec.opset_import[0].version != past.opset_import[0].version:
+        raise ValueError("the two decoders have different opsets")
+
+    def branch(model, tag, outputs, extra_nodes):
+        g = model.graph
+        keep = {i.name for i in dec.graph.input} | {i.name for i in past.graph.input} | {o.name for o in outputs}
+        rename = lambda n: n if (not n or n in keep) else tag + n  # internal names stay apart between branches
+        nodes = []
+        for node in g.node:
+            node.name = tag + node.name
+            node.input[:] = [rename(n) for n in node.input]
+            node.output[:] = [rename(n) for n in node.output]
+            nodes.append(node)
+        inits = []
+        for init in g.initializer:
+            init.name = rename(init.name)
+            inits.append(init)
+        return helper.make_graph(nodes + extra_nodes, tag.strip("_"), [], outputs, inits)
+
+    outputs = list(dec.graph.output)
+    past_outputs = {o.name for o in past.graph.output}
+    placeholders = []
+    for o in outputs:
+        if o.name not in past_outputs:  # present.*.encoder.*: the cache branch does not recompute them
+            dims = [0] + [d.dim_value if d.dim_value else 1 for d in o.type.tensor_type.shape.dim[1:]]
+            placeholders.append(helper.make_node(
+                "Constant", [], [o.name], name="placeholder_" + o.name,
+                value=helper.make_tensor(o.name + "_empty", o.type.tensor_type.elem_type, dims, [])))
+    no_past = branch(dec, "no_past_", outputs, [])
+    with_past = branch(past, "with_past_", outputs, placeholders)
+    inputs, seen = [], set()
+    for i in list(dec.graph.input) + list(past.graph.input):
+        if i.name not in seen:
+            seen.add(i.name)
+            inputs.append(i)
+    use_cache = helper.make_tensor_value_info("use_cache_branch", onnx.TensorProto.BOOL, [1])
+    node = helper.make_node("If", ["use_cache_branch"], [o.name for o in outputs], name="if_use_cache_branch",
+                            then_branch=with_past, else_branch=no_past)
+    graph = helper.make_graph([node], "merged", inputs + [use_cache], outputs)
+    merged = helper.make_model(graph, producer_name="polyspan-tiny-t5", opset_imports=list(dec.opset_import))
+    merged.ir_version = dec.ir_version
+    onnx.checker.check_model(merged)
+    return merged
+
+
+def spm_model(pieces):
+    """A SentencePiece Unigram model with exactly the tokenizer.json pieces and scores (ids follow piece order)."""
+    m = sentencepiece_model_pb2.ModelProto()
+    kinds = {"<pad>": m.SentencePiece.CONTROL, "</s>": m.SentencePiece.CONTROL, "<unk>": m.SentencePiece.UNKNOWN}
+    for p, score in pieces:
+        piece = m.pieces.add()
+        piece.piece, piece.score = p, score
+        piece.type = kinds.get(p, m.SentencePiece.NORMAL)
+    t = m.trainer_spec
+    t.model_type = sentencepiece_model_pb2.TrainerSpec.UNIGRAM
+    t.vocab_size = len(pieces)
+    t.pad_id, t.eos_id, t.unk_id, t.bos_id = PAD, EOS, UNK, -1
+    n = m.normalizer_spec
+    n.name = "identity"
+    n.add_dummy_prefix = True
+    n.remove_extra_whitespaces = True
+    n.escape_whitespaces = True
+    return m.SerializeToString()
+
+
+def write_spm(split_dir, out, config, pieces):
+    """tiny-t5-spm: the split decoders with spiece.model in place of tokenizer.json."""
+    os.makedirs(out, exist_ok=True)
+    model = spm_model(pieces)
+    sp = sentencepiece.SentencePieceProcessor(model_proto=model)
+    words = {w for t in REFERENCE_TEXTS for w in t.split(" ")} | set(OPEN_TAGS) | set(CLOSE_TAGS)
+    words |= {t[s:e] for t in PIPELINE_TEXTS for s, e in split_words(t)}
+    for w in sorted(words):
+        if sp.encode(w) != unigram_encode(w, pieces):
+            raise AssertionError("SentencePiece segments %r as %s, tokenizer.json as %s"
+                                 % (w, sp.encode(w), unigram_encode(w, pieces)))
+    with open(os.path.join(out, "spiece.model"), "wb") as f:
+        f.write(model)
+    for f in ("encoder_model.onnx", "decoder_model.onnx", "decoder_with_past_model.onnx", "reference.json",
+              "pipeline_reference.json"):
+        with open(os.path.join(split_dir, f), "rb") as src, open(os.path.join(out, f), "wb") as dst:
+            dst.write(src.read())
+    spm_config = json.loads(json.dumps(config))
+    spm_config["polyspan"]["description"] = "tiny random-weight T5-style test fixture, SentencePiece model"
+    with open(os.path.join(out, "config.json"), "w") as f:
+        json.dump(spm_config, f, indent=2)
+    return len(words)
+
+
+def write_merged(split_dir, out, config):
+    os.makedirs(out, exist_ok=True)
+    for f in os.listdir(out):
+        if f.endswith(".onnx"):
+            os.remove(os.path.join(out, f))
+    onnx.save(merge_decoders(os.path.join(split_dir, "decoder_model.onnx"),
+                             os.path.join(split_dir, "decoder_with_past_model.onnx")),
+              os.path.join(out, "decoder_model_merged.onnx"))
+    for f in ("encoder_model.onnx", "tokenizer.json", "reference.json", "pipeline_reference.json"):
+        with open(os.path.join(split_dir, f), "rb") as src, open(os.path.join(out, f), "wb") as dst:
+            dst.write(src.read())
+    merged_config = json.loads(json.dumps(config))
+    merged_config["polyspan"]["description"] = "tiny random-weight T5-style test fixture, merged decoder"
+    with open(os.path.join(out, "config.json"), "w") as f:
+        json.dump(merged_config, f, indent=2)
+
+
 def main(argv):
     if len(argv) != 2:
         print(__doc__, file=sys.stderr)
@@ -351,12 +524,19 @@ def main(argv):
                 results[str(beam)] = beam_search(next_logits, automaton, beam, 1.0, PAD)
             cases.append({"text": text, "words": words, "word_ids": word_ids, "input_ids": input_ids,
                           "first_logits": [float(v) for v in first[:8]], "results": results})
+        pipeline = pipeline_reference(model, pieces, open_paths, close_paths, config["polyspan"])
     reference = {"open_paths": open_paths, "close_paths": close_paths, "length_penalty": 1.0, "cases": cases}
     with open(os.path.join(out, "reference.json"), "w", encoding="utf-8") as f:
         json.dump(reference, f, ensure_ascii=False, indent=1)
+    with open(os.path.join(out, "pipeline_reference.json"), "w", encoding="utf-8") as f:
+        json.dump(pipeline, f, ensure_ascii=False, indent=1)
+    write_merged(out, os.path.join(argv[1], "tiny-t5-merged"), config)
+    checked = write_spm(out, os.path.join(argv[1], "tiny-t5-spm"), config, pieces)
     spans = sum(len(r["spans"]) for c in cases for r in c["results"].values())
-    print("wrote tiny T5 fixture (vocab %d, %d reference decodings, %d spans) to %s"
-          % (len(pieces), 2 * len(cases), spans, out))
+    print("wrote tiny T5 fixture (vocab %d, %d reference decodings, %d spans; %d texts labelled end to end, %d spans) "
+          "to %s, with its merged-decoder and SentencePiece twins (%d words segmented alike)"
+          % (len(pieces), 2 * len(cases), spans, len(pipeline["texts"]), sum(len(t["spans"]) for t in pipeline["texts"]),
+             out, checked))
     return 0
 
 

@@ -76,7 +76,7 @@ public final class LabelingModel implements AutoCloseable {
         this.dir = dir;
         this.description = description;
         this.maxLength = seq2seq.options().maxInputTokens();
-        this.tokenizer = seq2seq.tokenizer();
+        this.tokenizer = seq2seq.subwordTokenizer() instanceof HuggingFaceSubwordTokenizer hf ? hf : null;
         this.encoder = null;
         this.labeler = null;
         this.seq2seq = seq2seq;
@@ -164,10 +164,7 @@ public final class LabelingModel implements AutoCloseable {
         }
         long t0 = System.nanoTime();
         if (seq2seq != null) {
-            List<TaggedDocument> tagged = new ArrayList<>(documents.size());
-            for (Document doc : documents) {
-                tagged.add(seq2seq.labeler().tagged(doc, chosen.get(0)));
-            }
+            List<TaggedDocument> tagged = seq2seq.labeler().tagged(documents, chosen.get(0));
             inferenceNanos.addAndGet(System.nanoTime() - t0);
             inferences.addAndGet(documents.size());
             return Map.of(DEFAULT_HEAD, tagged);
@@ -210,6 +207,7 @@ public final class LabelingModel implements AutoCloseable {
         return heads;
     }
 
+    /** The {@code tokenizer.json} tokenizer; null for a text-to-text model that reads a SentencePiece model. */
     public HuggingFaceSubwordTokenizer tokenizer() {
         return tokenizer;
     }

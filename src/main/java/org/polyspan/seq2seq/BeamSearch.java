@@ -84,16 +84,95 @@ public final class BeamSearch {
     }
 
     private Result run(LogitsSource.Session session, TagAutomaton automaton, int eos, int maxLength) {
-        List<Hyp> beams = List.of(new Hyp(null, decoderStart, 0, 0, 0, automaton == null ? null : automaton.start()));
+        Search s = new Search(automaton, eos, maxLength);
+        while (!s.done()) {
+            s.consume(session.step(s.parents, s.feed));
+        }
+        return s.result();
+    }
+
+    /**
+     * Constrained search of several inputs at once: every decoder call scores the live hypotheses of all unfinished
+     * inputs together. Each input's result is exactly what {@link #search} returns for it alone (same candidates, same
+     * order); only the number of decoder calls changes.
+     *
+     * @param session  a batch session over the inputs, in the order of {@code automata}
+     * @param automata per input, its automaton
+     */
+    public List<Result> searchBatch(LogitsSource.BatchSession session, List<TagAutomaton> automata) {
+        int n = automata.size();
+        Search[] searches = new Search[n];
+        int[] offset = new int[n]; // each input's first row in the previous call
+        for (int i = 0; i < n; i++) {
+            searches[i] = new Search(automata.get(i), automata.get(i).eos(), automata.get(i).maxLength());
+        }
+        while (true) {
+            int rows = 0;
+            for (Search s : searches) {
+                rows += s.done() ? 0 : s.feed.length;
+            }
+            if (rows == 0) {
+                break;
+            }
+            int[] inputs = new int[rows];
+            int[] parents = new int[rows];
+            int[] tokens = new int[rows];
+            int[] nextOffset = new int[n];
+            int r = 0;
+            for (int i = 0; i < n; i++) {
+                Search s = searches[i];
+                nextOffset[i] = r;
+                if (s.done()) {
+                    continue;
+                }
+                for (int b = 0; b < s.feed.length; b++, r++) {
+                    inputs[r] = i;
+                    parents[r] = s.parents[b] < 0 ? -1 : offset[i] + s.parents[b];
+                    tokens[r] = s.feed[b];
+                }
+            }
+            float[][] scores = session.step(inputs, parents, tokens);
+            for (int i = 0; i < n; i++) {
+                Search s = searches[i];
+                if (!s.done()) {
+                    s.consume(Arrays.copyOfRange(scores, nextOffset[i], nextOffset[i] + s.feed.length));
+                }
+            }
+            offset = nextOffset;
+        }
+        List<Result> out = new ArrayList<>(n);
+        for (Search s : searches) {
+            out.add(s.result());
+        }
+        return out;
+    }
+
+    /** The search of one input, one decoder step at a time: {@link #consume} takes the scores of the rows in {@code feed}. */
+    private final class Search {
+        private final TagAutomaton automaton;
+        private final int eos;
+        private final int maxLength;
+        private List<Hyp> beams;
         int[] parents = {-1};
         int[] feed = {decoderStart};
-        List<Hyp> finished = new ArrayList<>();
-        List<Double> finishedScores = new ArrayList<>();
-        int steps = 0;
-        long rows = 0;
-        int[] all = null;
-        while (!beams.isEmpty() && finished.size() < beamWidth) {
-            float[][] scores = session.step(parents, feed);
+        private final List<Hyp> finished = new ArrayList<>();
+        private final List<Double> finishedScores = new ArrayList<>();
+        private int steps;
+        private long rows;
+        private int[] all;
+
+        Search(TagAutomaton automaton, int eos, int maxLength) {
+            this.automaton = automaton;
+            this.eos = eos;
+            this.maxLength = maxLength;
+            this.beams = List.of(new Hyp(null, decoderStart, 0, 0, 0, automaton == null ? null : automaton.start()));
+        }
+
+        boolean done() {
+            return beams.isEmpty() || finished.size() >= beamWidth;
+        }
+
+        void consume(float[][] scores) {
             steps++;
             rows += beams.size();
             List<Candidate> cands = new ArrayList<>();
@@ -156,17 +235,20 @@ public final class BeamSearch {
                 feed[i] = next.get(i).token;
             }
         }
-        if (finished.isEmpty()) {
-            throw new IllegalStateException("beam search ended without a finished hypothesis");
-        }
-        int best = 0;
-        for (int i = 1; i < finished.size(); i++) {
-            if (finishedScores.get(i) > finishedScores.get(best)) {
-                best = i;
+
+        Result result() {
+            if (finished.isEmpty()) {
+                throw new IllegalStateException("beam search ended without a finished hypothesis");
             }
+            int best = 0;
+            for (int i = 1; i < finished.size(); i++) {
+                if (finishedScores.get(i) > finishedScores.get(best)) {
+                    best = i;
+                }
+            }
+            Hyp h = finished.get(best);
+            return new Result(h.tokens(), h.logProbs(), h.sum, finishedScores.get(best), h.state, steps, rows);
         }
-        Hyp h = finished.get(best);
-        return new Result(h.tokens(), h.logProbs(), h.sum, finishedScores.get(best), h.state, steps, rows);
     }
 
     static double logSumExp(float[] row) {

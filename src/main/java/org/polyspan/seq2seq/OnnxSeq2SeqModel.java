@@ -1,47 +1,68 @@
 package org.polyspan.seq2seq;
 
+import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
 
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * An optimum seq2seq ONNX export ({@code encoder_model.onnx}, {@code decoder_model.onnx},
- * {@code decoder_with_past_model.onnx}) run with ONNX Runtime, as a {@link LogitsSource} with key/value caching: the first
- * step runs {@code decoder_model} on the decoder start token, every later step runs {@code decoder_with_past_model} on
- * one new token per row, with the self-attention cache gathered by each row's parent and the cross-attention cache
- * computed once per input.
+ * An optimum seq2seq ONNX export run with ONNX Runtime, as a {@link LogitsSource} with key/value caching. Two decoder
+ * layouts are read:
+ * <ul>
+ *   <li>split: {@code decoder_model.onnx} runs the first step on the decoder start token, {@code
+ *       decoder_with_past_model.onnx} every later step on one new token per row;</li>
+ *   <li>merged: {@code decoder_model_merged.onnx} does both, switched by its {@code use_cache_branch} input; its past
+ *       inputs must be fed on the first step too, so they get zero tensors there, and its encoder {@code present}
+ *       outputs are empty placeholders after the first step, so the cross-attention cache is kept from the first.</li>
+ * </ul>
+ * The split files win when both layouts are present (no branch to dispatch). The self-attention cache is gathered by
+ * each row's parent, the cross-attention cache is computed once per input.
+ *
+ * <p>{@link #openBatch} encodes several inputs in one padded encoder call and puts the rows of all of them into each
+ * decoder call; padded positions are masked, so every input decodes as it would alone.
  */
 public final class OnnxSeq2SeqModel implements LogitsSource, AutoCloseable {
+    static final String ENCODER = "encoder_model.onnx";
+    static final String DECODER = "decoder_model.onnx";
+    static final String DECODER_WITH_PAST = "decoder_with_past_model.onnx";
+    static final String DECODER_MERGED = "decoder_model_merged.onnx";
+    private static final String USE_CACHE_BRANCH = "use_cache_branch";
+
     private final OrtEnvironment env;
     private final OrtSession encoder;
+    /** {@code decoder_model.onnx}, or the merged decoder. */
     private final OrtSession decoder;
+    /** Null with the merged decoder. */
     private final OrtSession decoderWithPast;
     private final int layers;
     private final Set<String> withPastInputs;
     private final Set<String> decoderInputs;
+    /** Merged decoder only: the shape of every past input, -1 where dynamic, for the first step's zero tensors. */
+    private final Map<String, long[]> pastShapes = new HashMap<>();
 
     public OnnxSeq2SeqModel(Path dir, boolean cuda, int threads) throws OrtException {
         this.env = OrtEnvironment.getEnvironment();
-        for (String f : List.of("encoder_model.onnx", "decoder_model.onnx", "decoder_with_past_model.onnx")) {
-            if (!Files.isRegularFile(dir.resolve(f))) {
-                throw new IllegalArgumentException("seq2seq model in " + dir.getFileName() + " has no " + f
-                        + " (export with optimum-cli --task text2text-generation-with-past)");
-            }
+        boolean split = Files.isRegularFile(dir.resolve(DECODER)) && Files.isRegularFile(dir.resolve(DECODER_WITH_PAST));
+        if (!Files.isRegularFile(dir.resolve(ENCODER)) || (!split && !Files.isRegularFile(dir.resolve(DECODER_MERGED)))) {
+            throw new IllegalArgumentException("seq2seq model in " + dir.getFileName() + " needs " + ENCODER + " and either "
+                    + DECODER + " with " + DECODER_WITH_PAST + ", or " + DECODER_MERGED
+                    + " (export with optimum-cli --task text2text-generation-with-past)");
         }
         OrtSession enc = null;
         OrtSession dec = null;
+        OrtSession withPast = null;
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             if (threads > 0) {
@@ -56,18 +77,22 @@ public final class OnnxSeq2SeqModel implements LogitsSource, AutoCloseable {
                             + "available (install the onnxruntime_gpu build and a CUDA driver): " + e.getMessage(), e);
                 }
             }
-            enc = env.createSession(dir.resolve("encoder_model.onnx").toString(), options);
-            dec = env.createSession(dir.resolve("decoder_model.onnx").toString(), options);
-            this.decoderWithPast = env.createSession(dir.resolve("decoder_with_past_model.onnx").toString(), options);
+            enc = env.createSession(dir.resolve(ENCODER).toString(), options);
+            dec = env.createSession(dir.resolve(split ? DECODER : DECODER_MERGED).toString(), options);
+            if (split) {
+                withPast = env.createSession(dir.resolve(DECODER_WITH_PAST).toString(), options);
+            }
         } catch (OrtException | RuntimeException e) {
             closeQuietly(enc);
             closeQuietly(dec);
+            closeQuietly(withPast);
             throw e;
         }
         this.encoder = enc;
         this.decoder = dec;
-        this.withPastInputs = decoderWithPast.getInputNames();
+        this.decoderWithPast = withPast;
         this.decoderInputs = decoder.getInputNames();
+        this.withPastInputs = split ? decoderWithPast.getInputNames() : decoderInputs;
         Set<Integer> layerIds = new TreeSet<>();
         for (String name : withPastInputs) {
             if (name.startsWith("past_key_values.") && name.endsWith(".decoder.key")) {
@@ -75,9 +100,21 @@ public final class OnnxSeq2SeqModel implements LogitsSource, AutoCloseable {
             }
         }
         this.layers = layerIds.size();
+        String file = split ? DECODER_WITH_PAST : DECODER_MERGED;
         if (layers == 0) {
             close();
-            throw new IllegalArgumentException("decoder_with_past_model.onnx has no past_key_values.*.decoder.key inputs");
+            throw new IllegalArgumentException(file + " has no past_key_values.*.decoder.key inputs");
+        }
+        if (!split) {
+            if (!decoderInputs.contains(USE_CACHE_BRANCH)) {
+                close();
+                throw new IllegalArgumentException(DECODER_MERGED + " has no " + USE_CACHE_BRANCH + " input");
+            }
+            for (Map.Entry<String, NodeInfo> e : decoder.getInputInfo().entrySet()) {
+                if (e.getKey().startsWith("past_key_values.") && e.getValue().getInfo() instanceof TensorInfo info) {
+                    pastShapes.put(e.getKey(), info.getShape());
+                }
+            }
         }
     }
 
@@ -93,6 +130,11 @@ public final class OnnxSeq2SeqModel implements LogitsSource, AutoCloseable {
 
     public int layers() {
         return layers;
+    }
+
+    /** True when the model runs {@code decoder_model_merged.onnx}. */
+    public boolean merged() {
+        return decoderWithPast == null;
     }
 
     /** A tensor kept as a float array with its shape; batch is the first dimension. */
@@ -131,40 +173,67 @@ public final class OnnxSeq2SeqModel implements LogitsSource, AutoCloseable {
 
     @Override
     public LogitsSource.Session open(int[] inputIds) {
-        int len = inputIds.length;
-        long[] ids = new long[len];
-        long[] mask = new long[len];
-        for (int i = 0; i < len; i++) {
-            ids[i] = inputIds[i];
-            mask[i] = 1;
-        }
-        long[] shape = {1, len};
-        try (OnnxTensor idT = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape);
-             OnnxTensor maskT = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape);
-             OrtSession.Result r = encoder.run(Map.of("input_ids", idT, "attention_mask", maskT))) {
-            Block hidden = Block.of((OnnxTensor) r.get("last_hidden_state").orElseThrow());
-            return new Session(hidden, len);
-        } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime failed in the encoder: " + e.getMessage(), e);
-        }
+        Decoding decoding = new Decoding(new int[][] {inputIds});
+        return new LogitsSource.Session() {
+            @Override
+            public float[][] step(int[] parents, int[] tokens) {
+                return decoding.step(new int[tokens.length], parents, tokens);
+            }
+
+            @Override
+            public int vocabSize() {
+                return decoding.vocab;
+            }
+        };
     }
 
-    private final class Session implements LogitsSource.Session {
-        private final Block hidden;
-        private final int inputLength;
-        private Block[] selfCache;   // per layer: key, value (2 * layers), rows of the previous step
-        private Block[] crossCache;  // per layer: key, value, one row
+    @Override
+    public LogitsSource.BatchSession openBatch(int[][] inputIds) {
+        return new Decoding(inputIds);
+    }
+
+    /** Decoding of a batch of inputs: their padded encoder states and the caches of the rows of the last call. */
+    private final class Decoding implements LogitsSource.BatchSession {
+        private final int inputLength;    // padded length
+        private final Block hidden;       // [inputs, inputLength, d_model]
+        private final long[] mask;        // [inputs * inputLength]
+        private Block[] selfCache;        // per layer: key, value; rows of the previous call
+        private Block[] crossCache;       // per layer: key, value; one row per input
         private int vocab = -1;
 
-        Session(Block hidden, int inputLength) {
-            this.hidden = hidden;
-            this.inputLength = inputLength;
+        Decoding(int[][] inputs) {
+            if (inputs.length == 0) {
+                throw new IllegalArgumentException("no inputs to decode");
+            }
+            int len = 0;
+            for (int[] in : inputs) {
+                len = Math.max(len, in.length);
+            }
+            this.inputLength = len;
+            long[] ids = new long[inputs.length * len];
+            this.mask = new long[inputs.length * len];
+            for (int b = 0; b < inputs.length; b++) {
+                for (int i = 0; i < inputs[b].length; i++) {
+                    ids[b * len + i] = inputs[b][i];
+                    mask[b * len + i] = 1;
+                }
+            }
+            long[] shape = {inputs.length, len};
+            try (OnnxTensor idT = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape);
+                 OnnxTensor maskT = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape);
+                 OrtSession.Result r = encoder.run(Map.of("input_ids", idT, "attention_mask", maskT))) {
+                this.hidden = Block.of((OnnxTensor) r.get("last_hidden_state").orElseThrow());
+            } catch (OrtException e) {
+                throw new IllegalStateException("ONNX Runtime failed in the encoder: " + e.getMessage(), e);
+            }
         }
 
-        private OnnxTensor mask(int rows) throws OrtException {
-            long[] m = new long[rows * inputLength];
-            java.util.Arrays.fill(m, 1);
-            return OnnxTensor.createTensor(env, LongBuffer.wrap(m), new long[] {rows, inputLength});
+        private OnnxTensor mask(int[] inputs) throws OrtException {
+            long[] m = new long[inputs.length * inputLength];
+            for (int r = 0; r < inputs.length; r++) {
+                System.arraycopy(mask, inputs[r] * inputLength, m, r * inputLength, inputLength);
+            }
+            return OnnxTensor.createTensor(env, LongBuffer.wrap(m), new long[] {inputs.length, inputLength});
         }
 
         private OnnxTensor ids(int[] tokens) throws OrtException {
@@ -175,30 +244,48 @@ public final class OnnxSeq2SeqModel implements LogitsSource, AutoCloseable {
             return OnnxTensor.createTensor(env, LongBuffer.wrap(d), new long[] {tokens.length, 1});
         }
 
+        /** Zeros of a past input's shape with {@code rows} rows and length 1 wherever the shape is dynamic. */
+        private OnnxTensor placeholder(String name, int rows) throws OrtException {
+            long[] shape = pastShapes.get(name).clone();
+            shape[0] = rows;
+            long size = 1;
+            for (int i = 1; i < shape.length; i++) {
+                if (shape[i] < 0) {
+                    shape[i] = 1;
+                }
+                size *= shape[i];
+            }
+            return OnnxTensor.createTensor(env, FloatBuffer.wrap(new float[(int) (rows * size)]), shape);
+        }
+
         @Override
-        public float[][] step(int[] parents, int[] tokens) {
+        public float[][] step(int[] inputs, int[] parents, int[] tokens) {
             int rows = tokens.length;
             Map<String, OnnxTensor> feeds = new HashMap<>();
-            List<OnnxTensor> owned = new ArrayList<>();
             try {
                 feeds.put("input_ids", ids(tokens));
-                feeds.put("encoder_attention_mask", mask(rows));
-                int[] zeros = new int[rows];
+                feeds.put("encoder_attention_mask", mask(inputs));
                 boolean first = selfCache == null;
-                OrtSession session = first ? decoder : decoderWithPast;
-                Set<String> inputs = first ? decoderInputs : withPastInputs;
-                if (inputs.contains("encoder_hidden_states")) {
-                    feeds.put("encoder_hidden_states", hidden.gather(zeros).tensor(env));
+                OrtSession session = first || merged() ? decoder : decoderWithPast;
+                Set<String> names = first || merged() ? decoderInputs : withPastInputs;
+                if (names.contains("encoder_hidden_states")) {
+                    feeds.put("encoder_hidden_states", hidden.gather(inputs).tensor(env));
+                }
+                if (merged()) {
+                    feeds.put(USE_CACHE_BRANCH, OnnxTensor.createTensor(env, new boolean[] {!first}));
                 }
                 if (!first) {
                     for (int l = 0; l < layers; l++) {
                         feeds.put("past_key_values." + l + ".decoder.key", selfCache[2 * l].gather(parents).tensor(env));
                         feeds.put("past_key_values." + l + ".decoder.value", selfCache[2 * l + 1].gather(parents).tensor(env));
-                        feeds.put("past_key_values." + l + ".encoder.key", crossCache[2 * l].gather(zeros).tensor(env));
-                        feeds.put("past_key_values." + l + ".encoder.value", crossCache[2 * l + 1].gather(zeros).tensor(env));
+                        feeds.put("past_key_values." + l + ".encoder.key", crossCache[2 * l].gather(inputs).tensor(env));
+                        feeds.put("past_key_values." + l + ".encoder.value", crossCache[2 * l + 1].gather(inputs).tensor(env));
+                    }
+                } else if (merged()) {
+                    for (String name : pastShapes.keySet()) {
+                        feeds.put(name, placeholder(name, rows));
                     }
                 }
-                owned.addAll(feeds.values());
                 try (OrtSession.Result r = session.run(feeds)) {
                     OnnxTensor logits = (OnnxTensor) r.get("logits").orElseThrow();
                     long[] shape = logits.getInfo().getShape(); // [rows, t, vocab]
@@ -216,10 +303,11 @@ public final class OnnxSeq2SeqModel implements LogitsSource, AutoCloseable {
                         self[2 * l + 1] = Block.of((OnnxTensor) r.get("present." + l + ".decoder.value").orElseThrow());
                     }
                     if (first) {
+                        int[] rowOfInput = firstRows(inputs);
                         Block[] cross = new Block[2 * layers];
                         for (int l = 0; l < layers; l++) {
-                            cross[2 * l] = Block.of((OnnxTensor) r.get("present." + l + ".encoder.key").orElseThrow()).gather(new int[1]);
-                            cross[2 * l + 1] = Block.of((OnnxTensor) r.get("present." + l + ".encoder.value").orElseThrow()).gather(new int[1]);
+                            cross[2 * l] = Block.of((OnnxTensor) r.get("present." + l + ".encoder.key").orElseThrow()).gather(rowOfInput);
+                            cross[2 * l + 1] = Block.of((OnnxTensor) r.get("present." + l + ".encoder.value").orElseThrow()).gather(rowOfInput);
                         }
                         crossCache = cross;
                     }
@@ -229,13 +317,24 @@ public final class OnnxSeq2SeqModel implements LogitsSource, AutoCloseable {
             } catch (OrtException e) {
                 throw new IllegalStateException("ONNX Runtime failed in the decoder: " + e.getMessage(), e);
             } finally {
-                owned.forEach(OnnxTensor::close);
+                feeds.values().forEach(OnnxTensor::close);
             }
         }
 
-        @Override
-        public int vocabSize() {
-            return vocab;
+        /** For each input, a row of the first call that belongs to it: every input starts in the first call. */
+        private int[] firstRows(int[] inputs) {
+            int n = (int) hidden.shape()[0];
+            int[] row = new int[n];
+            Arrays.fill(row, -1);
+            for (int r = inputs.length - 1; r >= 0; r--) {
+                row[inputs[r]] = r;
+            }
+            for (int i = 0; i < n; i++) {
+                if (row[i] < 0) {
+                    throw new IllegalArgumentException("input " + i + " has no row in the first decoder call");
+                }
+            }
+            return row;
         }
     }
 

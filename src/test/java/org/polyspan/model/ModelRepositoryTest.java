@@ -45,7 +45,7 @@ class ModelRepositoryTest {
     @Test
     void listsTheModels() throws Exception {
         try (ModelRepository repo = new ModelRepository(TinyModels.root(), OnnxWindowEncoder.Device.CPU, 1)) {
-            assertEquals(List.of(TinyModels.HEADS, TinyModels.HF, "tiny-m2m100", "tiny-t5"), repo.ids());
+            assertEquals(List.of(TinyModels.HEADS, TinyModels.HF, "tiny-m2m100", "tiny-t5", "tiny-t5-merged", "tiny-t5-spm"), repo.ids());
             assertTrue(repo.exists(TinyModels.HEADS));
             assertTrue(repo.exists(TinyModels.HF));
         }

@@ -121,27 +121,34 @@ class ConstrainedDecodingPropertyTest {
 
             // decode, with the scorer seeing each window's automaton
             List<Seq2SeqLabeler.Decoded> decoded = new ArrayList<>();
-            Seq2SeqLabeler windowed = new Seq2SeqLabeler(tok, (LogitsSource) input -> {
-                current = automatonFor(input, ids, labeler);
-                return source.open(input);
-            }, new Seq2SeqLabeler.Options(LABELS, open, close, "", beam, 1.0, maxInput, ScriptedModels.PAD, ScriptedModels.EOS));
+            Seq2SeqLabeler windowed = new Seq2SeqLabeler(tok, (LogitsSource) input -> scripted(source, input, ids, labeler), new Seq2SeqLabeler.Options(LABELS, open, close, "", beam, 1.0, maxInput, ScriptedModels.PAD, ScriptedModels.EOS));
             decoded.addAll(windowed.decode(doc));
 
-            int copiedWords = 0;
-            int previousLast = -1;
+            java.util.Set<Integer> copied = new java.util.TreeSet<>();
+            int previousFirst = -1;
+            int keptEnd = -1;
             for (Seq2SeqLabeler.Decoded d : decoded) {
                 int[][] units = new int[d.wordIndices().length][];
+                assertTrue(d.wordIndices()[0] > previousFirst, "windows move forward");
                 for (int k = 0; k < units.length; k++) {
                     units[k] = ids[d.wordIndices()[k]];
-                    assertTrue(d.wordIndices()[k] > previousLast, "windows keep word order");
-                    previousLast = d.wordIndices()[k];
+                    assertTrue(k == 0 || d.wordIndices()[k] > d.wordIndices()[k - 1], "a window keeps word order");
+                    copied.add(d.wordIndices()[k]);
                 }
-                copiedWords += units.length;
+                previousFirst = d.wordIndices()[0];
+                // the spans kept from neighbouring windows never overlap
+                for (TagAutomaton.TagSpan s : d.spans()) {
+                    assertTrue(d.wordIndices()[s.from()] >= keptEnd, "kept spans do not overlap");
+                    keptEnd = d.wordIndices()[s.to() - 1] + 1;
+                }
+                List<TagAutomaton.TagSpan> all = new TagAutomaton(units, labeler.openPaths(), labeler.closePaths(), ScriptedModels.EOS)
+                        .spans(d.result().state());
+                assertTrue(all.containsAll(d.spans()), "a window keeps some of its output's spans");
                 // rebuild the only output these spans allow, and require the decoder's output to be exactly that
                 List<Integer> expected = new ArrayList<>();
                 int end = 0;
                 int k = 0;
-                for (TagAutomaton.TagSpan s : d.spans()) {
+                for (TagAutomaton.TagSpan s : all) {
                     assertTrue(s.from() >= end && s.from() < s.to() && s.to() <= units.length, "span " + s + " is well formed");
                     for (; k < s.from(); k++) {
                         Arrays.stream(units[k]).forEach(expected::add);
@@ -164,14 +171,16 @@ class ConstrainedDecodingPropertyTest {
                     multiReading++;
                 }
             }
-            long nonEmpty = Arrays.stream(ids).filter(a -> a.length > 0).count();
-            assertEquals(nonEmpty, copiedWords, "every word with tokens is copied once");
+            java.util.Set<Integer> nonEmpty = new java.util.TreeSet<>();
+            for (int i = 0; i < ids.length; i++) {
+                if (ids[i].length > 0) {
+                    nonEmpty.add(i);
+                }
+            }
+            assertEquals(nonEmpty, copied, "every word with tokens is copied");
 
             current = null;
-            Seq2SeqLabeler plain = new Seq2SeqLabeler(tok, (LogitsSource) input -> {
-                current = automatonFor(input, ids, labeler);
-                return source.open(input);
-            }, new Seq2SeqLabeler.Options(LABELS, open, close, "", beam, 1.0, maxInput, ScriptedModels.PAD, ScriptedModels.EOS));
+            Seq2SeqLabeler plain = new Seq2SeqLabeler(tok, (LogitsSource) input -> scripted(source, input, ids, labeler), new Seq2SeqLabeler.Options(LABELS, open, close, "", beam, 1.0, maxInput, ScriptedModels.PAD, ScriptedModels.EOS));
             for (Span span : plain.label(doc, "default")) {
                 assertEquals(span.text(), text.substring(span.start(), span.end()), "offsets of " + span + " in [" + text + "]");
                 assertTrue(words.stream().anyMatch(w -> w.start() == span.start()), "span starts at a word");
@@ -194,6 +203,24 @@ class ConstrainedDecodingPropertyTest {
                 documents, spansChecked, multiReading);
         assertEquals(400, documents);
         assertTrue(spansChecked > 200, "the adversarial scores must produce spans, got " + spansChecked);
+    }
+
+    /** A session of the scripted source whose scorer sees this window's automaton (windows may be decoded in batches). */
+    private LogitsSource.Session scripted(ScriptedModels.ScriptedSource source, int[] input, int[][] ids, Seq2SeqLabeler labeler) {
+        TagAutomaton automaton = automatonFor(input, ids, labeler);
+        LogitsSource.Session session = source.open(input);
+        return new LogitsSource.Session() {
+            @Override
+            public float[][] step(int[] parents, int[] tokens) {
+                current = automaton;
+                return session.step(parents, tokens);
+            }
+
+            @Override
+            public int vocabSize() {
+                return session.vocabSize();
+            }
+        };
     }
 
     /** The automaton the labeler builds for this window (the input ids are the window's word ids plus EOS). */
