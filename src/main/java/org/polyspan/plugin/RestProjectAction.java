@@ -11,6 +11,8 @@ import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.node.NodeClient;
 import org.polyspan.model.LabelingModel;
 import org.polyspan.model.ModelRepository;
+import org.polyspan.projection.ConllBody;
+import org.polyspan.projection.ConllOutput;
 import org.polyspan.projection.ProjectionRequest;
 import org.polyspan.projection.ProjectionService;
 import org.polyspan.projection.Projector;
@@ -24,7 +26,8 @@ import static org.opensearch.rest.RestRequest.Method.POST;
 
 /**
  * {@code POST _plugins/polyspan/_project} projects labelled source spans onto target sentences (T-Projection-style
- * candidate ranking with the encoder scorer, or SimAlign-style alignment). Nothing is stored. Input errors answer
+ * candidate ranking with the encoder scorer, or SimAlign-style alignment). Bodies may be CoNLL ({@link ConllBody}) and
+ * answers CoNLL text ({@link ConllOutput}). Nothing is stored. Input errors answer
  * 400 naming the pair and the field; inference runs on the generic thread pool, never on the network thread.
  */
 public final class RestProjectAction extends BaseRestHandler {
@@ -55,15 +58,17 @@ public final class RestProjectAction extends BaseRestHandler {
             }
         }
         ProjectionRequest parsed;
+        boolean conllOutput;
         try {
-            parsed = ProjectionRequest.parse(body);
+            conllOutput = ConllOutput.requested(body);
+            parsed = ProjectionRequest.parse(ConllBody.expand(ConllOutput.withoutOption(body)));
         } catch (ProjectionRequest.PairException e) {
             return channel -> badRequest(channel, e);
         }
-        return channel -> client.threadPool().executor(ThreadPool.Names.GENERIC).execute(() -> run(channel, parsed));
+        return channel -> client.threadPool().executor(ThreadPool.Names.GENERIC).execute(() -> run(channel, parsed, conllOutput));
     }
 
-    private void run(RestChannel channel, ProjectionRequest parsed) {
+    private void run(RestChannel channel, ProjectionRequest parsed, boolean conllOutput) {
         try {
             if (!models.exists(parsed.model())) {
                 error(channel, RestStatus.BAD_REQUEST, "model", models.unknownModelMessage(parsed.model()));
@@ -74,6 +79,10 @@ public final class RestProjectAction extends BaseRestHandler {
                 LabelingModel model = models.get(parsed.model());
                 return ProjectionService.run(parsed, WordVectors.defaults(model), Projector.defaults(parsed.method()));
             });
+            if (conllOutput) {
+                channel.sendResponse(new BytesRestResponse(RestStatus.OK, "text/plain; charset=UTF-8", ConllOutput.write(parsed, pairs)));
+                return;
+            }
             XContentBuilder b = channel.newBuilder();
             b.startObject().field("model", parsed.model()).field("method", parsed.method().name().toLowerCase(java.util.Locale.ROOT));
             if (parsed.sourceLanguage() != null) {

@@ -203,4 +203,56 @@ class ProjectRestIT {
             }
         }
     }
+
+    @Test
+    void conllTrainingFileInConllOut() throws Exception {
+        Path dir = Path.of(System.getProperty("polyspan.shared.data", "../shared/data")).resolve("projection/europarl_ner");
+        // the raw head of the English gold file (first 60 sentences, -DOCSTART- and all) and the Spanish sentences as text
+        String[] blocks = Files.readString(dir.resolve("en-europarl.test.conll02")).split("\n\s*\n");
+        String sourceConll = String.join("\n\n", List.of(blocks).subList(0, 60)) + "\n";
+        List<ConllSentence> gold = new ConllReader(Map.of(), Set.of()).read(dir.resolve("es-europarl.test.conll02")).subList(0, 60);
+        StringBuilder targetText = new StringBuilder();
+        for (ConllSentence g : gold) {
+            targetText.append(String.join(" ", g.tokens())).append('\n');
+        }
+        PolyspanRest.Response r = REST.post(PATH, Map.of("format", "conll", "output", "conll", "source_conll", sourceConll,
+                "target_text", targetText.toString())).expect(200);
+        List<List<String[]>> sentences = new ArrayList<>();
+        for (String block : r.body().split("\n\n")) {
+            if (block.isBlank()) {
+                continue;
+            }
+            List<String[]> lines = new ArrayList<>();
+            for (String line : block.split("\n")) {
+                String[] cols = line.split("\t");
+                assertEquals(2, cols.length, () -> "token TAB tag expected: [" + line + "]");
+                lines.add(cols);
+            }
+            sentences.add(lines);
+        }
+        assertEquals(gold.size(), sentences.size(), "one CoNLL sentence per target line");
+        SpanMetrics metrics = new SpanMetrics();
+        for (int i = 0; i < gold.size(); i++) {
+            List<String[]> lines = sentences.get(i);
+            // the gold tokens are single words for the word splitter, except where it splits punctuation further
+            List<String> tokens = lines.stream().map(l -> l[0]).toList();
+            assertEquals(String.join("", gold.get(i).tokens()), String.join("", tokens), "same characters, sentence " + i);
+            if (tokens.equals(gold.get(i).tokens())) {
+                metrics.add(gold.get(i).tags(), lines.stream().map(l -> l[1]).toList());
+            }
+        }
+        System.out.printf(Locale.ROOT, "CoNLL in/out, Europarl en-es, 60 sentences: projection F1 %.3f (%d gold spans)%n",
+                metrics.f1(), metrics.goldCount());
+        assertTrue(metrics.f1() >= 0.8, () -> "CoNLL en-es F1 " + metrics.f1());
+
+        // JSON pairs with a text target, answered as CoNLL over the target's words
+        String conll = REST.post(PATH, body("tproj", "output", "conll", "pairs", List.of(textPair()))).expect(200).body();
+        assertEquals("Obama\tB-PER\nvisitó\tO\nParís\tB-LOC\n.\tO\n\n", conll);
+
+        JsonObject error = REST.post(PATH, Map.of("format", "conll", "source_conll", "Obama B-PER\n\nParis LOC\n",
+                "target_text", "Obama\nParís\n")).expect(400).json().getAsJsonObject("error");
+        assertEquals("source_conll", error.get("field").getAsString());
+        assertEquals(1, error.get("pair").getAsInt());
+        assertTrue(error.get("reason").getAsString().contains("line 3"), error::toString);
+    }
 }
