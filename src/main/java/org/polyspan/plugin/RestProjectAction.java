@@ -9,14 +9,10 @@ import org.opensearch.rest.RestChannel;
 import org.opensearch.rest.RestRequest;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.node.NodeClient;
-import org.polyspan.model.LabelingModel;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.projection.ConllBody;
 import org.polyspan.projection.ConllOutput;
 import org.polyspan.projection.ProjectionRequest;
-import org.polyspan.projection.ProjectionService;
-import org.polyspan.projection.Projector;
-import org.polyspan.projection.WordVectors;
 
 import java.io.IOException;
 import java.util.List;
@@ -75,10 +71,7 @@ public final class RestProjectAction extends BaseRestHandler {
                 return;
             }
             long t0 = System.nanoTime();
-            List<Map<String, Object>> pairs = ModelLoading.call(() -> {
-                LabelingModel model = models.get(parsed.model());
-                return ProjectionService.run(parsed, WordVectors.defaults(model), Projector.defaults(parsed.method()));
-            });
+            List<Map<String, Object>> pairs = ProjectionRunner.run(models, parsed);
             if (conllOutput) {
                 channel.sendResponse(new BytesRestResponse(RestStatus.OK, "text/plain; charset=UTF-8", ConllOutput.write(parsed, pairs)));
                 return;
@@ -106,7 +99,7 @@ public final class RestProjectAction extends BaseRestHandler {
         }
     }
 
-    private static void badRequest(RestChannel channel, ProjectionRequest.PairException e) throws IOException {
+    static void badRequest(RestChannel channel, ProjectionRequest.PairException e) throws IOException {
         XContentBuilder b = channel.newBuilder();
         b.startObject().startObject("error").field("type", "projection_input_exception").field("reason", e.getMessage());
         if (e.pair() >= 0) {
