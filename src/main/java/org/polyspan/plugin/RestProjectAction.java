@@ -12,7 +12,10 @@ import org.opensearch.transport.client.node.NodeClient;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.projection.ConllBody;
 import org.polyspan.projection.ConllOutput;
+import org.polyspan.projection.MissingTargets;
 import org.polyspan.projection.ProjectionRequest;
+import org.polyspan.translation.TranslationException;
+import org.polyspan.translation.Translator;
 
 import java.io.IOException;
 import java.util.List;
@@ -28,9 +31,12 @@ import static org.opensearch.rest.RestRequest.Method.POST;
  */
 public final class RestProjectAction extends BaseRestHandler {
     private final ModelRepository models;
+    private final Translator.Lookup translators;
 
-    public RestProjectAction(ModelRepository models) {
+    /** {@code translators} finds the installed translator when a request asks for {@code translate}. */
+    public RestProjectAction(ModelRepository models, Translator.Lookup translators) {
         this.models = models;
+        this.translators = translators;
     }
 
     @Override
@@ -71,9 +77,28 @@ public final class RestProjectAction extends BaseRestHandler {
                 return;
             }
             long t0 = System.nanoTime();
-            List<Map<String, Object>> pairs = ProjectionRunner.run(models, parsed);
+            ProjectionRequest complete = parsed;
+            if (parsed.needsTranslation()) {
+                Translator translator;
+                try {
+                    translator = translators.find();
+                } catch (TranslationException e) {
+                    error(channel, RestStatus.BAD_REQUEST, "translate", "some pairs have no target and no translator is available for "
+                            + parsed.sourceLanguage() + "->" + parsed.targetLanguage() + " (" + e.getMessage() + "); run Apertium's service (apt-get install apertium-apy apertium-eng-spa; apertium-apy"
+                            + " /usr/share/apertium/modes) and set polyspan.translate.apertium_url, or give the targets");
+                    return;
+                }
+                if (!translator.supports(parsed.sourceLanguage(), parsed.targetLanguage())) {
+                    error(channel, RestStatus.BAD_REQUEST, "translate", translator.name() + " has no direction "
+                            + parsed.sourceLanguage() + "->" + parsed.targetLanguage() + "; installed: " + translator.directions());
+                    return;
+                }
+                complete = MissingTargets.translate(parsed, translator);
+            }
+            ProjectionRequest request = complete;
+            List<Map<String, Object>> pairs = ProjectionRunner.run(models, request);
             if (conllOutput) {
-                channel.sendResponse(new BytesRestResponse(RestStatus.OK, "text/plain; charset=UTF-8", ConllOutput.write(parsed, pairs)));
+                channel.sendResponse(new BytesRestResponse(RestStatus.OK, "text/plain; charset=UTF-8", ConllOutput.write(request, pairs)));
                 return;
             }
             XContentBuilder b = channel.newBuilder();

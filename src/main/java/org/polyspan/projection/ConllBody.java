@@ -19,6 +19,7 @@ import java.util.Map;
  *       token is read like the source's and any tags are ignored), or {@code target_text} (one sentence per line, or a
  *       list of sentences; each is split into words like {@code span_labeling} splits text).</li>
  * </ul>
+ * With {@code "translate": true} and neither, every sentence is translated first (see {@link MissingTargets}).
  * Every other field of the body (method, model, explain, ...) is passed through untouched. Errors name the field and
  * the line, and the pair (the sentence number) when one sentence is at fault.
  */
@@ -70,11 +71,13 @@ public final class ConllBody {
                     + ProjectionRequest.MAX_PAIRS + " per request; split the file");
         }
         boolean conll = body.containsKey(TARGET_CONLL);
-        if (conll == body.containsKey(TARGET_TEXT)) {
-            throw new ProjectionRequest.PairException(-1, TARGET_CONLL, "give exactly one of [" + TARGET_CONLL + "] or [" + TARGET_TEXT + "]");
+        boolean translate = Boolean.TRUE.equals(body.get("translate")) && !conll && !body.containsKey(TARGET_TEXT);
+        if (conll == body.containsKey(TARGET_TEXT) && !translate) {
+            throw new ProjectionRequest.PairException(-1, TARGET_CONLL, "give exactly one of [" + TARGET_CONLL + "] or ["
+                    + TARGET_TEXT + "], or set [translate] to have the sentences translated");
         }
-        List<Map<String, Object>> targets = conll ? conllTargets(body.get(TARGET_CONLL)) : textTargets(body.get(TARGET_TEXT));
-        if (targets.size() != source.size()) {
+        List<Map<String, Object>> targets = translate ? null : conll ? conllTargets(body.get(TARGET_CONLL)) : textTargets(body.get(TARGET_TEXT));
+        if (targets != null && targets.size() != source.size()) {
             String field = conll ? TARGET_CONLL : TARGET_TEXT;
             throw new ProjectionRequest.PairException(-1, field, targets.size() + " sentences for " + source.size()
                     + " source sentences; every source sentence needs its translation, in order");
@@ -83,7 +86,9 @@ public final class ConllBody {
         for (int i = 0; i < source.size(); i++) {
             Sentence s = source.get(i);
             checkTags(s, i);
-            pairs.add(Map.of("source", Map.of("tokens", s.tokens(), "tags", s.tags()), "target", targets.get(i)));
+            Map<String, Object> sourceSide = Map.of("tokens", s.tokens(), "tags", s.tags());
+            // without targets, translate-first fills them in
+            pairs.add(targets == null ? Map.of("source", sourceSide) : Map.of("source", sourceSide, "target", targets.get(i)));
         }
         Map<String, Object> out = new LinkedHashMap<>(body);
         out.remove(FORMAT);

@@ -33,6 +33,10 @@ public record IndexProjectionSpec(String sourceIndex, Map<String, Object> query,
             throw new ProjectionRequest.PairException(-1, "body", "a JSON object with [source_index], [text_field], "
                     + "[spans_field], [target_text_field] and [dest_index] is required");
         }
+        if (Boolean.TRUE.equals(body.get("translate"))) {
+            throw new ProjectionRequest.PairException(-1, "translate", "is not available in _project/index yet; store the "
+                    + "translation in the documents and name it in [target_text_field]");
+        }
         if (body.containsKey("pairs")) {
             throw new ProjectionRequest.PairException(-1, "pairs", "the pairs come from [source_index]; use _project for explicit pairs");
         }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,6 +43,19 @@ class ConllBodyTest {
             assertEquals("Obama visitó París .", fromText.pairs().get(0).target().text());
             assertEquals(3, fromText.pairs().get(1).target().words().size());
         }
+    }
+
+    @Test
+    void withTranslateAndNoTargetsEverySentenceIsLeftToTranslateFirst() {
+        ProjectionRequest r = parse(Map.of("format", "conll", "source_conll", SOURCE, "translate", true,
+                "source_language", "en", "target_language", "es"));
+        assertEquals(2, r.pairs().size());
+        assertTrue(r.needsTranslation());
+        assertTrue(r.pairs().get(1).needsTranslation());
+        // given targets win over translate
+        ProjectionRequest given = parse(Map.of("format", "conll", "source_conll", SOURCE, "translate", true,
+                "source_language", "en", "target_language", "es", "target_text", "a\nb\n"));
+        assertFalse(given.needsTranslation());
     }
 
     @Test

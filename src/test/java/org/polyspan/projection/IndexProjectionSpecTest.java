@@ -71,6 +71,7 @@ class IndexProjectionSpecTest {
         assertEquals("labels", badField(body("labels", "PER")));
         assertEquals("copy_fields", badField(body("copy_fields", List.of("spans"))));
         assertEquals("pairs", badField(body("pairs", List.of())));
+        assertEquals("translate", badField(body("translate", true, "source_language", "en", "target_language", "es")));
         // _project's own checks apply to its options
         assertEquals("method", badField(body("method", "nmt")));
         assertEquals("methd", badField(body("methd", "align")));
