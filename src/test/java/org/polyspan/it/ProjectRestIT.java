@@ -255,4 +255,14 @@ class ProjectRestIT {
         assertEquals(1, error.get("pair").getAsInt());
         assertTrue(error.get("reason").getAsString().contains("line 3"), error::toString);
     }
+
+    @Test
+    void conllWithoutTargetsIsTranslatedFirst() {
+        String conll = REST.post(PATH, Map.of("format", "conll", "output", "conll", "translate", true, "source_language", "en",
+                "target_language", "es", "source_conll", "Barack B-PER\nObama I-PER\nvisited O\nParis B-LOC\nyesterday O\n. O\n"))
+                .expect(200).body();
+        List<String> lines = List.of(conll.strip().split("\n"));
+        assertTrue(lines.contains("Barack\tB-PER") && lines.contains("Obama\tI-PER") && lines.contains("París\tB-LOC"), conll);
+        assertTrue(lines.contains("visitó\tO"), () -> "the lines are the words of Apertium's translation: " + conll);
+    }
 }
