@@ -28,7 +28,10 @@ import org.opensearch.transport.client.Client;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.projection.IndexDocuments;
 import org.polyspan.projection.IndexProjectionSpec;
+import org.polyspan.projection.MissingTargets;
 import org.polyspan.projection.ProjectionRequest;
+import org.polyspan.translation.TranslationException;
+import org.polyspan.translation.Translator;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,12 +52,15 @@ final class IndexProjectionJob {
 
     private final Client client;
     private final ModelRepository models;
+    private final Translator.Lookup translators;
     private final IndexProjectionSpec spec;
     private final ProjectIndexTask task;
 
-    IndexProjectionJob(Client client, ModelRepository models, IndexProjectionSpec spec, ProjectIndexTask task) {
+    IndexProjectionJob(Client client, ModelRepository models, Translator.Lookup translators, IndexProjectionSpec spec,
+                       ProjectIndexTask task) {
         this.client = client;
         this.models = models;
+        this.translators = translators;
         this.spec = spec;
         this.task = task;
     }
@@ -128,9 +134,18 @@ final class IndexProjectionJob {
             List<Map<String, Object>> answers = null;
             String failure = null;
             try {
-                answers = ProjectionRunner.run(models, request);
-            } catch (Exception e) {
-                failure = "projection failed: " + e.getMessage();
+                if (request.needsTranslation()) {
+                    request = MissingTargets.translate(request, translators.find());
+                }
+            } catch (TranslationException e) {
+                failure = "translation failed: " + e.getMessage();
+            }
+            if (failure == null) {
+                try {
+                    answers = ProjectionRunner.run(models, request);
+                } catch (Exception e) {
+                    failure = "projection failed: " + e.getMessage();
+                }
             }
             for (int i = 0; i < todo.size(); i++) {
                 SearchHit hit = todo.get(i);

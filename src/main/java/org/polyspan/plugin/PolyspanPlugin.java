@@ -57,12 +57,14 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
     public static final Setting<String> APERTIUM_URL = Setting.simpleString("polyspan.translate.apertium_url", Setting.Property.NodeScope);
 
     private final ModelRepository models;
+    private final NodeTranslators translators;
 
     public PolyspanPlugin(Settings settings, Path configPath) {
         String custom = MODELS_PATH.get(settings);
         Path root = custom.isEmpty() ? configPath.resolve("polyspan").resolve("models") : configPath.resolve(custom);
         OnnxWindowEncoder.Device device = DEVICE.get(settings).equals("cuda") ? OnnxWindowEncoder.Device.CUDA : OnnxWindowEncoder.Device.CPU;
         this.models = new ModelRepository(root, device, THREADS.get(settings));
+        this.translators = new NodeTranslators(() -> translator(APERTIUM_URL.get(settings)));
         NativeLibraries.configure();
     }
 
@@ -80,8 +82,8 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
     public List<RestHandler> getRestHandlers(Settings settings, RestController restController, ClusterSettings clusterSettings,
                                              IndexScopedSettings indexScopedSettings, SettingsFilter settingsFilter,
                                              IndexNameExpressionResolver resolver, Supplier<DiscoveryNodes> nodes) {
-        return List.of(new RestModelsAction(models), new RestMappingTemplateAction(), new RestProjectAction(models,
-                () -> translator(APERTIUM_URL.get(settings))), new RestProjectIndexAction(models));
+        return List.of(new RestModelsAction(models), new RestMappingTemplateAction(), new RestProjectAction(models, translators),
+                new RestProjectIndexAction(models, translators));
     }
 
     @Override
@@ -95,7 +97,7 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
         return List.of(new NamedWriteableRegistry.Entry(Task.Status.class, ProjectIndexStatus.NAME, ProjectIndexStatus::new));
     }
 
-    /** The model repository, for injection into {@link TransportProjectIndexAction}. */
+    /** The model repository and the translator lookup, for injection into {@link TransportProjectIndexAction}. */
     @Override
     public Collection<Object> createComponents(Client client, ClusterService clusterService, ThreadPool threadPool,
                                                ResourceWatcherService resourceWatcherService, ScriptService scriptService,
@@ -103,7 +105,7 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
                                                NodeEnvironment nodeEnvironment, NamedWriteableRegistry namedWriteableRegistry,
                                                IndexNameExpressionResolver indexNameExpressionResolver,
                                                Supplier<RepositoriesService> repositoriesServiceSupplier) {
-        return List.of(models);
+        return List.of(models, translators);
     }
 
     /**

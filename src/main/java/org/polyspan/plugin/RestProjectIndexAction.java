@@ -15,10 +15,13 @@ import org.opensearch.rest.RestChannel;
 import org.opensearch.rest.RestRequest;
 import org.opensearch.tasks.LoggingTaskListener;
 import org.opensearch.tasks.Task;
+import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.node.NodeClient;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.projection.IndexProjectionSpec;
 import org.polyspan.projection.ProjectionRequest;
+import org.polyspan.translation.TranslationException;
+import org.polyspan.translation.Translator;
 
 import java.io.IOException;
 import java.util.List;
@@ -31,13 +34,17 @@ import static org.opensearch.rest.RestRequest.Method.POST;
  * query selects) onto a translation stored in the same documents, into a destination index, as a background task.
  * Answers {@code {"task": "<node>:<id>"}} at once (follow it with {@code GET _tasks/<id>}, stop it with
  * {@code POST _tasks/<id>/_cancel}), or the final counts with {@code ?wait_for_completion=true}. Bad input, an unknown
- * model or a missing source index answer 400 before anything starts.
+ * model, a missing source index, or {@code translate} without a translator for the direction answer 400 before
+ * anything starts.
  */
 public final class RestProjectIndexAction extends BaseRestHandler {
     private final ModelRepository models;
+    private final Translator.Lookup translators;
 
-    public RestProjectIndexAction(ModelRepository models) {
+    /** {@code translators} finds the installed translator when a request asks for {@code translate}. */
+    public RestProjectIndexAction(ModelRepository models, Translator.Lookup translators) {
         this.models = models;
+        this.translators = translators;
     }
 
     @Override
@@ -74,16 +81,57 @@ public final class RestProjectIndexAction extends BaseRestHandler {
         return channel -> client.admin().indices().prepareExists(source).execute(ActionListener.wrap(exists -> {
             if (!exists.isExists()) {
                 RestProjectAction.badRequest(channel, new ProjectionRequest.PairException(-1, "source_index", "index [" + source + "] does not exist"));
-            } else if (wait) {
-                client.executeLocally(ProjectIndexAction.INSTANCE, internal, ActionListener.wrap(
-                        response -> respond(channel, response), e -> fail(channel, e)));
+            } else if (internal.spec().translate()) {
+                // finding the translator asks its service: not on a network thread
+                client.threadPool().executor(ThreadPool.Names.GENERIC).execute(() -> {
+                    try {
+                        checkTranslator(internal.spec().options());
+                        start(channel, client, internal, wait);
+                    } catch (ProjectionRequest.PairException e) {
+                        badRequestQuietly(channel, e);
+                    } catch (Exception e) {
+                        fail(channel, e);
+                    }
+                });
             } else {
-                Task task = client.executeLocally(ProjectIndexAction.INSTANCE, internal, LoggingTaskListener.<ProjectIndexResponse>instance());
-                XContentBuilder b = channel.newBuilder();
-                b.startObject().field("task", client.getLocalNodeId() + ":" + task.getId()).endObject();
-                channel.sendResponse(new BytesRestResponse(RestStatus.OK, b));
+                start(channel, client, internal, wait);
             }
         }, e -> fail(channel, e)));
+    }
+
+    private static void start(RestChannel channel, NodeClient client, ProjectIndexRequest internal, boolean wait) throws IOException {
+        if (wait) {
+            client.executeLocally(ProjectIndexAction.INSTANCE, internal, ActionListener.wrap(
+                    response -> respond(channel, response), e -> fail(channel, e)));
+            return;
+        }
+        Task task = client.executeLocally(ProjectIndexAction.INSTANCE, internal, LoggingTaskListener.<ProjectIndexResponse>instance());
+        XContentBuilder b = channel.newBuilder();
+        b.startObject().field("task", client.getLocalNodeId() + ":" + task.getId()).endObject();
+        channel.sendResponse(new BytesRestResponse(RestStatus.OK, b));
+    }
+
+    /** With {@code translate}, a translator for the direction must be installed before the task starts. */
+    private void checkTranslator(ProjectionRequest options) {
+        Translator translator;
+        try {
+            translator = translators.find();
+        } catch (TranslationException e) {
+            throw new ProjectionRequest.PairException(-1, "translate", "no translator is available (" + e.getMessage()
+                    + "); see PROJECTION.md, translate first, or store the translations in [target_text_field]");
+        }
+        if (!translator.supports(options.sourceLanguage(), options.targetLanguage())) {
+            throw new ProjectionRequest.PairException(-1, "translate", translator.name() + " has no direction "
+                    + options.sourceLanguage() + "->" + options.targetLanguage() + "; installed: " + translator.directions());
+        }
+    }
+
+    private static void badRequestQuietly(RestChannel channel, ProjectionRequest.PairException e) {
+        try {
+            RestProjectAction.badRequest(channel, e);
+        } catch (IOException io) {
+            fail(channel, e);
+        }
     }
 
     private static void fail(RestChannel channel, Exception e) {

@@ -12,19 +12,21 @@ import org.polyspan.model.ModelRepository;
 
 /**
  * Runs {@code _project/index} jobs as tasks of the node's task manager. The job runs on the generic pool: it does
- * inference and waits on searches and bulk writes, neither of which belongs on a transport thread.
+ * inference, translation and waits on searches and bulk writes, none of which belongs on a transport thread.
  */
 public final class TransportProjectIndexAction extends HandledTransportAction<ProjectIndexRequest, ProjectIndexResponse> {
     private final Client client;
     private final ModelRepository models;
+    private final NodeTranslators translators;
     private final ThreadPool threadPool;
 
     @Inject
     public TransportProjectIndexAction(TransportService transportService, ActionFilters actionFilters, Client client,
-                                       ModelRepository models, ThreadPool threadPool) {
+                                       ModelRepository models, NodeTranslators translators, ThreadPool threadPool) {
         super(ProjectIndexAction.NAME, transportService, actionFilters, ProjectIndexRequest::new);
         this.client = client;
         this.models = models;
+        this.translators = translators;
         this.threadPool = threadPool;
     }
 
@@ -33,7 +35,7 @@ public final class TransportProjectIndexAction extends HandledTransportAction<Pr
         threadPool.executor(ThreadPool.Names.GENERIC).execute(() -> {
             ProjectIndexResponse response;
             try {
-                response = new IndexProjectionJob(client, models, request.spec(), (ProjectIndexTask) task).run();
+                response = new IndexProjectionJob(client, models, translators, request.spec(), (ProjectIndexTask) task).run();
             } catch (Exception e) {
                 listener.onFailure(e);
                 return;

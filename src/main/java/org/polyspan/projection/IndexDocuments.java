@@ -13,7 +13,8 @@ import java.util.Set;
  * {@code _project/index}. Source spans have the shape {@code span_labeling} stores (label, start, end, and optionally
  * field, index, head, ...); the destination gets the target text, the projected spans in the same shape (so the same
  * mapping serves both indices), their flat {@code <spans_field>_by_label} copy, and a {@code projection} object with
- * the provenance, the source spans that found no target, or the error of a document that failed.
+ * the provenance, the source spans that found no target, or the error of a document that failed. With {@code translate},
+ * a document without a stored translation is translated first and the destination holds the translation.
  */
 public final class IndexDocuments {
     private IndexDocuments() {}
@@ -30,7 +31,8 @@ public final class IndexDocuments {
 
     public static Prepared prepare(Map<String, Object> source, IndexProjectionSpec spec) {
         String text = text(source, spec.textField());
-        String target = text(source, spec.targetTextField());
+        // with translate, a document without a stored translation goes without target and is translated first
+        String target = spec.translate() && value(source, spec.targetTextField()) == null ? null : text(source, spec.targetTextField());
         Object rawSpans = value(source, spec.spansField());
         List<Map<?, ?>> spans = new ArrayList<>();
         if (rawSpans != null) {
@@ -63,7 +65,9 @@ public final class IndexDocuments {
             m.put("label", s.get("label"));
             sent.add(m);
         }
-        return new Prepared(Map.of("source", Map.of("text", text, "spans", sent), "target", Map.of("text", target)), spans);
+        Map<String, Object> sourceSide = Map.of("text", text, "spans", sent);
+        return new Prepared(target == null ? Map.of("source", sourceSide)
+                : Map.of("source", sourceSide, "target", Map.of("text", target)), spans);
     }
 
     /**
@@ -75,7 +79,8 @@ public final class IndexDocuments {
     public static Map<String, Object> projected(String id, Map<String, Object> source, Prepared prepared,
                                                 Map<String, Object> answer, IndexProjectionSpec spec, String method, String model) {
         Map<String, Object> doc = base(source, spec);
-        doc.put(spec.targetTextField(), value(source, spec.targetTextField()));
+        Map<String, Object> translated = (Map<String, Object>) answer.get("target");
+        doc.put(spec.targetTextField(), translated != null ? translated.get("text") : value(source, spec.targetTextField()));
         List<Map<String, Object>> spans = new ArrayList<>();
         Map<String, Set<String>> byLabel = new LinkedHashMap<>();
         for (Map<String, Object> a : (List<Map<String, Object>>) answer.get("spans")) {
@@ -96,6 +101,9 @@ public final class IndexDocuments {
         meta.put("method", method);
         meta.put("model", model);
         meta.put("source_spans", prepared.sourceSpans().size());
+        if (translated != null) {
+            meta.put("translated_by", translated.get("translated_by"));
+        }
         meta.put("unprojected", answer.get("unprojected"));
         doc.put(IndexProjectionSpec.META, meta);
         return doc;

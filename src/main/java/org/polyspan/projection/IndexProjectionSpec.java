@@ -33,10 +33,6 @@ public record IndexProjectionSpec(String sourceIndex, Map<String, Object> query,
             throw new ProjectionRequest.PairException(-1, "body", "a JSON object with [source_index], [text_field], "
                     + "[spans_field], [target_text_field] and [dest_index] is required");
         }
-        if (Boolean.TRUE.equals(body.get("translate"))) {
-            throw new ProjectionRequest.PairException(-1, "translate", "is not available in _project/index yet; store the "
-                    + "translation in the documents and name it in [target_text_field]");
-        }
         if (body.containsKey("pairs")) {
             throw new ProjectionRequest.PairException(-1, "pairs", "the pairs come from [source_index]; use _project for explicit pairs");
         }
@@ -95,6 +91,11 @@ public record IndexProjectionSpec(String sourceIndex, Map<String, Object> query,
     public ProjectionRequest options() {
         return ProjectionRequest.parse(withPairs(List.of(Map.of("source", Map.of("tokens", List.of("a"), "tags", List.of("O")),
                 "target", Map.of("tokens", List.of("a"))))));
+    }
+
+    /** Whether documents without a stored translation are translated first ({@code "translate": true}). */
+    public boolean translate() {
+        return Boolean.TRUE.equals(projectionOptions.get("translate"));
     }
 
     /** A {@code _project} body with these options and pairs. */

@@ -79,7 +79,7 @@ class ProjectIndexIT {
             docs.add(Map.of("id", "s" + i, "title", "x", "body", d.text(), "body_es", String.join(" ", es.get(i).tokens()), "spans", spans));
         }
         docs.add(Map.of("id", "no-translation", "body", "Obama visited Paris.",
-                "spans", List.of(Map.of("label", "PER", "text", "Obama", "start", 0, "end", 5))));
+                "spans", List.of(Map.of("label", "PER", "text", "Obama", "start", 0, "end", 5, "score", 1.0, "field", "body", "head", "ner"))));
         docs.add(Map.of("id", "overlapping", "body", "Obama visited Paris.", "body_es", "Obama visitó París.",
                 "spans", List.of(Map.of("label", "PER", "start", 0, "end", 13), Map.of("label", "LOC", "start", 6, "end", 19))));
         StringBuilder nd = new StringBuilder();
@@ -267,13 +267,32 @@ class ProjectIndexIT {
         assertEquals(DOCS, count(cancelDest));
     }
 
+    @Test
+    @Order(4)
+    void translateFillsMissingTranslationsWithApertium() {
+        String translatedDest = REST.name("translated");
+        String stored = GOLD.keySet().iterator().next();
+        JsonObject r = REST.post(PATH + "?wait_for_completion=true", body(translatedDest, "translate", true,
+                "query", Map.of("ids", Map.of("values", List.of("no-translation", stored))))).expect(200).json();
+        assertEquals(2, r.get("projected").getAsInt(), r::toString);
+        JsonObject doc = REST.source(translatedDest, "no-translation");
+        assertEquals("Obama visitó París.", doc.get("body_es").getAsString(), doc::toString);
+        assertEquals("apertium", doc.getAsJsonObject("projection").get("translated_by").getAsString());
+        List<JsonObject> spans = PolyspanRest.checkSpans(doc, "spans", "translated");
+        assertEquals("[PER \"Obama\" 0-5]", PolyspanRest.describe(spans).toString());
+        // a document with a stored translation keeps it
+        JsonObject kept = REST.source(translatedDest, stored);
+        assertEquals(String.join(" ", GOLD.get(stored).tokens()), kept.get("body_es").getAsString());
+        assertFalse(kept.getAsJsonObject("projection").has("translated_by"), kept::toString);
+    }
+
     private static void assertBad(Map<String, Object> body, String field) {
         JsonObject r = REST.post(PATH, body).expect(400).json();
         assertEquals(field, r.getAsJsonObject("error").get("field").getAsString(), r::toString);
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void badRequestsAnswer400BeforeAnythingStarts() {
         Map<String, Object> noDest = body(dest);
         noDest.remove("dest_index");
@@ -287,5 +306,6 @@ class ProjectIndexIT {
         assertBad(body(dest, "batch_size", 0), "batch_size");
         assertBad(body(dest, "pairs", List.of()), "pairs");
         assertBad(body(dest, "target_text_field", "body"), "target_text_field");
+        assertBad(body(dest, "translate", true, "target_language", "de"), "translate"); // Apertium has no English-German
     }
 }

@@ -88,4 +88,24 @@ class IndexDocumentsTest {
         assertEquals("bad", ((Map<String, Object>) failed.get("projection")).get("error"));
         assertFalse(failed.containsKey("spans"));
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void withTranslateADocumentWithoutTranslationIsSentWithoutTargetAndStoresTheTranslation() {
+        IndexProjectionSpec spec = spec("translate", true, "source_language", "en", "target_language", "es");
+        Map<String, Object> untranslated = new HashMap<>(doc());
+        untranslated.remove("tr");
+        IndexDocuments.Prepared p = IndexDocuments.prepare(untranslated, spec);
+        assertFalse(p.pair().containsKey("target"));
+        assertTrue(ProjectionRequest.parse(spec.withPairs(List.of(p.pair()))).needsTranslation());
+        // a stored translation is still used
+        assertTrue(IndexDocuments.prepare(doc(), spec).pair().containsKey("target"));
+
+        Map<String, Object> answer = Map.of("target", Map.of("text", "Obama visitó París.", "translated_by", "apertium"),
+                "spans", List.of(Map.of("label", "PER", "text", "Obama", "start", 0, "end", 5, "score", 0.9, "source_index", 0)),
+                "unprojected", List.of(Map.of("source_index", 1, "label", "LOC", "text", "Paris")));
+        Map<String, Object> out = IndexDocuments.projected("9", untranslated, p, answer, spec, "tproj", "mbert-ner");
+        assertEquals("Obama visitó París.", out.get("tr.es"));
+        assertEquals("apertium", ((Map<String, Object>) out.get("projection")).get("translated_by"));
+    }
 }

@@ -46,6 +46,8 @@ class IndexProjectionSpecTest {
         assertEquals(Projector.Method.ALIGN, spec.options().method());
         assertEquals(ProjectionRequest.DEFAULT_MODEL, spec.options().model());
         assertEquals(List.of(1, 2), spec.withPairs(List.of(1, 2)).get("pairs"));
+        assertFalse(spec.translate());
+        assertTrue(IndexProjectionSpec.parse(body("translate", true, "source_language", "en", "target_language", "es")).translate());
 
         IndexProjectionSpec defaults = IndexProjectionSpec.parse(body());
         assertEquals(IndexProjectionSpec.DEFAULT_BATCH, defaults.batchSize());
@@ -71,7 +73,7 @@ class IndexProjectionSpecTest {
         assertEquals("labels", badField(body("labels", "PER")));
         assertEquals("copy_fields", badField(body("copy_fields", List.of("spans"))));
         assertEquals("pairs", badField(body("pairs", List.of())));
-        assertEquals("translate", badField(body("translate", true, "source_language", "en", "target_language", "es")));
+        assertEquals("source_language", badField(body("translate", true, "target_language", "es")));
         // _project's own checks apply to its options
         assertEquals("method", badField(body("method", "nmt")));
         assertEquals("methd", badField(body("methd", "align")));
