@@ -67,9 +67,10 @@ final class IndexProjectionJob {
 
     ProjectIndexResponse run() throws Exception {
         long t0 = System.nanoTime();
-        String model = spec.options().model();
-        if (!models.exists(model)) {
-            throw new IllegalArgumentException(models.unknownModelMessage(model));
+        try {
+            ProjectionRunner.check(models, spec.options());
+        } catch (ProjectionRunner.BadRequest e) {
+            throw new IllegalArgumentException("[" + e.field() + "] " + e.getMessage(), e);
         }
         createDestination();
         SearchSourceBuilder source = new SearchSourceBuilder().size(spec.batchSize()).sort("_doc").trackTotalHits(true);

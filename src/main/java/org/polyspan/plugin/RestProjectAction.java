@@ -72,42 +72,24 @@ public final class RestProjectAction extends BaseRestHandler {
 
     private void run(RestChannel channel, ProjectionRequest parsed, boolean conllOutput) {
         try {
-            if (!models.exists(parsed.model())) {
-                error(channel, RestStatus.BAD_REQUEST, "model", models.unknownModelMessage(parsed.model()));
-                return;
-            }
             long t0 = System.nanoTime();
-            ProjectionRequest complete = parsed;
-            if (parsed.needsTranslation()) {
-                Translator translator;
-                try {
-                    translator = translators.find();
-                } catch (TranslationException e) {
-                    error(channel, RestStatus.BAD_REQUEST, "translate", "some pairs have no target and no translator is available for "
-                            + parsed.sourceLanguage() + "->" + parsed.targetLanguage() + " (" + e.getMessage() + "); run Apertium's service (apt-get install apertium-apy apertium-eng-spa; apertium-apy"
-                            + " /usr/share/apertium/modes) and set polyspan.translate.apertium_url, or give the targets");
-                    return;
-                }
-                if (!translator.supports(parsed.sourceLanguage(), parsed.targetLanguage())) {
-                    error(channel, RestStatus.BAD_REQUEST, "translate", translator.name() + " has no direction "
-                            + parsed.sourceLanguage() + "->" + parsed.targetLanguage() + "; installed: " + translator.directions());
-                    return;
-                }
-                complete = MissingTargets.translate(parsed, translator);
-            }
-            ProjectionRequest request = complete;
+            ProjectionRequest request = withTargets(parsed);
             List<Map<String, Object>> pairs = ProjectionRunner.run(models, request);
             if (conllOutput) {
                 channel.sendResponse(new BytesRestResponse(RestStatus.OK, "text/plain; charset=UTF-8", ConllOutput.write(request, pairs)));
                 return;
             }
-            XContentBuilder b = channel.newBuilder();
-            b.startObject().field("model", parsed.model()).field("method", parsed.method().name().toLowerCase(java.util.Locale.ROOT));
-            if (parsed.sourceLanguage() != null) {
-                b.field("source_language", parsed.sourceLanguage());
+            XContentBuilder b = channel.newBuilder().startObject();
+            if (request.scorer() == ProjectionRequest.Scorer.NMT) {
+                b.field("method", "tproj").field("scorer", "nmt").field("nmt_model", request.nmtModel());
+            } else {
+                b.field("model", request.model()).field("method", request.method().name().toLowerCase(java.util.Locale.ROOT));
             }
-            if (parsed.targetLanguage() != null) {
-                b.field("target_language", parsed.targetLanguage());
+            if (request.sourceLanguage() != null) {
+                b.field("source_language", request.sourceLanguage());
+            }
+            if (request.targetLanguage() != null) {
+                b.field("target_language", request.targetLanguage());
             }
             b.field("took_ms", (System.nanoTime() - t0) / 1_000_000).startArray("pairs");
             for (Map<String, Object> p : pairs) {
@@ -115,6 +97,12 @@ public final class RestProjectAction extends BaseRestHandler {
             }
             b.endArray().endObject();
             channel.sendResponse(new BytesRestResponse(RestStatus.OK, b));
+        } catch (ProjectionRunner.BadRequest e) {
+            try {
+                error(channel, RestStatus.BAD_REQUEST, e.field(), e.getMessage());
+            } catch (IOException io) {
+                channel.sendResponse(new BytesRestResponse(RestStatus.BAD_REQUEST, e.getMessage()));
+            }
         } catch (Exception e) {
             try {
                 error(channel, RestStatus.INTERNAL_SERVER_ERROR, null, "projection failed: " + e.getMessage());
@@ -122,6 +110,27 @@ public final class RestProjectAction extends BaseRestHandler {
                 channel.sendResponse(new BytesRestResponse(RestStatus.INTERNAL_SERVER_ERROR, "projection failed"));
             }
         }
+    }
+
+    /** Translate-first: the request with every missing target translated by the installed translator. */
+    private ProjectionRequest withTargets(ProjectionRequest parsed) throws ProjectionRunner.BadRequest, TranslationException {
+        if (!parsed.needsTranslation()) {
+            return parsed;
+        }
+        String direction = parsed.sourceLanguage() + "->" + parsed.targetLanguage();
+        Translator translator;
+        try {
+            translator = translators.find();
+        } catch (TranslationException e) {
+            throw new ProjectionRunner.BadRequest("translate", "some pairs have no target and no translator is available for "
+                    + direction + " (" + e.getMessage() + "); run Apertium's service (apt-get install apertium-apy apertium-eng-spa;"
+                    + " apertium-apy /usr/share/apertium/modes) and set polyspan.translate.apertium_url, or give the targets");
+        }
+        if (!translator.supports(parsed.sourceLanguage(), parsed.targetLanguage())) {
+            throw new ProjectionRunner.BadRequest("translate", translator.name() + " has no direction " + direction
+                    + "; installed: " + translator.directions());
+        }
+        return MissingTargets.translate(parsed, translator);
     }
 
     static void badRequest(RestChannel channel, ProjectionRequest.PairException e) throws IOException {

@@ -70,10 +70,6 @@ public final class RestProjectIndexAction extends BaseRestHandler {
         try {
             internal = new ProjectIndexRequest(body, !wait);
             checkQuery(request, internal.spec());
-            String model = internal.spec().options().model();
-            if (!models.exists(model)) {
-                throw new ProjectionRequest.PairException(-1, "model", models.unknownModelMessage(model));
-            }
         } catch (ProjectionRequest.PairException e) {
             return channel -> RestProjectAction.badRequest(channel, e);
         }
@@ -81,20 +77,24 @@ public final class RestProjectIndexAction extends BaseRestHandler {
         return channel -> client.admin().indices().prepareExists(source).execute(ActionListener.wrap(exists -> {
             if (!exists.isExists()) {
                 RestProjectAction.badRequest(channel, new ProjectionRequest.PairException(-1, "source_index", "index [" + source + "] does not exist"));
-            } else if (internal.spec().translate()) {
-                // finding the translator asks its service: not on a network thread
+            } else {
+                // checking models and the translator loads them or asks a service: not on a network thread
                 client.threadPool().executor(ThreadPool.Names.GENERIC).execute(() -> {
                     try {
-                        checkTranslator(internal.spec().options());
+                        ProjectionRequest options = internal.spec().options();
+                        if (internal.spec().translate()) {
+                            checkTranslator(options);
+                        }
+                        ProjectionRunner.check(models, options);
                         start(channel, client, internal, wait);
+                    } catch (ProjectionRunner.BadRequest e) {
+                        badRequestQuietly(channel, new ProjectionRequest.PairException(-1, e.field(), e.getMessage()));
                     } catch (ProjectionRequest.PairException e) {
                         badRequestQuietly(channel, e);
                     } catch (Exception e) {
                         fail(channel, e);
                     }
                 });
-            } else {
-                start(channel, client, internal, wait);
             }
         }, e -> fail(channel, e)));
     }

@@ -6,12 +6,16 @@ import org.polyspan.eval.ConllSentence;
 import org.polyspan.eval.SpanMetrics;
 import org.polyspan.model.LabelingModel;
 import org.polyspan.model.OnnxWindowEncoder;
+import org.polyspan.projection.Candidate;
+import org.polyspan.projection.NmtCandidates;
 import org.polyspan.projection.Projector;
 import org.polyspan.projection.SpanConversions;
 import org.polyspan.projection.SpanScorer;
 import org.polyspan.projection.WordAligner;
 import org.polyspan.projection.WordSpan;
 import org.polyspan.projection.WordVectors;
+import org.polyspan.translation.NmtScorer;
+import org.polyspan.translation.TranslationModel;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -27,11 +31,14 @@ import java.util.Set;
  * the gold target sentence and the projected spans are scored against the target's own gold with seqeval span F1.
  * Every sentence is encoded once (the English side once per task); the layer blocks and scorer settings can be varied
  * over one encoding with {@code --blocks}, {@code --tau}, {@code --wcos}, {@code --wlen}, {@code --threshold}
- * (comma-separated lists; every combination is run).
+ * (comma-separated lists; every combination is run). With {@code --scorer nmt --nmt-model DIR}, {@code tproj} ranks its
+ * candidates by translation probability with a translation model (M2M100 / NLLB optimum export) instead, and the
+ * encoder is not used.
  *
  * <pre>models/tool.sh EvaluateProjection [--model models/build/mbert-ner] [--data ../shared/data]
  *     [--tasks europarl,absa,abstrct] [--methods align,tproj] [--limit N] [--blocks 0] [--tau 0.05] [--wcos 0]
- *     [--wlen 0.05] [--threshold 0.05] [--align itermax|argmax] [--pooling mean|first]</pre>
+ *     [--wlen 0.05] [--threshold 0.05] [--align itermax|argmax] [--pooling mean|first]
+ *     [--scorer encoder|nmt] [--nmt-model DIR]</pre>
  */
 public final class EvaluateProjection {
     private static final int ENCODE_BATCH = 128;
@@ -46,7 +53,7 @@ public final class EvaluateProjection {
 
     public static void main(String[] argv) throws Exception {
         Args args = new Args(argv, List.of("model", "data", "tasks", "methods", "limit", "blocks", "tau", "wcos", "wlen",
-                "threshold", "align", "pooling", "threads", "extra", "factor"));
+                "threshold", "align", "pooling", "threads", "extra", "factor", "scorer", "nmt-model"));
         Path modelDir = Path.of(args.get("model", "models/build/mbert-ner"));
         Path data = Path.of(args.get("data", "../shared/data"));
         int limit = Integer.parseInt(args.get("limit", "0"));
@@ -66,6 +73,19 @@ public final class EvaluateProjection {
             tasks.add(load(t, data, limit));
         }
         List<String[]> table = new ArrayList<>();
+        String scorer = args.get("scorer", "encoder");
+        if (scorer.equals("nmt")) {
+            String nmtDir = args.get("nmt-model", null);
+            if (nmtDir == null) {
+                throw new IllegalArgumentException("--scorer nmt needs --nmt-model DIR (a translation model in the optimum layout)");
+            }
+            evaluateNmt(Path.of(nmtDir), tasks, new SpanScorer.Params(SpanScorer.Params.DEFAULT.tau(), 1.0, 0, 0, extra, factor),
+                    Integer.parseInt(args.get("threads", "0")), table);
+            printTable(table);
+            return;
+        } else if (!scorer.equals("encoder")) {
+            throw new IllegalArgumentException("--scorer must be encoder or nmt, got " + scorer);
+        }
         try (LabelingModel model = LabelingModel.load(modelDir.getFileName().toString(), modelDir, OnnxWindowEncoder.Device.CPU,
                 Integer.parseInt(args.get("threads", "0")))) {
             int blocksAvailable = model.encoder().outputDim() / new WordVectors(model, new int[] {0}, pooling).dim();
@@ -125,6 +145,40 @@ public final class EvaluateProjection {
                 }
             }
         }
+        printTable(table);
+    }
+
+    /** tproj with the NMT scorer: target n-grams scored by translation probability, then the global selection. */
+    private static void evaluateNmt(Path dir, List<Task> tasks, SpanScorer.Params params, int threads, List<String[]> table) throws Exception {
+        try (TranslationModel model = TranslationModel.load(dir.getFileName().toString(), dir, false, threads)) {
+            int en = model.languageToken("en");
+            for (Task task : tasks) {
+                for (Pair pair : task.pairs()) {
+                    NmtScorer scorer = new NmtScorer(model, en, model.languageToken(pair.lang()));
+                    int n = Math.min(task.source().size(), pair.target().size());
+                    long t0 = System.nanoTime();
+                    SpanMetrics metrics = new SpanMetrics();
+                    for (int i = 0; i < n; i++) {
+                        ConllSentence source = task.source().get(i);
+                        ConllSentence gold = pair.target().get(i);
+                        List<WordSpan> spans = SpanConversions.fromTags(source.tags(), "tags");
+                        Document target = Document.ofTokens(gold.tokens());
+                        List<List<Candidate>> candidates = NmtCandidates.score(scorer, Document.ofTokens(source.tokens()), spans, target, params);
+                        Projector.Result r = Projector.select(spans, candidates, gold.tokens().size(), 0.0, 0);
+                        metrics.add(gold.tags(), SpanConversions.toTags(gold.tokens().size(), r.projections()));
+                    }
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    String[] row = {task.name(), "en-" + pair.lang(), "tproj", String.valueOf(n), pct(metrics.precision()),
+                            pct(metrics.recall()), pct(metrics.f1()), String.format(Locale.ROOT, "%.1f", n / seconds),
+                            PUBLISHED.get(task.name()), "nmt " + dir.getFileName()};
+                    table.add(row);
+                    System.out.println(String.join(" | ", row));
+                }
+            }
+        }
+    }
+
+    private static void printTable(List<String[]> table) {
         System.out.println();
         System.out.println("| task | pair | method | pairs | P | R | F1 | pairs/s | published F1 (fast_align / SimAlign / AWESOME / T-Projection) | setting |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|");

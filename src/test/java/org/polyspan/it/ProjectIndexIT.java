@@ -286,13 +286,35 @@ class ProjectIndexIT {
         assertFalse(kept.getAsJsonObject("projection").has("translated_by"), kept::toString);
     }
 
+    @Test
+    @Order(5)
+    void takesTheNmtScorerLikeProject() {
+        // the tiny random-weight translation fixture: exercises the path, says nothing of quality
+        String nmtDest = REST.name("nmt");
+        JsonObject r = REST.post(PATH + "?wait_for_completion=true", body(nmtDest, "scorer", "nmt", "nmt_model", "tiny-m2m100",
+                "query", Map.of("ids", Map.of("values", List.copyOf(GOLD.keySet()).subList(0, 3))))).expect(200).json();
+        assertEquals(3, r.get("projected").getAsInt(), r::toString);
+        int spans = 0;
+        for (String id : List.copyOf(GOLD.keySet()).subList(0, 3)) {
+            // NMTScore-style scores are ratios, not probabilities: only the offsets are checked here
+            JsonObject doc = REST.source(nmtDest, id);
+            String target = doc.get("body_es").getAsString();
+            for (JsonElement e : doc.getAsJsonArray("spans")) {
+                JsonObject s = e.getAsJsonObject();
+                assertEquals(target.substring(s.get("start").getAsInt(), s.get("end").getAsInt()), s.get("text").getAsString(), s::toString);
+                spans++;
+            }
+        }
+        assertTrue(spans > 0, "no span projected with the NMT scorer");
+    }
+
     private static void assertBad(Map<String, Object> body, String field) {
         JsonObject r = REST.post(PATH, body).expect(400).json();
         assertEquals(field, r.getAsJsonObject("error").get("field").getAsString(), r::toString);
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void badRequestsAnswer400BeforeAnythingStarts() {
         Map<String, Object> noDest = body(dest);
         noDest.remove("dest_index");
@@ -307,5 +329,7 @@ class ProjectIndexIT {
         assertBad(body(dest, "pairs", List.of()), "pairs");
         assertBad(body(dest, "target_text_field", "body"), "target_text_field");
         assertBad(body(dest, "translate", true, "target_language", "de"), "translate"); // Apertium has no English-German
+        assertBad(body(dest, "scorer", "nmt", "nmt_model", "no-such-model"), "nmt_model");
+        assertBad(body(dest, "scorer", "nmt", "nmt_model", "tiny-heads"), "nmt_model");
     }
 }
