@@ -1,6 +1,19 @@
 package org.polyspan.plugin;
 
+import org.opensearch.action.ActionRequest;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
+import org.opensearch.cluster.service.ClusterService;
+import org.opensearch.core.action.ActionResponse;
+import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
+import org.opensearch.core.xcontent.NamedXContentRegistry;
+import org.opensearch.env.Environment;
+import org.opensearch.env.NodeEnvironment;
+import org.opensearch.repositories.RepositoriesService;
+import org.opensearch.script.ScriptService;
+import org.opensearch.tasks.Task;
+import org.opensearch.threadpool.ThreadPool;
+import org.opensearch.transport.client.Client;
+import org.opensearch.watcher.ResourceWatcherService;
 import org.opensearch.cluster.node.DiscoveryNodes;
 import org.opensearch.common.settings.ClusterSettings;
 import org.opensearch.common.settings.IndexScopedSettings;
@@ -22,6 +35,7 @@ import org.polyspan.translation.Translator;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,12 +57,14 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
     public static final Setting<String> APERTIUM_URL = Setting.simpleString("polyspan.translate.apertium_url", Setting.Property.NodeScope);
 
     private final ModelRepository models;
+    private final NodeTranslators translators;
 
     public PolyspanPlugin(Settings settings, Path configPath) {
         String custom = MODELS_PATH.get(settings);
         Path root = custom.isEmpty() ? configPath.resolve("polyspan").resolve("models") : configPath.resolve(custom);
         OnnxWindowEncoder.Device device = DEVICE.get(settings).equals("cuda") ? OnnxWindowEncoder.Device.CUDA : OnnxWindowEncoder.Device.CPU;
         this.models = new ModelRepository(root, device, THREADS.get(settings));
+        this.translators = new NodeTranslators(() -> translator(APERTIUM_URL.get(settings)));
         NativeLibraries.configure();
     }
 
@@ -66,8 +82,30 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
     public List<RestHandler> getRestHandlers(Settings settings, RestController restController, ClusterSettings clusterSettings,
                                              IndexScopedSettings indexScopedSettings, SettingsFilter settingsFilter,
                                              IndexNameExpressionResolver resolver, Supplier<DiscoveryNodes> nodes) {
-        return List.of(new RestModelsAction(models), new RestMappingTemplateAction(), new RestProjectAction(models,
-                () -> translator(APERTIUM_URL.get(settings))));
+        return List.of(new RestModelsAction(models), new RestMappingTemplateAction(), new RestProjectAction(models, translators),
+                new RestProjectIndexAction(models, translators));
+    }
+
+    @Override
+    public List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> getActions() {
+        return List.of(new ActionHandler<>(ProjectIndexAction.INSTANCE, TransportProjectIndexAction.class));
+    }
+
+    /** The status of {@code _project/index} tasks, readable by {@code GET _tasks} from any node. */
+    @Override
+    public List<NamedWriteableRegistry.Entry> getNamedWriteables() {
+        return List.of(new NamedWriteableRegistry.Entry(Task.Status.class, ProjectIndexStatus.NAME, ProjectIndexStatus::new));
+    }
+
+    /** The model repository and the translator lookup, for injection into {@link TransportProjectIndexAction}. */
+    @Override
+    public Collection<Object> createComponents(Client client, ClusterService clusterService, ThreadPool threadPool,
+                                               ResourceWatcherService resourceWatcherService, ScriptService scriptService,
+                                               NamedXContentRegistry xContentRegistry, Environment environment,
+                                               NodeEnvironment nodeEnvironment, NamedWriteableRegistry namedWriteableRegistry,
+                                               IndexNameExpressionResolver indexNameExpressionResolver,
+                                               Supplier<RepositoriesService> repositoriesServiceSupplier) {
+        return List.of(models, translators);
     }
 
     /**

@@ -9,16 +9,12 @@ import org.opensearch.rest.RestChannel;
 import org.opensearch.rest.RestRequest;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.node.NodeClient;
-import org.polyspan.model.LabelingModel;
 import org.polyspan.model.ModelRepository;
+import org.polyspan.projection.ConllBody;
+import org.polyspan.projection.ConllOutput;
 import org.polyspan.projection.MissingTargets;
 import org.polyspan.projection.ProjectionRequest;
-import org.polyspan.projection.ProjectionService;
-import org.polyspan.projection.Projector;
-import org.polyspan.projection.WordVectors;
-import org.polyspan.translation.NmtScorer;
 import org.polyspan.translation.TranslationException;
-import org.polyspan.translation.TranslationModel;
 import org.polyspan.translation.Translator;
 
 import java.io.IOException;
@@ -29,7 +25,8 @@ import static org.opensearch.rest.RestRequest.Method.POST;
 
 /**
  * {@code POST _plugins/polyspan/_project} projects labelled source spans onto target sentences (T-Projection-style
- * candidate ranking with the encoder scorer, or SimAlign-style alignment). Nothing is stored. Input errors answer
+ * candidate ranking with the encoder scorer, or SimAlign-style alignment). Bodies may be CoNLL ({@link ConllBody}) and
+ * answers CoNLL text ({@link ConllOutput}). Nothing is stored. Input errors answer
  * 400 naming the pair and the field; inference runs on the generic thread pool, never on the network thread.
  */
 public final class RestProjectAction extends BaseRestHandler {
@@ -63,33 +60,46 @@ public final class RestProjectAction extends BaseRestHandler {
             }
         }
         ProjectionRequest parsed;
+        boolean conllOutput;
         try {
-            parsed = ProjectionRequest.parse(body);
+            conllOutput = ConllOutput.requested(body);
+            parsed = ProjectionRequest.parse(ConllBody.expand(ConllOutput.withoutOption(body)));
         } catch (ProjectionRequest.PairException e) {
             return channel -> badRequest(channel, e);
         }
-        return channel -> client.threadPool().executor(ThreadPool.Names.GENERIC).execute(() -> run(channel, parsed));
+        return channel -> client.threadPool().executor(ThreadPool.Names.GENERIC).execute(() -> run(channel, parsed, conllOutput));
     }
 
-    /** A problem with the request found while running it: answered 400 naming the field. */
-    private static final class BadRequest extends Exception {
-        private final String field;
-
-        BadRequest(String field, String message) {
-            super(message);
-            this.field = field;
-        }
-    }
-
-    private void run(RestChannel channel, ProjectionRequest parsed) {
+    private void run(RestChannel channel, ProjectionRequest parsed, boolean conllOutput) {
         try {
             long t0 = System.nanoTime();
             ProjectionRequest request = withTargets(parsed);
-            XContentBuilder b = parsed.scorer() == ProjectionRequest.Scorer.NMT ? runNmt(channel, request, t0) : runEncoder(channel, request, t0);
+            List<Map<String, Object>> pairs = ProjectionRunner.run(models, request);
+            if (conllOutput) {
+                channel.sendResponse(new BytesRestResponse(RestStatus.OK, "text/plain; charset=UTF-8", ConllOutput.write(request, pairs)));
+                return;
+            }
+            XContentBuilder b = channel.newBuilder().startObject();
+            if (request.scorer() == ProjectionRequest.Scorer.NMT) {
+                b.field("method", "tproj").field("scorer", "nmt").field("nmt_model", request.nmtModel());
+            } else {
+                b.field("model", request.model()).field("method", request.method().name().toLowerCase(java.util.Locale.ROOT));
+            }
+            if (request.sourceLanguage() != null) {
+                b.field("source_language", request.sourceLanguage());
+            }
+            if (request.targetLanguage() != null) {
+                b.field("target_language", request.targetLanguage());
+            }
+            b.field("took_ms", (System.nanoTime() - t0) / 1_000_000).startArray("pairs");
+            for (Map<String, Object> p : pairs) {
+                b.map(p);
+            }
+            b.endArray().endObject();
             channel.sendResponse(new BytesRestResponse(RestStatus.OK, b));
-        } catch (BadRequest e) {
+        } catch (ProjectionRunner.BadRequest e) {
             try {
-                error(channel, RestStatus.BAD_REQUEST, e.field, e.getMessage());
+                error(channel, RestStatus.BAD_REQUEST, e.field(), e.getMessage());
             } catch (IOException io) {
                 channel.sendResponse(new BytesRestResponse(RestStatus.BAD_REQUEST, e.getMessage()));
             }
@@ -103,7 +113,7 @@ public final class RestProjectAction extends BaseRestHandler {
     }
 
     /** Translate-first: the request with every missing target translated by the installed translator. */
-    private ProjectionRequest withTargets(ProjectionRequest parsed) throws BadRequest, TranslationException {
+    private ProjectionRequest withTargets(ProjectionRequest parsed) throws ProjectionRunner.BadRequest, TranslationException {
         if (!parsed.needsTranslation()) {
             return parsed;
         }
@@ -112,75 +122,18 @@ public final class RestProjectAction extends BaseRestHandler {
         try {
             translator = translators.find();
         } catch (TranslationException e) {
-            throw new BadRequest("translate", "some pairs have no target and no translator is available for " + direction + " ("
-                    + e.getMessage() + "); run Apertium's service (apt-get install apertium-apy apertium-eng-spa; apertium-apy"
-                    + " /usr/share/apertium/modes) and set polyspan.translate.apertium_url, or give the targets");
+            throw new ProjectionRunner.BadRequest("translate", "some pairs have no target and no translator is available for "
+                    + direction + " (" + e.getMessage() + "); run Apertium's service (apt-get install apertium-apy apertium-eng-spa;"
+                    + " apertium-apy /usr/share/apertium/modes) and set polyspan.translate.apertium_url, or give the targets");
         }
         if (!translator.supports(parsed.sourceLanguage(), parsed.targetLanguage())) {
-            throw new BadRequest("translate", translator.name() + " has no direction " + direction + "; installed: " + translator.directions());
+            throw new ProjectionRunner.BadRequest("translate", translator.name() + " has no direction " + direction
+                    + "; installed: " + translator.directions());
         }
         return MissingTargets.translate(parsed, translator);
     }
 
-    /** {@code tproj} or {@code align} with the encoder of a labelling model. */
-    private XContentBuilder runEncoder(RestChannel channel, ProjectionRequest request, long t0) throws Exception {
-        if (!models.exists(request.model())) {
-            throw new BadRequest("model", models.unknownModelMessage(request.model()));
-        }
-        List<Map<String, Object>> pairs = ModelLoading.call(() -> {
-            LabelingModel model = models.get(request.model());
-            return ProjectionService.run(request, WordVectors.defaults(model), Projector.defaults(request.method()));
-        });
-        XContentBuilder b = channel.newBuilder();
-        b.startObject().field("model", request.model()).field("method", request.method().name().toLowerCase(java.util.Locale.ROOT));
-        if (request.sourceLanguage() != null) {
-            b.field("source_language", request.sourceLanguage());
-        }
-        if (request.targetLanguage() != null) {
-            b.field("target_language", request.targetLanguage());
-        }
-        return pairsAndEnd(b, pairs, t0);
-    }
-
-    /** {@code tproj} scored by a translation model; unknown or unsuitable models and languages answer 400. */
-    private XContentBuilder runNmt(RestChannel channel, ProjectionRequest request, long t0) throws Exception {
-        String id = request.nmtModel();
-        if (!models.exists(id)) {
-            throw new BadRequest("nmt_model", models.unknownModelMessage(id));
-        }
-        TranslationModel model;
-        try {
-            model = ModelLoading.call(() -> models.translationModel(id));
-        } catch (Exception e) {
-            throw new BadRequest("nmt_model", "cannot use model [" + id + "] as a translation model: " + e.getMessage());
-        }
-        int[] codes = new int[2];
-        String[] fields = {"source_language", "target_language"};
-        String[] languages = {request.sourceLanguage(), request.targetLanguage()};
-        for (int i = 0; i < 2; i++) {
-            try {
-                codes[i] = model.languageToken(languages[i]);
-            } catch (IllegalArgumentException e) {
-                throw new BadRequest(fields[i], fields[i] + " [" + languages[i] + "]: " + e.getMessage());
-            }
-        }
-        List<Map<String, Object>> pairs = ModelLoading.call(
-                () -> ProjectionService.runNmt(request, new NmtScorer(model, codes[0], codes[1])));
-        XContentBuilder b = channel.newBuilder();
-        b.startObject().field("method", "tproj").field("scorer", "nmt").field("nmt_model", id)
-                .field("source_language", request.sourceLanguage()).field("target_language", request.targetLanguage());
-        return pairsAndEnd(b, pairs, t0);
-    }
-
-    private static XContentBuilder pairsAndEnd(XContentBuilder b, List<Map<String, Object>> pairs, long t0) throws IOException {
-        b.field("took_ms", (System.nanoTime() - t0) / 1_000_000).startArray("pairs");
-        for (Map<String, Object> p : pairs) {
-            b.map(p);
-        }
-        return b.endArray().endObject();
-    }
-
-    private static void badRequest(RestChannel channel, ProjectionRequest.PairException e) throws IOException {
+    static void badRequest(RestChannel channel, ProjectionRequest.PairException e) throws IOException {
         XContentBuilder b = channel.newBuilder();
         b.startObject().startObject("error").field("type", "projection_input_exception").field("reason", e.getMessage());
         if (e.pair() >= 0) {

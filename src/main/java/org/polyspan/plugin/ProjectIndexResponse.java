@@ -1,0 +1,50 @@
+package org.polyspan.plugin;
+
+import org.opensearch.core.action.ActionResponse;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.xcontent.ToXContentObject;
+import org.opensearch.core.xcontent.XContentBuilder;
+
+import java.io.IOException;
+
+/** The outcome of a finished (or cancelled) {@code _project/index} job; stored as the task's result. */
+public final class ProjectIndexResponse extends ActionResponse implements ToXContentObject {
+    private final ProjectIndexStatus status;
+    private final long tookMillis;
+    private final String cancelled;
+
+    public ProjectIndexResponse(ProjectIndexStatus status, long tookMillis, String cancelled) {
+        this.status = status;
+        this.tookMillis = tookMillis;
+        this.cancelled = cancelled;
+    }
+
+    public ProjectIndexResponse(StreamInput in) throws IOException {
+        super(in);
+        this.status = new ProjectIndexStatus(in);
+        this.tookMillis = in.readVLong();
+        this.cancelled = in.readOptionalString();
+    }
+
+    public ProjectIndexStatus status() {
+        return status;
+    }
+
+    @Override
+    public void writeTo(StreamOutput out) throws IOException {
+        status.writeTo(out);
+        out.writeVLong(tookMillis);
+        out.writeOptionalString(cancelled);
+    }
+
+    @Override
+    public XContentBuilder toXContent(XContentBuilder b, Params params) throws IOException {
+        b.startObject().field("took_ms", tookMillis);
+        if (cancelled != null) {
+            b.field("cancelled", cancelled);
+        }
+        status.fields(b);
+        return b.endObject();
+    }
+}

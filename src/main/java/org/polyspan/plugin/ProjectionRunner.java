@@ -1,0 +1,84 @@
+package org.polyspan.plugin;
+
+import org.polyspan.model.LabelingModel;
+import org.polyspan.model.ModelRepository;
+import org.polyspan.projection.ProjectionRequest;
+import org.polyspan.projection.ProjectionService;
+import org.polyspan.projection.Projector;
+import org.polyspan.projection.WordVectors;
+import org.polyspan.translation.NmtScorer;
+import org.polyspan.translation.TranslationModel;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a parsed {@code _project} request with the node's models: the one place that turns request options (method,
+ * model, scorer, ...) into a projector, shared by {@code _project} and {@code _project/index}. Call it on the generic
+ * pool, never on a network thread: it loads models and runs inference.
+ */
+final class ProjectionRunner {
+    private ProjectionRunner() {}
+
+    /** An option that names something unusable (a model, a language): answered 400 naming the field. */
+    static final class BadRequest extends Exception {
+        private final String field;
+
+        BadRequest(String field, String message) {
+            super(message);
+            this.field = field;
+        }
+
+        String field() {
+            return field;
+        }
+    }
+
+    /** Checks, loading them, the models and languages the request needs, so that a job can fail before it starts. */
+    static void check(ModelRepository models, ProjectionRequest request) throws BadRequest {
+        if (request.scorer() == ProjectionRequest.Scorer.NMT) {
+            nmtScorer(models, request);
+        } else if (!models.exists(request.model())) {
+            throw new BadRequest("model", models.unknownModelMessage(request.model()));
+        }
+    }
+
+    static List<Map<String, Object>> run(ModelRepository models, ProjectionRequest request) throws Exception {
+        if (request.scorer() == ProjectionRequest.Scorer.NMT) {
+            NmtScorer scorer = nmtScorer(models, request);
+            return ModelLoading.call(() -> ProjectionService.runNmt(request, scorer));
+        }
+        if (!models.exists(request.model())) {
+            throw new BadRequest("model", models.unknownModelMessage(request.model()));
+        }
+        return ModelLoading.call(() -> {
+            LabelingModel model = models.get(request.model());
+            return ProjectionService.run(request, WordVectors.defaults(model), Projector.defaults(request.method()));
+        });
+    }
+
+    /** {@code tproj} scored by a translation model; unknown or unsuitable models and languages are bad requests. */
+    private static NmtScorer nmtScorer(ModelRepository models, ProjectionRequest request) throws BadRequest {
+        String id = request.nmtModel();
+        if (!models.exists(id)) {
+            throw new BadRequest("nmt_model", models.unknownModelMessage(id));
+        }
+        TranslationModel model;
+        try {
+            model = ModelLoading.call(() -> models.translationModel(id));
+        } catch (Exception e) {
+            throw new BadRequest("nmt_model", "cannot use model [" + id + "] as a translation model: " + e.getMessage());
+        }
+        int[] codes = new int[2];
+        String[] fields = {"source_language", "target_language"};
+        String[] languages = {request.sourceLanguage(), request.targetLanguage()};
+        for (int i = 0; i < 2; i++) {
+            try {
+                codes[i] = model.languageToken(languages[i]);
+            } catch (IllegalArgumentException e) {
+                throw new BadRequest(fields[i], fields[i] + " [" + languages[i] + "]: " + e.getMessage());
+            }
+        }
+        return new NmtScorer(model, codes[0], codes[1]);
+    }
+}

@@ -1,0 +1,164 @@
+package org.polyspan.plugin;
+
+import org.opensearch.common.xcontent.XContentFactory;
+import org.opensearch.common.xcontent.json.JsonXContent;
+import org.opensearch.core.action.ActionListener;
+import org.opensearch.core.common.bytes.BytesReference;
+import org.opensearch.core.rest.RestStatus;
+import org.opensearch.core.xcontent.DeprecationHandler;
+import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.core.xcontent.XContentParser;
+import org.opensearch.index.query.AbstractQueryBuilder;
+import org.opensearch.rest.BaseRestHandler;
+import org.opensearch.rest.BytesRestResponse;
+import org.opensearch.rest.RestChannel;
+import org.opensearch.rest.RestRequest;
+import org.opensearch.tasks.LoggingTaskListener;
+import org.opensearch.tasks.Task;
+import org.opensearch.threadpool.ThreadPool;
+import org.opensearch.transport.client.node.NodeClient;
+import org.polyspan.model.ModelRepository;
+import org.polyspan.projection.IndexProjectionSpec;
+import org.polyspan.projection.ProjectionRequest;
+import org.polyspan.translation.TranslationException;
+import org.polyspan.translation.Translator;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+import static org.opensearch.rest.RestRequest.Method.POST;
+
+/**
+ * {@code POST _plugins/polyspan/_project/index}: projects the spans of every document of a source index (or of those a
+ * query selects) onto a translation stored in the same documents, into a destination index, as a background task.
+ * Answers {@code {"task": "<node>:<id>"}} at once (follow it with {@code GET _tasks/<id>}, stop it with
+ * {@code POST _tasks/<id>/_cancel}), or the final counts with {@code ?wait_for_completion=true}. Bad input, an unknown
+ * model, a missing source index, or {@code translate} without a translator for the direction answer 400 before
+ * anything starts.
+ */
+public final class RestProjectIndexAction extends BaseRestHandler {
+    private final ModelRepository models;
+    private final Translator.Lookup translators;
+
+    /** {@code translators} finds the installed translator when a request asks for {@code translate}. */
+    public RestProjectIndexAction(ModelRepository models, Translator.Lookup translators) {
+        this.models = models;
+        this.translators = translators;
+    }
+
+    @Override
+    public String getName() {
+        return "polyspan_project_index";
+    }
+
+    @Override
+    public List<Route> routes() {
+        return List.of(new Route(POST, "/_plugins/polyspan/_project/index"));
+    }
+
+    @Override
+    protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) throws IOException {
+        boolean wait = request.paramAsBoolean("wait_for_completion", false);
+        Map<String, Object> body = null;
+        if (request.hasContentOrSourceParam()) {
+            try (XContentParser parser = request.contentOrSourceParamParser()) {
+                body = parser.map();
+            }
+        }
+        ProjectIndexRequest internal;
+        try {
+            internal = new ProjectIndexRequest(body, !wait);
+            checkQuery(request, internal.spec());
+        } catch (ProjectionRequest.PairException e) {
+            return channel -> RestProjectAction.badRequest(channel, e);
+        }
+        String source = internal.spec().sourceIndex();
+        return channel -> client.admin().indices().prepareExists(source).execute(ActionListener.wrap(exists -> {
+            if (!exists.isExists()) {
+                RestProjectAction.badRequest(channel, new ProjectionRequest.PairException(-1, "source_index", "index [" + source + "] does not exist"));
+            } else {
+                // checking models and the translator loads them or asks a service: not on a network thread
+                client.threadPool().executor(ThreadPool.Names.GENERIC).execute(() -> {
+                    try {
+                        ProjectionRequest options = internal.spec().options();
+                        if (internal.spec().translate()) {
+                            checkTranslator(options);
+                        }
+                        ProjectionRunner.check(models, options);
+                        start(channel, client, internal, wait);
+                    } catch (ProjectionRunner.BadRequest e) {
+                        badRequestQuietly(channel, new ProjectionRequest.PairException(-1, e.field(), e.getMessage()));
+                    } catch (ProjectionRequest.PairException e) {
+                        badRequestQuietly(channel, e);
+                    } catch (Exception e) {
+                        fail(channel, e);
+                    }
+                });
+            }
+        }, e -> fail(channel, e)));
+    }
+
+    private static void start(RestChannel channel, NodeClient client, ProjectIndexRequest internal, boolean wait) throws IOException {
+        if (wait) {
+            client.executeLocally(ProjectIndexAction.INSTANCE, internal, ActionListener.wrap(
+                    response -> respond(channel, response), e -> fail(channel, e)));
+            return;
+        }
+        Task task = client.executeLocally(ProjectIndexAction.INSTANCE, internal, LoggingTaskListener.<ProjectIndexResponse>instance());
+        XContentBuilder b = channel.newBuilder();
+        b.startObject().field("task", client.getLocalNodeId() + ":" + task.getId()).endObject();
+        channel.sendResponse(new BytesRestResponse(RestStatus.OK, b));
+    }
+
+    /** With {@code translate}, a translator for the direction must be installed before the task starts. */
+    private void checkTranslator(ProjectionRequest options) {
+        Translator translator;
+        try {
+            translator = translators.find();
+        } catch (TranslationException e) {
+            throw new ProjectionRequest.PairException(-1, "translate", "no translator is available (" + e.getMessage()
+                    + "); see PROJECTION.md, translate first, or store the translations in [target_text_field]");
+        }
+        if (!translator.supports(options.sourceLanguage(), options.targetLanguage())) {
+            throw new ProjectionRequest.PairException(-1, "translate", translator.name() + " has no direction "
+                    + options.sourceLanguage() + "->" + options.targetLanguage() + "; installed: " + translator.directions());
+        }
+    }
+
+    private static void badRequestQuietly(RestChannel channel, ProjectionRequest.PairException e) {
+        try {
+            RestProjectAction.badRequest(channel, e);
+        } catch (IOException io) {
+            fail(channel, e);
+        }
+    }
+
+    private static void fail(RestChannel channel, Exception e) {
+        try {
+            channel.sendResponse(new BytesRestResponse(channel, e));
+        } catch (IOException io) {
+            channel.sendResponse(new BytesRestResponse(RestStatus.INTERNAL_SERVER_ERROR, "project/index failed: " + e.getMessage()));
+        }
+    }
+
+    private static void respond(RestChannel channel, ProjectIndexResponse response) throws IOException {
+        XContentBuilder b = channel.newBuilder();
+        response.toXContent(b, org.opensearch.core.xcontent.ToXContent.EMPTY_PARAMS);
+        channel.sendResponse(new BytesRestResponse(RestStatus.OK, b));
+    }
+
+    /** Parses the query with the node's query parsers so that a malformed one fails now, not in the task. */
+    private static void checkQuery(RestRequest request, IndexProjectionSpec spec) {
+        if (spec.query() == null) {
+            return;
+        }
+        try (XContentBuilder b = XContentFactory.jsonBuilder().map(spec.query());
+             XContentParser parser = JsonXContent.jsonXContent.createParser(request.getXContentRegistry(),
+                     DeprecationHandler.THROW_UNSUPPORTED_OPERATION, BytesReference.bytes(b).streamInput())) {
+            AbstractQueryBuilder.parseInnerQueryBuilder(parser);
+        } catch (Exception e) {
+            throw new ProjectionRequest.PairException(-1, "query", "is not a valid query: " + e.getMessage());
+        }
+    }
+}
