@@ -11,10 +11,14 @@ import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.node.NodeClient;
 import org.polyspan.model.LabelingModel;
 import org.polyspan.model.ModelRepository;
+import org.polyspan.projection.GeneratedCandidates;
 import org.polyspan.projection.ProjectionRequest;
 import org.polyspan.projection.ProjectionService;
 import org.polyspan.projection.Projector;
+import org.polyspan.projection.SpanScorer;
 import org.polyspan.projection.WordVectors;
+import org.polyspan.seq2seq.Seq2SeqModel;
+import org.polyspan.seq2seq.TProjectionGenerator;
 
 import java.io.IOException;
 import java.util.List;
@@ -69,13 +73,24 @@ public final class RestProjectAction extends BaseRestHandler {
                 error(channel, RestStatus.BAD_REQUEST, "model", models.unknownModelMessage(parsed.model()));
                 return;
             }
+            GeneratedCandidates generated = null;
+            if (parsed.candidates().generated()) {
+                generated = generator(channel, parsed.generatorModel());
+                if (generated == null) {
+                    return;
+                }
+            }
+            GeneratedCandidates candidates = generated;
             long t0 = System.nanoTime();
             List<Map<String, Object>> pairs = ModelLoading.call(() -> {
                 LabelingModel model = models.get(parsed.model());
-                return ProjectionService.run(parsed, WordVectors.defaults(model), Projector.defaults(parsed.method()));
+                return ProjectionService.run(parsed, WordVectors.defaults(model), Projector.defaults(parsed.method()), candidates);
             });
             XContentBuilder b = channel.newBuilder();
             b.startObject().field("model", parsed.model()).field("method", parsed.method().name().toLowerCase(java.util.Locale.ROOT));
+            if (parsed.candidates().generated()) {
+                b.field("candidates", parsed.candidates().value()).field("generator_model", parsed.generatorModel());
+            }
             if (parsed.sourceLanguage() != null) {
                 b.field("source_language", parsed.sourceLanguage());
             }
@@ -95,6 +110,30 @@ public final class RestProjectAction extends BaseRestHandler {
                 channel.sendResponse(new BytesRestResponse(RestStatus.INTERNAL_SERVER_ERROR, "projection failed"));
             }
         }
+    }
+
+    /** The T-Projection generator of a text-to-text model, or null after answering 400 (unknown, unloadable, not seq2seq). */
+    private GeneratedCandidates generator(RestChannel channel, String id) throws IOException {
+        if (!models.exists(id)) {
+            error(channel, RestStatus.BAD_REQUEST, "generator_model", models.unknownModelMessage(id));
+            return null;
+        }
+        LabelingModel model;
+        try {
+            model = ModelLoading.get(models, id);
+        } catch (Exception e) {
+            error(channel, RestStatus.BAD_REQUEST, "generator_model", "generator model [" + id + "] could not be loaded: " + e.getMessage());
+            return null;
+        }
+        Seq2SeqModel seq2seq = model.seq2seq();
+        if (seq2seq == null) {
+            error(channel, RestStatus.BAD_REQUEST, "generator_model", "model [" + id + "] is not a text-to-text model: a generator "
+                    + "needs an optimum seq2seq export with polyspan.layout [seq2seq] in its config.json");
+            return null;
+        }
+        TProjectionGenerator generator = new TProjectionGenerator(seq2seq.tokenizer(), seq2seq.onnx(), seq2seq.options(),
+                seq2seq.options().beamWidth(), Integer.MAX_VALUE);
+        return new GeneratedCandidates(generator, SpanScorer.Params.DEFAULT);
     }
 
     private static void badRequest(RestChannel channel, ProjectionRequest.PairException e) throws IOException {

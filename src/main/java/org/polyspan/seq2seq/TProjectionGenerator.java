@@ -93,6 +93,14 @@ public final class TProjectionGenerator {
 
     /** As {@link #generate}, with the input ids and raw outputs; null when nothing can be generated. */
     public Run run(Document target, List<String> slotLabels) {
+        return run(target, slotLabels, maxSpanWords);
+    }
+
+    /** As {@link #run(Document, List)}, offering spans of at most {@code maxWords} words. */
+    public Run run(Document target, List<String> slotLabels, int maxWords) {
+        if (maxWords < 1) {
+            throw new IllegalArgumentException("max span words must be at least 1");
+        }
         List<Word> words = target.words();
         if (slotLabels.isEmpty() || words.isEmpty()) {
             return null;
@@ -110,7 +118,7 @@ public final class TProjectionGenerator {
         Map<String, List<SpanSlotAutomaton.Segment>> byLabel = new LinkedHashMap<>();
         List<List<SpanSlotAutomaton.Segment>> slotSegments = new ArrayList<>();
         for (String label : slotLabels) {
-            slotSegments.add(byLabel.computeIfAbsent(label, l -> segments(texts, tags(l))));
+            slotSegments.add(byLabel.computeIfAbsent(label, l -> segments(texts, tags(l), maxWords)));
         }
         SpanSlotAutomaton automaton = new SpanSlotAutomaton(slotSegments, eos);
         List<SlotBeamSearch.Output> outputs;
@@ -129,12 +137,12 @@ public final class TProjectionGenerator {
         return new Run(input, outputs, spans);
     }
 
-    /** Every word range up to {@link #maxSpanWords} words, as {@code <Tag>text</Tag>} segments; equal texts share one. */
-    private List<SpanSlotAutomaton.Segment> segments(List<String> texts, String[] tags) {
+    /** Every word range up to {@code maxWords} words, as {@code <Tag>text</Tag>} segments; equal texts share one. */
+    private List<SpanSlotAutomaton.Segment> segments(List<String> texts, String[] tags, int maxWords) {
         Map<String, List<int[]>> ranges = new LinkedHashMap<>();
         for (int a = 0; a < texts.size(); a++) {
             StringBuilder sb = new StringBuilder(tags[0]);
-            for (int b = a + 1; b <= Math.min(texts.size(), a + maxSpanWords); b++) {
+            for (int b = a + 1; b <= Math.min(texts.size(), a + maxWords); b++) {
                 if (b > a + 1) {
                     sb.append(' ');
                 }
