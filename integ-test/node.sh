@@ -12,6 +12,8 @@
 #   OPENSEARCH_JAVA_HOME     JDK 21+ to run OpenSearch (default: JAVA_HOME if 21+, else Temurin 25)
 #   OPENSEARCH_HEAP          heap size (default 2g)
 #   NODE_START_TIMEOUT       seconds to wait for yellow health (default 120)
+#   POLYSPAN_APY_PORT        port of the Apertium APY service started beside the node when apertium-apy is installed
+#                            (default OPENSEARCH_PORT + 2000); it serves _project with "translate"
 #
 # OpenSearch refuses to run as root; as root the node runs in a user namespace mapped to uid 1000.
 set -euo pipefail
@@ -27,8 +29,11 @@ NODE_DIR="$BUILD_DIR/node-$PORT"
 PID_FILE="$NODE_DIR/opensearch.pid"
 CONSOLE_LOG="$NODE_DIR/logs/console.log"
 URL="http://127.0.0.1:$PORT"
+APY_PORT="${POLYSPAN_APY_PORT:-$((PORT + 2000))}"
+APY_PID_FILE="$BUILD_DIR/apy-$PORT.pid"
+APY_MODES=/usr/share/apertium/modes
 
-usage() { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 running_pid() {
   local pid
@@ -121,6 +126,33 @@ EOF
   fi
 }
 
+# Apertium's HTTP service beside the node: the node's system call filter forbids it to start processes itself.
+start_apy() {
+  if ! command -v apertium-apy > /dev/null || [[ ! -d "$APY_MODES" ]]; then
+    info "apertium-apy not installed: _project with translate is unavailable (apt-get install apertium-apy apertium-eng-spa)"
+    return 0
+  fi
+  stop_apy
+  mkdir -p "$BUILD_DIR"
+  setsid apertium-apy -p "$APY_PORT" -t 60 "$APY_MODES" > "$BUILD_DIR/apy-$PORT.log" 2>&1 < /dev/null &
+  echo $! > "$APY_PID_FILE"
+  local deadline=$((SECONDS + 30))
+  until curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$APY_PORT/listPairs"; do
+    (( SECONDS < deadline )) || { tail -20 "$BUILD_DIR/apy-$PORT.log" >&2; die "apertium-apy did not start on port $APY_PORT"; }
+    sleep 0.5
+  done
+  echo "polyspan.translate.apertium_url: http://127.0.0.1:$APY_PORT" >> "$NODE_DIR/config/opensearch.yml"
+  info "apertium-apy on http://127.0.0.1:$APY_PORT (pairs in $APY_MODES)"
+}
+
+stop_apy() {
+  local pid
+  [[ -f "$APY_PID_FILE" ]] || return 0
+  pid="$(cat "$APY_PID_FILE" 2>/dev/null || true)"
+  [[ -n "$pid" ]] && kill "$pid" 2>/dev/null || true
+  rm -f "$APY_PID_FILE"
+}
+
 print_log_tail() {
   local f
   for f in "$CONSOLE_LOG" "$NODE_DIR/logs/polyspan-dev.log"; do
@@ -143,6 +175,7 @@ start() {
   fetch_distribution
   local t0=$SECONDS
   prepare_node
+  start_apy
 
   local -a launcher=()
   if [[ "$(id -u)" -eq 0 ]]; then
@@ -180,6 +213,7 @@ start() {
 
 stop_node() {
   local pid
+  stop_apy
   if ! pid="$(running_pid)"; then
     info "no node running on port $PORT"
     return 0

@@ -50,6 +50,10 @@ if ! "$PYTHON" -c 'import torch, onnx, numpy' 2>/dev/null; then
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
 fi
+# Apertium, its HTTP service and its English-Spanish pair: translate-first projection (_project with "translate")
+command -v apertium > /dev/null || missing+=(apertium)
+command -v apertium-apy > /dev/null || missing+=(apertium-apy)
+dpkg-query -W -f='${Status}' apertium-eng-spa 2>/dev/null | grep -q 'install ok installed' || missing+=(apertium-eng-spa)
 command -v unzip > /dev/null || missing+=(unzip)
 command -v curl > /dev/null || missing+=(curl)
 command -v unshare > /dev/null || missing+=(util-linux)
@@ -60,8 +64,10 @@ if [[ ${#missing[@]} -gt 0 ]]; then
   "${SUDO[@]}" apt-get update -q
   DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 else
-  info "python3-torch, python3-onnx, python3-numpy, unzip, curl: present"
+  info "python3-torch, python3-onnx, python3-numpy, apertium, apertium-apy, apertium-eng-spa, unzip, curl: present"
 fi
+# the Apertium unit tests fail instead of skipping when the engine is missing
+export POLYSPAN_REQUIRE_APERTIUM=1
 select_java
 info "java: $JAVA_HOME"
 end "system packages"

@@ -15,9 +15,13 @@ import org.opensearch.rest.RestController;
 import org.opensearch.rest.RestHandler;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.model.OnnxWindowEncoder;
+import org.polyspan.translation.ApertiumApyTranslator;
+import org.polyspan.translation.TranslationException;
+import org.polyspan.translation.Translator;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,6 +39,8 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
         return d;
     }, Setting.Property.NodeScope);
     public static final Setting<Integer> THREADS = Setting.intSetting("polyspan.inference_threads", 0, 0, Setting.Property.NodeScope);
+    /** Apertium's HTTP service (APY) used by {@code _project} with {@code translate}, e.g. http://127.0.0.1:2737. */
+    public static final Setting<String> APERTIUM_URL = Setting.simpleString("polyspan.translate.apertium_url", Setting.Property.NodeScope);
 
     private final ModelRepository models;
 
@@ -48,7 +54,7 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
 
     @Override
     public List<Setting<?>> getSettings() {
-        return List.of(MODELS_PATH, DEVICE, THREADS);
+        return List.of(MODELS_PATH, DEVICE, THREADS, APERTIUM_URL);
     }
 
     @Override
@@ -60,7 +66,19 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
     public List<RestHandler> getRestHandlers(Settings settings, RestController restController, ClusterSettings clusterSettings,
                                              IndexScopedSettings indexScopedSettings, SettingsFilter settingsFilter,
                                              IndexNameExpressionResolver resolver, Supplier<DiscoveryNodes> nodes) {
-        return List.of(new RestModelsAction(models), new RestMappingTemplateAction(), new RestProjectAction(models));
+        return List.of(new RestModelsAction(models), new RestMappingTemplateAction(), new RestProjectAction(models,
+                () -> translator(APERTIUM_URL.get(settings))));
+    }
+
+    /**
+     * The node's translator: Apertium's HTTP service when configured. Without it there is none, since the node's
+     * system call filter forbids starting the {@code apertium} command.
+     */
+    private static Translator translator(String apertiumUrl) throws TranslationException {
+        if (apertiumUrl.isEmpty()) {
+            throw new TranslationException("polyspan.translate.apertium_url is not set");
+        }
+        return ApertiumApyTranslator.connect(apertiumUrl, Duration.ofSeconds(120));
     }
 
     @Override

@@ -12,6 +12,7 @@ import org.opensearch.transport.client.node.NodeClient;
 import org.polyspan.model.LabelingModel;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.projection.GeneratedCandidates;
+import org.polyspan.projection.MissingTargets;
 import org.polyspan.projection.ProjectionRequest;
 import org.polyspan.projection.ProjectionService;
 import org.polyspan.projection.Projector;
@@ -19,6 +20,8 @@ import org.polyspan.projection.SpanScorer;
 import org.polyspan.projection.WordVectors;
 import org.polyspan.seq2seq.Seq2SeqModel;
 import org.polyspan.seq2seq.TProjectionGenerator;
+import org.polyspan.translation.TranslationException;
+import org.polyspan.translation.Translator;
 
 import java.io.IOException;
 import java.util.List;
@@ -33,9 +36,12 @@ import static org.opensearch.rest.RestRequest.Method.POST;
  */
 public final class RestProjectAction extends BaseRestHandler {
     private final ModelRepository models;
+    private final Translator.Lookup translators;
 
-    public RestProjectAction(ModelRepository models) {
+    /** {@code translators} finds the installed translator when a request asks for {@code translate}. */
+    public RestProjectAction(ModelRepository models, Translator.Lookup translators) {
         this.models = models;
+        this.translators = translators;
     }
 
     @Override
@@ -82,9 +88,28 @@ public final class RestProjectAction extends BaseRestHandler {
             }
             GeneratedCandidates candidates = generated;
             long t0 = System.nanoTime();
+            ProjectionRequest complete = parsed;
+            if (parsed.needsTranslation()) {
+                Translator translator;
+                try {
+                    translator = translators.find();
+                } catch (TranslationException e) {
+                    error(channel, RestStatus.BAD_REQUEST, "translate", "some pairs have no target and no translator is available for "
+                            + parsed.sourceLanguage() + "->" + parsed.targetLanguage() + " (" + e.getMessage() + "); run Apertium's service (apt-get install apertium-apy apertium-eng-spa; apertium-apy"
+                            + " /usr/share/apertium/modes) and set polyspan.translate.apertium_url, or give the targets");
+                    return;
+                }
+                if (!translator.supports(parsed.sourceLanguage(), parsed.targetLanguage())) {
+                    error(channel, RestStatus.BAD_REQUEST, "translate", translator.name() + " has no direction "
+                            + parsed.sourceLanguage() + "->" + parsed.targetLanguage() + "; installed: " + translator.directions());
+                    return;
+                }
+                complete = MissingTargets.translate(parsed, translator);
+            }
+            ProjectionRequest request = complete;
             List<Map<String, Object>> pairs = ModelLoading.call(() -> {
-                LabelingModel model = models.get(parsed.model());
-                return ProjectionService.run(parsed, WordVectors.defaults(model), Projector.defaults(parsed.method()), candidates);
+                LabelingModel model = models.get(request.model());
+                return ProjectionService.run(request, WordVectors.defaults(model), Projector.defaults(request.method()), candidates);
             });
             XContentBuilder b = channel.newBuilder();
             b.startObject().field("model", parsed.model()).field("method", parsed.method().name().toLowerCase(java.util.Locale.ROOT));

@@ -15,11 +15,12 @@ import java.util.Set;
  * the form of its target. Problems throw {@link PairException} naming the pair and the field.
  */
 public record ProjectionRequest(String sourceLanguage, String targetLanguage, Projector.Method method, String model,
-                                boolean explain, int topK, List<Pair> pairs, Candidates candidates, String generatorModel) {
+                                boolean explain, int topK, boolean translate, List<Pair> pairs, Candidates candidates,
+                                String generatorModel) {
     public static final int MAX_PAIRS = 1000;
     public static final int MAX_CHARS = 100_000;
     public static final String DEFAULT_MODEL = "mbert-ner";
-    private static final Set<String> TOP = Set.of("source_language", "target_language", "method", "model", "explain", "top_k", "pairs",
+    private static final Set<String> TOP = Set.of("source_language", "target_language", "method", "model", "explain", "top_k", "translate", "pairs",
             "candidates", "generator_model");
 
     /** Where {@code tproj} candidates come from: every target n-gram, a text-to-text generator, or both. */
@@ -52,8 +53,39 @@ public record ProjectionRequest(String sourceLanguage, String targetLanguage, Pr
     private static final Set<String> PAIR = Set.of("source", "target");
     private static final Set<String> SIDE = Set.of("text", "spans", "tokens", "tags");
 
-    /** One pair: source and target documents, source spans in words, and whether the target came as tokens. */
-    public record Pair(Document source, List<WordSpan> spans, Document target, boolean targetTokens) {}
+    /**
+     * One pair: source and target documents, source spans in words, whether the target is in tokens, and the
+     * translator that produced the target ({@code null} when the request gave it). The target is {@code null} until
+     * translated when the request left it out and asked for {@code translate}.
+     */
+    public record Pair(Document source, List<WordSpan> spans, Document target, boolean targetTokens, String translatedBy) {
+        public boolean needsTranslation() {
+            return target == null;
+        }
+
+        /** This pair with a machine-translated target, split into words like any target text. */
+        public Pair withTranslation(String translation, String translator) {
+            Document words = Document.of(translation);
+            if (!targetTokens) {
+                return new Pair(source, spans, words, false, translator);
+            }
+            List<String> tokens = new ArrayList<>(words.words().size());
+            for (var w : words.words()) {
+                tokens.add(translation.substring(w.start(), w.end()));
+            }
+            return new Pair(source, spans, Document.ofTokens(tokens), true, translator);
+        }
+    }
+
+    /** This request with its pairs replaced, e.g. after translating the missing targets. */
+    public ProjectionRequest withPairs(List<Pair> newPairs) {
+        return new ProjectionRequest(sourceLanguage, targetLanguage, method, model, explain, topK, translate, newPairs, candidates,
+                generatorModel);
+    }
+
+    public boolean needsTranslation() {
+        return pairs.stream().anyMatch(Pair::needsTranslation);
+    }
 
     /** Bad input; {@code pair} is -1 for top-level fields. */
     public static final class PairException extends IllegalArgumentException {
@@ -120,16 +152,27 @@ public record ProjectionRequest(String sourceLanguage, String targetLanguage, Pr
         if (rawPairs.size() > MAX_PAIRS) {
             throw new PairException(-1, "pairs", rawPairs.size() + " pairs exceed the limit of " + MAX_PAIRS + " per request");
         }
+        Object translateValue = body.getOrDefault("translate", false);
+        if (!(translateValue instanceof Boolean translate)) {
+            throw new PairException(-1, "translate", "must be a boolean");
+        }
+        String sourceLanguage = string(body, "source_language", null, -1, "source_language");
+        String targetLanguage = string(body, "target_language", null, -1, "target_language");
+        if (translate && sourceLanguage == null) {
+            throw new PairException(-1, "source_language", "is required with [translate]");
+        }
+        if (translate && targetLanguage == null) {
+            throw new PairException(-1, "target_language", "is required with [translate]");
+        }
         List<Pair> pairs = new ArrayList<>(rawPairs.size());
         for (int i = 0; i < rawPairs.size(); i++) {
-            pairs.add(pair(rawPairs.get(i), i));
+            pairs.add(pair(rawPairs.get(i), i, translate));
         }
-        return new ProjectionRequest(string(body, "source_language", null, -1, "source_language"),
-                string(body, "target_language", null, -1, "target_language"), method,
-                string(body, "model", DEFAULT_MODEL, -1, "model"), explain, explain ? topK : 0, pairs, candidates, generatorModel);
+        return new ProjectionRequest(sourceLanguage, targetLanguage, method, string(body, "model", DEFAULT_MODEL, -1, "model"),
+                explain, explain ? topK : 0, translate, pairs, candidates, generatorModel);
     }
 
-    private static Pair pair(Object raw, int i) {
+    private static Pair pair(Object raw, int i, boolean translate) {
         if (!(raw instanceof Map<?, ?> pair)) {
             throw new PairException(i, "pairs[" + i + "]", "must be an object with [source] and [target]");
         }
@@ -139,7 +182,10 @@ public record ProjectionRequest(String sourceLanguage, String targetLanguage, Pr
             }
         }
         Map<?, ?> source = side(pair, "source", i);
-        Map<?, ?> target = side(pair, "target", i);
+        if (pair.get("target") == null && !translate) {
+            throw new PairException(i, "target", "is missing; give the translation, or set [translate] to true to have it translated");
+        }
+        Map<?, ?> target = pair.get("target") == null ? null : side(pair, "target", i);
         Document src;
         List<WordSpan> spans;
         try {
@@ -166,6 +212,9 @@ public record ProjectionRequest(String sourceLanguage, String targetLanguage, Pr
         } catch (ProjectionInputException e) {
             throw new PairException(i, e.field(), e.getMessage().substring(e.field().length() + 3));
         }
+        if (target == null) {
+            return new Pair(src, spans, null, source.containsKey("tokens"), null);
+        }
         Document tgt;
         boolean targetTokens;
         if (target.containsKey("spans") || target.containsKey("tags")) {
@@ -181,7 +230,7 @@ public record ProjectionRequest(String sourceLanguage, String targetLanguage, Pr
             tgt = Document.ofTokens(tokens(target, "target", i));
             targetTokens = true;
         }
-        return new Pair(src, spans, tgt, targetTokens);
+        return new Pair(src, spans, tgt, targetTokens, null);
     }
 
     private static Map<?, ?> side(Map<?, ?> pair, String name, int i) {

@@ -43,6 +43,20 @@ public final class ProjectionService {
     static Map<String, Object> answer(ProjectionRequest.Pair p, Projector.Result r, boolean explain) {
         Document tgt = p.target();
         Map<String, Object> pair = new LinkedHashMap<>();
+        if (p.translatedBy() != null) {
+            Map<String, Object> target = new LinkedHashMap<>();
+            if (p.targetTokens()) {
+                List<String> tokens = new ArrayList<>();
+                for (var w : tgt.words()) {
+                    tokens.add(tgt.text().substring(w.start(), w.end()));
+                }
+                target.put("tokens", tokens);
+            } else {
+                target.put("text", tgt.text());
+            }
+            target.put("translated_by", p.translatedBy());
+            pair.put("target", target);
+        }
         List<Map<String, Object>> spans = new ArrayList<>();
         for (Projector.Projection pr : r.projections()) {
             Map<String, Object> s = span(tgt, pr.start(), pr.end(), pr.score(), p.targetTokens());

@@ -12,6 +12,8 @@ import org.opensearch.test.rest.FakeRestChannel;
 import org.opensearch.test.rest.FakeRestRequest;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.model.OnnxWindowEncoder;
+import org.polyspan.translation.TranslationException;
+import org.polyspan.translation.Translator;
 
 import java.util.List;
 import java.util.Map;
@@ -19,6 +21,7 @@ import java.util.Map;
 public class RestProjectActionTests extends OpenSearchTestCase {
     private ModelRepository models;
     private NoOpNodeClient client;
+    private Translator translator;
 
     @Override
     public void setUp() throws Exception {
@@ -38,7 +41,12 @@ public class RestProjectActionTests extends OpenSearchTestCase {
         RestRequest request = new FakeRestRequest.Builder(xContentRegistry()).withMethod(RestRequest.Method.POST)
                 .withPath("/_plugins/polyspan/_project").withContent(new BytesArray(json), XContentType.JSON).build();
         FakeRestChannel channel = new FakeRestChannel(request, true, 1);
-        new RestProjectAction(models).handleRequest(request, channel, client);
+        new RestProjectAction(models, () -> {
+            if (translator == null) {
+                throw new TranslationException("none in this test");
+            }
+            return translator;
+        }).handleRequest(request, channel, client);
         assertBusy(() -> assertEquals(1, channel.responses().get() + channel.errors().get()));
         return channel.capturedResponse();
     }
@@ -108,6 +116,66 @@ public class RestProjectActionTests extends OpenSearchTestCase {
             }
             Map<String, Object> second = pairs.get(1);
             assertEquals(4, ((List<Object>) second.get("tags")).size());
+        }
+    }
+
+    public void testMissingTargetNeedsTranslateAndAnInstalledDirection() throws Exception {
+        String noTarget = "{\"source\":{\"text\":\"Obama visited Paris.\",\"spans\":[{\"start\":0,\"end\":5,\"label\":\"PER\"}]}}";
+        assertBad("{\"pairs\":[" + noTarget + "]}", 0, "target");
+        assertBad("{\"translate\":true,\"target_language\":\"es\",\"pairs\":[" + noTarget + "]}", null, "source_language");
+        assertBad("{\"translate\":\"yes\",\"pairs\":[" + noTarget + "]}", null, "translate");
+        translator = null;
+        RestResponse none = call("{\"translate\":true,\"source_language\":\"en\",\"target_language\":\"es\",\"model\":\"tiny-heads\","
+                + "\"pairs\":[" + noTarget + "]}");
+        assertEquals(none.content().utf8ToString(), RestStatus.BAD_REQUEST, none.status());
+        assertTrue(none.content().utf8ToString(), none.content().utf8ToString().contains("no translator is available"));
+    }
+
+    @SuppressWarnings("unchecked")
+    public void testTranslatedTargetIsReturnedInTheFormOfTheSource() throws Exception {
+        // A word-for-word dictionary stands in for the MT engine: this test is about the plumbing, not translation.
+        translator = new DictionaryTranslator(Map.of("visited", "visitó", "Paris", "París"));
+        RestResponse r = call("{\"translate\":true,\"source_language\":\"en\",\"target_language\":\"es\",\"model\":\"tiny-heads\","
+                + "\"pairs\":[{\"source\":{\"text\":\"Obama visited Paris.\",\"spans\":[{\"start\":0,\"end\":5,\"label\":\"PER\"}]}},"
+                + "{\"source\":{\"tokens\":[\"Obama\",\"visited\",\"Paris\"],\"tags\":[\"B-PER\",\"O\",\"B-LOC\"]}},"
+                + "{\"source\":{\"text\":\"Paris\",\"spans\":[]},\"target\":{\"text\":\"Parigi\"}}]}");
+        assertEquals(r.content().utf8ToString(), RestStatus.OK, r.status());
+        List<Map<String, Object>> pairs = (List<Map<String, Object>>) map(r).get("pairs");
+        Map<String, Object> first = (Map<String, Object>) pairs.get(0).get("target");
+        assertEquals("Obama visitó París.", first.get("text"));
+        assertEquals("dictionary", first.get("translated_by"));
+        Map<String, Object> second = (Map<String, Object>) pairs.get(1).get("target");
+        assertEquals(List.of("Obama", "visitó", "París"), second.get("tokens"));
+        assertEquals(3, ((List<Object>) pairs.get(1).get("tags")).size());
+        assertFalse("a given target is not echoed", pairs.get(2).containsKey("target"));
+    }
+
+    /** Replaces whole words from a fixed table; supports en->es only. */
+    private record DictionaryTranslator(Map<String, String> words) implements Translator {
+        @Override
+        public String name() {
+            return "dictionary";
+        }
+
+        @Override
+        public boolean supports(String source, String target) {
+            return source.equals("en") && target.equals("es");
+        }
+
+        @Override
+        public List<String> directions() {
+            return List.of("en-es");
+        }
+
+        @Override
+        public List<String> translate(List<String> texts, String source, String target) {
+            return texts.stream().map(t -> {
+                String out = t;
+                for (var e : words.entrySet()) {
+                    out = out.replace(e.getKey(), e.getValue());
+                }
+                return out;
+            }).toList();
         }
     }
 }

@@ -18,6 +18,7 @@ import org.polyspan.projection.SpanScorer;
 import org.polyspan.projection.WordSpan;
 import org.polyspan.seq2seq.Seq2SeqModel;
 import org.polyspan.seq2seq.TProjectionGenerator;
+import org.polyspan.translation.TranslationException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +64,9 @@ public class RestProjectSeq2SeqTests extends OpenSearchTestCase {
         RestRequest request = new FakeRestRequest.Builder(xContentRegistry()).withMethod(RestRequest.Method.POST)
                 .withPath("/_plugins/polyspan/_project").withContent(new BytesArray(json), XContentType.JSON).build();
         FakeRestChannel channel = new FakeRestChannel(request, true, 1);
-        new RestProjectAction(models).handleRequest(request, channel, client);
+        new RestProjectAction(models, () -> {
+            throw new TranslationException("no translator in this test");
+        }).handleRequest(request, channel, client);
         assertBusy(() -> assertEquals(1, channel.responses().get() + channel.errors().get()));
         return channel.capturedResponse();
     }
