@@ -2,7 +2,8 @@
 # Builds the Polyspan default model (multilingual BERT-base cased -> ONNX) or tiny test fixtures.
 #
 #   models/build-default.sh [--out DIR] [--force]   default model (default DIR: models/build/mbert-ner)
-#   models/build-default.sh --tiny DIR              tiny random-weight fixtures in DIR/tiny-heads, DIR/tiny-hf, DIR/tiny-t5
+#   models/build-default.sh --tiny DIR              tiny random-weight fixtures in DIR/tiny-heads, DIR/tiny-hf, DIR/tiny-t5,
+#                                                   DIR/tiny-m2m100
 #   models/build-default.sh --tiny-t5 DIR           only the tiny text-to-text fixture, DIR/tiny-t5
 #
 # Environment: PYTHON (default /usr/bin/python3, needs torch, onnx, numpy), MVN (default mvn),
@@ -27,7 +28,7 @@ TINY_T5=""
 FORCE=0
 
 usage() {
-  sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 while [[ $# -gt 0 ]]; do
@@ -56,6 +57,7 @@ if [[ -n "$TINY" ]]; then
   log "tiny fixtures -> $TINY"
   (cd "$RECIPE" && py tiny.py "$TINY")
   (cd "$RECIPE" && py tiny_t5.py "$TINY")
+  (cd "$RECIPE" && py tiny_m2m100.py "$TINY")
   log "done"
   exit 0
 fi

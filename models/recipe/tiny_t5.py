@@ -20,7 +20,6 @@ outputs only exercise shapes, caching and the decoding algorithm.
 """
 
 import json
-import math
 import os
 import string
 import sys
@@ -29,6 +28,7 @@ import numpy as np
 import torch
 from torch import nn
 
+import unigram_vocab
 from seq2seq_reference import TagAutomaton, beam_search, slot_beam_search, tproj_generate
 
 SEED = 20240917
@@ -93,66 +93,15 @@ def vocab():
 
 
 def unigram_encode(word, pieces):
-    """Viterbi segmentation of '▁' + word, the same as the tokenizers library's Unigram model
-    (unknown characters score min_score - 10 and consecutive unknowns fuse into one <unk>)."""
-    score = {p: s for p, s in pieces[3:]}
-    index = {p: i for i, (p, _) in enumerate(pieces)}
-    unk_score = min(s for _, s in pieces[3:]) - 10.0
-    text = "▁" + word
-    n = len(text)
-    best = [(-math.inf, None, None)] * (n + 1)  # (score, start, piece-or-None for unk)
-    best[0] = (0.0, None, None)
-    maxlen = max(len(p) for p in score)
-    for end in range(1, n + 1):
-        for start in range(max(0, end - maxlen), end):
-            if best[start][0] == -math.inf:
-                continue
-            p = text[start:end]
-            if p in score:
-                s = best[start][0] + score[p]
-                if s > best[end][0]:
-                    best[end] = (s, start, p)
-        if best[end][0] == -math.inf or best[end][1] is None:
-            s = best[end - 1][0] + unk_score
-            if best[end][0] == -math.inf:
-                best[end] = (s, end - 1, None)
-    out = []
-    end = n
-    while end > 0:
-        _, start, p = best[end]
-        out.append(UNK if p is None else index[p])
-        end = start
-    out.reverse()
-    fused = []
-    for t in out:
-        if t == UNK and fused and fused[-1] == UNK:
-            continue
-        fused.append(t)
-    return fused
+    return unigram_vocab.unigram_encode(word, pieces, 3, UNK)
 
 
 def tokenizer_json(pieces):
-    return {
-        "version": "1.0",
-        "truncation": None,
-        "padding": None,
-        "added_tokens": [
-            {"id": i, "content": p, "single_word": False, "lstrip": False, "rstrip": False,
-             "normalized": False, "special": True}
-            for i, p in enumerate(["<pad>", "</s>", "<unk>"])
-        ],
-        "normalizer": None,
-        "pre_tokenizer": {"type": "Metaspace", "replacement": "▁", "prepend_scheme": "always", "split": True},
-        "post_processor": {
-            "type": "TemplateProcessing",
-            "single": [{"Sequence": {"id": "A", "type_id": 0}}, {"SpecialToken": {"id": "</s>", "type_id": 0}}],
-            "pair": [{"Sequence": {"id": "A", "type_id": 0}}, {"SpecialToken": {"id": "</s>", "type_id": 0}},
-                     {"Sequence": {"id": "B", "type_id": 0}}, {"SpecialToken": {"id": "</s>", "type_id": 0}}],
-            "special_tokens": {"</s>": {"id": "</s>", "ids": [EOS], "tokens": ["</s>"]}},
-        },
-        "decoder": {"type": "Metaspace", "replacement": "▁", "prepend_scheme": "always", "split": True},
-        "model": {"type": "Unigram", "unk_id": UNK, "vocab": [[p, s] for p, s in pieces], "byte_fallback": False},
-    }
+    eos = [{"Sequence": {"id": "A", "type_id": 0}}, {"SpecialToken": {"id": "</s>", "type_id": 0}}]
+    return unigram_vocab.tokenizer_json(
+        pieces, [0, 1, 2], UNK, single=eos, pair=eos + [{"Sequence": {"id": "B", "type_id": 0}},
+                                                        {"SpecialToken": {"id": "</s>", "type_id": 0}}],
+        special_tokens={"</s>": {"id": "</s>", "ids": [EOS], "tokens": ["</s>"]}})
 
 
 class RMSNorm(nn.Module):

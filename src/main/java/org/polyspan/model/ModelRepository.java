@@ -1,6 +1,7 @@
 package org.polyspan.model;
 
 import org.polyspan.core.TagHead;
+import org.polyspan.translation.TranslationModel;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -25,6 +26,7 @@ public final class ModelRepository implements AutoCloseable {
     private final int threads;
     private final Map<String, LabelingModel> loaded = new ConcurrentHashMap<>();
     private final Map<String, String> failures = new ConcurrentHashMap<>();
+    private final Map<String, TranslationModel> translationModels = new ConcurrentHashMap<>();
 
     public ModelRepository(Path root, OnnxWindowEncoder.Device device, int threads) {
         this.root = root;
@@ -83,6 +85,39 @@ public final class ModelRepository implements AutoCloseable {
         }
     }
 
+    /**
+     * The loaded translation model ({@code polyspan.layout = translation}), used to score translations; loads it if
+     * needed. Kept apart from the labelling models: it labels nothing.
+     */
+    public TranslationModel translationModel(String id) throws Exception {
+        TranslationModel model = translationModels.get(id);
+        if (model != null) {
+            return model;
+        }
+        synchronized (this) {
+            model = translationModels.get(id);
+            if (model != null) {
+                return model;
+            }
+            if (!exists(id)) {
+                throw new IllegalArgumentException(unknownModelMessage(id));
+            }
+            // another kind of model is not broken, just not this kind: nothing to record
+            if (!TranslationModel.isTranslation(root.resolve(id))) {
+                throw new IllegalArgumentException(TranslationModel.notTranslation(id));
+            }
+            try {
+                model = TranslationModel.load(id, root.resolve(id), device == OnnxWindowEncoder.Device.CUDA, threads);
+            } catch (Exception | Error e) {
+                failures.put(id, String.valueOf(e.getMessage()));
+                throw e;
+            }
+            failures.remove(id);
+            translationModels.put(id, model);
+            return model;
+        }
+    }
+
     /** Drops the loaded copy (if any) and loads the model's files again, e.g. after a new head was installed. */
     public synchronized LabelingModel reload(String id) throws Exception {
         LabelingModel old = loaded.remove(id);
@@ -104,7 +139,13 @@ public final class ModelRepository implements AutoCloseable {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", id);
             LabelingModel model = loaded.get(id);
-            if (model != null) {
+            TranslationModel translation = translationModels.get(id);
+            if (translation != null) {
+                m.put("state", "loaded");
+                m.put("task", "translation");
+                m.put("description", translation.description());
+                m.put("languages", translation.languages().codes());
+            } else if (model != null) {
                 m.put("state", "loaded");
                 m.put("task", "token_classification");
                 m.put("description", model.description());
@@ -131,5 +172,7 @@ public final class ModelRepository implements AutoCloseable {
     public void close() {
         loaded.values().forEach(LabelingModel::close);
         loaded.clear();
+        translationModels.values().forEach(TranslationModel::close);
+        translationModels.clear();
     }
 }

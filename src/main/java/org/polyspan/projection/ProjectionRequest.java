@@ -15,13 +15,13 @@ import java.util.Set;
  * the form of its target. Problems throw {@link PairException} naming the pair and the field.
  */
 public record ProjectionRequest(String sourceLanguage, String targetLanguage, Projector.Method method, String model,
-                                boolean explain, int topK, boolean translate, List<Pair> pairs, Candidates candidates,
-                                String generatorModel) {
+                                boolean explain, int topK, List<Pair> pairs, Scorer scorer, String nmtModel, boolean translate,
+                                Candidates candidates, String generatorModel) {
     public static final int MAX_PAIRS = 1000;
     public static final int MAX_CHARS = 100_000;
     public static final String DEFAULT_MODEL = "mbert-ner";
-    private static final Set<String> TOP = Set.of("source_language", "target_language", "method", "model", "explain", "top_k", "translate", "pairs",
-            "candidates", "generator_model");
+    private static final Set<String> TOP = Set.of("source_language", "target_language", "method", "model", "explain", "top_k", "pairs",
+            "scorer", "nmt_model", "translate", "candidates", "generator_model");
 
     /** Where {@code tproj} candidates come from: every target n-gram, a text-to-text generator, or both. */
     public enum Candidates {
@@ -53,6 +53,9 @@ public record ProjectionRequest(String sourceLanguage, String targetLanguage, Pr
     private static final Set<String> PAIR = Set.of("source", "target");
     private static final Set<String> SIDE = Set.of("text", "spans", "tokens", "tags");
 
+    /** How {@code tproj} scores its candidates: encoder soft alignment, or translation probability with an NMT model. */
+    public enum Scorer { ENCODER, NMT }
+
     /**
      * One pair: source and target documents, source spans in words, whether the target is in tokens, and the
      * translator that produced the target ({@code null} when the request gave it). The target is {@code null} until
@@ -79,8 +82,8 @@ public record ProjectionRequest(String sourceLanguage, String targetLanguage, Pr
 
     /** This request with its pairs replaced, e.g. after translating the missing targets. */
     public ProjectionRequest withPairs(List<Pair> newPairs) {
-        return new ProjectionRequest(sourceLanguage, targetLanguage, method, model, explain, topK, translate, newPairs, candidates,
-                generatorModel);
+        return new ProjectionRequest(sourceLanguage, targetLanguage, method, model, explain, topK, newPairs, scorer, nmtModel, translate,
+                candidates, generatorModel);
     }
 
     public boolean needsTranslation() {
@@ -122,6 +125,29 @@ public record ProjectionRequest(String sourceLanguage, String targetLanguage, Pr
             case "align" -> Projector.Method.ALIGN;
             default -> throw new PairException(-1, "method", "must be [tproj] or [align], got [" + methodName + "]");
         };
+        String scorerName = string(body, "scorer", "encoder", -1, "scorer");
+        Scorer scorer = switch (scorerName.toLowerCase(Locale.ROOT)) {
+            case "encoder" -> Scorer.ENCODER;
+            case "nmt" -> Scorer.NMT;
+            default -> throw new PairException(-1, "scorer", "must be [encoder] or [nmt], got [" + scorerName + "]");
+        };
+        String nmtModel = string(body, "nmt_model", null, -1, "nmt_model");
+        if (scorer == Scorer.NMT) {
+            if (method != Projector.Method.TPROJ) {
+                throw new PairException(-1, "scorer", "[nmt] scores the candidates of method [tproj], not [" + methodName + "]");
+            }
+            if (nmtModel == null) {
+                throw new PairException(-1, "nmt_model", "is required with scorer [nmt]: the id of a translation model "
+                        + "(polyspan.layout = translation) in the models directory");
+            }
+            for (String lang : List.of("source_language", "target_language")) {
+                if (string(body, lang, null, -1, lang) == null) {
+                    throw new PairException(-1, lang, "is required with scorer [nmt]");
+                }
+            }
+        } else if (nmtModel != null) {
+            throw new PairException(-1, "nmt_model", "applies only with scorer [nmt]");
+        }
         Object explainValue = body.getOrDefault("explain", false);
         if (!(explainValue instanceof Boolean explain)) {
             throw new PairException(-1, "explain", "must be a boolean");
@@ -141,6 +167,10 @@ public record ProjectionRequest(String sourceLanguage, String targetLanguage, Pr
         if (candidates.generated() && (generatorModel == null || generatorModel.isBlank())) {
             throw new PairException(-1, "generator_model", "is required with candidates [" + candidates.value()
                     + "]: the id of a text-to-text (seq2seq) model");
+        }
+        if (candidates.generated() && scorer == Scorer.NMT) {
+            throw new PairException(-1, "candidates", "[" + candidates.value() + "] candidates are ranked by the encoder scorer; "
+                    + "scorer [nmt] ranks n-grams only");
         }
         if (!candidates.generated() && generatorModel != null) {
             throw new PairException(-1, "generator_model", "is only used with candidates [seq2seq] or [seq2seq+ngrams]");
@@ -169,7 +199,7 @@ public record ProjectionRequest(String sourceLanguage, String targetLanguage, Pr
             pairs.add(pair(rawPairs.get(i), i, translate));
         }
         return new ProjectionRequest(sourceLanguage, targetLanguage, method, string(body, "model", DEFAULT_MODEL, -1, "model"),
-                explain, explain ? topK : 0, translate, pairs, candidates, generatorModel);
+                explain, explain ? topK : 0, pairs, scorer, nmtModel, translate, candidates, generatorModel);
     }
 
     private static Pair pair(Object raw, int i, boolean translate) {

@@ -1,6 +1,7 @@
 package org.polyspan.projection;
 
 import org.polyspan.core.Document;
+import org.polyspan.translation.NmtScorer;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,6 +36,21 @@ public final class ProjectionService {
             List<List<int[]>> proposed = request.candidates().generated() ? generated.propose(p.target(), p.spans()) : null;
             Projector.Result r = projector.project(encoded.get(2 * i), p.spans(), encoded.get(2 * i + 1), request.topK(),
                     proposed, request.candidates() == ProjectionRequest.Candidates.SEQ2SEQ_NGRAMS);
+            out.add(answer(p, r, request.explain()));
+        }
+        return out;
+    }
+
+    /**
+     * {@code tproj} with the NMT scorer: the target n-grams of each pair scored by translation probability, then the
+     * same global selection. As in T-Projection every span takes its best free candidate (threshold 0: scores are
+     * positive), so only a lack of room leaves a span unprojected.
+     */
+    public static List<Map<String, Object>> runNmt(ProjectionRequest request, NmtScorer scorer) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (ProjectionRequest.Pair p : request.pairs()) {
+            List<List<Candidate>> candidates = NmtCandidates.score(scorer, p.source(), p.spans(), p.target(), SpanScorer.Params.DEFAULT);
+            Projector.Result r = Projector.select(p.spans(), candidates, p.target().words().size(), 0.0, request.topK());
             out.add(answer(p, r, request.explain()));
         }
         return out;

@@ -83,7 +83,17 @@ public final class Projector {
         float[][] sim = WordAligner.similarity(source, target);
         List<List<Candidate>> candidates = method == Method.TPROJ ? scored(source, target, sim, spans, proposed, withNgrams)
                 : aligned(sim, spans);
-        Candidate[] chosen = GlobalSelector.select(candidates, target.length, threshold);
+        return select(spans, candidates, target.length, threshold, topK);
+    }
+
+    /**
+     * The global selection over candidates scored elsewhere (e.g. by translation probability): one candidate per span,
+     * no overlaps, maximal total of {@code score - threshold}.
+     */
+    public static Result select(List<WordSpan> spans, List<List<Candidate>> candidates, int targetLength, double threshold, int topK) {
+        List<Projection> out = new ArrayList<>();
+        List<Integer> unprojected = new ArrayList<>();
+        Candidate[] chosen = GlobalSelector.select(candidates, targetLength, threshold);
         for (int s = 0; s < spans.size(); s++) {
             Candidate c = chosen[s];
             if (c == null) {

@@ -239,6 +239,19 @@ public final class OnnxSeq2SeqModel implements LogitsSource, AutoCloseable {
         }
     }
 
+    // for ForcedDecoder, which scores whole given outputs with the same sessions
+    OrtEnvironment environment() {
+        return env;
+    }
+
+    OrtSession encoderSession() {
+        return encoder;
+    }
+
+    OrtSession decoderSession() {
+        return decoder;
+    }
+
     @Override
     public void close() {
         for (OrtSession s : new OrtSession[] {encoder, decoder, decoderWithPast}) {

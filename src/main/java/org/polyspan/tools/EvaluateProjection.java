@@ -8,6 +8,8 @@ import org.polyspan.model.LabelingModel;
 import org.polyspan.model.OnnxWindowEncoder;
 import org.polyspan.projection.GeneratedCandidates;
 import org.polyspan.projection.ProjectionRequest;
+import org.polyspan.projection.Candidate;
+import org.polyspan.projection.NmtCandidates;
 import org.polyspan.projection.Projector;
 import org.polyspan.projection.SpanConversions;
 import org.polyspan.projection.SpanScorer;
@@ -17,6 +19,8 @@ import org.polyspan.projection.WordVectors;
 import org.polyspan.seq2seq.Seq2SeqLabeler;
 import org.polyspan.seq2seq.Seq2SeqModel;
 import org.polyspan.seq2seq.TProjectionGenerator;
+import org.polyspan.translation.NmtScorer;
+import org.polyspan.translation.TranslationModel;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -32,11 +36,14 @@ import java.util.Set;
  * the gold target sentence and the projected spans are scored against the target's own gold with seqeval span F1.
  * Every sentence is encoded once (the English side once per task); the layer blocks and scorer settings can be varied
  * over one encoding with {@code --blocks}, {@code --tau}, {@code --wcos}, {@code --wlen}, {@code --threshold}
- * (comma-separated lists; every combination is run).
+ * (comma-separated lists; every combination is run). With {@code --scorer nmt --nmt-model DIR}, {@code tproj} ranks its
+ * candidates by translation probability with a translation model (M2M100 / NLLB optimum export) instead, and the
+ * encoder is not used.
  *
  * <pre>models/tool.sh EvaluateProjection [--model models/build/mbert-ner] [--data ../shared/data]
  *     [--tasks europarl,absa,abstrct] [--methods align,tproj] [--limit N] [--blocks 0] [--tau 0.05] [--wcos 0]
  *     [--wlen 0.05] [--threshold 0.05] [--align itermax|argmax] [--pooling mean|first]
+ *     [--scorer encoder|nmt] [--nmt-model DIR]
  *     [--candidates ngrams|seq2seq|seq2seq+ngrams --generator-model DIR [--generator-beams N] [--generator-max-input N]]</pre>
  *
  * <p>With {@code --candidates seq2seq}, {@code tproj} ranks the target ranges that a T-Projection text-to-text
@@ -56,8 +63,8 @@ public final class EvaluateProjection {
 
     public static void main(String[] argv) throws Exception {
         Args args = new Args(argv, List.of("model", "data", "tasks", "methods", "limit", "blocks", "tau", "wcos", "wlen",
-                "threshold", "align", "pooling", "threads", "extra", "factor", "candidates", "generator-model", "generator-beams",
-                "generator-max-input"));
+                "threshold", "align", "pooling", "threads", "extra", "factor", "scorer", "nmt-model", "candidates", "generator-model",
+                "generator-beams", "generator-max-input"));
         ProjectionRequest.Candidates candidates = ProjectionRequest.Candidates.of(args.get("candidates", "ngrams"));
         Path modelDir = Path.of(args.get("model", "models/build/mbert-ner"));
         Path data = Path.of(args.get("data", "../shared/data"));
@@ -78,6 +85,22 @@ public final class EvaluateProjection {
             tasks.add(load(t, data, limit));
         }
         List<String[]> table = new ArrayList<>();
+        String scorer = args.get("scorer", "encoder");
+        if (scorer.equals("nmt") && candidates.generated()) {
+            throw new IllegalArgumentException("--candidates " + candidates.value() + " is ranked by the encoder scorer, not --scorer nmt");
+        }
+        if (scorer.equals("nmt")) {
+            String nmtDir = args.get("nmt-model", null);
+            if (nmtDir == null) {
+                throw new IllegalArgumentException("--scorer nmt needs --nmt-model DIR (a translation model in the optimum layout)");
+            }
+            evaluateNmt(Path.of(nmtDir), tasks, new SpanScorer.Params(SpanScorer.Params.DEFAULT.tau(), 1.0, 0, 0, extra, factor),
+                    Integer.parseInt(args.get("threads", "0")), table);
+            printTable(table);
+            return;
+        } else if (!scorer.equals("encoder")) {
+            throw new IllegalArgumentException("--scorer must be encoder or nmt, got " + scorer);
+        }
         Seq2SeqModel generatorModel = candidates.generated()
                 ? Seq2SeqModel.load(Path.of(args.require("generator-model")), false, Integer.parseInt(args.get("threads", "0"))) : null;
         GeneratedCandidates generated = null;
@@ -176,6 +199,40 @@ public final class EvaluateProjection {
                 }
             }
         }
+        printTable(table);
+    }
+
+    /** tproj with the NMT scorer: target n-grams scored by translation probability, then the global selection. */
+    private static void evaluateNmt(Path dir, List<Task> tasks, SpanScorer.Params params, int threads, List<String[]> table) throws Exception {
+        try (TranslationModel model = TranslationModel.load(dir.getFileName().toString(), dir, false, threads)) {
+            int en = model.languageToken("en");
+            for (Task task : tasks) {
+                for (Pair pair : task.pairs()) {
+                    NmtScorer scorer = new NmtScorer(model, en, model.languageToken(pair.lang()));
+                    int n = Math.min(task.source().size(), pair.target().size());
+                    long t0 = System.nanoTime();
+                    SpanMetrics metrics = new SpanMetrics();
+                    for (int i = 0; i < n; i++) {
+                        ConllSentence source = task.source().get(i);
+                        ConllSentence gold = pair.target().get(i);
+                        List<WordSpan> spans = SpanConversions.fromTags(source.tags(), "tags");
+                        Document target = Document.ofTokens(gold.tokens());
+                        List<List<Candidate>> candidates = NmtCandidates.score(scorer, Document.ofTokens(source.tokens()), spans, target, params);
+                        Projector.Result r = Projector.select(spans, candidates, gold.tokens().size(), 0.0, 0);
+                        metrics.add(gold.tags(), SpanConversions.toTags(gold.tokens().size(), r.projections()));
+                    }
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    String[] row = {task.name(), "en-" + pair.lang(), "tproj", String.valueOf(n), pct(metrics.precision()),
+                            pct(metrics.recall()), pct(metrics.f1()), String.format(Locale.ROOT, "%.1f", n / seconds),
+                            PUBLISHED.get(task.name()), "nmt " + dir.getFileName()};
+                    table.add(row);
+                    System.out.println(String.join(" | ", row));
+                }
+            }
+        }
+    }
+
+    private static void printTable(List<String[]> table) {
         System.out.println();
         System.out.println("| task | pair | method | pairs | P | R | F1 | pairs/s | published F1 (fast_align / SimAlign / AWESOME / T-Projection) | setting |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|");

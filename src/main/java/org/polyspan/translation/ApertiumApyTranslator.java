@@ -66,7 +66,7 @@ public final class ApertiumApyTranslator implements Translator {
 
     @Override
     public boolean supports(String source, String target) {
-        return LanguageCodes.apertiumMode(source, target, modes) != null;
+        return ApertiumModes.mode(source, target, modes) != null;
     }
 
     @Override
@@ -76,7 +76,7 @@ public final class ApertiumApyTranslator implements Translator {
 
     @Override
     public List<String> translate(List<String> texts, String source, String target) throws TranslationException {
-        String mode = LanguageCodes.apertiumMode(source, target, modes);
+        String mode = ApertiumModes.mode(source, target, modes);
         if (mode == null) {
             throw new TranslationException("apertium has no direction " + source + "->" + target + "; installed: " + modes);
         }

@@ -78,7 +78,7 @@ public final class ApertiumTranslator implements Translator {
     }
 
     private String mode(String source, String target) {
-        return LanguageCodes.apertiumMode(source, target, modes);
+        return ApertiumModes.mode(source, target, modes);
     }
 
     @Override

@@ -25,9 +25,27 @@ class ModelRepositoryTest {
     Path tmp;
 
     @Test
+    void translationModelsLoadApartAndOtherKindsAreNotMarkedFailed() throws Exception {
+        try (ModelRepository repo = new ModelRepository(TinyModels.root(), OnnxWindowEncoder.Device.CPU, 1)) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> repo.translationModel(TinyModels.HEADS));
+            assertTrue(e.getMessage().contains("not a translation model"), e.getMessage());
+            assertSame(repo.translationModel("tiny-m2m100"), repo.translationModel("tiny-m2m100"));
+            for (var m : repo.describe()) {
+                if (m.get("id").equals(TinyModels.HEADS)) {
+                    assertEquals("not_loaded", m.get("state"));
+                }
+                if (m.get("id").equals("tiny-m2m100")) {
+                    assertEquals("translation", m.get("task"));
+                }
+            }
+        }
+    }
+
+    @Test
     void listsTheModels() throws Exception {
         try (ModelRepository repo = new ModelRepository(TinyModels.root(), OnnxWindowEncoder.Device.CPU, 1)) {
-            assertEquals(List.of(TinyModels.HEADS, TinyModels.HF, "tiny-t5"), repo.ids());
+            assertEquals(List.of(TinyModels.HEADS, TinyModels.HF, "tiny-m2m100", "tiny-t5"), repo.ids());
             assertTrue(repo.exists(TinyModels.HEADS));
             assertTrue(repo.exists(TinyModels.HF));
         }

@@ -96,6 +96,8 @@ public class RestProjectSeq2SeqTests extends OpenSearchTestCase {
         assertBad("\"candidates\":7,", "candidates");
         assertBad("\"method\":\"align\",\"candidates\":\"seq2seq\",\"generator_model\":\"tiny-t5\",", "candidates");
         assertBad("\"generator_model\":\"tiny-t5\",", "generator_model");
+        assertBad("\"scorer\":\"nmt\",\"nmt_model\":\"tiny-t5\",\"source_language\":\"en\",\"target_language\":\"es\","
+                + "\"candidates\":\"seq2seq\",\"generator_model\":\"tiny-t5\",", "candidates");
     }
 
     /** Every projected span and alternative is one of the ranges the generator core proposes for its label. */
