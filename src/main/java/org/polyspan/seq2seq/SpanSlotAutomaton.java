@@ -2,10 +2,13 @@ package org.polyspan.seq2seq;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The output grammar of T-Projection candidate generation: one segment per slot, in slot order, then EOS. A segment is
@@ -122,7 +125,7 @@ public final class SpanSlotAutomaton {
     public SpanSlotAutomaton(List<List<Segment>> slotSegments, int eos) {
         this.eos = eos;
         this.slotTries = new Trie[slotSegments.size()];
-        java.util.IdentityHashMap<List<Segment>, Trie> shared = new java.util.IdentityHashMap<>();
+        IdentityHashMap<List<Segment>, Trie> shared = new IdentityHashMap<>();
         for (int s = 0; s < slotTries.length; s++) {
             List<Segment> segs = slotSegments.get(s);
             if (segs.isEmpty()) {
@@ -153,7 +156,7 @@ public final class SpanSlotAutomaton {
         if (state.readings.length == 1) {
             out = allowed(state.readings[0]);
         } else {
-            java.util.TreeSet<Integer> all = new java.util.TreeSet<>();
+            TreeSet<Integer> all = new TreeSet<>();
             for (Reading r : state.readings) {
                 for (int t : allowed(r)) {
                     all.add(t);
@@ -238,7 +241,7 @@ public final class SpanSlotAutomaton {
                 for (ChosenList c = r.chosen; c != null; c = c.rest) {
                     out.add(c.chosen);
                 }
-                java.util.Collections.reverse(out);
+                Collections.reverse(out);
                 return out;
             }
         }
