@@ -290,3 +290,157 @@ def label_text(text, encode_word, decode_window, budget, stride, labels):
             spans.append({"label": labels[label], "text": text[start:end], "start": utf16(text, start),
                           "end": utf16(text, end), "score": float(np.exp(np.mean(lps)))})
     return {"text": text, "words": [text[s:e] for s, e in words], "windows": len(wins), "spans": spans}
+
+
+# --- T-Projection candidate generation -------------------------------------------------------------
+# Mirrors org.polyspan.seq2seq.SpanSlotAutomaton, SlotBeamSearch and TProjectionGenerator.
+#
+# Input: the target words joined by spaces, a space, then one "<Tag>[None]</Tag>" slot per source span
+# (no space between slots). Output: one "<Tag>span</Tag>" segment per slot, in order, then EOS; a span
+# is a contiguous range of target words, tokenised as the string "<Tag>w1 w2</Tag>" alone.
+
+PLACEHOLDER = "[None]"
+TPROJ_NAMES = {"PER": "Person", "LOC": "Location", "ORG": "Organization", "MISC": "Miscellaneous", "TARGET": "Target"}
+
+
+def tproj_tags(label, configured):
+    """configured: {label: (open, close)} from the model's config; else T-Projection's tag names."""
+    if label in configured:
+        return tuple(configured[label])
+    name = TPROJ_NAMES.get(label, label)
+    return "<%s>" % name, "</%s>" % name
+
+
+class SlotTrie:
+    def __init__(self, segments):
+        """segments: list of (tokens, ranges) in order; equal token sequences share a node and their ranges."""
+        self.children = [{}]
+        self.ranges = [None]
+        for tokens, ranges in segments:
+            assert tokens, "a segment without tokens cannot be generated"
+            node = 0
+            for t in tokens:
+                nxt = self.children[node].get(t)
+                if nxt is None:
+                    self.children.append({})
+                    self.ranges.append(None)
+                    nxt = len(self.children) - 1
+                    self.children[node][t] = nxt
+                node = nxt
+            if self.ranges[node] is None:
+                self.ranges[node] = []
+            self.ranges[node].extend(ranges)
+
+
+class SlotAutomaton:
+    def __init__(self, slot_segments, eos):
+        """slot_segments: per slot, its segment list; slots given the same list object share one trie."""
+        self.eos = eos
+        tries = {}
+        self.tries = []
+        for segs in slot_segments:
+            assert segs, "every slot needs a segment"
+            if id(segs) not in tries:
+                tries[id(segs)] = SlotTrie(segs)
+            self.tries.append(tries[id(segs)])
+
+    # a reading: (slot, node, segment_start, done, chosen_tuple); chosen = (slot, ranges, token_from, token_to)
+    def start(self):
+        return ([(0, 0, 0, False, ())], 0)
+
+    def _allowed(self, r):
+        slot, node, _, done, _ = r
+        if done:
+            return []
+        if slot == len(self.tries):
+            return [self.eos]
+        return sorted(self.tries[slot].children[node])
+
+    def allowed(self, state):
+        out = set()
+        for r in state[0]:
+            out.update(self._allowed(r))
+        return sorted(out)
+
+    def advance(self, state, tok):
+        readings, t = state
+        out, seen = [], set()
+
+        def add(r):
+            key = (r[0], r[1], r[3])
+            if key not in seen:
+                seen.add(key)
+                out.append(r)
+
+        for slot, node, seg_start, done, chosen in readings:
+            if done:
+                continue
+            if slot == len(self.tries):
+                if tok == self.eos:
+                    add((slot, 0, t + 1, True, chosen))
+                continue
+            trie = self.tries[slot]
+            child = trie.children[node].get(tok)
+            if child is None:
+                continue
+            start = t if node == 0 else seg_start
+            if trie.children[child]:
+                add((slot, child, start, False, chosen))
+            if trie.ranges[child] is not None:
+                add((slot + 1, 0, t + 1, False, chosen + ((slot, trie.ranges[child], start, t + 1),)))
+        return (out, t + 1)
+
+    def chosen(self, state):
+        for r in state[0]:
+            if r[3]:
+                return [[c[0], [list(x) for x in c[1]], c[2], c[3]] for c in r[4]]
+        raise ValueError("not final")
+
+
+def slot_beam_search(next_logits, automaton, beam_width, length_penalty, decoder_start):
+    """The same steps as beam_search; returns the best beam_width finished outputs, best first
+    (ranked by normalised score, ties to the one that finished first)."""
+    beams = [dict(tokens=[], sum=0.0, state=automaton.start())]
+    finished = []
+    while beams and len(finished) < beam_width:
+        logits = next_logits([[decoder_start] + b["tokens"] for b in beams])
+        cands = []
+        for b, hyp in enumerate(beams):
+            lp = log_softmax64(logits[b])
+            for t in automaton.allowed(hyp["state"]):
+                cands.append((hyp["sum"] + lp[t], b, t))
+        cands.sort(key=lambda c: (-c[0], c[1], c[2]))
+        nxt = []
+        for score, b, t in cands:
+            h = beams[b]
+            child = dict(tokens=h["tokens"] + [t], sum=float(score), state=automaton.advance(h["state"], t))
+            if t == automaton.eos:
+                child["score"] = float(score) / (len(child["tokens"]) ** length_penalty)
+                child["order"] = len(finished)
+                finished.append(child)
+            else:
+                nxt.append(child)
+                if len(nxt) == beam_width:
+                    break
+        beams = nxt
+    finished.sort(key=lambda f: (-f["score"], f["order"]))
+    return [dict(tokens=f["tokens"], sum_log_prob=f["sum"], score=f["score"], chosen=automaton.chosen(f["state"]))
+            for f in finished[:beam_width]]
+
+
+def tproj_generate(encode_string, words, slot_labels, configured, max_span_words, eos):
+    """encode_string(s) -> token ids of s without special tokens. Returns (input_ids without the
+    suffix, automaton)."""
+    slots = "".join(o + PLACEHOLDER + c for o, c in (tproj_tags(l, configured) for l in slot_labels))
+    input_ids = [t for w in words + [slots] for t in encode_string(w)]
+    by_label, slot_segments = {}, []
+    for label in slot_labels:
+        if label not in by_label:
+            o, c = tproj_tags(label, configured)
+            ranges = {}
+            for a in range(len(words)):
+                for b in range(a + 1, min(len(words), a + max_span_words) + 1):
+                    ranges.setdefault(o + " ".join(words[a:b]) + c, []).append([a, b])
+            by_label[label] = [(encode_string(s), r) for s, r in ranges.items()]
+        slot_segments.append(by_label[label])
+    return input_ids, SlotAutomaton(slot_segments, eos)

@@ -10,7 +10,8 @@ Command line: python3 tiny_t5.py OUT_DIR      (writes OUT_DIR/tiny-t5/, OUT_DIR/
                                   -> logits, present.{i}.decoder.key/value
     tokenizer.json                SentencePiece-style Unigram with Metaspace (every word gets the ▁ prefix), "$A </s>"
     config.json                   T5-style config + polyspan section (layout seq2seq, labels, tags)
-    reference.json                word/tag ids and the constrained beam-search output of seq2seq_reference.py
+    reference.json                word/tag ids and the constrained beam-search output of seq2seq_reference.py,
+                                  and under "tproj" the T-Projection candidate generation of the same module
     pipeline_reference.json       the spans seq2seq_reference.label_text gives whole texts (several scripts, a
                                   multi-sentence field, a sentence longer than max_input_tokens), UTF-16 offsets
 
@@ -46,7 +47,7 @@ import sentencepiece
 from sentencepiece import sentencepiece_model_pb2
 
 import unigram_vocab
-from seq2seq_reference import TagAutomaton, beam_search, label_text, split_words
+from seq2seq_reference import TagAutomaton, beam_search, label_text, slot_beam_search, split_words, tproj_generate
 
 SEED = 20240917
 D_MODEL, HEADS, D_KV, D_FF, LAYERS, MAX_POS = 32, 2, 16, 64, 2, 512
@@ -93,6 +94,18 @@ PIPELINE_TEXTS = [
     "Angela Merkel met Barack Obama in Berlin. Amina Mohammed visited Nairobi, Kenya. Путин в Москва. "
     "北京在東京。 محمد في القاهرة. " + _LONG_SENTENCE + ". Google and the United Nations met in Lagos.",
 ]
+
+# T-Projection candidate generation: (target sentence, labels of the source spans), decoded at beam widths 1 and 4
+TPROJ_CASES = [
+    ("Obama visitó París .", ["PER", "LOC"]),
+    ("Angela Merkel und Barack Obama in Berlin", ["PER", "PER", "LOC"]),
+    ("Москва и Путин", ["LOC", "MISC"]),
+    ("北 京 在 東 京", ["LOC", "LOC"]),
+    ("the of the and the", ["MISC"]),
+    ("Claim : la terapia mejora la supervivencia", ["Claim"]),
+]
+TPROJ_MAX_SPAN_WORDS = 4
+TPROJ_BEAMS = (1, 4)
 
 
 def vocab():
@@ -462,6 +475,36 @@ def write_merged(split_dir, out, config):
         json.dump(merged_config, f, indent=2)
 
 
+def encode_string(s, pieces):
+    """A string as the tokenizer encodes it without special tokens: Metaspace splits on spaces, each chunk
+    gets the ▁ prefix and is segmented on its own."""
+    return [t for chunk in s.split(" ") if chunk for t in unigram_encode(chunk, pieces)]
+
+
+def tproj_reference(model, pieces):
+    configured = {l: (o, c) for l, o, c in zip(LABELS, OPEN_TAGS, CLOSE_TAGS)}
+    cases = []
+    for text, slots in TPROJ_CASES:
+        words = text.split(" ")
+        body, automaton = tproj_generate(lambda s: encode_string(s, pieces), words, slots, configured,
+                                         TPROJ_MAX_SPAN_WORDS, EOS)
+        input_ids = body + [EOS]
+        assert len(input_ids) <= 64, "keep the T-Projection cases within max_input_tokens"
+        ids = torch.tensor([input_ids])
+        cross = model.cross_kv(model.encode(ids, torch.ones_like(ids)))
+
+        def next_logits(prefixes):
+            rows = []
+            for p in prefixes:  # full recomputation, no cache
+                logits, _ = model.decode(torch.tensor([p]), torch.ones_like(ids), cross)
+                rows.append(logits[0, -1].numpy().astype(np.float32))
+            return np.stack(rows)
+
+        results = {str(beam): slot_beam_search(next_logits, automaton, beam, 1.0, PAD) for beam in TPROJ_BEAMS}
+        cases.append({"text": text, "slots": slots, "input_ids": input_ids, "results": results})
+    return {"max_span_words": TPROJ_MAX_SPAN_WORDS, "length_penalty": 1.0, "cases": cases}
+
+
 def main(argv):
     if len(argv) != 2:
         print(__doc__, file=sys.stderr)
@@ -525,7 +568,9 @@ def main(argv):
             cases.append({"text": text, "words": words, "word_ids": word_ids, "input_ids": input_ids,
                           "first_logits": [float(v) for v in first[:8]], "results": results})
         pipeline = pipeline_reference(model, pieces, open_paths, close_paths, config["polyspan"])
-    reference = {"open_paths": open_paths, "close_paths": close_paths, "length_penalty": 1.0, "cases": cases}
+        tproj = tproj_reference(model, pieces)
+    reference = {"open_paths": open_paths, "close_paths": close_paths, "length_penalty": 1.0, "cases": cases,
+                 "tproj": tproj}
     with open(os.path.join(out, "reference.json"), "w", encoding="utf-8") as f:
         json.dump(reference, f, ensure_ascii=False, indent=1)
     with open(os.path.join(out, "pipeline_reference.json"), "w", encoding="utf-8") as f:
@@ -533,10 +578,11 @@ def main(argv):
     write_merged(out, os.path.join(argv[1], "tiny-t5-merged"), config)
     checked = write_spm(out, os.path.join(argv[1], "tiny-t5-spm"), config, pieces)
     spans = sum(len(r["spans"]) for c in cases for r in c["results"].values())
-    print("wrote tiny T5 fixture (vocab %d, %d reference decodings, %d spans; %d texts labelled end to end, %d spans) "
-          "to %s, with its merged-decoder and SentencePiece twins (%d words segmented alike)"
-          % (len(pieces), 2 * len(cases), spans, len(pipeline["texts"]), sum(len(t["spans"]) for t in pipeline["texts"]),
-             out, checked))
+    outputs = sum(len(r) for c in tproj["cases"] for r in c["results"].values())
+    print("wrote tiny T5 fixture (vocab %d, %d reference decodings, %d spans, %d T-Projection outputs; %d texts labelled "
+          "end to end, %d spans) to %s, with its merged-decoder and SentencePiece twins (%d words segmented alike)"
+          % (len(pieces), 2 * len(cases), spans, outputs, len(pipeline["texts"]),
+             sum(len(t["spans"]) for t in pipeline["texts"]), out, checked))
     return 0
 
 

@@ -212,6 +212,11 @@ public final class LabelingModel implements AutoCloseable {
         return tokenizer;
     }
 
+    /** The text-to-text model of a {@code seq2seq} layout; null for an encoder model. */
+    public Seq2SeqModel seq2seq() {
+        return seq2seq;
+    }
+
     /** The encoder of an encoder model; null for a text-to-text model. */
     public OnnxWindowEncoder encoder() {
         return encoder;

@@ -2,10 +2,14 @@ package org.polyspan.plugin;
 
 import org.polyspan.model.LabelingModel;
 import org.polyspan.model.ModelRepository;
+import org.polyspan.projection.GeneratedCandidates;
 import org.polyspan.projection.ProjectionRequest;
 import org.polyspan.projection.ProjectionService;
 import org.polyspan.projection.Projector;
+import org.polyspan.projection.SpanScorer;
 import org.polyspan.projection.WordVectors;
+import org.polyspan.seq2seq.Seq2SeqModel;
+import org.polyspan.seq2seq.TProjectionGenerator;
 import org.polyspan.translation.NmtScorer;
 import org.polyspan.translation.TranslationModel;
 
@@ -38,8 +42,13 @@ final class ProjectionRunner {
     static void check(ModelRepository models, ProjectionRequest request) throws BadRequest {
         if (request.scorer() == ProjectionRequest.Scorer.NMT) {
             nmtScorer(models, request);
-        } else if (!models.exists(request.model())) {
+            return;
+        }
+        if (!models.exists(request.model())) {
             throw new BadRequest("model", models.unknownModelMessage(request.model()));
+        }
+        if (request.candidates().generated()) {
+            generator(models, request.generatorModel());
         }
     }
 
@@ -51,10 +60,32 @@ final class ProjectionRunner {
         if (!models.exists(request.model())) {
             throw new BadRequest("model", models.unknownModelMessage(request.model()));
         }
+        GeneratedCandidates candidates = request.candidates().generated() ? generator(models, request.generatorModel()) : null;
         return ModelLoading.call(() -> {
             LabelingModel model = models.get(request.model());
-            return ProjectionService.run(request, WordVectors.defaults(model), Projector.defaults(request.method()));
+            return ProjectionService.run(request, WordVectors.defaults(model), Projector.defaults(request.method()), candidates);
         });
+    }
+
+    /** The T-Projection generator of a text-to-text model; unknown, unloadable or non-seq2seq models are bad requests. */
+    private static GeneratedCandidates generator(ModelRepository models, String id) throws BadRequest {
+        if (!models.exists(id)) {
+            throw new BadRequest("generator_model", models.unknownModelMessage(id));
+        }
+        LabelingModel model;
+        try {
+            model = ModelLoading.get(models, id);
+        } catch (Exception e) {
+            throw new BadRequest("generator_model", "generator model [" + id + "] could not be loaded: " + e.getMessage());
+        }
+        Seq2SeqModel seq2seq = model.seq2seq();
+        if (seq2seq == null) {
+            throw new BadRequest("generator_model", "model [" + id + "] is not a text-to-text model: a generator "
+                    + "needs an optimum seq2seq export with polyspan.layout [seq2seq] in its config.json");
+        }
+        TProjectionGenerator generator = new TProjectionGenerator(seq2seq.subwordTokenizer(), seq2seq.onnx(), seq2seq.options(),
+                seq2seq.options().beamWidth(), Integer.MAX_VALUE);
+        return new GeneratedCandidates(generator, SpanScorer.Params.DEFAULT);
     }
 
     /** {@code tproj} scored by a translation model; unknown or unsuitable models and languages are bad requests. */

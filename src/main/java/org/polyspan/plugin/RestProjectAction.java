@@ -85,6 +85,9 @@ public final class RestProjectAction extends BaseRestHandler {
             } else {
                 b.field("model", request.model()).field("method", request.method().name().toLowerCase(java.util.Locale.ROOT));
             }
+            if (request.candidates().generated()) {
+                b.field("candidates", request.candidates().value()).field("generator_model", request.generatorModel());
+            }
             if (request.sourceLanguage() != null) {
                 b.field("source_language", request.sourceLanguage());
             }

@@ -15,12 +15,41 @@ import java.util.Set;
  * the form of its target. Problems throw {@link PairException} naming the pair and the field.
  */
 public record ProjectionRequest(String sourceLanguage, String targetLanguage, Projector.Method method, String model,
-                                boolean explain, int topK, List<Pair> pairs, Scorer scorer, String nmtModel, boolean translate) {
+                                boolean explain, int topK, List<Pair> pairs, Scorer scorer, String nmtModel, boolean translate,
+                                Candidates candidates, String generatorModel) {
     public static final int MAX_PAIRS = 1000;
     public static final int MAX_CHARS = 100_000;
     public static final String DEFAULT_MODEL = "mbert-ner";
     private static final Set<String> TOP = Set.of("source_language", "target_language", "method", "model", "explain", "top_k", "pairs",
-            "scorer", "nmt_model", "translate");
+            "scorer", "nmt_model", "translate", "candidates", "generator_model");
+
+    /** Where {@code tproj} candidates come from: every target n-gram, a text-to-text generator, or both. */
+    public enum Candidates {
+        NGRAMS("ngrams"), SEQ2SEQ("seq2seq"), SEQ2SEQ_NGRAMS("seq2seq+ngrams");
+
+        private final String value;
+
+        Candidates(String value) {
+            this.value = value;
+        }
+
+        public String value() {
+            return value;
+        }
+
+        public boolean generated() {
+            return this != NGRAMS;
+        }
+
+        public static Candidates of(String value) {
+            for (Candidates c : values()) {
+                if (c.value.equals(value.toLowerCase(Locale.ROOT))) {
+                    return c;
+                }
+            }
+            throw new PairException(-1, "candidates", "must be [ngrams], [seq2seq] or [seq2seq+ngrams], got [" + value + "]");
+        }
+    }
     private static final Set<String> PAIR = Set.of("source", "target");
     private static final Set<String> SIDE = Set.of("text", "spans", "tokens", "tags");
 
@@ -53,7 +82,8 @@ public record ProjectionRequest(String sourceLanguage, String targetLanguage, Pr
 
     /** This request with its pairs replaced, e.g. after translating the missing targets. */
     public ProjectionRequest withPairs(List<Pair> newPairs) {
-        return new ProjectionRequest(sourceLanguage, targetLanguage, method, model, explain, topK, newPairs, scorer, nmtModel, translate);
+        return new ProjectionRequest(sourceLanguage, targetLanguage, method, model, explain, topK, newPairs, scorer, nmtModel, translate,
+                candidates, generatorModel);
     }
 
     public boolean needsTranslation() {
@@ -129,6 +159,22 @@ public record ProjectionRequest(String sourceLanguage, String targetLanguage, Pr
             }
             topK = n.intValue();
         }
+        Candidates candidates = Candidates.of(string(body, "candidates", "ngrams", -1, "candidates"));
+        String generatorModel = string(body, "generator_model", null, -1, "generator_model");
+        if (candidates.generated() && method != Projector.Method.TPROJ) {
+            throw new PairException(-1, "candidates", "[" + candidates.value() + "] candidates need method [tproj]");
+        }
+        if (candidates.generated() && (generatorModel == null || generatorModel.isBlank())) {
+            throw new PairException(-1, "generator_model", "is required with candidates [" + candidates.value()
+                    + "]: the id of a text-to-text (seq2seq) model");
+        }
+        if (candidates.generated() && scorer == Scorer.NMT) {
+            throw new PairException(-1, "candidates", "[" + candidates.value() + "] candidates are ranked by the encoder scorer; "
+                    + "scorer [nmt] ranks n-grams only");
+        }
+        if (!candidates.generated() && generatorModel != null) {
+            throw new PairException(-1, "generator_model", "is only used with candidates [seq2seq] or [seq2seq+ngrams]");
+        }
         Object pairsValue = body.get("pairs");
         if (!(pairsValue instanceof List<?> rawPairs) || rawPairs.isEmpty()) {
             throw new PairException(-1, "pairs", "a non-empty list of pairs is required");
@@ -153,7 +199,7 @@ public record ProjectionRequest(String sourceLanguage, String targetLanguage, Pr
             pairs.add(pair(rawPairs.get(i), i, translate));
         }
         return new ProjectionRequest(sourceLanguage, targetLanguage, method, string(body, "model", DEFAULT_MODEL, -1, "model"),
-                explain, explain ? topK : 0, pairs, scorer, nmtModel, translate);
+                explain, explain ? topK : 0, pairs, scorer, nmtModel, translate, candidates, generatorModel);
     }
 
     private static Pair pair(Object raw, int i, boolean translate) {

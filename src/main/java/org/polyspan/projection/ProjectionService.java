@@ -13,6 +13,17 @@ public final class ProjectionService {
     private ProjectionService() {}
 
     public static List<Map<String, Object>> run(ProjectionRequest request, WordVectors vectors, Projector projector) {
+        return run(request, vectors, projector, null);
+    }
+
+    /**
+     * @param generated the text-to-text generator for {@code candidates} other than {@code ngrams}; null for n-grams
+     */
+    public static List<Map<String, Object>> run(ProjectionRequest request, WordVectors vectors, Projector projector,
+                                                GeneratedCandidates generated) {
+        if (request.candidates().generated() && generated == null) {
+            throw new IllegalArgumentException("candidates [" + request.candidates().value() + "] need a generator");
+        }
         List<Document> docs = new ArrayList<>();
         for (ProjectionRequest.Pair p : request.pairs()) {
             docs.add(p.source());
@@ -22,7 +33,9 @@ public final class ProjectionService {
         List<Map<String, Object>> out = new ArrayList<>();
         for (int i = 0; i < request.pairs().size(); i++) {
             ProjectionRequest.Pair p = request.pairs().get(i);
-            Projector.Result r = projector.project(encoded.get(2 * i), p.spans(), encoded.get(2 * i + 1), request.topK());
+            List<List<int[]>> proposed = request.candidates().generated() ? generated.propose(p.target(), p.spans()) : null;
+            Projector.Result r = projector.project(encoded.get(2 * i), p.spans(), encoded.get(2 * i + 1), request.topK(),
+                    proposed, request.candidates() == ProjectionRequest.Candidates.SEQ2SEQ_NGRAMS);
             out.add(answer(p, r, request.explain()));
         }
         return out;

@@ -8,8 +8,9 @@ import java.util.List;
  * Projects labelled source spans onto a target sentence, given contextual word vectors for both sides (unit norm per
  * layer block, see {@link WordVectors}).
  * <ul>
- *   <li>{@link Method#TPROJ}: every target n-gram is a candidate ({@link SpanScorer}); one candidate per source span,
- *       no overlaps, maximal total score ({@link GlobalSelector}).</li>
+ *   <li>{@link Method#TPROJ}: every target n-gram is a candidate ({@link SpanScorer}), or the ranges a text-to-text
+ *       generator proposed (optionally with the n-grams); one candidate per source span, no overlaps, maximal total
+ *       score ({@link GlobalSelector}).</li>
  *   <li>{@link Method#ALIGN}: SimAlign word alignment; a span goes to the smallest target range covering the words
  *       aligned to it (gaps filled); overlapping projections are resolved by the same global selection.</li>
  * </ul>
@@ -47,6 +48,22 @@ public final class Projector {
      * @param topK number of alternatives to keep per span (0 for none)
      */
     public Result project(float[][] source, List<WordSpan> spans, float[][] target, int topK) {
+        return project(source, spans, target, topK, null, false);
+    }
+
+    /**
+     * As {@link #project(float[][], List, float[][], int)}, with candidates proposed from elsewhere ({@link Method#TPROJ}
+     * only): each proposed target range is scored like an n-gram and goes through the same global selection.
+     *
+     * @param proposed   per source span, target word ranges {@code [start, end)} (e.g. from a text-to-text generator);
+     *                   null for n-grams only
+     * @param withNgrams with {@code proposed}, also offer every n-gram (the union of both)
+     */
+    public Result project(float[][] source, List<WordSpan> spans, float[][] target, int topK, List<List<int[]>> proposed,
+                          boolean withNgrams) {
+        if (proposed != null && (method != Method.TPROJ || proposed.size() != spans.size())) {
+            throw new IllegalArgumentException("proposed candidates need method tproj and one list per source span");
+        }
         List<Projection> out = new ArrayList<>();
         List<Integer> unprojected = new ArrayList<>();
         if (spans.isEmpty()) {
@@ -64,7 +81,8 @@ public final class Projector {
             }
         }
         float[][] sim = WordAligner.similarity(source, target);
-        List<List<Candidate>> candidates = method == Method.TPROJ ? scored(source, target, sim, spans) : aligned(sim, spans);
+        List<List<Candidate>> candidates = method == Method.TPROJ ? scored(source, target, sim, spans, proposed, withNgrams)
+                : aligned(sim, spans);
         return select(spans, candidates, target.length, threshold, topK);
     }
 
@@ -94,11 +112,27 @@ public final class Projector {
         return new Result(out, Collections.unmodifiableList(unprojected));
     }
 
-    private List<List<Candidate>> scored(float[][] source, float[][] target, float[][] sim, List<WordSpan> spans) {
+    private List<List<Candidate>> scored(float[][] source, float[][] target, float[][] sim, List<WordSpan> spans,
+                                         List<List<int[]>> proposed, boolean withNgrams) {
         SpanScorer scorer = new SpanScorer(source, target, sim, params);
         List<List<Candidate>> out = new ArrayList<>();
-        for (WordSpan s : spans) {
-            out.add(scorer.candidates(s));
+        for (int k = 0; k < spans.size(); k++) {
+            WordSpan s = spans.get(k);
+            if (proposed == null) {
+                out.add(scorer.candidates(s));
+                continue;
+            }
+            // one candidate per distinct range: a range proposed twice, or also an n-gram, is offered once
+            java.util.Map<Long, Candidate> distinct = new java.util.LinkedHashMap<>();
+            for (Candidate c : scorer.score(s, proposed.get(k))) {
+                distinct.putIfAbsent(((long) c.start() << 32) | c.end(), c);
+            }
+            if (withNgrams) {
+                for (Candidate c : scorer.candidates(s)) {
+                    distinct.putIfAbsent(((long) c.start() << 32) | c.end(), c);
+                }
+            }
+            out.add(new ArrayList<>(distinct.values()));
         }
         return out;
     }

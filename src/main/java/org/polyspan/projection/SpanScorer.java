@@ -92,47 +92,85 @@ public final class SpanScorer {
 
     /** All candidates for the span, in no particular order. */
     public List<Candidate> candidates(WordSpan span) {
+        SpanTerms terms = terms(span);
         int n = target.length;
-        int len = span.length();
-        double[] recallPrefix = new double[n + 1];
-        double[] precisionPrefix = new double[n + 1];
-        for (int j = 0; j < n; j++) {
-            double f = 0;
-            double b = 0;
-            for (int i = span.start(); i < span.end(); i++) {
-                f += forward[i][j];
-                b += backward[i][j];
-            }
-            recallPrefix[j + 1] = recallPrefix[j] + f / len;
-            precisionPrefix[j + 1] = precisionPrefix[j] + b;
-        }
-        double[] spanMean = null;
-        double spanNorm = 0;
-        if (params.wCos() != 0) {
-            spanMean = new double[source[0].length];
-            for (int i = span.start(); i < span.end(); i++) {
-                for (int d = 0; d < spanMean.length; d++) {
-                    spanMean[d] += source[i][d];
-                }
-            }
-            spanNorm = norm(spanMean);
-        }
-        int maxLen = Math.min(n, params.maxLength(len));
+        int maxLen = Math.min(n, params.maxLength(span.length()));
         List<Candidate> out = new ArrayList<>();
         for (int a = 0; a < n; a++) {
             for (int b = a + 1; b <= Math.min(n, a + maxLen); b++) {
-                double recall = recallPrefix[b] - recallPrefix[a];
-                double precision = (precisionPrefix[b] - precisionPrefix[a]) / (b - a);
-                double f = recall + precision == 0 ? 0 : 2 * recall * precision / (recall + precision);
-                double score = params.wAlign() * f;
-                if (spanMean != null) {
-                    score += params.wCos() * cosine(spanMean, spanNorm, a, b);
-                }
-                score -= params.wLen() * Math.abs(Math.log((double) (b - a) / len));
-                out.add(new Candidate(a, b, score));
+                out.add(new Candidate(a, b, terms.score(a, b)));
             }
         }
         return out;
+    }
+
+    /**
+     * The given target ranges {@code [start, end)} as candidates for the span, scored exactly as {@link #candidates}
+     * scores them (no length bound: the ranges come from elsewhere, e.g. a text-to-text generator).
+     */
+    public List<Candidate> score(WordSpan span, List<int[]> ranges) {
+        SpanTerms terms = terms(span);
+        List<Candidate> out = new ArrayList<>(ranges.size());
+        for (int[] r : ranges) {
+            if (r[0] < 0 || r[1] <= r[0] || r[1] > target.length) {
+                throw new IllegalArgumentException("range [" + r[0] + ", " + r[1] + ") outside the " + target.length + " target words");
+            }
+            out.add(new Candidate(r[0], r[1], terms.score(r[0], r[1])));
+        }
+        return out;
+    }
+
+    /** Per-span prefix sums that make each candidate's score O(1) (plus O(dim) for the cosine). */
+    private final class SpanTerms {
+        final int len;
+        final double[] recallPrefix;
+        final double[] precisionPrefix;
+        final double[] spanMean;
+        final double spanNorm;
+
+        SpanTerms(WordSpan span) {
+            int n = target.length;
+            len = span.length();
+            recallPrefix = new double[n + 1];
+            precisionPrefix = new double[n + 1];
+            for (int j = 0; j < n; j++) {
+                double f = 0;
+                double b = 0;
+                for (int i = span.start(); i < span.end(); i++) {
+                    f += forward[i][j];
+                    b += backward[i][j];
+                }
+                recallPrefix[j + 1] = recallPrefix[j] + f / len;
+                precisionPrefix[j + 1] = precisionPrefix[j] + b;
+            }
+            if (params.wCos() != 0) {
+                spanMean = new double[source[0].length];
+                for (int i = span.start(); i < span.end(); i++) {
+                    for (int d = 0; d < spanMean.length; d++) {
+                        spanMean[d] += source[i][d];
+                    }
+                }
+                spanNorm = norm(spanMean);
+            } else {
+                spanMean = null;
+                spanNorm = 0;
+            }
+        }
+
+        double score(int a, int b) {
+            double recall = recallPrefix[b] - recallPrefix[a];
+            double precision = (precisionPrefix[b] - precisionPrefix[a]) / (b - a);
+            double f = recall + precision == 0 ? 0 : 2 * recall * precision / (recall + precision);
+            double score = params.wAlign() * f;
+            if (spanMean != null) {
+                score += params.wCos() * cosine(spanMean, spanNorm, a, b);
+            }
+            return score - params.wLen() * Math.abs(Math.log((double) (b - a) / len));
+        }
+    }
+
+    private SpanTerms terms(WordSpan span) {
+        return new SpanTerms(span);
     }
 
     private double cosine(double[] spanMean, double spanNorm, int a, int b) {

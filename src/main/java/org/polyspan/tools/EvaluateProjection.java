@@ -6,6 +6,8 @@ import org.polyspan.eval.ConllSentence;
 import org.polyspan.eval.SpanMetrics;
 import org.polyspan.model.LabelingModel;
 import org.polyspan.model.OnnxWindowEncoder;
+import org.polyspan.projection.GeneratedCandidates;
+import org.polyspan.projection.ProjectionRequest;
 import org.polyspan.projection.Candidate;
 import org.polyspan.projection.NmtCandidates;
 import org.polyspan.projection.Projector;
@@ -14,6 +16,9 @@ import org.polyspan.projection.SpanScorer;
 import org.polyspan.projection.WordAligner;
 import org.polyspan.projection.WordSpan;
 import org.polyspan.projection.WordVectors;
+import org.polyspan.seq2seq.Seq2SeqLabeler;
+import org.polyspan.seq2seq.Seq2SeqModel;
+import org.polyspan.seq2seq.TProjectionGenerator;
 import org.polyspan.translation.NmtScorer;
 import org.polyspan.translation.TranslationModel;
 
@@ -38,7 +43,12 @@ import java.util.Set;
  * <pre>models/tool.sh EvaluateProjection [--model models/build/mbert-ner] [--data ../shared/data]
  *     [--tasks europarl,absa,abstrct] [--methods align,tproj] [--limit N] [--blocks 0] [--tau 0.05] [--wcos 0]
  *     [--wlen 0.05] [--threshold 0.05] [--align itermax|argmax] [--pooling mean|first]
- *     [--scorer encoder|nmt] [--nmt-model DIR]</pre>
+ *     [--scorer encoder|nmt] [--nmt-model DIR]
+ *     [--candidates ngrams|seq2seq|seq2seq+ngrams --generator-model DIR [--generator-beams N] [--generator-max-input N]]</pre>
+ *
+ * <p>With {@code --candidates seq2seq}, {@code tproj} ranks the target ranges that a T-Projection text-to-text
+ * generator (an optimum seq2seq export with {@code polyspan.layout = seq2seq}) proposes, instead of every n-gram;
+ * generation runs once per pair and its time counts in pairs/s.
  */
 public final class EvaluateProjection {
     private static final int ENCODE_BATCH = 128;
@@ -53,7 +63,9 @@ public final class EvaluateProjection {
 
     public static void main(String[] argv) throws Exception {
         Args args = new Args(argv, List.of("model", "data", "tasks", "methods", "limit", "blocks", "tau", "wcos", "wlen",
-                "threshold", "align", "pooling", "threads", "extra", "factor", "scorer", "nmt-model"));
+                "threshold", "align", "pooling", "threads", "extra", "factor", "scorer", "nmt-model", "candidates", "generator-model",
+                "generator-beams", "generator-max-input"));
+        ProjectionRequest.Candidates candidates = ProjectionRequest.Candidates.of(args.get("candidates", "ngrams"));
         Path modelDir = Path.of(args.get("model", "models/build/mbert-ner"));
         Path data = Path.of(args.get("data", "../shared/data"));
         int limit = Integer.parseInt(args.get("limit", "0"));
@@ -74,6 +86,9 @@ public final class EvaluateProjection {
         }
         List<String[]> table = new ArrayList<>();
         String scorer = args.get("scorer", "encoder");
+        if (scorer.equals("nmt") && candidates.generated()) {
+            throw new IllegalArgumentException("--candidates " + candidates.value() + " is ranked by the encoder scorer, not --scorer nmt");
+        }
         if (scorer.equals("nmt")) {
             String nmtDir = args.get("nmt-model", null);
             if (nmtDir == null) {
@@ -86,7 +101,19 @@ public final class EvaluateProjection {
         } else if (!scorer.equals("encoder")) {
             throw new IllegalArgumentException("--scorer must be encoder or nmt, got " + scorer);
         }
-        try (LabelingModel model = LabelingModel.load(modelDir.getFileName().toString(), modelDir, OnnxWindowEncoder.Device.CPU,
+        Seq2SeqModel generatorModel = candidates.generated()
+                ? Seq2SeqModel.load(Path.of(args.require("generator-model")), false, Integer.parseInt(args.get("threads", "0"))) : null;
+        GeneratedCandidates generated = null;
+        if (generatorModel != null) {
+            Seq2SeqLabeler.Options o = generatorModel.options();
+            int beams = Integer.parseInt(args.get("generator-beams", String.valueOf(o.beamWidth())));
+            int maxInput = Integer.parseInt(args.get("generator-max-input", String.valueOf(o.maxInputTokens())));
+            o = new Seq2SeqLabeler.Options(o.labels(), o.openTags(), o.closeTags(), o.inputPrefix(), o.beamWidth(),
+                    o.lengthPenalty(), maxInput, o.decoderStart(), o.eos());
+            generated = new GeneratedCandidates(new TProjectionGenerator(generatorModel.subwordTokenizer(), generatorModel.onnx(),
+                    o, beams, Integer.MAX_VALUE), new SpanScorer.Params(0, 1, 0, 0, extra, factor));
+        }
+        try (generatorModel; LabelingModel model = LabelingModel.load(modelDir.getFileName().toString(), modelDir, OnnxWindowEncoder.Device.CPU,
                 Integer.parseInt(args.get("threads", "0")))) {
             int blocksAvailable = model.encoder().outputDim() / new WordVectors(model, new int[] {0}, pooling).dim();
             int[] all = new int[blocksAvailable];
@@ -105,6 +132,28 @@ public final class EvaluateProjection {
                     double encodeSeconds = (System.nanoTime() - t1) / 1e9 + srcSeconds / task.pairs().size();
                     int n = Math.min(task.source().size(), pair.target().size());
                     System.out.printf(Locale.ROOT, "%s en-%s: %d pairs, encoding %.1f s%n", task.name(), pair.lang(), n, encodeSeconds);
+                    List<List<List<int[]>>> proposals = null;
+                    double generateSeconds = 0;
+                    if (generated != null && methods.contains("tproj")) {
+                        long tg = System.nanoTime();
+                        proposals = new ArrayList<>(n);
+                        int withSpans = 0;
+                        int without = 0;
+                        for (int i = 0; i < n; i++) {
+                            List<WordSpan> spans = SpanConversions.fromTags(task.source().get(i).tags(), "tags");
+                            List<List<int[]>> p = generated.propose(Document.ofTokens(pair.target().get(i).tokens()), spans);
+                            proposals.add(p);
+                            if (!spans.isEmpty()) {
+                                withSpans++;
+                                if (p.stream().allMatch(List::isEmpty)) {
+                                    without++;
+                                }
+                            }
+                        }
+                        generateSeconds = (System.nanoTime() - tg) / 1e9;
+                        System.out.printf(Locale.ROOT, "%s en-%s: generated candidates in %.1f s; %d of %d pairs with spans got none "
+                                + "(input over the generator's max input tokens)%n", task.name(), pair.lang(), generateSeconds, without, withSpans);
+                    }
                     for (String blockSet : blockSets) {
                         int[] chosen = parseBlocks(blockSet);
                         List<float[][]> s = select(src, chosen, all.length);
@@ -123,12 +172,17 @@ public final class EvaluateProjection {
                                                 ConllSentence en = task.source().get(i);
                                                 ConllSentence gold = pair.target().get(i);
                                                 List<WordSpan> spans = SpanConversions.fromTags(en.tags(), "tags");
-                                                Projector.Result r = projector.project(s.get(i), spans, g.get(i), 0);
+                                                Projector.Result r = m == Projector.Method.TPROJ && proposals != null
+                                                        ? projector.project(s.get(i), spans, g.get(i), 0, proposals.get(i),
+                                                                candidates == ProjectionRequest.Candidates.SEQ2SEQ_NGRAMS)
+                                                        : projector.project(s.get(i), spans, g.get(i), 0);
                                                 metrics.add(gold.tags(), SpanConversions.toTags(gold.tokens().size(), r.projections()));
                                             }
-                                            double projectSeconds = (System.nanoTime() - t2) / 1e9;
+                                            double projectSeconds = (System.nanoTime() - t2) / 1e9
+                                                    + (m == Projector.Method.TPROJ ? generateSeconds : 0);
                                             String setting = m == Projector.Method.TPROJ
-                                                    ? String.format(Locale.ROOT, "blocks %s tau %s wcos %s wlen %s th %s", blockSet, tau, wc, wl, th)
+                                                    ? String.format(Locale.ROOT, "blocks %s tau %s wcos %s wlen %s th %s candidates %s",
+                                                            blockSet, tau, wc, wl, th, candidates.value())
                                                     : String.format(Locale.ROOT, "blocks %s %s", blockSet, alignMode.name().toLowerCase(Locale.ROOT));
                                             String[] row = {task.name(), "en-" + pair.lang(), method, String.valueOf(n),
                                                     pct(metrics.precision()), pct(metrics.recall()), pct(metrics.f1()),

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.polyspan.projection.WordAlignerTest.mix;
 import static org.polyspan.projection.WordAlignerTest.vectors;
@@ -62,5 +63,39 @@ class SpanScorerTest {
         assertEquals(6, r.projections().get(2).end());
         assertTrue(first.alternatives().size() <= 3 && !first.alternatives().isEmpty());
         assertEquals(new Candidate(first.start(), first.end(), first.score()), first.alternatives().get(0));
+    }
+
+    @Test
+    void proposedRangesScoreExactlyLikeNgrams() {
+        float[][] src = vectors(8, 0, 1, 2);
+        float[][] tgt = vectors(8, 0, 1, 2, 3, 4, 5, 6);
+        SpanScorer.Params params = new SpanScorer.Params(0.1, 1, 0.5, 0.05, 2, 2.0);
+        SpanScorer scorer = new SpanScorer(src, tgt, WordAligner.similarity(src, tgt), params);
+        WordSpan span = new WordSpan(1, 3, "X");
+        for (Candidate c : scorer.candidates(span)) {
+            assertEquals(List.of(c), scorer.score(span, List.of(new int[] {c.start(), c.end()})));
+        }
+        assertEquals(1, scorer.score(span, List.of(new int[] {0, 7})).size(), "no length bound on proposed ranges");
+        assertThrows(IllegalArgumentException.class, () -> scorer.score(span, List.of(new int[] {5, 8})));
+    }
+
+    @Test
+    void proposedCandidatesReplaceOrJoinTheNgrams() {
+        float[][] src = vectors(12, 0, 1, 2, 3);
+        float[][] tgt = vectors(12, 3, 0, 1, 2);
+        Projector p = Projector.defaults(Projector.Method.TPROJ);
+        List<WordSpan> spans = List.of(new WordSpan(0, 2, "A"), new WordSpan(3, 4, "B"));
+        // the proposal for A is a poor range: alone it is all A can get; with the n-grams the right one wins
+        List<List<int[]>> proposed = List.of(List.of(new int[] {1, 2}, new int[] {1, 2}), List.of());
+        Projector.Result alone = p.project(src, spans, tgt, 5, proposed, false);
+        assertEquals(List.of(1), alone.unprojected(), "B has no proposal");
+        assertEquals(1, alone.projections().size());
+        assertEquals(1, alone.projections().get(0).start());
+        assertEquals(2, alone.projections().get(0).end());
+        assertEquals(1, alone.projections().get(0).alternatives().size(), "a range proposed twice is one candidate");
+        Projector.Result union = p.project(src, spans, tgt, 5, proposed, true);
+        assertEquals(Projector.defaults(Projector.Method.TPROJ).project(src, spans, tgt, 5).projections(), union.projections());
+        assertThrows(IllegalArgumentException.class,
+                () -> Projector.defaults(Projector.Method.ALIGN).project(src, spans, tgt, 0, proposed, false));
     }
 }
