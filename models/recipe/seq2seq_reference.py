@@ -177,6 +177,46 @@ def beam_search(next_logits, automaton, beam_width, length_penalty, decoder_star
                 spans=automaton.spans(h["state"]), steps=steps)
 
 
+
+def free_beam_search(next_logits, beam_width, length_penalty, decoder_start, eos, max_length, forced=()):
+    """Unconstrained beam search, as BeamSearch.searchUnconstrained(Batch) does it: every token is a candidate; a
+    hypothesis of max_length output tokens finishes without EOS; the first len(forced) output tokens are forced, each
+    the only candidate of its step with log-probability 0 (Hugging Face's forced_bos_token_id sets every other
+    log-probability to -inf after the log-softmax), and count as output tokens in the length normalisation."""
+    beams = [dict(tokens=[], lps=[], sum=0.0)]
+    finished = []
+    steps = 0
+    while beams and len(finished) < beam_width:
+        logits = next_logits([[decoder_start] + b["tokens"] for b in beams])
+        steps += 1
+        cands = []
+        for b, hyp in enumerate(beams):
+            if len(hyp["tokens"]) < len(forced):
+                cands.append((hyp["sum"], b, forced[len(hyp["tokens"])], 0.0))
+                continue
+            lp = log_softmax64(logits[b])
+            for t in range(len(lp)):
+                cands.append((hyp["sum"] + lp[t], b, t, lp[t]))
+        cands.sort(key=lambda c: (-c[0], c[1], c[2]))
+        nxt = []
+        for score, b, t, lp in cands:
+            h = beams[b]
+            child = dict(tokens=h["tokens"] + [t], lps=h["lps"] + [float(lp)], sum=float(score))
+            if t == eos or len(child["tokens"]) >= max_length:
+                child["score"] = float(score) / (len(child["tokens"]) ** length_penalty)
+                finished.append(child)
+            else:
+                nxt.append(child)
+                if len(nxt) == beam_width:
+                    break
+        beams = nxt
+    best = 0
+    for i in range(1, len(finished)):
+        if finished[i]["score"] > finished[best]["score"]:
+            best = i
+    h = finished[best]
+    return dict(tokens=h["tokens"], log_probs=h["lps"], sum_log_prob=h["sum"], score=h["score"], steps=steps)
+
 # ---------------------------------------------------------------- whole texts, as Seq2SeqLabeler labels them
 # Words (org.polyspan.core.WordSplitter), sentences (SentenceSegmenter) and windows are mirrored here so that the
 # expected spans of a text come from Python alone. Offsets are UTF-16 code units, as Java strings count them.
