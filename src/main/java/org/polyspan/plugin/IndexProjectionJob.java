@@ -28,9 +28,7 @@ import org.opensearch.transport.client.Client;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.projection.IndexDocuments;
 import org.polyspan.projection.IndexProjectionSpec;
-import org.polyspan.projection.MissingTargets;
 import org.polyspan.projection.ProjectionRequest;
-import org.polyspan.translation.TranslationException;
 import org.polyspan.translation.Translator;
 
 import java.util.ArrayList;
@@ -135,10 +133,8 @@ final class IndexProjectionJob {
             List<Map<String, Object>> answers = null;
             String failure = null;
             try {
-                if (request.needsTranslation()) {
-                    request = MissingTargets.translate(request, translators.find());
-                }
-            } catch (TranslationException e) {
+                request = RequestTranslator.withTargets(request, translators, models);
+            } catch (Exception e) {
                 failure = "translation failed: " + e.getMessage();
             }
             if (failure == null) {

@@ -93,9 +93,9 @@ public record IndexProjectionSpec(String sourceIndex, Map<String, Object> query,
                 "target", Map.of("tokens", List.of("a"))))));
     }
 
-    /** Whether documents without a stored translation are translated first ({@code "translate": true}). */
+    /** Whether documents without a stored translation are translated first ({@code "translate"}: true or a model id). */
     public boolean translate() {
-        return Boolean.TRUE.equals(projectionOptions.get("translate"));
+        return ProjectionRequest.translator(projectionOptions.get("translate")) != null;
     }
 
     /** A {@code _project} body with these options and pairs. */

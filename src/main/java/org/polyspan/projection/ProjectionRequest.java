@@ -15,11 +15,13 @@ import java.util.Set;
  * the form of its target. Problems throw {@link PairException} naming the pair and the field.
  */
 public record ProjectionRequest(String sourceLanguage, String targetLanguage, Projector.Method method, String model,
-                                boolean explain, int topK, List<Pair> pairs, Scorer scorer, String nmtModel, boolean translate,
+                                boolean explain, int topK, List<Pair> pairs, Scorer scorer, String nmtModel, String translator,
                                 Candidates candidates, String generatorModel) {
     public static final int MAX_PAIRS = 1000;
     public static final int MAX_CHARS = 100_000;
     public static final String DEFAULT_MODEL = "mbert-ner";
+    /** {@code "translate": true} names Apertium; any other string names a translation model of the models directory. */
+    public static final String APERTIUM = "apertium";
     private static final Set<String> TOP = Set.of("source_language", "target_language", "method", "model", "explain", "top_k", "pairs",
             "scorer", "nmt_model", "translate", "candidates", "generator_model");
 
@@ -82,7 +84,7 @@ public record ProjectionRequest(String sourceLanguage, String targetLanguage, Pr
 
     /** This request with its pairs replaced, e.g. after translating the missing targets. */
     public ProjectionRequest withPairs(List<Pair> newPairs) {
-        return new ProjectionRequest(sourceLanguage, targetLanguage, method, model, explain, topK, newPairs, scorer, nmtModel, translate,
+        return new ProjectionRequest(sourceLanguage, targetLanguage, method, model, explain, topK, newPairs, scorer, nmtModel, translator,
                 candidates, generatorModel);
     }
 
@@ -182,10 +184,8 @@ public record ProjectionRequest(String sourceLanguage, String targetLanguage, Pr
         if (rawPairs.size() > MAX_PAIRS) {
             throw new PairException(-1, "pairs", rawPairs.size() + " pairs exceed the limit of " + MAX_PAIRS + " per request");
         }
-        Object translateValue = body.getOrDefault("translate", false);
-        if (!(translateValue instanceof Boolean translate)) {
-            throw new PairException(-1, "translate", "must be a boolean");
-        }
+        String translator = translator(body.get("translate"));
+        boolean translate = translator != null;
         String sourceLanguage = string(body, "source_language", null, -1, "source_language");
         String targetLanguage = string(body, "target_language", null, -1, "target_language");
         if (translate && sourceLanguage == null) {
@@ -199,7 +199,21 @@ public record ProjectionRequest(String sourceLanguage, String targetLanguage, Pr
             pairs.add(pair(rawPairs.get(i), i, translate));
         }
         return new ProjectionRequest(sourceLanguage, targetLanguage, method, string(body, "model", DEFAULT_MODEL, -1, "model"),
-                explain, explain ? topK : 0, pairs, scorer, nmtModel, translate, candidates, generatorModel);
+                explain, explain ? topK : 0, pairs, scorer, nmtModel, translator, candidates, generatorModel);
+    }
+
+    /** The translator {@code translate} names: null (no translation), {@link #APERTIUM} for true, or a model id. */
+    public static String translator(Object value) {
+        if (value == null || Boolean.FALSE.equals(value)) {
+            return null;
+        }
+        if (Boolean.TRUE.equals(value)) {
+            return APERTIUM;
+        }
+        if (!(value instanceof String s) || s.isBlank()) {
+            throw new PairException(-1, "translate", "must be true (Apertium), false, or the id of a translation model");
+        }
+        return s;
     }
 
     private static Pair pair(Object raw, int i, boolean translate) {
