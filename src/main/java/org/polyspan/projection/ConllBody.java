@@ -19,7 +19,8 @@ import java.util.Map;
  *       token is read like the source's and any tags are ignored), or {@code target_text} (one sentence per line, or a
  *       list of sentences; each is split into words like {@code span_labeling} splits text).</li>
  * </ul>
- * With {@code "translate": true} and neither, every sentence is translated first (see {@link MissingTargets}).
+ * With {@code translate} (true, or a translation model id) and neither, every sentence is translated first (see
+ * {@link MissingTargets}).
  * Every other field of the body (method, model, explain, ...) is passed through untouched. Errors name the field and
  * the line, and the pair (the sentence number) when one sentence is at fault.
  */

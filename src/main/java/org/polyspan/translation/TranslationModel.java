@@ -18,7 +18,8 @@ import java.util.Map;
 /**
  * A multilingual translation model of the M2M100 / NLLB family in the optimum seq2seq layout
  * ({@code encoder_model.onnx}, {@code decoder_model.onnx}, {@code decoder_with_past_model.onnx}, {@code tokenizer.json},
- * {@code config.json} with {@code polyspan.layout = translation}), used to score given translations.
+ * {@code config.json} with {@code polyspan.layout = translation}), used to score given translations ({@link NmtScorer}) and
+ * to translate ({@link NmtTranslator}).
  *
  * <p>As in M2M100 and NLLB, an input is {@code <src_lang> tokens </s>}, decoding starts from
  * {@code decoder_start_token_id} and the first output token is the target language code, so a translation y is scored
