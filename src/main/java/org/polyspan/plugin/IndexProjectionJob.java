@@ -53,6 +53,8 @@ final class IndexProjectionJob {
     private final Translator.Lookup translators;
     private final IndexProjectionSpec spec;
     private final ProjectIndexTask task;
+    /** With {@code translate}, the translator of the whole run. */
+    private Translator translator;
 
     IndexProjectionJob(Client client, ModelRepository models, Translator.Lookup translators, IndexProjectionSpec spec,
                        ProjectIndexTask task) {
@@ -67,6 +69,7 @@ final class IndexProjectionJob {
         long t0 = System.nanoTime();
         try {
             ProjectionRunner.check(models, spec.options());
+            translator = spec.translate() ? RequestTranslator.resolve(spec.options(), translators, models) : null;
         } catch (ProjectionRunner.BadRequest e) {
             throw new IllegalArgumentException("[" + e.field() + "] " + e.getMessage(), e);
         }
@@ -114,7 +117,14 @@ final class IndexProjectionJob {
             Map<String, Object> src = hit.getSourceAsMap();
             try {
                 IndexDocuments.Prepared p = IndexDocuments.prepare(src, spec);
-                ProjectionRequest.parse(spec.withPairs(List.of(p.pair()))); // the document's own input errors
+                ProjectionRequest own = ProjectionRequest.parse(spec.withPairs(List.of(p.pair()))); // the document's own input errors
+                if (translator != null) {
+                    try {
+                        RequestTranslator.checkLengths(own, translator);
+                    } catch (ProjectionRunner.BadRequest e) {
+                        throw new IllegalArgumentException("cannot translate: " + e.getMessage().replace("pair [0]: ", ""), e);
+                    }
+                }
                 todo.add(hit);
                 prepared.add(p);
             } catch (IllegalArgumentException e) {
@@ -133,7 +143,7 @@ final class IndexProjectionJob {
             List<Map<String, Object>> answers = null;
             String failure = null;
             try {
-                request = RequestTranslator.withTargets(request, translators, models);
+                request = RequestTranslator.withTargets(request, translator);
             } catch (Exception e) {
                 failure = "translation failed: " + e.getMessage();
             }

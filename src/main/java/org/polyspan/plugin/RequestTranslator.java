@@ -65,8 +65,34 @@ final class RequestTranslator {
         if (!request.needsTranslation()) {
             return request;
         }
-        Translator translator = resolve(request, apertium, models);
+        return withTargets(request, resolve(request, apertium, models));
+    }
+
+    /** The request with every missing target translated by {@code translator}; sources it cannot take are bad requests. */
+    static ProjectionRequest withTargets(ProjectionRequest request, Translator translator) throws Exception {
+        if (!request.needsTranslation()) {
+            return request;
+        }
+        checkLengths(request, translator);
         // a translation model runs native inference: inside the plugin's class loader, errors caught
         return ModelLoading.call(() -> MissingTargets.translate(request, translator));
+    }
+
+    /** A translation model reads a bounded number of tokens: a longer source to translate is the request's fault. */
+    static void checkLengths(ProjectionRequest request, Translator translator) throws ProjectionRunner.BadRequest {
+        if (!(translator instanceof NmtTranslator nmt)) {
+            return;
+        }
+        for (int i = 0; i < request.pairs().size(); i++) {
+            ProjectionRequest.Pair p = request.pairs().get(i);
+            if (p.needsTranslation()) {
+                int n = nmt.inputTokens(p.source().text());
+                if (n > nmt.maxInputTokens()) {
+                    throw new ProjectionRunner.BadRequest("translate", "pair [" + i + "]: the source has " + n + " tokens and "
+                            + "translation model [" + nmt.name() + "] reads at most " + nmt.maxInputTokens()
+                            + "; split it into sentences or give the target");
+                }
+            }
+        }
     }
 }

@@ -62,6 +62,16 @@ public final class NmtTranslator implements Translator {
         return out;
     }
 
+    /** Encoder tokens of a text as translated: language code, sub-tokens, EOS. */
+    public int inputTokens(String text) {
+        return model.tokens(text).length + 2;
+    }
+
+    /** The most encoder tokens a text may have ({@code max_position_embeddings}). */
+    public int maxInputTokens() {
+        return model.generation().maxInputTokens();
+    }
+
     /** Translates the texts, keeping the tokens and scores; {@link TranslationException} for an unknown language or too long a text. */
     public List<Output> generate(List<String> texts, String source, String target) throws TranslationException {
         int sourceCode;

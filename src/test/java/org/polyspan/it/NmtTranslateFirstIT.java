@@ -142,6 +142,9 @@ class NmtTranslateFirstIT {
             nd.append("{\"index\":{\"_index\":\"").append(source).append("\",\"_id\":\"d").append(i).append("\"}}\n")
                     .append(PolyspanRest.toJson(doc)).append('\n');
         }
+        // longer than the fixture's 254 positions: this document fails, the rest of its batch does not
+        nd.append("{\"index\":{\"_index\":\"").append(source).append("\",\"_id\":\"long\"}}\n")
+                .append(PolyspanRest.toJson(Map.of("body", "Paris ".repeat(300).trim(), "spans", List.of()))).append('\n');
         nd.append("{\"index\":{\"_index\":\"").append(source).append("\",\"_id\":\"stored\"}}\n")
                 .append(PolyspanRest.toJson(Map.of("body", "Paris", "body_es", "París", "spans", List.of()))).append('\n');
         JsonObject bulk = rest.request("POST", "/_bulk?refresh=true", nd.toString(), "application/x-ndjson").expect(200).json();
@@ -158,6 +161,9 @@ class NmtTranslateFirstIT {
             b.put("translate", MODEL);
             JsonObject r = rest.post("/_plugins/polyspan/_project/index?wait_for_completion=true", b).expect(200).json();
             assertEquals(3, r.get("projected").getAsInt(), r::toString);
+            assertEquals(1, r.get("failed").getAsInt(), r::toString);
+            JsonObject failedDoc = rest.source(dest, "long");
+            assertTrue(failedDoc.getAsJsonObject("projection").get("error").getAsString().contains("302 tokens"), failedDoc::toString);
             for (int i = 0; i < 2; i++) {
                 JsonObject doc = rest.source(dest, "d" + i);
                 assertEquals(EN_ES.get(i)[1], doc.get("body_es").getAsString(), doc::toString);

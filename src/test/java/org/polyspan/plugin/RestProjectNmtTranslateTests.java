@@ -136,4 +136,16 @@ public class RestProjectNmtTranslateTests extends OpenSearchTestCase {
         assertBad("\"\"", "en", "es", "translate", "the id of a translation model");
         assertBad("true", "en", "es", "translate", "no translator is available");
     }
+
+    @SuppressWarnings("unchecked")
+    public void testASourceLongerThanTheModelReadsIsABadRequest() throws Exception {
+        String longText = "Paris ".repeat(300).trim();
+        RestResponse r = call("{\"translate\":\"tiny-m2m100\",\"source_language\":\"en\",\"target_language\":\"es\","
+                + "\"model\":\"tiny-heads\",\"pairs\":[{\"source\":{\"text\":\"Paris\",\"spans\":[]}},"
+                + "{\"source\":{\"text\":\"" + longText + "\",\"spans\":[]}}]}");
+        assertEquals(r.content().utf8ToString(), RestStatus.BAD_REQUEST, r.status());
+        Map<String, Object> error = (Map<String, Object>) map(r).get("error");
+        assertEquals("translate", error.get("field"));
+        assertTrue(r.content().utf8ToString(), ((String) error.get("reason")).contains("pair [1]: the source has 302 tokens"));
+    }
 }
