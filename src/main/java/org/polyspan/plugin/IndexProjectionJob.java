@@ -131,7 +131,7 @@ final class IndexProjectionJob {
                 pairs.add(p.pair());
             }
             ProjectionRequest request = ProjectionRequest.parse(spec.withPairs(pairs));
-            String method = request.method().name().toLowerCase(Locale.ROOT);
+            String method = request.options().method().name().toLowerCase(Locale.ROOT);
             List<Map<String, Object>> answers = null;
             String failure = null;
             try {
@@ -158,7 +158,7 @@ final class IndexProjectionJob {
                 spansProjected += ((List<?>) answer.get("spans")).size();
                 spansUnprojected += ((List<?>) answer.get("unprojected")).size();
                 add(bulk, isError, reasons, hit.getId(), IndexDocuments.projected(hit.getId(), hit.getSourceAsMap(), prepared.get(i),
-                        answer, spec, method, request.model()), null);
+                        answer, spec, method, request.options().model()), null);
             }
         }
         long projected = 0;

@@ -19,6 +19,7 @@ import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.node.NodeClient;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.projection.IndexProjectionSpec;
+import org.polyspan.projection.ProjectionOptions;
 import org.polyspan.projection.ProjectionRequest;
 import org.polyspan.translation.TranslationException;
 import org.polyspan.translation.Translator;
@@ -81,7 +82,7 @@ public final class RestProjectIndexAction extends BaseRestHandler {
                 // checking models and the translator loads them or asks a service: not on a network thread
                 client.threadPool().executor(ThreadPool.Names.GENERIC).execute(() -> {
                     try {
-                        ProjectionRequest options = internal.spec().options();
+                        ProjectionOptions options = internal.spec().options();
                         if (internal.spec().translate()) {
                             checkTranslator(options);
                         }
@@ -112,7 +113,7 @@ public final class RestProjectIndexAction extends BaseRestHandler {
     }
 
     /** With {@code translate}, a translator for the direction must be installed before the task starts. */
-    private void checkTranslator(ProjectionRequest options) {
+    private void checkTranslator(ProjectionOptions options) {
         Translator translator;
         try {
             translator = translators.find();
