@@ -52,14 +52,7 @@ public final class RestProjectAction extends BaseRestHandler {
 
     @Override
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) throws IOException {
-        Map<String, Object> body;
-        if (!request.hasContentOrSourceParam()) {
-            body = null;
-        } else {
-            try (XContentParser parser = request.contentOrSourceParamParser()) {
-                body = parser.map();
-            }
-        }
+        Map<String, Object> body = body(request);
         ProjectionRequest parsed;
         boolean conllOutput;
         try {
@@ -137,6 +130,16 @@ public final class RestProjectAction extends BaseRestHandler {
                     + "; installed: " + translator.directions());
         }
         return MissingTargets.translate(parsed, translator);
+    }
+
+    /** The request's JSON body as a map; {@code null} when it has none (answered 400 by the parsers). */
+    static Map<String, Object> body(RestRequest request) throws IOException {
+        if (!request.hasContentOrSourceParam()) {
+            return null;
+        }
+        try (XContentParser parser = request.contentOrSourceParamParser()) {
+            return parser.map();
+        }
     }
 
     static void badRequest(RestChannel channel, ProjectionRequest.PairException e) throws IOException {

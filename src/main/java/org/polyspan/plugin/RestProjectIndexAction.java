@@ -26,7 +26,6 @@ import org.polyspan.translation.Translator;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.Map;
 
 import static org.opensearch.rest.RestRequest.Method.POST;
 
@@ -61,15 +60,9 @@ public final class RestProjectIndexAction extends BaseRestHandler {
     @Override
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) throws IOException {
         boolean wait = request.paramAsBoolean("wait_for_completion", false);
-        Map<String, Object> body = null;
-        if (request.hasContentOrSourceParam()) {
-            try (XContentParser parser = request.contentOrSourceParamParser()) {
-                body = parser.map();
-            }
-        }
         ProjectIndexRequest internal;
         try {
-            internal = new ProjectIndexRequest(body, !wait);
+            internal = new ProjectIndexRequest(RestProjectAction.body(request), !wait);
             checkQuery(request, internal.spec());
         } catch (ProjectionRequest.PairException e) {
             return channel -> RestProjectAction.badRequest(channel, e);
