@@ -116,7 +116,7 @@ final class IndexProjectionJob {
             Map<String, Object> src = hit.getSourceAsMap();
             try {
                 IndexDocuments.Prepared p = IndexDocuments.prepare(src, spec);
-                ProjectionRequest.parse(spec.withPairs(List.of(p.pair()))); // the document's own input errors
+                ProjectionRequest.of(List.of(p.pair()), spec.options()); // the document's own input errors
                 todo.add(hit);
                 prepared.add(p);
             } catch (IllegalArgumentException e) {
@@ -130,7 +130,7 @@ final class IndexProjectionJob {
             for (IndexDocuments.Prepared p : prepared) {
                 pairs.add(p.pair());
             }
-            ProjectionRequest request = ProjectionRequest.parse(spec.withPairs(pairs));
+            ProjectionRequest request = ProjectionRequest.of(pairs, spec.options());
             String method = request.options().method().name().toLowerCase(Locale.ROOT);
             List<Map<String, Object>> answers = null;
             String failure = null;

@@ -84,8 +84,15 @@ public record ProjectionRequest(List<Pair> pairs, ProjectionOptions options) {
         }
         checkFields(body);
         ProjectionOptions options = ProjectionOptions.parse(body);
-        Object pairsValue = body.get("pairs");
-        if (!(pairsValue instanceof List<?> rawPairs) || rawPairs.isEmpty()) {
+        if (!(body.get("pairs") instanceof List<?> rawPairs)) {
+            throw new PairException(-1, "pairs", "a non-empty list of pairs is required");
+        }
+        return of(rawPairs, options);
+    }
+
+    /** Pairs in the form of a {@code _project} body's {@code pairs}, to be projected with {@code options}. */
+    public static ProjectionRequest of(List<?> rawPairs, ProjectionOptions options) {
+        if (rawPairs.isEmpty()) {
             throw new PairException(-1, "pairs", "a non-empty list of pairs is required");
         }
         if (rawPairs.size() > MAX_PAIRS) {
