@@ -345,14 +345,8 @@ def write_spm(split_dir, out, config, pieces):
                                  % (w, sp.encode(w), unigram_encode(w, pieces)))
     with open(os.path.join(out, "spiece.model"), "wb") as f:
         f.write(model)
-    for f in ("encoder_model.onnx", "decoder_model.onnx", "decoder_with_past_model.onnx", "reference.json",
-              "pipeline_reference.json"):
-        with open(os.path.join(split_dir, f), "rb") as src, open(os.path.join(out, f), "wb") as dst:
-            dst.write(src.read())
-    spm_config = json.loads(json.dumps(config))
-    spm_config["polyspan"]["description"] = "tiny random-weight T5-style test fixture, SentencePiece model"
-    with open(os.path.join(out, "config.json"), "w") as f:
-        json.dump(spm_config, f, indent=2)
+    write_twin(split_dir, out, config, "SentencePiece model", ("encoder_model.onnx", "decoder_model.onnx",
+               "decoder_with_past_model.onnx", "reference.json", "pipeline_reference.json"))
     return len(words)
 
 
@@ -364,13 +358,19 @@ def write_merged(split_dir, out, config):
     onnx.save(merge_decoders(os.path.join(split_dir, "decoder_model.onnx"),
                              os.path.join(split_dir, "decoder_with_past_model.onnx")),
               os.path.join(out, "decoder_model_merged.onnx"))
-    for f in ("encoder_model.onnx", "tokenizer.json", "reference.json", "pipeline_reference.json"):
+    write_twin(split_dir, out, config, "merged decoder", ("encoder_model.onnx", "tokenizer.json", "reference.json",
+                                                         "pipeline_reference.json"))
+
+
+def write_twin(split_dir, out, config, difference, files):
+    """A twin of tiny-t5 in out: the given files copied from it, and its config saying how the twin differs."""
+    for f in files:
         with open(os.path.join(split_dir, f), "rb") as src, open(os.path.join(out, f), "wb") as dst:
             dst.write(src.read())
-    merged_config = json.loads(json.dumps(config))
-    merged_config["polyspan"]["description"] = "tiny random-weight T5-style test fixture, merged decoder"
+    twin_config = json.loads(json.dumps(config))
+    twin_config["polyspan"]["description"] = "tiny random-weight T5-style test fixture, " + difference
     with open(os.path.join(out, "config.json"), "w") as f:
-        json.dump(merged_config, f, indent=2)
+        json.dump(twin_config, f, indent=2)
 
 
 def encode_string(s, pieces):
