@@ -141,8 +141,9 @@ def log_softmax64(row):
     return row - (m + np.log(np.exp(row - m).sum()))
 
 
-def beam_search(next_logits, automaton, beam_width, length_penalty, decoder_start):
-    """next_logits(list_of_prefixes) -> float32 array [rows, vocab]; prefixes start with decoder_start."""
+def _beam_steps(next_logits, automaton, beam_width, length_penalty, decoder_start):
+    """The steps both searches share. next_logits(list_of_prefixes) -> float32 array [rows, vocab]; prefixes start
+    with decoder_start. Returns the finished hypotheses in the order they finished, and the number of steps."""
     beams = [dict(tokens=[], lps=[], sum=0.0, state=automaton.start())]
     finished = []
     steps = 0
@@ -168,6 +169,12 @@ def beam_search(next_logits, automaton, beam_width, length_penalty, decoder_star
                 if len(nxt) == beam_width:
                     break
         beams = nxt
+    return finished, steps
+
+
+def beam_search(next_logits, automaton, beam_width, length_penalty, decoder_start):
+    """The best finished output (ties to the one that finished first)."""
+    finished, steps = _beam_steps(next_logits, automaton, beam_width, length_penalty, decoder_start)
     best = 0
     for i in range(1, len(finished)):
         if finished[i]["score"] > finished[best]["score"]:
@@ -399,31 +406,9 @@ class SlotAutomaton:
 
 def slot_beam_search(next_logits, automaton, beam_width, length_penalty, decoder_start):
     """The same steps as beam_search; returns the best beam_width finished outputs, best first
-    (ranked by normalised score, ties to the one that finished first)."""
-    beams = [dict(tokens=[], sum=0.0, state=automaton.start())]
-    finished = []
-    while beams and len(finished) < beam_width:
-        logits = next_logits([[decoder_start] + b["tokens"] for b in beams])
-        cands = []
-        for b, hyp in enumerate(beams):
-            lp = log_softmax64(logits[b])
-            for t in automaton.allowed(hyp["state"]):
-                cands.append((hyp["sum"] + lp[t], b, t))
-        cands.sort(key=lambda c: (-c[0], c[1], c[2]))
-        nxt = []
-        for score, b, t in cands:
-            h = beams[b]
-            child = dict(tokens=h["tokens"] + [t], sum=float(score), state=automaton.advance(h["state"], t))
-            if t == automaton.eos:
-                child["score"] = float(score) / (len(child["tokens"]) ** length_penalty)
-                child["order"] = len(finished)
-                finished.append(child)
-            else:
-                nxt.append(child)
-                if len(nxt) == beam_width:
-                    break
-        beams = nxt
-    finished.sort(key=lambda f: (-f["score"], f["order"]))
+    (ranked by normalised score, ties to the one that finished first: the sort is stable)."""
+    finished, _ = _beam_steps(next_logits, automaton, beam_width, length_penalty, decoder_start)
+    finished = sorted(finished, key=lambda f: -f["score"])
     return [dict(tokens=f["tokens"], sum_log_prob=f["sum"], score=f["score"], chosen=automaton.chosen(f["state"]))
             for f in finished[:beam_width]]
 
