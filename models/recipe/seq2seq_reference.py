@@ -141,8 +141,13 @@ def log_softmax64(row):
     return row - (m + np.log(np.exp(row - m).sum()))
 
 
-def beam_search(next_logits, automaton, beam_width, length_penalty, decoder_start):
-    """next_logits(list_of_prefixes) -> float32 array [rows, vocab]; prefixes start with decoder_start."""
+def _beam_steps(next_logits, automaton, beam_width, length_penalty, decoder_start):
+    """The steps every search shares. next_logits(list_of_prefixes) -> float32 array [rows, vocab]; prefixes start
+    with decoder_start. Returns the finished hypotheses in the order they finished, and the number of steps.
+    An automaton may force a token on a hypothesis of a given length (forced(length), its only candidate, with
+    log-probability 0) and decide when a hypothesis finishes (finishes(token, length); default: the token is EOS)."""
+    forced = getattr(automaton, "forced", lambda length: None)
+    finishes = getattr(automaton, "finishes", lambda t, length: t == automaton.eos)
     beams = [dict(tokens=[], lps=[], sum=0.0, state=automaton.start())]
     finished = []
     steps = 0
@@ -151,6 +156,10 @@ def beam_search(next_logits, automaton, beam_width, length_penalty, decoder_star
         steps += 1
         cands = []
         for b, hyp in enumerate(beams):
+            f = forced(len(hyp["tokens"]))
+            if f is not None:
+                cands.append((hyp["sum"], b, f, 0.0))
+                continue
             lp = log_softmax64(logits[b])
             for t in automaton.allowed(hyp["state"]):
                 cands.append((hyp["sum"] + lp[t], b, t, lp[t]))
@@ -160,7 +169,7 @@ def beam_search(next_logits, automaton, beam_width, length_penalty, decoder_star
             h = beams[b]
             child = dict(tokens=h["tokens"] + [t], lps=h["lps"] + [float(lp)], sum=float(score),
                          state=automaton.advance(h["state"], t))
-            if t == automaton.eos:
+            if finishes(t, len(child["tokens"])):
                 child["score"] = float(score) / (len(child["tokens"]) ** length_penalty)
                 finished.append(child)
             else:
@@ -168,6 +177,12 @@ def beam_search(next_logits, automaton, beam_width, length_penalty, decoder_star
                 if len(nxt) == beam_width:
                     break
         beams = nxt
+    return finished, steps
+
+
+def beam_search(next_logits, automaton, beam_width, length_penalty, decoder_start):
+    """The best finished output (ties to the one that finished first)."""
+    finished, steps = _beam_steps(next_logits, automaton, beam_width, length_penalty, decoder_start)
     best = 0
     for i in range(1, len(finished)):
         if finished[i]["score"] > finished[best]["score"]:
@@ -178,44 +193,42 @@ def beam_search(next_logits, automaton, beam_width, length_penalty, decoder_star
 
 
 
-def free_beam_search(next_logits, beam_width, length_penalty, decoder_start, eos, max_length, forced=()):
-    """Unconstrained beam search, as BeamSearch.searchUnconstrained(Batch) does it: every token is a candidate; a
-    hypothesis of max_length output tokens finishes without EOS; the first len(forced) output tokens are forced, each
-    the only candidate of its step with log-probability 0 (Hugging Face's forced_bos_token_id sets every other
-    log-probability to -inf after the log-softmax), and count as output tokens in the length normalisation."""
-    beams = [dict(tokens=[], lps=[], sum=0.0)]
-    finished = []
-    steps = 0
-    while beams and len(finished) < beam_width:
-        logits = next_logits([[decoder_start] + b["tokens"] for b in beams])
-        steps += 1
-        cands = []
-        for b, hyp in enumerate(beams):
-            if len(hyp["tokens"]) < len(forced):
-                cands.append((hyp["sum"], b, forced[len(hyp["tokens"])], 0.0))
-                continue
-            lp = log_softmax64(logits[b])
-            for t in range(len(lp)):
-                cands.append((hyp["sum"] + lp[t], b, t, lp[t]))
-        cands.sort(key=lambda c: (-c[0], c[1], c[2]))
-        nxt = []
-        for score, b, t, lp in cands:
-            h = beams[b]
-            child = dict(tokens=h["tokens"] + [t], lps=h["lps"] + [float(lp)], sum=float(score))
-            if t == eos or len(child["tokens"]) >= max_length:
-                child["score"] = float(score) / (len(child["tokens"]) ** length_penalty)
-                finished.append(child)
-            else:
-                nxt.append(child)
-                if len(nxt) == beam_width:
-                    break
-        beams = nxt
+
+class FreeRules:
+    """Unconstrained search, as BeamSearch.searchUnconstrained(Batch) does it: every token is a candidate; a hypothesis
+    of max_length output tokens finishes without EOS; the first len(forced) output tokens are forced, each the only
+    candidate of its step with log-probability 0 (Hugging Face's forced_bos_token_id sets every other log-probability
+    to -inf after the log-softmax), and count as output tokens in the length normalisation."""
+
+    def __init__(self, vocab, eos, max_length, forced=()):
+        self.vocab, self.eos, self.max_length, self.forced_tokens = vocab, eos, max_length, list(forced)
+
+    def start(self):
+        return None
+
+    def allowed(self, state):
+        return range(self.vocab)
+
+    def advance(self, state, t):
+        return None
+
+    def forced(self, length):
+        return self.forced_tokens[length] if length < len(self.forced_tokens) else None
+
+    def finishes(self, t, length):
+        return t == self.eos or length >= self.max_length
+
+
+def free_beam_search(next_logits, rules, beam_width, length_penalty, decoder_start):
+    """The best finished output of an unconstrained search under FreeRules (ties to the one that finished first)."""
+    finished, steps = _beam_steps(next_logits, rules, beam_width, length_penalty, decoder_start)
     best = 0
     for i in range(1, len(finished)):
         if finished[i]["score"] > finished[best]["score"]:
             best = i
     h = finished[best]
     return dict(tokens=h["tokens"], log_probs=h["lps"], sum_log_prob=h["sum"], score=h["score"], steps=steps)
+
 
 # ---------------------------------------------------------------- whole texts, as Seq2SeqLabeler labels them
 # Words (org.polyspan.core.WordSplitter), sentences (SentenceSegmenter) and windows are mirrored here so that the
@@ -439,31 +452,9 @@ class SlotAutomaton:
 
 def slot_beam_search(next_logits, automaton, beam_width, length_penalty, decoder_start):
     """The same steps as beam_search; returns the best beam_width finished outputs, best first
-    (ranked by normalised score, ties to the one that finished first)."""
-    beams = [dict(tokens=[], sum=0.0, state=automaton.start())]
-    finished = []
-    while beams and len(finished) < beam_width:
-        logits = next_logits([[decoder_start] + b["tokens"] for b in beams])
-        cands = []
-        for b, hyp in enumerate(beams):
-            lp = log_softmax64(logits[b])
-            for t in automaton.allowed(hyp["state"]):
-                cands.append((hyp["sum"] + lp[t], b, t))
-        cands.sort(key=lambda c: (-c[0], c[1], c[2]))
-        nxt = []
-        for score, b, t in cands:
-            h = beams[b]
-            child = dict(tokens=h["tokens"] + [t], sum=float(score), state=automaton.advance(h["state"], t))
-            if t == automaton.eos:
-                child["score"] = float(score) / (len(child["tokens"]) ** length_penalty)
-                child["order"] = len(finished)
-                finished.append(child)
-            else:
-                nxt.append(child)
-                if len(nxt) == beam_width:
-                    break
-        beams = nxt
-    finished.sort(key=lambda f: (-f["score"], f["order"]))
+    (ranked by normalised score, ties to the one that finished first: the sort is stable)."""
+    finished, _ = _beam_steps(next_logits, automaton, beam_width, length_penalty, decoder_start)
+    finished = sorted(finished, key=lambda f: -f["score"])
     return [dict(tokens=f["tokens"], sum_log_prob=f["sum"], score=f["score"], chosen=automaton.chosen(f["state"]))
             for f in finished[:beam_width]]
 

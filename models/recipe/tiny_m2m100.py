@@ -48,8 +48,10 @@ import numpy as np
 import torch
 from torch import nn
 
+import seq2seq_export
 import unigram_vocab
-from seq2seq_reference import free_beam_search
+from seq2seq_export import mask_bias
+from seq2seq_reference import FreeRules, free_beam_search
 from tiny_t5 import CHARS, WORDS
 
 SEED = 20251123
@@ -101,25 +103,12 @@ NUM_BEAMS, LENGTH_PENALTY, MAX_LENGTH, LENGTH_RATIO, LENGTH_EXTRA = 4, 1.0, 200,
 
 
 def vocab():
-    pieces = [(s, 0.0) for s in SPECIALS]
-    seen = {p for p, _ in pieces}
-
-    def add(p, score):
-        if p not in seen:
-            seen.add(p)
-            # a tiny per-piece offset keeps every segmentation score distinct (no ties)
-            pieces.append((p, score - 1e-4 * len(pieces)))
-
-    for w in WORDS + EXTRA_WORDS:
-        add("▁" + w, -5.0)
-    add("▁", -12.0)
-    for c in CHARS + "íóúá":
-        add("▁" + c, -9.0)
-        add(c, -10.0)
-    first_code = len(pieces)
+    v = unigram_vocab.Pieces(SPECIALS)
+    v.add_words_and_chars(WORDS + EXTRA_WORDS, CHARS + "íóúá")
+    first_code = len(v.pieces)
     for code in LANGUAGE_CODES:
-        add(code, -20.0)
-    return pieces, first_code
+        v.add(code, -20.0)
+    return v.pieces, first_code
 
 
 def sinusoids(n, d, padding_idx):
@@ -154,10 +143,6 @@ class Attention(nn.Module):
         scores = torch.matmul(q * HEAD_DIM ** -0.5, k.transpose(2, 3)) + bias
         out = torch.matmul(torch.softmax(scores, dim=-1), v).transpose(1, 2)
         return self.o(out.reshape(out.shape[0], out.shape[1], D_MODEL))
-
-
-def mask_bias(mask):  # [B, S] (1 = keep) -> [B, 1, 1, S]
-    return (1.0 - mask[:, None, None, :].float()) * -1e9
 
 
 class EncoderLayer(nn.Module):
@@ -216,7 +201,7 @@ class TinyM2M100(nn.Module):
         return self.enc_ln(x)
 
     def cross_kv(self, enc):
-        return [(l.cross_att.heads(l.cross_att.k(enc)), l.cross_att.heads(l.cross_att.v(enc))) for l in self.decoder]
+        return seq2seq_export.cross_kv(self.decoder, enc)
 
     def decode(self, input_ids, encoder_attention_mask, cross, past=None):
         t = input_ids.shape[1]
@@ -232,90 +217,6 @@ class TinyM2M100(nn.Module):
             x, k, v = layer(x, self_bias, pk, pv, cross[i][0], cross[i][1], cross_bias)
             present.append((k, v))
         return torch.matmul(self.dec_ln(x), self.shared.weight.t()), present  # tied LM head, no bias
-
-
-class EncoderExport(nn.Module):
-    def __init__(self, m):
-        super().__init__()
-        self.m = m
-
-    def forward(self, input_ids, attention_mask):
-        return self.m.encode(input_ids, attention_mask)
-
-
-class DecoderExport(nn.Module):
-    def __init__(self, m):
-        super().__init__()
-        self.m = m
-
-    def forward(self, input_ids, encoder_hidden_states, encoder_attention_mask):
-        cross = self.m.cross_kv(encoder_hidden_states)
-        logits, present = self.m.decode(input_ids, encoder_attention_mask, cross)
-        out = [logits]
-        for (k, v), (ck, cv) in zip(present, cross):
-            out += [k, v, ck, cv]
-        return tuple(out)
-
-
-class DecoderWithPastExport(nn.Module):
-    def __init__(self, m):
-        super().__init__()
-        self.m = m
-
-    def forward(self, input_ids, encoder_attention_mask, *past_flat):
-        past = [(past_flat[4 * i], past_flat[4 * i + 1]) for i in range(LAYERS)]
-        cross = [(past_flat[4 * i + 2], past_flat[4 * i + 3]) for i in range(LAYERS)]
-        logits, present = self.m.decode(input_ids, encoder_attention_mask, cross, past)
-        out = [logits]
-        for k, v in present:
-            out += [k, v]
-        return tuple(out)
-
-
-def export(model, out, lang_id):
-    ids = torch.tensor([[lang_id, 5, 6, 7, EOS]])
-    mask = torch.ones_like(ids)
-    torch.onnx.export(EncoderExport(model), (ids, mask), os.path.join(out, "encoder_model.onnx"),
-                      input_names=["input_ids", "attention_mask"], output_names=["last_hidden_state"],
-                      dynamic_axes={"input_ids": {0: "batch_size", 1: "encoder_sequence_length"},
-                                    "attention_mask": {0: "batch_size", 1: "encoder_sequence_length"},
-                                    "last_hidden_state": {0: "batch_size", 1: "encoder_sequence_length"}},
-                      opset_version=14, do_constant_folding=True)
-    enc = model.encode(ids, mask)
-    dec_ids = torch.tensor([[EOS, lang_id, 9]])
-    names = ["present.%d.%s.%s" % (i, kind, kv) for i in range(LAYERS) for kind in ("decoder", "encoder")
-             for kv in ("key", "value")]
-    dyn = {"input_ids": {0: "batch_size", 1: "decoder_sequence_length"},
-           "encoder_hidden_states": {0: "batch_size", 1: "encoder_sequence_length"},
-           "encoder_attention_mask": {0: "batch_size", 1: "encoder_sequence_length"},
-           "logits": {0: "batch_size", 1: "decoder_sequence_length"}}
-    for n in names:
-        dyn[n] = {0: "batch_size", 2: "encoder_sequence_length" if ".encoder." in n else "decoder_sequence_length"}
-    torch.onnx.export(DecoderExport(model), (dec_ids, enc, mask), os.path.join(out, "decoder_model.onnx"),
-                      input_names=["input_ids", "encoder_hidden_states", "encoder_attention_mask"],
-                      output_names=["logits"] + names, dynamic_axes=dyn, opset_version=14, do_constant_folding=True)
-    cross = model.cross_kv(enc)
-    _, present = model.decode(dec_ids, mask, cross)
-    past_flat, past_names, present_names = [], [], []
-    dyn = {"input_ids": {0: "batch_size"},
-           "encoder_attention_mask": {0: "batch_size", 1: "encoder_sequence_length"},
-           "logits": {0: "batch_size"}}
-    for i in range(LAYERS):
-        for kind, (k, v) in (("decoder", present[i]), ("encoder", cross[i])):
-            for kv, t in (("key", k), ("value", v)):
-                n = "past_key_values.%d.%s.%s" % (i, kind, kv)
-                past_names.append(n)
-                past_flat.append(t)
-                dyn[n] = {0: "batch_size", 2: "encoder_sequence_length" if kind == "encoder" else "past_decoder_sequence_length"}
-        for kv in ("key", "value"):
-            n = "present.%d.decoder.%s" % (i, kv)
-            present_names.append(n)
-            dyn[n] = {0: "batch_size", 2: "past_decoder_sequence_length + 1"}
-    torch.onnx.export(DecoderWithPastExport(model), (torch.tensor([[11]]), mask, *past_flat),
-                      os.path.join(out, "decoder_with_past_model.onnx"),
-                      input_names=["input_ids", "encoder_attention_mask"] + past_names,
-                      output_names=["logits"] + present_names, dynamic_axes=dyn, opset_version=14,
-                      do_constant_folding=True)
 
 
 class Scorer:
@@ -444,7 +345,8 @@ def translate_reference(model, scorer, pieces, special_ids):
             return logits[:, -1].numpy().astype(np.float32)
 
         max_len = max_output_tokens(len(tokens))
-        r = free_beam_search(next_logits, NUM_BEAMS, LENGTH_PENALTY, EOS, EOS, max_len, forced=[scorer.ids[tgt_lang]])
+        rules = FreeRules(len(pieces), EOS, max_len, forced=[scorer.ids[tgt_lang]])
+        r = free_beam_search(next_logits, rules, NUM_BEAMS, LENGTH_PENALTY, EOS)
         cases.append({"text": text, "source_code": src_lang, "target_code": tgt_lang, "input_ids": input_ids,
                       "max_length": max_len, "tokens": r["tokens"], "log_probs": r["log_probs"],
                       "sum_log_prob": r["sum_log_prob"], "score": r["score"], "steps": r["steps"],
@@ -495,7 +397,8 @@ def main(argv):
         json.dump(config, f, indent=2)
 
     with torch.no_grad():
-        export(model, out, first_code)
+        seq2seq_export.export(model, out, torch.tensor([[first_code, 5, 6, 7, EOS]]),
+                              torch.tensor([[EOS, first_code, 9]]), 11)
         scorer = Scorer(model, pieces)
         cases = []
         for a, b, a_lang, b_lang in SCORE_CASES:

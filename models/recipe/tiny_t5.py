@@ -46,7 +46,9 @@ from onnx import helper
 import sentencepiece
 from sentencepiece import sentencepiece_model_pb2
 
+import seq2seq_export
 import unigram_vocab
+from seq2seq_export import mask_bias
 from seq2seq_reference import TagAutomaton, beam_search, label_text, slot_beam_search, split_words, tproj_generate
 
 SEED = 20240917
@@ -109,24 +111,11 @@ TPROJ_BEAMS = (1, 4)
 
 
 def vocab():
-    pieces = [("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0)]
-    seen = {p for p, _ in pieces}
-
-    def add(p, score):
-        if p not in seen:
-            seen.add(p)
-            # a tiny per-piece offset keeps every segmentation score distinct (no ties)
-            pieces.append((p, score - 1e-4 * len(pieces)))
-
+    v = unigram_vocab.Pieces(["<pad>", "</s>", "<unk>"])
     for p in TAG_PIECES:
-        add(p, -4.0)
-    for w in WORDS:
-        add("▁" + w, -5.0)
-    add("▁", -12.0)
-    for c in CHARS:
-        add("▁" + c, -9.0)
-        add(c, -10.0)
-    return pieces
+        v.add(p, -4.0)
+    v.add_words_and_chars(WORDS, CHARS)
+    return v.pieces
 
 
 def unigram_encode(word, pieces):
@@ -168,10 +157,6 @@ class Attention(nn.Module):
         w = torch.softmax(scores.float(), dim=-1)
         out = torch.matmul(w, v).transpose(1, 2)
         return self.o(out.reshape(out.shape[0], out.shape[1], HEADS * D_KV))
-
-
-def mask_bias(mask):  # [B, S] (1 = keep) -> [B, 1, 1, S]
-    return (1.0 - mask[:, None, None, :].float()) * -1e9
 
 
 class EncoderLayer(nn.Module):
@@ -231,7 +216,7 @@ class TinyT5(nn.Module):
         return self.enc_ln(x)
 
     def cross_kv(self, enc):
-        return [(l.cross_att.heads(l.cross_att.k(enc)), l.cross_att.heads(l.cross_att.v(enc))) for l in self.decoder]
+        return seq2seq_export.cross_kv(self.decoder, enc)
 
     def decode(self, input_ids, encoder_attention_mask, cross, past=None):
         t = input_ids.shape[1]
@@ -250,93 +235,6 @@ class TinyT5(nn.Module):
             x, k, v = layer(x, self_bias, pk, pv, cross[i][0], cross[i][1], cross_bias)
             present.append((k, v))
         return self.lm_head(self.dec_ln(x)), present
-
-
-class EncoderExport(nn.Module):
-    def __init__(self, m):
-        super().__init__()
-        self.m = m
-
-    def forward(self, input_ids, attention_mask):
-        return self.m.encode(input_ids, attention_mask)
-
-
-class DecoderExport(nn.Module):
-    def __init__(self, m):
-        super().__init__()
-        self.m = m
-
-    def forward(self, input_ids, encoder_hidden_states, encoder_attention_mask):
-        cross = self.m.cross_kv(encoder_hidden_states)
-        logits, present = self.m.decode(input_ids, encoder_attention_mask, cross)
-        out = [logits]
-        for (k, v), (ck, cv) in zip(present, cross):
-            out += [k, v, ck, cv]
-        return tuple(out)
-
-
-class DecoderWithPastExport(nn.Module):
-    def __init__(self, m):
-        super().__init__()
-        self.m = m
-
-    def forward(self, input_ids, encoder_attention_mask, *past_flat):
-        past = [(past_flat[4 * i], past_flat[4 * i + 1]) for i in range(LAYERS)]
-        cross = [(past_flat[4 * i + 2], past_flat[4 * i + 3]) for i in range(LAYERS)]
-        logits, present = self.m.decode(input_ids, encoder_attention_mask, cross, past)
-        out = [logits]
-        for k, v in present:
-            out += [k, v]
-        return tuple(out)
-
-
-def export(model, out):
-    ids = torch.tensor([[5, 6, 7, EOS]])
-    mask = torch.ones_like(ids)
-    torch.onnx.export(EncoderExport(model), (ids, mask), os.path.join(out, "encoder_model.onnx"),
-                      input_names=["input_ids", "attention_mask"], output_names=["last_hidden_state"],
-                      dynamic_axes={"input_ids": {0: "batch_size", 1: "encoder_sequence_length"},
-                                    "attention_mask": {0: "batch_size", 1: "encoder_sequence_length"},
-                                    "last_hidden_state": {0: "batch_size", 1: "encoder_sequence_length"}},
-                      opset_version=14, do_constant_folding=True)
-    enc = model.encode(ids, mask)
-    dec_ids = torch.tensor([[PAD, 9]])
-    names, axes = [], {}
-    for i in range(LAYERS):
-        for kind in ("decoder", "encoder"):
-            for kv in ("key", "value"):
-                names.append("present.%d.%s.%s" % (i, kind, kv))
-    dyn = {"input_ids": {0: "batch_size", 1: "decoder_sequence_length"},
-           "encoder_hidden_states": {0: "batch_size", 1: "encoder_sequence_length"},
-           "encoder_attention_mask": {0: "batch_size", 1: "encoder_sequence_length"},
-           "logits": {0: "batch_size", 1: "decoder_sequence_length"}}
-    for n in names:
-        dyn[n] = {0: "batch_size", 2: "encoder_sequence_length" if ".encoder." in n else "decoder_sequence_length"}
-    torch.onnx.export(DecoderExport(model), (dec_ids, enc, mask), os.path.join(out, "decoder_model.onnx"),
-                      input_names=["input_ids", "encoder_hidden_states", "encoder_attention_mask"],
-                      output_names=["logits"] + names, dynamic_axes=dyn, opset_version=14, do_constant_folding=True)
-    cross = model.cross_kv(enc)
-    _, present = model.decode(dec_ids, mask, cross)
-    past_flat, past_names, present_names = [], [], []
-    dyn = {"input_ids": {0: "batch_size"},
-           "encoder_attention_mask": {0: "batch_size", 1: "encoder_sequence_length"},
-           "logits": {0: "batch_size"}}
-    for i in range(LAYERS):
-        for kind, (k, v) in (("decoder", present[i]), ("encoder", cross[i])):
-            for kv, t in (("key", k), ("value", v)):
-                n = "past_key_values.%d.%s.%s" % (i, kind, kv)
-                past_names.append(n)
-                past_flat.append(t)
-                dyn[n] = {0: "batch_size", 2: "encoder_sequence_length" if kind == "encoder" else "past_decoder_sequence_length"}
-        for kv in ("key", "value"):
-            n = "present.%d.decoder.%s" % (i, kv)
-            present_names.append(n)
-            dyn[n] = {0: "batch_size", 2: "past_decoder_sequence_length + 1"}
-    torch.onnx.export(DecoderWithPastExport(model), (torch.tensor([[11]]), mask, *past_flat),
-                      os.path.join(out, "decoder_with_past_model.onnx"),
-                      input_names=["input_ids", "encoder_attention_mask"] + past_names,
-                      output_names=["logits"] + present_names, dynamic_axes=dyn, opset_version=14,
-                      do_constant_folding=True)
 
 
 def pipeline_reference(model, pieces, open_paths, close_paths, poly):
@@ -447,14 +345,8 @@ def write_spm(split_dir, out, config, pieces):
                                  % (w, sp.encode(w), unigram_encode(w, pieces)))
     with open(os.path.join(out, "spiece.model"), "wb") as f:
         f.write(model)
-    for f in ("encoder_model.onnx", "decoder_model.onnx", "decoder_with_past_model.onnx", "reference.json",
-              "pipeline_reference.json"):
-        with open(os.path.join(split_dir, f), "rb") as src, open(os.path.join(out, f), "wb") as dst:
-            dst.write(src.read())
-    spm_config = json.loads(json.dumps(config))
-    spm_config["polyspan"]["description"] = "tiny random-weight T5-style test fixture, SentencePiece model"
-    with open(os.path.join(out, "config.json"), "w") as f:
-        json.dump(spm_config, f, indent=2)
+    write_twin(split_dir, out, config, "SentencePiece model", ("encoder_model.onnx", "decoder_model.onnx",
+               "decoder_with_past_model.onnx", "reference.json", "pipeline_reference.json"))
     return len(words)
 
 
@@ -466,13 +358,19 @@ def write_merged(split_dir, out, config):
     onnx.save(merge_decoders(os.path.join(split_dir, "decoder_model.onnx"),
                              os.path.join(split_dir, "decoder_with_past_model.onnx")),
               os.path.join(out, "decoder_model_merged.onnx"))
-    for f in ("encoder_model.onnx", "tokenizer.json", "reference.json", "pipeline_reference.json"):
+    write_twin(split_dir, out, config, "merged decoder", ("encoder_model.onnx", "tokenizer.json", "reference.json",
+                                                         "pipeline_reference.json"))
+
+
+def write_twin(split_dir, out, config, difference, files):
+    """A twin of tiny-t5 in out: the given files copied from it, and its config saying how the twin differs."""
+    for f in files:
         with open(os.path.join(split_dir, f), "rb") as src, open(os.path.join(out, f), "wb") as dst:
             dst.write(src.read())
-    merged_config = json.loads(json.dumps(config))
-    merged_config["polyspan"]["description"] = "tiny random-weight T5-style test fixture, merged decoder"
+    twin_config = json.loads(json.dumps(config))
+    twin_config["polyspan"]["description"] = "tiny random-weight T5-style test fixture, " + difference
     with open(os.path.join(out, "config.json"), "w") as f:
-        json.dump(merged_config, f, indent=2)
+        json.dump(twin_config, f, indent=2)
 
 
 def encode_string(s, pieces):
@@ -541,7 +439,7 @@ def main(argv):
         json.dump(config, f, indent=2)
 
     with torch.no_grad():
-        export(model, out)
+        seq2seq_export.export(model, out, torch.tensor([[5, 6, 7, EOS]]), torch.tensor([[PAD, 9]]), 11)
         open_paths = [unigram_encode(t, pieces) for t in OPEN_TAGS]
         close_paths = [unigram_encode(t, pieces) for t in CLOSE_TAGS]
         cases = []

@@ -7,6 +7,30 @@ Shared by tiny_t5.py and tiny_m2m100.py.
 import math
 
 
+class Pieces:
+    """A Unigram vocabulary being built in id order: the special tokens first (score 0), then each piece once, with a
+    tiny per-piece offset that keeps every segmentation score distinct (no ties)."""
+
+    def __init__(self, specials):
+        self.pieces = [(s, 0.0) for s in specials]
+        self.seen = set(specials)
+
+    def add(self, piece, score):
+        if piece not in self.seen:
+            self.seen.add(piece)
+            self.pieces.append((piece, score - 1e-4 * len(self.pieces)))
+
+    def add_words_and_chars(self, words, chars):
+        """Whole words as ▁-prefixed pieces, then the bare ▁, then every character with and without ▁: any text
+        segments, known words in one piece."""
+        for w in words:
+            self.add("▁" + w, -5.0)
+        self.add("▁", -12.0)
+        for c in chars:
+            self.add("▁" + c, -9.0)
+            self.add(c, -10.0)
+
+
 def unigram_encode(word, pieces, n_special, unk_id):
     """Viterbi segmentation of '▁' + word, the same as the tokenizers library's Unigram model: the first n_special
     pieces never match text, unknown characters score min_score - 10 and consecutive unknowns fuse into one unk."""

@@ -117,7 +117,7 @@ final class IndexProjectionJob {
             Map<String, Object> src = hit.getSourceAsMap();
             try {
                 IndexDocuments.Prepared p = IndexDocuments.prepare(src, spec);
-                ProjectionRequest own = ProjectionRequest.parse(spec.withPairs(List.of(p.pair()))); // the document's own input errors
+                ProjectionRequest own = ProjectionRequest.of(List.of(p.pair()), spec.options()); // the document's own input errors
                 if (translator != null) {
                     try {
                         RequestTranslator.checkLengths(own, translator);
@@ -138,8 +138,8 @@ final class IndexProjectionJob {
             for (IndexDocuments.Prepared p : prepared) {
                 pairs.add(p.pair());
             }
-            ProjectionRequest request = ProjectionRequest.parse(spec.withPairs(pairs));
-            String method = request.method().name().toLowerCase(Locale.ROOT);
+            ProjectionRequest request = ProjectionRequest.of(pairs, spec.options());
+            String method = request.options().method().name().toLowerCase(Locale.ROOT);
             List<Map<String, Object>> answers = null;
             String failure = null;
             try {
@@ -164,7 +164,7 @@ final class IndexProjectionJob {
                 spansProjected += ((List<?>) answer.get("spans")).size();
                 spansUnprojected += ((List<?>) answer.get("unprojected")).size();
                 add(bulk, isError, reasons, hit.getId(), IndexDocuments.projected(hit.getId(), hit.getSourceAsMap(), prepared.get(i),
-                        answer, spec, method, request.model()), null);
+                        answer, spec, method, request.options().model()), null);
             }
         }
         long projected = 0;

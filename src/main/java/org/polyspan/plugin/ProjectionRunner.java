@@ -3,6 +3,7 @@ package org.polyspan.plugin;
 import org.polyspan.model.LabelingModel;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.projection.GeneratedCandidates;
+import org.polyspan.projection.ProjectionOptions;
 import org.polyspan.projection.ProjectionRequest;
 import org.polyspan.projection.ProjectionService;
 import org.polyspan.projection.Projector;
@@ -39,31 +40,32 @@ final class ProjectionRunner {
     }
 
     /** Checks, loading them, the models and languages the request needs, so that a job can fail before it starts. */
-    static void check(ModelRepository models, ProjectionRequest request) throws BadRequest {
-        if (request.scorer() == ProjectionRequest.Scorer.NMT) {
-            nmtScorer(models, request);
+    static void check(ModelRepository models, ProjectionOptions options) throws BadRequest {
+        if (options.scorer() == ProjectionOptions.Scorer.NMT) {
+            nmtScorer(models, options);
             return;
         }
-        if (!models.exists(request.model())) {
-            throw new BadRequest("model", models.unknownModelMessage(request.model()));
+        if (!models.exists(options.model())) {
+            throw new BadRequest("model", models.unknownModelMessage(options.model()));
         }
-        if (request.candidates().generated()) {
-            generator(models, request.generatorModel());
+        if (options.candidates().generated()) {
+            generator(models, options.generatorModel());
         }
     }
 
     static List<Map<String, Object>> run(ModelRepository models, ProjectionRequest request) throws Exception {
-        if (request.scorer() == ProjectionRequest.Scorer.NMT) {
-            NmtScorer scorer = nmtScorer(models, request);
+        ProjectionOptions options = request.options();
+        if (options.scorer() == ProjectionOptions.Scorer.NMT) {
+            NmtScorer scorer = nmtScorer(models, options);
             return ModelLoading.call(() -> ProjectionService.runNmt(request, scorer));
         }
-        if (!models.exists(request.model())) {
-            throw new BadRequest("model", models.unknownModelMessage(request.model()));
+        if (!models.exists(options.model())) {
+            throw new BadRequest("model", models.unknownModelMessage(options.model()));
         }
-        GeneratedCandidates candidates = request.candidates().generated() ? generator(models, request.generatorModel()) : null;
+        GeneratedCandidates candidates = options.candidates().generated() ? generator(models, options.generatorModel()) : null;
         return ModelLoading.call(() -> {
-            LabelingModel model = models.get(request.model());
-            return ProjectionService.run(request, WordVectors.defaults(model), Projector.defaults(request.method()), candidates);
+            LabelingModel model = models.get(options.model());
+            return ProjectionService.run(request, WordVectors.defaults(model), Projector.defaults(options.method()), candidates);
         });
     }
 
@@ -89,8 +91,8 @@ final class ProjectionRunner {
     }
 
     /** {@code tproj} scored by a translation model; unknown or unsuitable models and languages are bad requests. */
-    private static NmtScorer nmtScorer(ModelRepository models, ProjectionRequest request) throws BadRequest {
-        String id = request.nmtModel();
+    private static NmtScorer nmtScorer(ModelRepository models, ProjectionOptions options) throws BadRequest {
+        String id = options.nmtModel();
         if (!models.exists(id)) {
             throw new BadRequest("nmt_model", models.unknownModelMessage(id));
         }
@@ -102,7 +104,7 @@ final class ProjectionRunner {
         }
         int[] codes = new int[2];
         String[] fields = {"source_language", "target_language"};
-        String[] languages = {request.sourceLanguage(), request.targetLanguage()};
+        String[] languages = {options.sourceLanguage(), options.targetLanguage()};
         for (int i = 0; i < 2; i++) {
             try {
                 codes[i] = model.languageToken(languages[i]);

@@ -2,6 +2,7 @@ package org.polyspan.plugin;
 
 import org.polyspan.model.ModelRepository;
 import org.polyspan.projection.MissingTargets;
+import org.polyspan.projection.ProjectionOptions;
 import org.polyspan.projection.ProjectionRequest;
 import org.polyspan.translation.NmtTranslator;
 import org.polyspan.translation.TranslationException;
@@ -17,11 +18,11 @@ import org.polyspan.translation.Translator;
 final class RequestTranslator {
     private RequestTranslator() {}
 
-    static Translator resolve(ProjectionRequest request, Translator.Lookup apertium, ModelRepository models)
+    static Translator resolve(ProjectionOptions request, Translator.Lookup apertium, ModelRepository models)
             throws ProjectionRunner.BadRequest {
         String name = request.translator();
         String direction = request.sourceLanguage() + "->" + request.targetLanguage();
-        if (ProjectionRequest.APERTIUM.equals(name)) {
+        if (ProjectionOptions.APERTIUM.equals(name)) {
             Translator translator;
             try {
                 translator = apertium.find();
@@ -65,7 +66,7 @@ final class RequestTranslator {
         if (!request.needsTranslation()) {
             return request;
         }
-        return withTargets(request, resolve(request, apertium, models));
+        return withTargets(request, resolve(request.options(), apertium, models));
     }
 
     /** The request with every missing target translated by {@code translator}; sources it cannot take are bad requests. */

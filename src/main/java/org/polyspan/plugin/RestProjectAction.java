@@ -12,6 +12,7 @@ import org.opensearch.transport.client.node.NodeClient;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.projection.ConllBody;
 import org.polyspan.projection.ConllOutput;
+import org.polyspan.projection.ProjectionOptions;
 import org.polyspan.projection.ProjectionRequest;
 import org.polyspan.translation.Translator;
 
@@ -49,14 +50,7 @@ public final class RestProjectAction extends BaseRestHandler {
 
     @Override
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) throws IOException {
-        Map<String, Object> body;
-        if (!request.hasContentOrSourceParam()) {
-            body = null;
-        } else {
-            try (XContentParser parser = request.contentOrSourceParamParser()) {
-                body = parser.map();
-            }
-        }
+        Map<String, Object> body = body(request);
         ProjectionRequest parsed;
         boolean conllOutput;
         try {
@@ -72,25 +66,26 @@ public final class RestProjectAction extends BaseRestHandler {
         try {
             long t0 = System.nanoTime();
             ProjectionRequest request = RequestTranslator.withTargets(parsed, translators, models);
+            ProjectionOptions options = request.options();
             List<Map<String, Object>> pairs = ProjectionRunner.run(models, request);
             if (conllOutput) {
                 channel.sendResponse(new BytesRestResponse(RestStatus.OK, "text/plain; charset=UTF-8", ConllOutput.write(request, pairs)));
                 return;
             }
             XContentBuilder b = channel.newBuilder().startObject();
-            if (request.scorer() == ProjectionRequest.Scorer.NMT) {
-                b.field("method", "tproj").field("scorer", "nmt").field("nmt_model", request.nmtModel());
+            if (options.scorer() == ProjectionOptions.Scorer.NMT) {
+                b.field("method", "tproj").field("scorer", "nmt").field("nmt_model", options.nmtModel());
             } else {
-                b.field("model", request.model()).field("method", request.method().name().toLowerCase(java.util.Locale.ROOT));
+                b.field("model", options.model()).field("method", options.method().name().toLowerCase(java.util.Locale.ROOT));
             }
-            if (request.candidates().generated()) {
-                b.field("candidates", request.candidates().value()).field("generator_model", request.generatorModel());
+            if (options.candidates().generated()) {
+                b.field("candidates", options.candidates().value()).field("generator_model", options.generatorModel());
             }
-            if (request.sourceLanguage() != null) {
-                b.field("source_language", request.sourceLanguage());
+            if (options.sourceLanguage() != null) {
+                b.field("source_language", options.sourceLanguage());
             }
-            if (request.targetLanguage() != null) {
-                b.field("target_language", request.targetLanguage());
+            if (options.targetLanguage() != null) {
+                b.field("target_language", options.targetLanguage());
             }
             b.field("took_ms", (System.nanoTime() - t0) / 1_000_000).startArray("pairs");
             for (Map<String, Object> p : pairs) {
@@ -110,6 +105,16 @@ public final class RestProjectAction extends BaseRestHandler {
             } catch (IOException io) {
                 channel.sendResponse(new BytesRestResponse(RestStatus.INTERNAL_SERVER_ERROR, "projection failed"));
             }
+        }
+    }
+
+    /** The request's JSON body as a map; {@code null} when it has none (answered 400 by the parsers). */
+    static Map<String, Object> body(RestRequest request) throws IOException {
+        if (!request.hasContentOrSourceParam()) {
+            return null;
+        }
+        try (XContentParser parser = request.contentOrSourceParamParser()) {
+            return parser.map();
         }
     }
 

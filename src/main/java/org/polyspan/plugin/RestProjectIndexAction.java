@@ -19,12 +19,12 @@ import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.node.NodeClient;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.projection.IndexProjectionSpec;
+import org.polyspan.projection.ProjectionOptions;
 import org.polyspan.projection.ProjectionRequest;
 import org.polyspan.translation.Translator;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.Map;
 
 import static org.opensearch.rest.RestRequest.Method.POST;
 
@@ -59,15 +59,9 @@ public final class RestProjectIndexAction extends BaseRestHandler {
     @Override
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) throws IOException {
         boolean wait = request.paramAsBoolean("wait_for_completion", false);
-        Map<String, Object> body = null;
-        if (request.hasContentOrSourceParam()) {
-            try (XContentParser parser = request.contentOrSourceParamParser()) {
-                body = parser.map();
-            }
-        }
         ProjectIndexRequest internal;
         try {
-            internal = new ProjectIndexRequest(body, !wait);
+            internal = new ProjectIndexRequest(RestProjectAction.body(request), !wait);
             checkQuery(request, internal.spec());
         } catch (ProjectionRequest.PairException e) {
             return channel -> RestProjectAction.badRequest(channel, e);
@@ -80,7 +74,7 @@ public final class RestProjectIndexAction extends BaseRestHandler {
                 // checking models and the translator loads them or asks a service: not on a network thread
                 client.threadPool().executor(ThreadPool.Names.GENERIC).execute(() -> {
                     try {
-                        ProjectionRequest options = internal.spec().options();
+                        ProjectionOptions options = internal.spec().options();
                         if (internal.spec().translate()) {
                             // the translator must be usable for the direction before the task starts
                             RequestTranslator.resolve(options, translators, models);

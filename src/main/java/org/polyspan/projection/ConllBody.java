@@ -72,7 +72,7 @@ public final class ConllBody {
                     + ProjectionRequest.MAX_PAIRS + " per request; split the file");
         }
         boolean conll = body.containsKey(TARGET_CONLL);
-        boolean translate = ProjectionRequest.translator(body.get("translate")) != null && !conll && !body.containsKey(TARGET_TEXT);
+        boolean translate = ProjectionOptions.translator(body.get("translate")) != null && !conll && !body.containsKey(TARGET_TEXT);
         if (conll == body.containsKey(TARGET_TEXT) && !translate) {
             throw new ProjectionRequest.PairException(-1, TARGET_CONLL, "give exactly one of [" + TARGET_CONLL + "] or ["
                     + TARGET_TEXT + "], or set [translate] to have the sentences translated");

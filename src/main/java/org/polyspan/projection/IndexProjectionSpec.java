@@ -8,11 +8,11 @@ import java.util.Set;
 
 /**
  * A parsed {@code _project/index} body: where the documents come from and go to, and which fields hold the source text,
- * its spans and the translation. Every other field is a {@code _project} option (method, model, languages, ...) and is
- * checked, and later applied to every batch, by {@link ProjectionRequest#parse}, so options added to {@code _project}
- * work here too.
+ * its spans and the translation. Every other field is a {@code _project} option (method, model, languages, ...),
+ * read by {@link ProjectionOptions#parse} and applied to every batch, so options added to {@code _project} work here
+ * too.
  *
- * @param projectionOptions the {@code _project} body without {@code pairs}
+ * @param options     the {@code _project} options: every field of the body but those above
  * @param query             a query object for the source index, or {@code null} for all documents
  * @param labels            keep only spans with these labels; empty keeps all
  * @param copyFields        source fields copied unchanged into each destination document
@@ -20,7 +20,7 @@ import java.util.Set;
  */
 public record IndexProjectionSpec(String sourceIndex, Map<String, Object> query, String textField, String spansField,
                                   String targetTextField, String destIndex, int batchSize, Set<String> labels,
-                                  List<String> copyFields, boolean resume, Map<String, Object> projectionOptions) {
+                                  List<String> copyFields, boolean resume, ProjectionOptions options) {
     public static final int DEFAULT_BATCH = 32;
     public static final int MAX_BATCH = ProjectionRequest.MAX_PAIRS;
     /** The destination object with the provenance of a projected document (and its error when it failed). */
@@ -75,34 +75,21 @@ public record IndexProjectionSpec(String sourceIndex, Map<String, Object> query,
                 throw new ProjectionRequest.PairException(-1, "copy_fields", "[" + f + "] is written by the projection itself");
             }
         }
-        Map<String, Object> options = new LinkedHashMap<>();
+        Map<String, Object> optionFields = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : body.entrySet()) {
             if (!OWN.contains(e.getKey())) {
-                options.put(e.getKey(), e.getValue());
+                optionFields.put(e.getKey(), e.getValue());
             }
         }
-        IndexProjectionSpec spec = new IndexProjectionSpec(source, query, text, spans, target, dest, batch,
-                Set.copyOf(strings(body, "labels")), copy, r, options);
-        spec.options(); // a typo in a _project option fails the request, not the task
-        return spec;
-    }
-
-    /** The {@code _project} options parsed on a placeholder pair: method, model and the rest, as every batch gets them. */
-    public ProjectionRequest options() {
-        return ProjectionRequest.parse(withPairs(List.of(Map.of("source", Map.of("tokens", List.of("a"), "tags", List.of("O")),
-                "target", Map.of("tokens", List.of("a"))))));
+        // a typo in a _project option fails the request, not the task
+        ProjectionRequest.checkFields(optionFields);
+        return new IndexProjectionSpec(source, query, text, spans, target, dest, batch, Set.copyOf(strings(body, "labels")), copy, r,
+                ProjectionOptions.parse(optionFields));
     }
 
     /** Whether documents without a stored translation are translated first ({@code "translate"}: true or a model id). */
     public boolean translate() {
-        return ProjectionRequest.translator(projectionOptions.get("translate")) != null;
-    }
-
-    /** A {@code _project} body with these options and pairs. */
-    public Map<String, Object> withPairs(List<?> pairs) {
-        Map<String, Object> out = new LinkedHashMap<>(projectionOptions);
-        out.put("pairs", pairs);
-        return out;
+        return options.translate();
     }
 
     private static String name(Map<String, Object> body, String key) {

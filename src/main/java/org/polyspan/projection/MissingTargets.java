@@ -23,7 +23,7 @@ public final class MissingTargets {
                 sources.add(p.source().text());
             }
         }
-        List<String> translations = translator.translate(sources, request.sourceLanguage(), request.targetLanguage());
+        List<String> translations = translator.translate(sources, request.options().sourceLanguage(), request.options().targetLanguage());
         List<ProjectionRequest.Pair> pairs = new ArrayList<>(request.pairs());
         for (int k = 0; k < missing.size(); k++) {
             int i = missing.get(k);

@@ -5,58 +5,25 @@ import org.polyspan.projection.SpanConversions.CharSpan;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
- * A parsed and validated {@code _project} body. Each side of a pair is either {@code text} (with character
- * {@code spans} on the source) or {@code tokens} (with {@code tags} on the source); the answer for a pair follows
- * the form of its target. Problems throw {@link PairException} naming the pair and the field.
+ * A parsed and validated {@code _project} body: its pairs and the {@link ProjectionOptions} they are projected with.
+ * Each side of a pair is either {@code text} (with character {@code spans} on the source) or {@code tokens} (with
+ * {@code tags} on the source); the answer for a pair follows the form of its target. Problems throw
+ * {@link PairException} naming the pair and the field.
  */
-public record ProjectionRequest(String sourceLanguage, String targetLanguage, Projector.Method method, String model,
-                                boolean explain, int topK, List<Pair> pairs, Scorer scorer, String nmtModel, String translator,
-                                Candidates candidates, String generatorModel) {
+public record ProjectionRequest(List<Pair> pairs, ProjectionOptions options) {
     public static final int MAX_PAIRS = 1000;
     public static final int MAX_CHARS = 100_000;
-    public static final String DEFAULT_MODEL = "mbert-ner";
-    /** {@code "translate": true} names Apertium; any other string names a translation model of the models directory. */
-    public static final String APERTIUM = "apertium";
-    private static final Set<String> TOP = Set.of("source_language", "target_language", "method", "model", "explain", "top_k", "pairs",
-            "scorer", "nmt_model", "translate", "candidates", "generator_model");
-
-    /** Where {@code tproj} candidates come from: every target n-gram, a text-to-text generator, or both. */
-    public enum Candidates {
-        NGRAMS("ngrams"), SEQ2SEQ("seq2seq"), SEQ2SEQ_NGRAMS("seq2seq+ngrams");
-
-        private final String value;
-
-        Candidates(String value) {
-            this.value = value;
-        }
-
-        public String value() {
-            return value;
-        }
-
-        public boolean generated() {
-            return this != NGRAMS;
-        }
-
-        public static Candidates of(String value) {
-            for (Candidates c : values()) {
-                if (c.value.equals(value.toLowerCase(Locale.ROOT))) {
-                    return c;
-                }
-            }
-            throw new PairException(-1, "candidates", "must be [ngrams], [seq2seq] or [seq2seq+ngrams], got [" + value + "]");
-        }
-    }
+    /** Every top-level field of a {@code _project} body: the options and {@code pairs}. */
+    private static final Set<String> TOP = Stream.concat(ProjectionOptions.FIELDS.stream(), Stream.of("pairs"))
+            .collect(Collectors.toUnmodifiableSet());
     private static final Set<String> PAIR = Set.of("source", "target");
     private static final Set<String> SIDE = Set.of("text", "spans", "tokens", "tags");
-
-    /** How {@code tproj} scores its candidates: encoder soft alignment, or translation probability with an NMT model. */
-    public enum Scorer { ENCODER, NMT }
 
     /**
      * One pair: source and target documents, source spans in words, whether the target is in tokens, and the
@@ -84,8 +51,7 @@ public record ProjectionRequest(String sourceLanguage, String targetLanguage, Pr
 
     /** This request with its pairs replaced, e.g. after translating the missing targets. */
     public ProjectionRequest withPairs(List<Pair> newPairs) {
-        return new ProjectionRequest(sourceLanguage, targetLanguage, method, model, explain, topK, newPairs, scorer, nmtModel, translator,
-                candidates, generatorModel);
+        return new ProjectionRequest(newPairs, options);
     }
 
     public boolean needsTranslation() {
@@ -116,104 +82,36 @@ public record ProjectionRequest(String sourceLanguage, String targetLanguage, Pr
         if (body == null) {
             throw new PairException(-1, "body", "a JSON object with [pairs] is required");
         }
-        for (String key : body.keySet()) {
-            if (!TOP.contains(key)) {
-                throw new PairException(-1, key, "unknown field; fields: " + TOP);
-            }
+        checkFields(body);
+        ProjectionOptions options = ProjectionOptions.parse(body);
+        if (!(body.get("pairs") instanceof List<?> rawPairs)) {
+            throw new PairException(-1, "pairs", "a non-empty list of pairs is required");
         }
-        String methodName = string(body, "method", "tproj", -1, "method");
-        Projector.Method method = switch (methodName.toLowerCase(Locale.ROOT)) {
-            case "tproj" -> Projector.Method.TPROJ;
-            case "align" -> Projector.Method.ALIGN;
-            default -> throw new PairException(-1, "method", "must be [tproj] or [align], got [" + methodName + "]");
-        };
-        String scorerName = string(body, "scorer", "encoder", -1, "scorer");
-        Scorer scorer = switch (scorerName.toLowerCase(Locale.ROOT)) {
-            case "encoder" -> Scorer.ENCODER;
-            case "nmt" -> Scorer.NMT;
-            default -> throw new PairException(-1, "scorer", "must be [encoder] or [nmt], got [" + scorerName + "]");
-        };
-        String nmtModel = string(body, "nmt_model", null, -1, "nmt_model");
-        if (scorer == Scorer.NMT) {
-            if (method != Projector.Method.TPROJ) {
-                throw new PairException(-1, "scorer", "[nmt] scores the candidates of method [tproj], not [" + methodName + "]");
-            }
-            if (nmtModel == null) {
-                throw new PairException(-1, "nmt_model", "is required with scorer [nmt]: the id of a translation model "
-                        + "(polyspan.layout = translation) in the models directory");
-            }
-            for (String lang : List.of("source_language", "target_language")) {
-                if (string(body, lang, null, -1, lang) == null) {
-                    throw new PairException(-1, lang, "is required with scorer [nmt]");
-                }
-            }
-        } else if (nmtModel != null) {
-            throw new PairException(-1, "nmt_model", "applies only with scorer [nmt]");
-        }
-        Object explainValue = body.getOrDefault("explain", false);
-        if (!(explainValue instanceof Boolean explain)) {
-            throw new PairException(-1, "explain", "must be a boolean");
-        }
-        int topK = 3;
-        if (body.containsKey("top_k")) {
-            if (!(body.get("top_k") instanceof Number n) || n.intValue() < 1 || n.intValue() > 20 || n.doubleValue() != n.intValue()) {
-                throw new PairException(-1, "top_k", "must be an integer from 1 to 20");
-            }
-            topK = n.intValue();
-        }
-        Candidates candidates = Candidates.of(string(body, "candidates", "ngrams", -1, "candidates"));
-        String generatorModel = string(body, "generator_model", null, -1, "generator_model");
-        if (candidates.generated() && method != Projector.Method.TPROJ) {
-            throw new PairException(-1, "candidates", "[" + candidates.value() + "] candidates need method [tproj]");
-        }
-        if (candidates.generated() && (generatorModel == null || generatorModel.isBlank())) {
-            throw new PairException(-1, "generator_model", "is required with candidates [" + candidates.value()
-                    + "]: the id of a text-to-text (seq2seq) model");
-        }
-        if (candidates.generated() && scorer == Scorer.NMT) {
-            throw new PairException(-1, "candidates", "[" + candidates.value() + "] candidates are ranked by the encoder scorer; "
-                    + "scorer [nmt] ranks n-grams only");
-        }
-        if (!candidates.generated() && generatorModel != null) {
-            throw new PairException(-1, "generator_model", "is only used with candidates [seq2seq] or [seq2seq+ngrams]");
-        }
-        Object pairsValue = body.get("pairs");
-        if (!(pairsValue instanceof List<?> rawPairs) || rawPairs.isEmpty()) {
+        return of(rawPairs, options);
+    }
+
+    /** Pairs in the form of a {@code _project} body's {@code pairs}, to be projected with {@code options}. */
+    public static ProjectionRequest of(List<?> rawPairs, ProjectionOptions options) {
+        if (rawPairs.isEmpty()) {
             throw new PairException(-1, "pairs", "a non-empty list of pairs is required");
         }
         if (rawPairs.size() > MAX_PAIRS) {
             throw new PairException(-1, "pairs", rawPairs.size() + " pairs exceed the limit of " + MAX_PAIRS + " per request");
         }
-        String translator = translator(body.get("translate"));
-        boolean translate = translator != null;
-        String sourceLanguage = string(body, "source_language", null, -1, "source_language");
-        String targetLanguage = string(body, "target_language", null, -1, "target_language");
-        if (translate && sourceLanguage == null) {
-            throw new PairException(-1, "source_language", "is required with [translate]");
-        }
-        if (translate && targetLanguage == null) {
-            throw new PairException(-1, "target_language", "is required with [translate]");
-        }
         List<Pair> pairs = new ArrayList<>(rawPairs.size());
         for (int i = 0; i < rawPairs.size(); i++) {
-            pairs.add(pair(rawPairs.get(i), i, translate));
+            pairs.add(pair(rawPairs.get(i), i, options.translate()));
         }
-        return new ProjectionRequest(sourceLanguage, targetLanguage, method, string(body, "model", DEFAULT_MODEL, -1, "model"),
-                explain, explain ? topK : 0, pairs, scorer, nmtModel, translator, candidates, generatorModel);
+        return new ProjectionRequest(pairs, options);
     }
 
-    /** The translator {@code translate} names: null (no translation), {@link #APERTIUM} for true, or a model id. */
-    public static String translator(Object value) {
-        if (value == null || Boolean.FALSE.equals(value)) {
-            return null;
+    /** Rejects a field that is neither an option nor {@code pairs}, listing the fields a body may have. */
+    public static void checkFields(Map<String, Object> body) {
+        for (String key : body.keySet()) {
+            if (!TOP.contains(key)) {
+                throw new PairException(-1, key, "unknown field; fields: " + TOP);
+            }
         }
-        if (Boolean.TRUE.equals(value)) {
-            return APERTIUM;
-        }
-        if (!(value instanceof String s) || s.isBlank()) {
-            throw new PairException(-1, "translate", "must be true (Apertium), false, or the id of a translation model");
-        }
-        return s;
     }
 
     private static Pair pair(Object raw, int i, boolean translate) {
@@ -357,16 +255,5 @@ public record ProjectionRequest(String sourceLanguage, String targetLanguage, Pr
             throw new PairException(i, field, v == null ? "is missing" : "must be an integer");
         }
         return n.intValue();
-    }
-
-    private static String string(Map<String, Object> body, String key, String fallback, int i, String field) {
-        Object v = body.get(key);
-        if (v == null) {
-            return fallback;
-        }
-        if (!(v instanceof String s)) {
-            throw new PairException(i, field, "must be a string");
-        }
-        return s;
     }
 }

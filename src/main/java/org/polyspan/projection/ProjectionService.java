@@ -21,8 +21,9 @@ public final class ProjectionService {
      */
     public static List<Map<String, Object>> run(ProjectionRequest request, WordVectors vectors, Projector projector,
                                                 GeneratedCandidates generated) {
-        if (request.candidates().generated() && generated == null) {
-            throw new IllegalArgumentException("candidates [" + request.candidates().value() + "] need a generator");
+        ProjectionOptions options = request.options();
+        if (options.candidates().generated() && generated == null) {
+            throw new IllegalArgumentException("candidates [" + options.candidates().value() + "] need a generator");
         }
         List<Document> docs = new ArrayList<>();
         for (ProjectionRequest.Pair p : request.pairs()) {
@@ -33,10 +34,10 @@ public final class ProjectionService {
         List<Map<String, Object>> out = new ArrayList<>();
         for (int i = 0; i < request.pairs().size(); i++) {
             ProjectionRequest.Pair p = request.pairs().get(i);
-            List<List<int[]>> proposed = request.candidates().generated() ? generated.propose(p.target(), p.spans()) : null;
-            Projector.Result r = projector.project(encoded.get(2 * i), p.spans(), encoded.get(2 * i + 1), request.topK(),
-                    proposed, request.candidates() == ProjectionRequest.Candidates.SEQ2SEQ_NGRAMS);
-            out.add(answer(p, r, request.explain()));
+            List<List<int[]>> proposed = options.candidates().generated() ? generated.propose(p.target(), p.spans()) : null;
+            Projector.Result r = projector.project(encoded.get(2 * i), p.spans(), encoded.get(2 * i + 1), options.topK(),
+                    proposed, options.candidates() == ProjectionOptions.Candidates.SEQ2SEQ_NGRAMS);
+            out.add(answer(p, r, options.explain()));
         }
         return out;
     }
@@ -50,8 +51,8 @@ public final class ProjectionService {
         List<Map<String, Object>> out = new ArrayList<>();
         for (ProjectionRequest.Pair p : request.pairs()) {
             List<List<Candidate>> candidates = NmtCandidates.score(scorer, p.source(), p.spans(), p.target(), SpanScorer.Params.DEFAULT);
-            Projector.Result r = Projector.select(p.spans(), candidates, p.target().words().size(), 0.0, request.topK());
-            out.add(answer(p, r, request.explain()));
+            Projector.Result r = Projector.select(p.spans(), candidates, p.target().words().size(), 0.0, request.options().topK());
+            out.add(answer(p, r, request.options().explain()));
         }
         return out;
     }

@@ -57,26 +57,6 @@ public final class BeamSearch {
     public record Result(int[] tokens, double[] logProbs, double sumLogProb, double score, TagAutomaton.State state,
                          int steps, long rowsScored) {}
 
-    private record Hyp(Hyp parent, int token, double logProb, double sum, int length, TagAutomaton.State state) {
-        int[] tokens() {
-            int[] out = new int[length];
-            for (Hyp h = this; h.length > 0; h = h.parent) {
-                out[h.length - 1] = h.token;
-            }
-            return out;
-        }
-
-        double[] logProbs() {
-            double[] out = new double[length];
-            for (Hyp h = this; h.length > 0; h = h.parent) {
-                out[h.length - 1] = h.logProb;
-            }
-            return out;
-        }
-    }
-
-    private record Candidate(double score, int beam, int token, double logProb) {}
-
     /** Constrained search: every output is accepted by {@code automaton}. */
     public Result search(LogitsSource.Session session, TagAutomaton automaton) {
         return run(session, automaton, automaton.eos(), automaton.maxLength());
@@ -90,7 +70,7 @@ public final class BeamSearch {
     private Result run(LogitsSource.Session session, TagAutomaton automaton, int eos, int maxLength) {
         Search s = new Search(automaton, eos, maxLength, new int[0]);
         while (!s.done()) {
-            s.consume(session.step(s.parents, s.feed));
+            s.consume(session.step(s.parents(), s.feed()));
         }
         return s.result();
     }
@@ -135,7 +115,7 @@ public final class BeamSearch {
         while (true) {
             int rows = 0;
             for (Search s : searches) {
-                rows += s.done() ? 0 : s.feed.length;
+                rows += s.done() ? 0 : s.feed().length;
             }
             if (rows == 0) {
                 break;
@@ -151,17 +131,17 @@ public final class BeamSearch {
                 if (s.done()) {
                     continue;
                 }
-                for (int b = 0; b < s.feed.length; b++, r++) {
+                for (int b = 0; b < s.feed().length; b++, r++) {
                     inputs[r] = i;
-                    parents[r] = s.parents[b] < 0 ? -1 : offset[i] + s.parents[b];
-                    tokens[r] = s.feed[b];
+                    parents[r] = s.parents()[b] < 0 ? -1 : offset[i] + s.parents()[b];
+                    tokens[r] = s.feed()[b];
                 }
             }
             float[][] scores = session.step(inputs, parents, tokens);
             for (int i = 0; i < n; i++) {
                 Search s = searches[i];
                 if (!s.done()) {
-                    s.consume(Arrays.copyOfRange(scores, nextOffset[i], nextOffset[i] + s.feed.length));
+                    s.consume(Arrays.copyOfRange(scores, nextOffset[i], nextOffset[i] + s.feed().length));
                 }
             }
             offset = nextOffset;
@@ -173,19 +153,16 @@ public final class BeamSearch {
         return out;
     }
 
-    /** The search of one input, one decoder step at a time: {@link #consume} takes the scores of the rows in {@code feed}. */
-    private final class Search {
+    /**
+     * The search of one input, one decoder step at a time, under the automaton's rules or, unconstrained, over every
+     * token until EOS or {@code maxLength}, after the {@code forced} tokens.
+     */
+    private final class Search implements Beams.Rules<TagAutomaton.State> {
         private final TagAutomaton automaton;
         private final int eos;
         private final int maxLength;
         private final int[] forced;
-        private List<Hyp> beams;
-        int[] parents = {-1};
-        int[] feed = {decoderStart};
-        private final List<Hyp> finished = new ArrayList<>();
-        private final List<Double> finishedScores = new ArrayList<>();
-        private int steps;
-        private long rows;
+        private final Beams<TagAutomaton.State> beams;
         private int[] all;
 
         Search(TagAutomaton automaton, int eos, int maxLength, int[] forced) {
@@ -193,109 +170,69 @@ public final class BeamSearch {
             this.eos = eos;
             this.maxLength = maxLength;
             this.forced = forced;
-            this.beams = List.of(new Hyp(null, decoderStart, 0, 0, 0, automaton == null ? null : automaton.start()));
+            this.beams = new Beams<>(beamWidth, lengthPenalty, decoderStart, automaton == null ? null : automaton.start(), this);
         }
 
         boolean done() {
-            return beams.isEmpty() || finished.size() >= beamWidth;
+            return beams.done();
+        }
+
+        int[] parents() {
+            return beams.parents();
+        }
+
+        int[] feed() {
+            return beams.feed();
         }
 
         void consume(float[][] scores) {
-            steps++;
-            rows += beams.size();
-            List<Candidate> cands = new ArrayList<>();
-            for (int b = 0; b < beams.size(); b++) {
-                Hyp h = beams.get(b);
-                if (h.length < forced.length) {
-                    // the forced token replaces the model's choice, with log-probability 0 (see the class comment)
-                    cands.add(new Candidate(h.sum, b, forced[h.length], 0.0));
-                    continue;
-                }
-                float[] row = scores[b];
-                double lse = logSumExp(row);
-                int[] allowed;
-                if (automaton != null) {
-                    allowed = automaton.allowedTokens(h.state);
-                } else {
-                    if (all == null) {
-                        all = new int[row.length];
-                        Arrays.setAll(all, i -> i);
-                    }
-                    allowed = all;
-                }
-                if (automaton == null && allowed.length > 2 * beamWidth) {
-                    // only the best 2k tokens of a row can ever be taken
-                    for (int t : topK(row, 2 * beamWidth)) {
-                        double lp = row[t] - lse;
-                        cands.add(new Candidate(h.sum + lp, b, t, lp));
-                    }
-                } else {
-                    for (int t : allowed) {
-                        double lp = row[t] - lse;
-                        cands.add(new Candidate(h.sum + lp, b, t, lp));
-                    }
-                }
+            beams.consume(scores);
+        }
+
+        @Override
+        public int[] tokens(TagAutomaton.State state, float[] row) {
+            if (automaton != null) {
+                return automaton.allowedTokens(state);
             }
-            cands.sort((x, y) -> {
-                int c = Double.compare(y.score, x.score);
-                if (c != 0) {
-                    return c;
-                }
-                c = Integer.compare(x.beam, y.beam);
-                return c != 0 ? c : Integer.compare(x.token, y.token);
-            });
-            List<Hyp> next = new ArrayList<>(beamWidth);
-            int[] nextParents = new int[beamWidth];
-            for (Candidate c : cands) {
-                Hyp h = beams.get(c.beam);
-                TagAutomaton.State s = automaton == null ? null : automaton.advance(h.state, c.token);
-                Hyp child = new Hyp(h, c.token, c.logProb, c.score, h.length + 1, s);
-                if (c.token == eos || (automaton == null && child.length >= maxLength)) {
-                    finished.add(child);
-                    finishedScores.add(c.score / Math.pow(child.length, lengthPenalty));
-                } else {
-                    nextParents[next.size()] = c.beam;
-                    next.add(child);
-                    if (next.size() == beamWidth) {
-                        break;
-                    }
-                }
+            if (row.length > 2 * beamWidth) {
+                return topK(row, 2 * beamWidth); // only the best 2k tokens of a row can ever be taken
             }
-            beams = next;
-            parents = Arrays.copyOf(nextParents, next.size());
-            feed = new int[next.size()];
-            for (int i = 0; i < next.size(); i++) {
-                feed[i] = next.get(i).token;
+            if (all == null) {
+                all = new int[row.length];
+                Arrays.setAll(all, i -> i);
             }
+            return all;
+        }
+
+        @Override
+        public int forced(int length) {
+            return length < forced.length ? forced[length] : -1;
+        }
+
+        @Override
+        public TagAutomaton.State advance(TagAutomaton.State state, int token) {
+            return automaton == null ? null : automaton.advance(state, token);
+        }
+
+        @Override
+        public boolean finishes(int token, int length) {
+            return token == eos || (automaton == null && length >= maxLength);
         }
 
         Result result() {
+            List<Beams.Finished<TagAutomaton.State>> finished = beams.finished();
             if (finished.isEmpty()) {
                 throw new IllegalStateException("beam search ended without a finished hypothesis");
             }
             int best = 0;
             for (int i = 1; i < finished.size(); i++) {
-                if (finishedScores.get(i) > finishedScores.get(best)) {
+                if (finished.get(i).score() > finished.get(best).score()) {
                     best = i;
                 }
             }
-            Hyp h = finished.get(best);
-            return new Result(h.tokens(), h.logProbs(), h.sum, finishedScores.get(best), h.state, steps, rows);
+            Beams.Hyp<TagAutomaton.State> h = finished.get(best).hyp();
+            return new Result(h.tokens(), h.logProbs(), h.sum(), finished.get(best).score(), h.state(), beams.steps(), beams.rows());
         }
-    }
-
-    static double logSumExp(float[] row) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : row) {
-            if (v > max) {
-                max = v;
-            }
-        }
-        double sum = 0;
-        for (float v : row) {
-            sum += Math.exp(v - max);
-        }
-        return max + Math.log(sum);
     }
 
     /** Indices of the k largest values, ties to the lower index, in ascending index order. */

@@ -147,7 +147,8 @@ public final class Benchmark {
         return o.toString();
     }
 
-    private static String send(HttpClient http, String method, String url, String body) throws Exception {
+    /** One HTTP call; an error status (other than 404 on DELETE) throws with the answer. */
+    static String send(HttpClient http, String method, String url, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(10))
                 .header("Content-Type", url.contains("_bulk") ? "application/x-ndjson" : "application/json");
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));

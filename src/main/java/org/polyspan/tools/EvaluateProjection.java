@@ -7,7 +7,7 @@ import org.polyspan.eval.SpanMetrics;
 import org.polyspan.model.LabelingModel;
 import org.polyspan.model.OnnxWindowEncoder;
 import org.polyspan.projection.GeneratedCandidates;
-import org.polyspan.projection.ProjectionRequest;
+import org.polyspan.projection.ProjectionOptions;
 import org.polyspan.projection.Candidate;
 import org.polyspan.projection.NmtCandidates;
 import org.polyspan.projection.Projector;
@@ -65,7 +65,7 @@ public final class EvaluateProjection {
         Args args = new Args(argv, List.of("model", "data", "tasks", "methods", "limit", "blocks", "tau", "wcos", "wlen",
                 "threshold", "align", "pooling", "threads", "extra", "factor", "scorer", "nmt-model", "candidates", "generator-model",
                 "generator-beams", "generator-max-input"));
-        ProjectionRequest.Candidates candidates = ProjectionRequest.Candidates.of(args.get("candidates", "ngrams"));
+        ProjectionOptions.Candidates candidates = ProjectionOptions.Candidates.of(args.get("candidates", "ngrams"));
         Path modelDir = Path.of(args.get("model", "models/build/mbert-ner"));
         Path data = Path.of(args.get("data", "../shared/data"));
         int limit = Integer.parseInt(args.get("limit", "0"));
@@ -174,7 +174,7 @@ public final class EvaluateProjection {
                                                 List<WordSpan> spans = SpanConversions.fromTags(en.tags(), "tags");
                                                 Projector.Result r = m == Projector.Method.TPROJ && proposals != null
                                                         ? projector.project(s.get(i), spans, g.get(i), 0, proposals.get(i),
-                                                                candidates == ProjectionRequest.Candidates.SEQ2SEQ_NGRAMS)
+                                                                candidates == ProjectionOptions.Candidates.SEQ2SEQ_NGRAMS)
                                                         : projector.project(s.get(i), spans, g.get(i), 0);
                                                 metrics.add(gold.tags(), SpanConversions.toTags(gold.tokens().size(), r.projections()));
                                             }

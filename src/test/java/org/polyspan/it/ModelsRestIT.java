@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.polyspan.it.PolyspanRest.labeller;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The REST endpoints of the plugin and the processor's configuration errors. */
@@ -30,9 +31,6 @@ class ModelsRestIT {
         }
     }
 
-    private static Map<String, Object> processor(Map<String, Object> config) {
-        return Map.of("processors", List.of(Map.of("span_labeling", config)));
-    }
 
     @Test
     void listsTheInstalledModels() {
@@ -77,7 +75,7 @@ class ModelsRestIT {
     void unknownModelIsRejectedNamingTheModelAndTheDirectory() {
         String modelsPath = rest.get("/_plugins/polyspan/models").expect(200).json().get("models_path").getAsString();
         PolyspanRest.Response r = rest.putPipeline(rest.name("unknown-model"),
-                processor(Map.of("model", "no-such-model-xyz", "field", "body")));
+                labeller(Map.of("model", "no-such-model-xyz", "field", "body")));
         assertEquals(400, r.status(), r::body);
         String reason = r.json().getAsJsonObject("error").get("reason").getAsString();
         assertTrue(reason.contains("no-such-model-xyz"), () -> "error should name the model: " + reason);
@@ -86,7 +84,7 @@ class ModelsRestIT {
 
     @Test
     void missingFieldIsRejected() {
-        PolyspanRest.Response r = rest.putPipeline(rest.name("no-field"), processor(Map.of("model", "tiny-heads")));
+        PolyspanRest.Response r = rest.putPipeline(rest.name("no-field"), labeller(Map.of("model", "tiny-heads")));
         assertEquals(400, r.status(), r::body);
         assertTrue(r.body().contains("field"), r::body);
     }
@@ -94,13 +92,13 @@ class ModelsRestIT {
     @Test
     void fieldAndFieldsTogetherAreRejected() {
         PolyspanRest.Response r = rest.putPipeline(rest.name("both-fields"),
-                processor(Map.of("model", "tiny-heads", "field", "body", "fields", List.of("title"))));
+                labeller(Map.of("model", "tiny-heads", "field", "body", "fields", List.of("title"))));
         assertEquals(400, r.status(), r::body);
     }
 
     @Test
     void missingModelIsRejected() {
-        PolyspanRest.Response r = rest.putPipeline(rest.name("no-model"), processor(Map.of("field", "body")));
+        PolyspanRest.Response r = rest.putPipeline(rest.name("no-model"), labeller(Map.of("field", "body")));
         assertEquals(400, r.status(), r::body);
         assertTrue(r.body().contains("model"), r::body);
     }
@@ -108,11 +106,11 @@ class ModelsRestIT {
     @Test
     void unknownHeadAndLabelAreRejected() {
         PolyspanRest.Response head = rest.putPipeline(rest.name("bad-head"),
-                processor(Map.of("model", "tiny-heads", "field", "body", "heads", List.of("no-such-head"))));
+                labeller(Map.of("model", "tiny-heads", "field", "body", "heads", List.of("no-such-head"))));
         assertEquals(400, head.status(), head::body);
         assertTrue(head.body().contains("no-such-head"), head::body);
         PolyspanRest.Response label = rest.putPipeline(rest.name("bad-label"),
-                processor(Map.of("model", "tiny-heads", "field", "body", "labels", List.of("NO_SUCH_LABEL"))));
+                labeller(Map.of("model", "tiny-heads", "field", "body", "labels", List.of("NO_SUCH_LABEL"))));
         assertEquals(400, label.status(), label::body);
         assertTrue(label.body().contains("NO_SUCH_LABEL"), label::body);
     }
@@ -120,16 +118,16 @@ class ModelsRestIT {
     @Test
     void outOfRangeSettingsAreRejected() {
         PolyspanRest.Response score = rest.putPipeline(rest.name("bad-score"),
-                processor(Map.of("model", "tiny-heads", "field", "body", "min_score", 1.5)));
+                labeller(Map.of("model", "tiny-heads", "field", "body", "min_score", 1.5)));
         assertEquals(400, score.status(), score::body);
         PolyspanRest.Response chars = rest.putPipeline(rest.name("bad-chars"),
-                processor(Map.of("model", "tiny-heads", "field", "body", "max_chars", 0)));
+                labeller(Map.of("model", "tiny-heads", "field", "body", "max_chars", 0)));
         assertEquals(400, chars.status(), chars::body);
     }
 
     @Test
     void minimalConfigurationIsAccepted() {
-        rest.putPipeline(rest.name("minimal"), processor(Map.of("model", "tiny-heads", "field", "body"))).expect(200);
+        rest.putPipeline(rest.name("minimal"), labeller(Map.of("model", "tiny-heads", "field", "body"))).expect(200);
     }
 
     @Test

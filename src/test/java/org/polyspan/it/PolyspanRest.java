@@ -16,9 +16,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -126,6 +128,20 @@ final class PolyspanRest {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
+    /** A pipeline body with one {@code span_labeling} processor. */
+    static Map<String, Object> labeller(Map<String, Object> config) {
+        return Map.of("processors", List.of(Map.of("span_labeling", config)));
+    }
+
+    /** A document from alternating keys and values, keeping their order (values may be null). */
+    static Map<String, Object> doc(Object... keyValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            m.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        return m;
+    }
+
     // ------------------------------------------------------------------ tracked resources
 
     /** PUT an ingest pipeline with the given processors; returns the raw response (callers check the status). */
@@ -137,6 +153,12 @@ final class PolyspanRest {
     Response createIndex(String index, Object body) {
         indices.add(index);
         return put("/" + enc(index), body == null ? "{}" : body);
+    }
+
+    /** Creates an index with the plugin's span mapping ({@code GET _plugins/polyspan/mapping_template}). */
+    Response createSpanIndex(String index) {
+        JsonObject template = get("/_plugins/polyspan/mapping_template").expect(200).json();
+        return createIndex(index, Map.of("mappings", template.getAsJsonObject("template").getAsJsonObject("mappings")));
     }
 
     /** Indexes one document through a pipeline with refresh; returns the raw response. */

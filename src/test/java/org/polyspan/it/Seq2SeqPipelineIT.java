@@ -13,11 +13,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.polyspan.it.PolyspanRest.doc;
+import static org.polyspan.it.PolyspanRest.labeller;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -61,8 +62,7 @@ class Seq2SeqPipelineIT {
         index = rest.name("docs");
         pipeline = rest.name("t5");
         rest.putPipeline(pipeline, labeller(Map.of("model", "tiny-t5", "field", "body"))).expect(200);
-        JsonObject template = rest.get("/_plugins/polyspan/mapping_template").expect(200).json();
-        rest.createIndex(index, Map.of("mappings", template.getAsJsonObject("template").getAsJsonObject("mappings"))).expect(200);
+        rest.createSpanIndex(index).expect(200);
     }
 
     @AfterAll
@@ -72,17 +72,7 @@ class Seq2SeqPipelineIT {
         }
     }
 
-    private static Map<String, Object> labeller(Map<String, Object> config) {
-        return Map.of("processors", List.of(Map.of("span_labeling", config)));
-    }
 
-    private static Map<String, Object> doc(Object... keyValues) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            m.put((String) keyValues[i], keyValues[i + 1]);
-        }
-        return m;
-    }
 
     /** The stored spans of one field (and list element) must be exactly the reference spans of that text. */
     private static void assertReference(List<JsonObject> stored, String field, Integer element, int text, String context) {

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.polyspan.it.PolyspanRest.doc;
+import static org.polyspan.it.PolyspanRest.labeller;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,8 +42,7 @@ class TinyModelPipelineIT {
                 List.of(Map.of("span_labeling", Map.of("model", "tiny-heads", "field", "body", "tag", "labeller"))),
                 "on_failure", List.of(Map.of("set", Map.of("field", "ingest_error", "value", "{{ _ingest.on_failure_message }}")))))
                 .expect(200);
-        JsonObject template = rest.get("/_plugins/polyspan/mapping_template").expect(200).json();
-        rest.createIndex(index, Map.of("mappings", template.getAsJsonObject("template").getAsJsonObject("mappings"))).expect(200);
+        rest.createSpanIndex(index).expect(200);
     }
 
     @AfterAll
@@ -51,17 +52,7 @@ class TinyModelPipelineIT {
         }
     }
 
-    private static Map<String, Object> labeller(Map<String, Object> config) {
-        return Map.of("processors", List.of(Map.of("span_labeling", config)));
-    }
 
-    private static Map<String, Object> doc(Object... keyValues) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            m.put((String) keyValues[i], keyValues[i + 1]);
-        }
-        return m;
-    }
 
     @Test
     void indexesADocumentWithSpans() {

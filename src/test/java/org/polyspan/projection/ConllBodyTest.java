@@ -27,7 +27,7 @@ class ConllBodyTest {
     void readsSourceConllWithTargetConllOrTargetText() {
         ProjectionRequest fromConll = parse(Map.of("format", "conll", "method", "align", "source_conll", SOURCE,
                 "target_conll", "Obama B-PER\nvisitó O\nParís B-LOC\n. O\n\nEl\nParlamento\nEuropeo\n"));
-        assertEquals(Projector.Method.ALIGN, fromConll.method());
+        assertEquals(Projector.Method.ALIGN, fromConll.options().method());
         assertEquals(2, fromConll.pairs().size());
         ProjectionRequest.Pair first = fromConll.pairs().get(0);
         assertEquals("Obama visited Paris .", first.source().text());

@@ -37,7 +37,7 @@ class IndexDocumentsTest {
                 "target", Map.of("text", "Obama visitó París.")), p.pair());
         assertEquals(2, p.sourceSpans().size());
         // the pair is a valid _project pair
-        ProjectionRequest.parse(spec().withPairs(List.of(p.pair())));
+        ProjectionRequest.of(List.of(p.pair()), spec().options());
 
         IndexDocuments.Prepared onlyLoc = IndexDocuments.prepare(doc(), spec("labels", List.of("LOC")));
         assertEquals(1, onlyLoc.sourceSpans().size());
@@ -97,7 +97,7 @@ class IndexDocumentsTest {
         untranslated.remove("tr");
         IndexDocuments.Prepared p = IndexDocuments.prepare(untranslated, spec);
         assertFalse(p.pair().containsKey("target"));
-        assertTrue(ProjectionRequest.parse(spec.withPairs(List.of(p.pair()))).needsTranslation());
+        assertTrue(ProjectionRequest.of(List.of(p.pair()), spec.options()).needsTranslation());
         // a stored translation is still used
         assertTrue(IndexDocuments.prepare(doc(), spec).pair().containsKey("target"));
 

@@ -42,10 +42,9 @@ class IndexProjectionSpecTest {
         assertEquals(List.of("title"), spec.copyFields());
         assertFalse(spec.resume());
         assertEquals(Map.of("match_all", Map.of()), spec.query());
-        assertEquals(Map.of("method", "align", "target_language", "es"), spec.projectionOptions());
+        assertEquals("es", spec.options().targetLanguage()); // the spec's own fields are not options
         assertEquals(Projector.Method.ALIGN, spec.options().method());
-        assertEquals(ProjectionRequest.DEFAULT_MODEL, spec.options().model());
-        assertEquals(List.of(1, 2), spec.withPairs(List.of(1, 2)).get("pairs"));
+        assertEquals(ProjectionOptions.DEFAULT_MODEL, spec.options().model());
         assertFalse(spec.translate());
         assertTrue(IndexProjectionSpec.parse(body("translate", true, "source_language", "en", "target_language", "es")).translate());
 

@@ -37,15 +37,15 @@ class ProjectionRequestScorerTest {
     @Test
     void encoderIsTheDefault() {
         ProjectionRequest r = ProjectionRequest.parse(body());
-        assertEquals(ProjectionRequest.Scorer.ENCODER, r.scorer());
-        assertNull(r.nmtModel());
+        assertEquals(ProjectionOptions.Scorer.ENCODER, r.options().scorer());
+        assertNull(r.options().nmtModel());
     }
 
     @Test
     void nmtNeedsAModelBothLanguagesAndTproj() {
         ProjectionRequest r = ProjectionRequest.parse(body("scorer", "NMT", "nmt_model", "nllb"));
-        assertEquals(ProjectionRequest.Scorer.NMT, r.scorer());
-        assertEquals("nllb", r.nmtModel());
+        assertEquals(ProjectionOptions.Scorer.NMT, r.options().scorer());
+        assertEquals("nllb", r.options().nmtModel());
         assertField("nmt_model", body("scorer", "nmt"));
         assertField("source_language", body("scorer", "nmt", "nmt_model", "nllb", "source_language", null));
         assertField("target_language", body("scorer", "nmt", "nmt_model", "nllb", "target_language", null));
