@@ -142,8 +142,12 @@ def log_softmax64(row):
 
 
 def _beam_steps(next_logits, automaton, beam_width, length_penalty, decoder_start):
-    """The steps both searches share. next_logits(list_of_prefixes) -> float32 array [rows, vocab]; prefixes start
-    with decoder_start. Returns the finished hypotheses in the order they finished, and the number of steps."""
+    """The steps every search shares. next_logits(list_of_prefixes) -> float32 array [rows, vocab]; prefixes start
+    with decoder_start. Returns the finished hypotheses in the order they finished, and the number of steps.
+    An automaton may force a token on a hypothesis of a given length (forced(length), its only candidate, with
+    log-probability 0) and decide when a hypothesis finishes (finishes(token, length); default: the token is EOS)."""
+    forced = getattr(automaton, "forced", lambda length: None)
+    finishes = getattr(automaton, "finishes", lambda t, length: t == automaton.eos)
     beams = [dict(tokens=[], lps=[], sum=0.0, state=automaton.start())]
     finished = []
     steps = 0
@@ -152,6 +156,10 @@ def _beam_steps(next_logits, automaton, beam_width, length_penalty, decoder_star
         steps += 1
         cands = []
         for b, hyp in enumerate(beams):
+            f = forced(len(hyp["tokens"]))
+            if f is not None:
+                cands.append((hyp["sum"], b, f, 0.0))
+                continue
             lp = log_softmax64(logits[b])
             for t in automaton.allowed(hyp["state"]):
                 cands.append((hyp["sum"] + lp[t], b, t, lp[t]))
@@ -161,7 +169,7 @@ def _beam_steps(next_logits, automaton, beam_width, length_penalty, decoder_star
             h = beams[b]
             child = dict(tokens=h["tokens"] + [t], lps=h["lps"] + [float(lp)], sum=float(score),
                          state=automaton.advance(h["state"], t))
-            if t == automaton.eos:
+            if finishes(t, len(child["tokens"])):
                 child["score"] = float(score) / (len(child["tokens"]) ** length_penalty)
                 finished.append(child)
             else:
@@ -182,6 +190,44 @@ def beam_search(next_logits, automaton, beam_width, length_penalty, decoder_star
     h = finished[best]
     return dict(tokens=h["tokens"], log_probs=h["lps"], sum_log_prob=h["sum"], score=h["score"],
                 spans=automaton.spans(h["state"]), steps=steps)
+
+
+
+
+class FreeRules:
+    """Unconstrained search, as BeamSearch.searchUnconstrained(Batch) does it: every token is a candidate; a hypothesis
+    of max_length output tokens finishes without EOS; the first len(forced) output tokens are forced, each the only
+    candidate of its step with log-probability 0 (Hugging Face's forced_bos_token_id sets every other log-probability
+    to -inf after the log-softmax), and count as output tokens in the length normalisation."""
+
+    def __init__(self, vocab, eos, max_length, forced=()):
+        self.vocab, self.eos, self.max_length, self.forced_tokens = vocab, eos, max_length, list(forced)
+
+    def start(self):
+        return None
+
+    def allowed(self, state):
+        return range(self.vocab)
+
+    def advance(self, state, t):
+        return None
+
+    def forced(self, length):
+        return self.forced_tokens[length] if length < len(self.forced_tokens) else None
+
+    def finishes(self, t, length):
+        return t == self.eos or length >= self.max_length
+
+
+def free_beam_search(next_logits, rules, beam_width, length_penalty, decoder_start):
+    """The best finished output of an unconstrained search under FreeRules (ties to the one that finished first)."""
+    finished, steps = _beam_steps(next_logits, rules, beam_width, length_penalty, decoder_start)
+    best = 0
+    for i in range(1, len(finished)):
+        if finished[i]["score"] > finished[best]["score"]:
+            best = i
+    h = finished[best]
+    return dict(tokens=h["tokens"], log_probs=h["lps"], sum_log_prob=h["sum"], score=h["score"], steps=steps)
 
 
 # ---------------------------------------------------------------- whole texts, as Seq2SeqLabeler labels them

@@ -12,6 +12,7 @@ Command line: python3 tiny_m2m100.py OUT_DIR      (writes OUT_DIR/tiny-m2m100/)
                                   (eng_Latn, spa_Latn, ...) as added tokens, template "eng_Latn $A </s>"
     config.json                   M2M100-style config + polyspan section (layout translation, language codes)
     nmt_reference.json            NMTScore-style scores (see below) for fixed inputs and for two projection requests
+    translate_reference.json      translations by beam search (see below) of fixed source texts, for NmtTranslator
 
 Architecture (M2M100 in miniature): embeddings scaled by sqrt(d_model), sinusoidal positions numbered from
 padding_idx + 1 as in fairseq, pre-layer-norm blocks, attention scaled by 1/sqrt(head_dim), ReLU feed-forward, final
@@ -29,6 +30,12 @@ uses (a = source span, b = target candidate):
 
 with P(a | b) translating b (in b's language) into a's language, P(a | a) translating a into its own language.
 Batches of 8 right-padded sequences, padded label positions ignored, as NMTScore does.
+
+Translations follow M2M100 / NLLB generation: input "<src_lang> tokens </s>", decoder start </s>, the target language
+code forced as the first output token (log-probability 0, counted in the length, as Hugging Face's forced_bos_token_id
+does), then seq2seq_reference.free_beam_search (BeamSearch's algorithm) on logits recomputed without a cache, at
+most min(max_length, 1 + ceil(2 n) + 10) output tokens for n source tokens. The text is the tokenizer's Metaspace
+decoding with special tokens (language codes included) removed. Random weights: the translations are word salad.
 """
 
 import itertools
@@ -44,6 +51,7 @@ from torch import nn
 import seq2seq_export
 import unigram_vocab
 from seq2seq_export import mask_bias
+from seq2seq_reference import FreeRules, free_beam_search
 from tiny_t5 import CHARS, WORDS
 
 SEED = 20251123
@@ -79,6 +87,19 @@ PROJECTION_PAIRS = [
      "target": {"tokens": ["la", "canciller", "alemana", "reunió", "con", "Naciones", "Unidas", "en", "Berlín"]}},
 ]
 PROJECTION_LANGS = ("en", "es", "eng_Latn", "spa_Latn")
+
+# translate-first: (source text, source code, target code); the first two are the en->es sources of TranslateFirstIT
+TRANSLATE_CASES = [
+    ("Barack Obama visited Paris yesterday.", "eng_Latn", "spa_Latn"),
+    ("The European Commission met in Berlin .", "eng_Latn", "spa_Latn"),
+    ("Angela Merkel met the United Nations in Berlin", "eng_Latn", "deu_Latn"),
+    ("Москва и Россия", "rus_Cyrl", "fra_Latn"),
+    ("北京 東京 中国", "zho_Hans", "ita_Latn"),
+    ("Zürich Straße", "deu_Latn", "eng_Latn"),
+    ("Obama", "eng_Latn", "spa_Latn"),
+]
+# generation settings the Java side reads from config.json (polyspan.num_beams etc.; these are its defaults)
+NUM_BEAMS, LENGTH_PENALTY, MAX_LENGTH, LENGTH_RATIO, LENGTH_EXTRA = 4, 1.0, 200, 2.0, 10
 
 
 def vocab():
@@ -297,6 +318,43 @@ def projection_reference(scorer):
     return out
 
 
+def max_output_tokens(source_tokens):
+    return min(MAX_LENGTH, 1 + math.ceil(LENGTH_RATIO * source_tokens) + LENGTH_EXTRA)
+
+
+def metaspace_decode(ids, pieces, special_ids):
+    """tokenizers' decode(skip_special_tokens=True) with the Metaspace decoder: special tokens dropped, ▁ -> space,
+    the first remaining token loses its leading space."""
+    text = "".join(pieces[i][0] for i in ids if i not in special_ids).replace("▁", " ")
+    return text[1:] if text.startswith(" ") else text
+
+
+def translate_reference(model, scorer, pieces, special_ids):
+    cases = []
+    for text, src_lang, tgt_lang in TRANSLATE_CASES:
+        tokens = scorer.tokens(text)
+        input_ids = [scorer.ids[src_lang]] + tokens + [EOS]
+        ids = torch.tensor([input_ids])
+        mask = torch.ones_like(ids)
+        cross = model.cross_kv(model.encode(ids, mask))
+
+        def next_logits(prefixes):  # every prefix of a step has the same length: one batch, recomputed without a cache
+            rows = torch.tensor(prefixes)
+            expanded = [(k.expand(len(prefixes), -1, -1, -1), v.expand(len(prefixes), -1, -1, -1)) for k, v in cross]
+            logits, _ = model.decode(rows, mask.expand(len(prefixes), -1), expanded)
+            return logits[:, -1].numpy().astype(np.float32)
+
+        max_len = max_output_tokens(len(tokens))
+        rules = FreeRules(len(pieces), EOS, max_len, forced=[scorer.ids[tgt_lang]])
+        r = free_beam_search(next_logits, rules, NUM_BEAMS, LENGTH_PENALTY, EOS)
+        cases.append({"text": text, "source_code": src_lang, "target_code": tgt_lang, "input_ids": input_ids,
+                      "max_length": max_len, "tokens": r["tokens"], "log_probs": r["log_probs"],
+                      "sum_log_prob": r["sum_log_prob"], "score": r["score"], "steps": r["steps"],
+                      "translation": metaspace_decode(r["tokens"], pieces, special_ids)})
+    return {"description": "beam search as org.polyspan.seq2seq.BeamSearch with the target language code forced first",
+            "num_beams": NUM_BEAMS, "length_penalty": LENGTH_PENALTY, "cases": cases}
+
+
 def main(argv):
     if len(argv) != 2:
         print(__doc__, file=sys.stderr)
@@ -361,6 +419,14 @@ def main(argv):
         }
     with open(os.path.join(out, "nmt_reference.json"), "w", encoding="utf-8") as f:
         json.dump(reference, f, ensure_ascii=False, indent=1)
+    with torch.no_grad():
+        special_ids = set(range(len(SPECIALS))) | set(range(first_code, len(pieces)))
+        translations = translate_reference(model, scorer, pieces, special_ids)
+    with open(os.path.join(out, "translate_reference.json"), "w", encoding="utf-8") as f:
+        json.dump(translations, f, ensure_ascii=False, indent=1)
+    for c in translations["cases"]:
+        print("  %s -> %s: %r -> %r (%d tokens)" % (c["source_code"], c["target_code"], c["text"], c["translation"],
+                                                    len(c["tokens"])))
     n = sum(len(c) for p in reference["projection"]["pairs"] for c in p["candidates"])
     print("wrote tiny M2M100 fixture (vocab %d, %d score cases, %d projection candidates) to %s"
           % (len(pieces), len(cases), n, out))

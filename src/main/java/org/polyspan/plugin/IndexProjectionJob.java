@@ -28,9 +28,7 @@ import org.opensearch.transport.client.Client;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.projection.IndexDocuments;
 import org.polyspan.projection.IndexProjectionSpec;
-import org.polyspan.projection.MissingTargets;
 import org.polyspan.projection.ProjectionRequest;
-import org.polyspan.translation.TranslationException;
 import org.polyspan.translation.Translator;
 
 import java.util.ArrayList;
@@ -55,6 +53,8 @@ final class IndexProjectionJob {
     private final Translator.Lookup translators;
     private final IndexProjectionSpec spec;
     private final ProjectIndexTask task;
+    /** With {@code translate}, the translator of the whole run. */
+    private Translator translator;
 
     IndexProjectionJob(Client client, ModelRepository models, Translator.Lookup translators, IndexProjectionSpec spec,
                        ProjectIndexTask task) {
@@ -69,6 +69,7 @@ final class IndexProjectionJob {
         long t0 = System.nanoTime();
         try {
             ProjectionRunner.check(models, spec.options());
+            translator = spec.translate() ? RequestTranslator.resolve(spec.options(), translators, models) : null;
         } catch (ProjectionRunner.BadRequest e) {
             throw new IllegalArgumentException("[" + e.field() + "] " + e.getMessage(), e);
         }
@@ -116,7 +117,14 @@ final class IndexProjectionJob {
             Map<String, Object> src = hit.getSourceAsMap();
             try {
                 IndexDocuments.Prepared p = IndexDocuments.prepare(src, spec);
-                ProjectionRequest.of(List.of(p.pair()), spec.options()); // the document's own input errors
+                ProjectionRequest own = ProjectionRequest.of(List.of(p.pair()), spec.options()); // the document's own input errors
+                if (translator != null) {
+                    try {
+                        RequestTranslator.checkLengths(own, translator);
+                    } catch (ProjectionRunner.BadRequest e) {
+                        throw new IllegalArgumentException("cannot translate: " + e.getMessage().replace("pair [0]: ", ""), e);
+                    }
+                }
                 todo.add(hit);
                 prepared.add(p);
             } catch (IllegalArgumentException e) {
@@ -135,10 +143,8 @@ final class IndexProjectionJob {
             List<Map<String, Object>> answers = null;
             String failure = null;
             try {
-                if (request.needsTranslation()) {
-                    request = MissingTargets.translate(request, translators.find());
-                }
-            } catch (TranslationException e) {
+                request = RequestTranslator.withTargets(request, translator);
+            } catch (Exception e) {
                 failure = "translation failed: " + e.getMessage();
             }
             if (failure == null) {

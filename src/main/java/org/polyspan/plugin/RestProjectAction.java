@@ -12,10 +12,8 @@ import org.opensearch.transport.client.node.NodeClient;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.projection.ConllBody;
 import org.polyspan.projection.ConllOutput;
-import org.polyspan.projection.MissingTargets;
 import org.polyspan.projection.ProjectionOptions;
 import org.polyspan.projection.ProjectionRequest;
-import org.polyspan.translation.TranslationException;
 import org.polyspan.translation.Translator;
 
 import java.io.IOException;
@@ -34,7 +32,7 @@ public final class RestProjectAction extends BaseRestHandler {
     private final ModelRepository models;
     private final Translator.Lookup translators;
 
-    /** {@code translators} finds the installed translator when a request asks for {@code translate}. */
+    /** {@code translators} finds Apertium's service when a request asks for {@code "translate": true}. */
     public RestProjectAction(ModelRepository models, Translator.Lookup translators) {
         this.models = models;
         this.translators = translators;
@@ -67,7 +65,7 @@ public final class RestProjectAction extends BaseRestHandler {
     private void run(RestChannel channel, ProjectionRequest parsed, boolean conllOutput) {
         try {
             long t0 = System.nanoTime();
-            ProjectionRequest request = withTargets(parsed);
+            ProjectionRequest request = RequestTranslator.withTargets(parsed, translators, models);
             ProjectionOptions options = request.options();
             List<Map<String, Object>> pairs = ProjectionRunner.run(models, request);
             if (conllOutput) {
@@ -108,28 +106,6 @@ public final class RestProjectAction extends BaseRestHandler {
                 channel.sendResponse(new BytesRestResponse(RestStatus.INTERNAL_SERVER_ERROR, "projection failed"));
             }
         }
-    }
-
-    /** Translate-first: the request with every missing target translated by the installed translator. */
-    private ProjectionRequest withTargets(ProjectionRequest parsed) throws ProjectionRunner.BadRequest, TranslationException {
-        if (!parsed.needsTranslation()) {
-            return parsed;
-        }
-        ProjectionOptions options = parsed.options();
-        String direction = options.sourceLanguage() + "->" + options.targetLanguage();
-        Translator translator;
-        try {
-            translator = translators.find();
-        } catch (TranslationException e) {
-            throw new ProjectionRunner.BadRequest("translate", "some pairs have no target and no translator is available for "
-                    + direction + " (" + e.getMessage() + "); run Apertium's service (apt-get install apertium-apy apertium-eng-spa;"
-                    + " apertium-apy /usr/share/apertium/modes) and set polyspan.translate.apertium_url, or give the targets");
-        }
-        if (!translator.supports(options.sourceLanguage(), options.targetLanguage())) {
-            throw new ProjectionRunner.BadRequest("translate", translator.name() + " has no direction " + direction
-                    + "; installed: " + translator.directions());
-        }
-        return MissingTargets.translate(parsed, translator);
     }
 
     /** The request's JSON body as a map; {@code null} when it has none (answered 400 by the parsers). */

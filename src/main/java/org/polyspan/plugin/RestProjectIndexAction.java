@@ -21,7 +21,6 @@ import org.polyspan.model.ModelRepository;
 import org.polyspan.projection.IndexProjectionSpec;
 import org.polyspan.projection.ProjectionOptions;
 import org.polyspan.projection.ProjectionRequest;
-import org.polyspan.translation.TranslationException;
 import org.polyspan.translation.Translator;
 
 import java.io.IOException;
@@ -41,7 +40,7 @@ public final class RestProjectIndexAction extends BaseRestHandler {
     private final ModelRepository models;
     private final Translator.Lookup translators;
 
-    /** {@code translators} finds the installed translator when a request asks for {@code translate}. */
+    /** {@code translators} finds Apertium's service when a request asks for {@code "translate": true}. */
     public RestProjectIndexAction(ModelRepository models, Translator.Lookup translators) {
         this.models = models;
         this.translators = translators;
@@ -77,7 +76,8 @@ public final class RestProjectIndexAction extends BaseRestHandler {
                     try {
                         ProjectionOptions options = internal.spec().options();
                         if (internal.spec().translate()) {
-                            checkTranslator(options);
+                            // the translator must be usable for the direction before the task starts
+                            RequestTranslator.resolve(options, translators, models);
                         }
                         ProjectionRunner.check(models, options);
                         start(channel, client, internal, wait);
@@ -103,21 +103,6 @@ public final class RestProjectIndexAction extends BaseRestHandler {
         XContentBuilder b = channel.newBuilder();
         b.startObject().field("task", client.getLocalNodeId() + ":" + task.getId()).endObject();
         channel.sendResponse(new BytesRestResponse(RestStatus.OK, b));
-    }
-
-    /** With {@code translate}, a translator for the direction must be installed before the task starts. */
-    private void checkTranslator(ProjectionOptions options) {
-        Translator translator;
-        try {
-            translator = translators.find();
-        } catch (TranslationException e) {
-            throw new ProjectionRequest.PairException(-1, "translate", "no translator is available (" + e.getMessage()
-                    + "); see PROJECTION.md, translate first, or store the translations in [target_text_field]");
-        }
-        if (!translator.supports(options.sourceLanguage(), options.targetLanguage())) {
-            throw new ProjectionRequest.PairException(-1, "translate", translator.name() + " has no direction "
-                    + options.sourceLanguage() + "->" + options.targetLanguage() + "; installed: " + translator.directions());
-        }
     }
 
     private static void badRequestQuietly(RestChannel channel, ProjectionRequest.PairException e) {

@@ -19,7 +19,8 @@ import java.util.Map;
  *       token is read like the source's and any tags are ignored), or {@code target_text} (one sentence per line, or a
  *       list of sentences; each is split into words like {@code span_labeling} splits text).</li>
  * </ul>
- * With {@code "translate": true} and neither, every sentence is translated first (see {@link MissingTargets}).
+ * With {@code translate} (true, or a translation model id) and neither, every sentence is translated first (see
+ * {@link MissingTargets}).
  * Every other field of the body (method, model, explain, ...) is passed through untouched. Errors name the field and
  * the line, and the pair (the sentence number) when one sentence is at fault.
  */
@@ -71,7 +72,7 @@ public final class ConllBody {
                     + ProjectionRequest.MAX_PAIRS + " per request; split the file");
         }
         boolean conll = body.containsKey(TARGET_CONLL);
-        boolean translate = Boolean.TRUE.equals(body.get("translate")) && !conll && !body.containsKey(TARGET_TEXT);
+        boolean translate = ProjectionOptions.translator(body.get("translate")) != null && !conll && !body.containsKey(TARGET_TEXT);
         if (conll == body.containsKey(TARGET_TEXT) && !translate) {
             throw new ProjectionRequest.PairException(-1, TARGET_CONLL, "give exactly one of [" + TARGET_CONLL + "] or ["
                     + TARGET_TEXT + "], or set [translate] to have the sentences translated");

@@ -87,7 +87,7 @@ public record IndexProjectionSpec(String sourceIndex, Map<String, Object> query,
                 ProjectionOptions.parse(optionFields));
     }
 
-    /** Whether documents without a stored translation are translated first ({@code "translate": true}). */
+    /** Whether documents without a stored translation are translated first ({@code "translate"}: true or a model id). */
     public boolean translate() {
         return options.translate();
     }

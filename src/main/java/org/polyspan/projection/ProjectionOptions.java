@@ -12,12 +12,15 @@ import java.util.Set;
  * translate-first. {@code _project} reads them beside {@code pairs}; {@code _project/index} reads the same fields
  * from its body, so an option added here works for both. Problems throw {@link PairException} naming the field.
  *
- * @param topK alternatives reported per span; 0 unless {@code explain}
+ * @param topK       alternatives reported per span; 0 unless {@code explain}
+ * @param translator what translates pairs without a target: null (none), {@link #APERTIUM} or a translation model id
  */
 public record ProjectionOptions(String sourceLanguage, String targetLanguage, Projector.Method method, String model,
-                                boolean explain, int topK, Scorer scorer, String nmtModel, boolean translate,
+                                boolean explain, int topK, Scorer scorer, String nmtModel, String translator,
                                 Candidates candidates, String generatorModel) {
     public static final String DEFAULT_MODEL = "mbert-ner";
+    /** {@code "translate": true} names Apertium; any other string names a translation model of the models directory. */
+    public static final String APERTIUM = "apertium";
     /** The body fields read here. */
     public static final Set<String> FIELDS = Set.of("source_language", "target_language", "method", "model", "explain", "top_k",
             "scorer", "nmt_model", "translate", "candidates", "generator_model");
@@ -98,21 +101,38 @@ public record ProjectionOptions(String sourceLanguage, String targetLanguage, Pr
         Candidates candidates = Candidates.of(string(body, "candidates", "ngrams"));
         String generatorModel = string(body, "generator_model", null);
         checkCandidates(candidates, generatorModel, method, scorer);
-        boolean translate = translate(body);
+        String translator = translator(body);
         String sourceLanguage = string(body, "source_language", null);
         String targetLanguage = string(body, "target_language", null);
         return new ProjectionOptions(sourceLanguage, targetLanguage, method, string(body, "model", DEFAULT_MODEL), explain,
-                explain ? topK : 0, scorer, nmtModel, translate, candidates, generatorModel);
+                explain ? topK : 0, scorer, nmtModel, translator, candidates, generatorModel);
+    }
+
+    /** Whether pairs without a target are translated first. */
+    public boolean translate() {
+        return translator != null;
+    }
+
+    /** The translator {@code translate} names: null (no translation), {@link #APERTIUM} for true, or a model id. */
+    public static String translator(Object value) {
+        if (value == null || Boolean.FALSE.equals(value)) {
+            return null;
+        }
+        if (Boolean.TRUE.equals(value)) {
+            return APERTIUM;
+        }
+        if (!(value instanceof String s) || s.isBlank()) {
+            throw new PairException(-1, "translate", "must be true (Apertium), false, or the id of a translation model");
+        }
+        return s;
     }
 
     /**
-     * Translate-first: whether pairs without a target are translated before projecting, which needs both languages.
+     * Translate-first: what translates pairs without a target before projecting, which needs both languages.
      */
-    private static boolean translate(Map<String, Object> body) {
-        Object value = body.getOrDefault("translate", false);
-        if (!(value instanceof Boolean translate)) {
-            throw new PairException(-1, "translate", "must be a boolean");
-        }
+    private static String translator(Map<String, Object> body) {
+        String translator = translator(body.get("translate"));
+        boolean translate = translator != null;
         String sourceLanguage = string(body, "source_language", null);
         String targetLanguage = string(body, "target_language", null);
         if (translate && sourceLanguage == null) {
@@ -121,7 +141,7 @@ public record ProjectionOptions(String sourceLanguage, String targetLanguage, Pr
         if (translate && targetLanguage == null) {
             throw new PairException(-1, "target_language", "is required with [translate]");
         }
-        return translate;
+        return translator;
     }
 
     private static void checkCandidates(Candidates candidates, String generatorModel, Projector.Method method, Scorer scorer) {

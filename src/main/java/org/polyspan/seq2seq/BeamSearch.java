@@ -23,6 +23,10 @@ import java.util.List;
  *       not) with log-probability sum {@code S} scores {@code S / n^lengthPenalty}. {@code lengthPenalty = 0} ranks by
  *       raw log-probability; the default 1 by mean token log-probability. The best score wins, ties to the hypothesis
  *       that finished first.</li>
+ *   <li>Forced tokens (unconstrained only, e.g. the target language code of M2M100 / NLLB): the first output tokens
+ *       may be fixed. As with Hugging Face's {@code forced_bos_token_id}, which sets every other log-probability to
+ *       minus infinity after the log-softmax, a forced token is the only candidate of its step, with log-probability
+ *       0, and counts as an output token in the length normalisation.</li>
  * </ol>
  */
 public final class BeamSearch {
@@ -64,11 +68,28 @@ public final class BeamSearch {
     }
 
     private Result run(LogitsSource.Session session, TagAutomaton automaton, int eos, int maxLength) {
-        Search s = new Search(automaton, eos, maxLength);
+        Search s = new Search(automaton, eos, maxLength, new int[0]);
         while (!s.done()) {
             s.consume(session.step(s.parents(), s.feed()));
         }
         return s.result();
+    }
+
+    /**
+     * Unconstrained search of several inputs at once, each result exactly what a search of that input alone returns.
+     *
+     * @param maxLengths per input, the most output tokens (forced ones included)
+     * @param forced     output tokens forced at the start of every output (may be empty)
+     */
+    public List<Result> searchUnconstrainedBatch(LogitsSource.BatchSession session, int eos, int[] maxLengths, int[] forced) {
+        Search[] searches = new Search[maxLengths.length];
+        for (int i = 0; i < searches.length; i++) {
+            if (maxLengths[i] <= forced.length) {
+                throw new IllegalArgumentException("max length " + maxLengths[i] + " leaves no token after the forced ones");
+            }
+            searches[i] = new Search(null, eos, maxLengths[i], forced);
+        }
+        return runBatch(session, searches);
     }
 
     /**
@@ -80,12 +101,17 @@ public final class BeamSearch {
      * @param automata per input, its automaton
      */
     public List<Result> searchBatch(LogitsSource.BatchSession session, List<TagAutomaton> automata) {
-        int n = automata.size();
-        Search[] searches = new Search[n];
-        int[] offset = new int[n]; // each input's first row in the previous call
-        for (int i = 0; i < n; i++) {
-            searches[i] = new Search(automata.get(i), automata.get(i).eos(), automata.get(i).maxLength());
+        Search[] searches = new Search[automata.size()];
+        for (int i = 0; i < searches.length; i++) {
+            searches[i] = new Search(automata.get(i), automata.get(i).eos(), automata.get(i).maxLength(), new int[0]);
         }
+        return runBatch(session, searches);
+    }
+
+    /** Runs the searches together: every decoder call scores the live hypotheses of all unfinished searches. */
+    private List<Result> runBatch(LogitsSource.BatchSession session, Search[] searches) {
+        int n = searches.length;
+        int[] offset = new int[n]; // each input's first row in the previous call
         while (true) {
             int rows = 0;
             for (Search s : searches) {
@@ -129,19 +155,21 @@ public final class BeamSearch {
 
     /**
      * The search of one input, one decoder step at a time, under the automaton's rules or, unconstrained, over every
-     * token until EOS or {@code maxLength}.
+     * token until EOS or {@code maxLength}, after the {@code forced} tokens.
      */
     private final class Search implements Beams.Rules<TagAutomaton.State> {
         private final TagAutomaton automaton;
         private final int eos;
         private final int maxLength;
+        private final int[] forced;
         private final Beams<TagAutomaton.State> beams;
         private int[] all;
 
-        Search(TagAutomaton automaton, int eos, int maxLength) {
+        Search(TagAutomaton automaton, int eos, int maxLength, int[] forced) {
             this.automaton = automaton;
             this.eos = eos;
             this.maxLength = maxLength;
+            this.forced = forced;
             this.beams = new Beams<>(beamWidth, lengthPenalty, decoderStart, automaton == null ? null : automaton.start(), this);
         }
 
@@ -174,6 +202,11 @@ public final class BeamSearch {
                 Arrays.setAll(all, i -> i);
             }
             return all;
+        }
+
+        @Override
+        public int forced(int length) {
+            return length < forced.length ? forced[length] : -1;
         }
 
         @Override

@@ -20,6 +20,14 @@ final class Beams<S> {
         /** The tokens to score for a hypothesis in {@code state}, ascending; {@code row} is its decoder output. */
         int[] tokens(S state, float[] row);
 
+        /**
+         * The token forced on a hypothesis of {@code length} tokens, or -1: a forced token is its only candidate, with
+         * log-probability 0 (see {@link BeamSearch}).
+         */
+        default int forced(int length) {
+            return -1;
+        }
+
         /** The state after {@code token}. */
         S advance(S state, int token);
 
@@ -104,6 +112,11 @@ final class Beams<S> {
         List<Candidate> cands = new ArrayList<>();
         for (int b = 0; b < live.size(); b++) {
             Hyp<S> h = live.get(b);
+            int forced = rules.forced(h.length);
+            if (forced >= 0) {
+                cands.add(new Candidate(h.sum, b, forced, 0.0));
+                continue;
+            }
             float[] row = scores[b];
             double lse = logSumExp(row);
             for (int t : rules.tokens(h.state, row)) {

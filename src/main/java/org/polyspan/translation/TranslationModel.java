@@ -18,7 +18,8 @@ import java.util.Map;
 /**
  * A multilingual translation model of the M2M100 / NLLB family in the optimum seq2seq layout
  * ({@code encoder_model.onnx}, {@code decoder_model.onnx}, {@code decoder_with_past_model.onnx}, {@code tokenizer.json},
- * {@code config.json} with {@code polyspan.layout = translation}), used to score given translations.
+ * {@code config.json} with {@code polyspan.layout = translation}), used to score given translations ({@link NmtScorer}) and
+ * to translate ({@link NmtTranslator}).
  *
  * <p>As in M2M100 and NLLB, an input is {@code <src_lang> tokens </s>}, decoding starts from
  * {@code decoder_start_token_id} and the first output token is the target language code, so a translation y is scored
@@ -26,7 +27,10 @@ import java.util.Map;
  *
  * <pre>"polyspan": {"layout": "translation", "description": "...",
  *              "language_codes": ["eng_Latn", "spa_Latn"],   optional: default, every added token that looks like one
- *              "languages": {"zh": "zho_Hans"}}             optional aliases</pre>
+ *              "languages": {"zh": "zho_Hans"},             optional aliases
+ *              "num_beams": 4, "length_penalty": 1.0,        optional, for translating ({@link NmtTranslator})
+ *              "max_length_ratio": 2.0, "max_length_extra": 10}</pre>
+ * plus the exported config's own {@code max_length} (default 200) and {@code max_position_embeddings} (default 1024).
  */
 public final class TranslationModel implements AutoCloseable {
     private final String id;
@@ -38,9 +42,24 @@ public final class TranslationModel implements AutoCloseable {
     private final Map<String, Integer> codeIds;
     private final int eos;
     private final int decoderStart;
+    private final Generation generation;
+
+    /**
+     * How translations are generated: beam width and length penalty as in {@link org.polyspan.seq2seq.BeamSearch}; an
+     * output has at most {@code min(maxLength, 1 + ceil(lengthRatio * n) + lengthExtra)} tokens for a source of
+     * {@code n} sub-tokens (the forced language code and EOS included); an input may have at most
+     * {@code maxInputTokens} tokens, language code and EOS included.
+     */
+    public record Generation(int numBeams, double lengthPenalty, int maxLength, double lengthRatio, int lengthExtra,
+                             int maxInputTokens) {
+        public int maxOutputTokens(int sourceTokens) {
+            return (int) Math.min(maxLength, 1 + (long) Math.ceil(lengthRatio * sourceTokens) + lengthExtra);
+        }
+    }
 
     private TranslationModel(String id, String description, HuggingFaceTokenizer tokenizer, OnnxSeq2SeqModel onnx,
-                             LanguageCodes languages, Map<String, Integer> codeIds, int pad, int eos, int decoderStart) {
+                             LanguageCodes languages, Map<String, Integer> codeIds, int pad, int eos, int decoderStart,
+                             Generation generation) {
         this.id = id;
         this.description = description;
         this.tokenizer = tokenizer;
@@ -50,6 +69,7 @@ public final class TranslationModel implements AutoCloseable {
         this.codeIds = codeIds;
         this.eos = eos;
         this.decoderStart = decoderStart;
+        this.generation = generation;
     }
 
     public static boolean isTranslation(JsonObject config) {
@@ -114,8 +134,16 @@ public final class TranslationModel implements AutoCloseable {
             int eos = intOf(config, "eos_token_id", 2);
             int start = intOf(config, "decoder_start_token_id", eos);
             String description = poly.has("description") ? poly.get("description").getAsString() : "";
+            Generation generation = new Generation(intOf(poly, "num_beams", 4), doubleOf(poly, "length_penalty", 1.0),
+                    intOf(config, "max_length", 200), doubleOf(poly, "max_length_ratio", 2.0), intOf(poly, "max_length_extra", 10),
+                    intOf(config, "max_position_embeddings", 1024));
+            if (generation.numBeams() < 1 || generation.maxLength() < 2 || generation.lengthRatio() < 0 || generation.lengthExtra() < 0) {
+                throw new IOException("translation model [" + id + "]: num_beams must be at least 1, max_length at least 2, "
+                        + "max_length_ratio and max_length_extra not negative");
+            }
             OnnxSeq2SeqModel onnx = new OnnxSeq2SeqModel(dir, cuda, threads);
-            return new TranslationModel(id, description, tokenizer, onnx, new LanguageCodes(codes, aliases), codeIds, pad, eos, start);
+            return new TranslationModel(id, description, tokenizer, onnx, new LanguageCodes(codes, aliases), codeIds, pad, eos, start,
+                    generation);
         } catch (Exception | Error e) {
             tokenizer.close();
             throw e;
@@ -140,6 +168,10 @@ public final class TranslationModel implements AutoCloseable {
 
     private static int intOf(JsonObject o, String key, int fallback) {
         return o.has(key) && !o.get(key).isJsonNull() ? o.get(key).getAsInt() : fallback;
+    }
+
+    private static double doubleOf(JsonObject o, String key, double fallback) {
+        return o.has(key) && !o.get(key).isJsonNull() ? o.get(key).getAsDouble() : fallback;
     }
 
     public String id() {
@@ -179,6 +211,24 @@ public final class TranslationModel implements AutoCloseable {
 
     public ForcedDecoder decoder() {
         return decoder;
+    }
+
+    /** The ONNX sessions with their key/value cache, for generation. */
+    public OnnxSeq2SeqModel onnx() {
+        return onnx;
+    }
+
+    public Generation generation() {
+        return generation;
+    }
+
+    /** The text of output tokens, by the tokenizer's decoder, with special tokens (language codes included) removed. */
+    public String decode(int[] ids) {
+        long[] l = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            l[i] = ids[i];
+        }
+        return tokenizer.decode(l, true);
     }
 
     @Override

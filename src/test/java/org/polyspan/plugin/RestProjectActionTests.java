@@ -123,7 +123,7 @@ public class RestProjectActionTests extends OpenSearchTestCase {
         String noTarget = "{\"source\":{\"text\":\"Obama visited Paris.\",\"spans\":[{\"start\":0,\"end\":5,\"label\":\"PER\"}]}}";
         assertBad("{\"pairs\":[" + noTarget + "]}", 0, "target");
         assertBad("{\"translate\":true,\"target_language\":\"es\",\"pairs\":[" + noTarget + "]}", null, "source_language");
-        assertBad("{\"translate\":\"yes\",\"pairs\":[" + noTarget + "]}", null, "translate");
+        assertBad("{\"translate\":1,\"pairs\":[" + noTarget + "]}", null, "translate");
         translator = null;
         RestResponse none = call("{\"translate\":true,\"source_language\":\"en\",\"target_language\":\"es\",\"model\":\"tiny-heads\","
                 + "\"pairs\":[" + noTarget + "]}");

@@ -57,6 +57,15 @@ final class TestModels {
         }
     }
 
+    /** Copies the fixture {@code name} (e.g. {@code tiny-m2m100}) into a models directory made by {@link #modelsDir}. */
+    static void addFixture(Path root, String name) {
+        try {
+            copy(fixtures().resolve(name), root.resolve(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static void copy(Path from, Path to) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path p : files.toList()) {
