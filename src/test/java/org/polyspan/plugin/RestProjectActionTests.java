@@ -1,59 +1,13 @@
 package org.polyspan.plugin;
 
-import org.opensearch.common.xcontent.XContentHelper;
-import org.opensearch.common.xcontent.XContentType;
-import org.opensearch.core.common.bytes.BytesArray;
 import org.opensearch.core.rest.RestStatus;
-import org.opensearch.rest.RestRequest;
 import org.opensearch.rest.RestResponse;
-import org.opensearch.test.OpenSearchTestCase;
-import org.opensearch.test.client.NoOpNodeClient;
-import org.opensearch.test.rest.FakeRestChannel;
-import org.opensearch.test.rest.FakeRestRequest;
-import org.polyspan.model.ModelRepository;
-import org.polyspan.model.OnnxWindowEncoder;
-import org.polyspan.translation.TranslationException;
 import org.polyspan.translation.Translator;
 
 import java.util.List;
 import java.util.Map;
 
-public class RestProjectActionTests extends OpenSearchTestCase {
-    private ModelRepository models;
-    private NoOpNodeClient client;
-    private Translator translator;
-
-    @Override
-    public void setUp() throws Exception {
-        super.setUp();
-        models = new ModelRepository(TestModels.modelsDir(createTempDir()), OnnxWindowEncoder.Device.CPU, 1);
-        client = new NoOpNodeClient(getTestName());
-    }
-
-    @Override
-    public void tearDown() throws Exception {
-        client.close();
-        models.close();
-        super.tearDown();
-    }
-
-    private RestResponse call(String json) throws Exception {
-        RestRequest request = new FakeRestRequest.Builder(xContentRegistry()).withMethod(RestRequest.Method.POST)
-                .withPath("/_plugins/polyspan/_project").withContent(new BytesArray(json), XContentType.JSON).build();
-        FakeRestChannel channel = new FakeRestChannel(request, true, 1);
-        new RestProjectAction(models, () -> {
-            if (translator == null) {
-                throw new TranslationException("none in this test");
-            }
-            return translator;
-        }).handleRequest(request, channel, client);
-        assertBusy(() -> assertEquals(1, channel.responses().get() + channel.errors().get()));
-        return channel.capturedResponse();
-    }
-
-    private static Map<String, Object> map(RestResponse r) {
-        return XContentHelper.convertToMap(r.content(), false, XContentType.JSON).v2();
-    }
+public class RestProjectActionTests extends RestProjectTestCase {
 
     @SuppressWarnings("unchecked")
     private void assertBad(String json, Integer pair, String field) throws Exception {

@@ -3,22 +3,10 @@ package org.polyspan.plugin;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import org.opensearch.common.xcontent.XContentHelper;
-import org.opensearch.common.xcontent.XContentType;
-import org.opensearch.core.common.bytes.BytesArray;
 import org.opensearch.core.rest.RestStatus;
-import org.opensearch.rest.RestRequest;
 import org.opensearch.rest.RestResponse;
-import org.opensearch.test.OpenSearchTestCase;
-import org.opensearch.test.client.NoOpNodeClient;
-import org.opensearch.test.rest.FakeRestChannel;
-import org.opensearch.test.rest.FakeRestRequest;
-import org.polyspan.model.ModelRepository;
-import org.polyspan.model.OnnxWindowEncoder;
-import org.polyspan.translation.TranslationException;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,42 +15,19 @@ import java.util.Map;
  * {@code _project} with {@code "translate": "<model id>"}: missing targets are translated by the tiny M2M100-style
  * fixture, exactly as its Python reference translates them ({@code translate_reference.json}), and projected onto.
  */
-public class RestProjectNmtTranslateTests extends OpenSearchTestCase {
-    private ModelRepository models;
-    private NoOpNodeClient client;
+public class RestProjectNmtTranslateTests extends RestProjectTestCase {
     private JsonArray reference;
+
+    @Override
+    protected List<String> extraFixtures() {
+        return List.of("tiny-m2m100");
+    }
 
     @Override
     public void setUp() throws Exception {
         super.setUp();
-        Path root = TestModels.modelsDir(createTempDir());
-        TestModels.addFixture(root, "tiny-m2m100");
-        models = new ModelRepository(root, OnnxWindowEncoder.Device.CPU, 1);
-        client = new NoOpNodeClient(getTestName());
-        reference = JsonParser.parseString(Files.readString(root.resolve("tiny-m2m100").resolve("translate_reference.json")))
+        reference = JsonParser.parseString(Files.readString(modelsRoot.resolve("tiny-m2m100").resolve("translate_reference.json")))
                 .getAsJsonObject().getAsJsonArray("cases");
-    }
-
-    @Override
-    public void tearDown() throws Exception {
-        client.close();
-        models.close();
-        super.tearDown();
-    }
-
-    private RestResponse call(String json) throws Exception {
-        RestRequest request = new FakeRestRequest.Builder(xContentRegistry()).withMethod(RestRequest.Method.POST)
-                .withPath("/_plugins/polyspan/_project").withContent(new BytesArray(json), XContentType.JSON).build();
-        FakeRestChannel channel = new FakeRestChannel(request, true, 1);
-        new RestProjectAction(models, () -> {
-            throw new TranslationException("no Apertium in this test");
-        }).handleRequest(request, channel, client);
-        assertBusy(() -> assertEquals(1, channel.responses().get() + channel.errors().get()));
-        return channel.capturedResponse();
-    }
-
-    private static Map<String, Object> map(RestResponse r) {
-        return XContentHelper.convertToMap(r.content(), false, XContentType.JSON).v2();
     }
 
     private JsonObject referenceCase(int i) {

@@ -1,78 +1,25 @@
 package org.polyspan.plugin;
 
-import org.opensearch.common.xcontent.XContentHelper;
-import org.opensearch.common.xcontent.XContentType;
-import org.opensearch.core.common.bytes.BytesArray;
 import org.opensearch.core.rest.RestStatus;
-import org.opensearch.rest.RestRequest;
 import org.opensearch.rest.RestResponse;
-import org.opensearch.test.OpenSearchTestCase;
-import org.opensearch.test.client.NoOpNodeClient;
-import org.opensearch.test.rest.FakeRestChannel;
-import org.opensearch.test.rest.FakeRestRequest;
 import org.polyspan.core.Document;
-import org.polyspan.model.ModelRepository;
-import org.polyspan.model.OnnxWindowEncoder;
 import org.polyspan.projection.GeneratedCandidates;
 import org.polyspan.projection.SpanScorer;
 import org.polyspan.projection.WordSpan;
 import org.polyspan.seq2seq.Seq2SeqModel;
 import org.polyspan.seq2seq.TProjectionGenerator;
-import org.polyspan.translation.TranslationException;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 /** {@code _project} with {@code candidates: seq2seq}: the tiny T5 fixture as generator, the tiny encoder as scorer. */
-public class RestProjectSeq2SeqTests extends OpenSearchTestCase {
-    private ModelRepository models;
-    private NoOpNodeClient client;
+public class RestProjectSeq2SeqTests extends RestProjectTestCase {
 
     @Override
-    public void setUp() throws Exception {
-        super.setUp();
-        Path root = TestModels.modelsDir(createTempDir());
-        Path from = TestModels.fixtures().resolve("tiny-t5");
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path p : files.toList()) {
-                Path to = root.resolve("tiny-t5").resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(p, to, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-        models = new ModelRepository(root, OnnxWindowEncoder.Device.CPU, 1);
-        client = new NoOpNodeClient(getTestName());
-    }
-
-    @Override
-    public void tearDown() throws Exception {
-        client.close();
-        models.close();
-        super.tearDown();
-    }
-
-    private RestResponse call(String json) throws Exception {
-        RestRequest request = new FakeRestRequest.Builder(xContentRegistry()).withMethod(RestRequest.Method.POST)
-                .withPath("/_plugins/polyspan/_project").withContent(new BytesArray(json), XContentType.JSON).build();
-        FakeRestChannel channel = new FakeRestChannel(request, true, 1);
-        new RestProjectAction(models, () -> {
-            throw new TranslationException("no translator in this test");
-        }).handleRequest(request, channel, client);
-        assertBusy(() -> assertEquals(1, channel.responses().get() + channel.errors().get()));
-        return channel.capturedResponse();
-    }
-
-    private static Map<String, Object> map(RestResponse r) {
-        return XContentHelper.convertToMap(r.content(), false, XContentType.JSON).v2();
+    protected List<String> extraFixtures() {
+        return List.of("tiny-t5");
     }
 
     private static final String PAIR = "{\"source\":{\"text\":\"Obama visited Paris .\",\"spans\":[{\"start\":0,\"end\":5,\"label\":\"PER\"},"
