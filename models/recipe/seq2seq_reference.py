@@ -242,9 +242,8 @@ _CJK = [(0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x20000, 0x2A6DF), (0x2A700, 0x2B73
 
 def _is_separator(c):
     cat = unicodedata.category(c)
-    if c in "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f" or cat in ("Zs", "Zl", "Zp") or ord(c) == 0 or cat == "Cc":
-        return True
-    return cat == "Cf" and c not in "\u200c\u200d"
+    # format characters (Cf) stay inside words, as in BERT's text cleaning, which deletes them and joins both sides
+    return c in "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f" or cat in ("Zs", "Zl", "Zp") or ord(c) == 0 or cat == "Cc"
 
 
 def _is_standalone(c):

@@ -8,7 +8,8 @@ import java.util.List;
  * CJK ideograph on its own), but keeps exact UTF-16 offsets into the original string so spans map back to it.
  *
  * <p>Control characters and unpaired surrogates never end up inside a word: the former act as whitespace, the latter
- * become single-character words (the tokenizer sees U+FFFD for them, see {@link #tokenizerText}).
+ * become single-character words (the tokenizer sees U+FFFD for them, see {@link #tokenizerText}). Format characters
+ * are part of the word they touch, as in BERT, which deletes them and joins the two sides.
  */
 public final class WordSplitter {
 
@@ -65,10 +66,10 @@ public final class WordSplitter {
         if (Character.isWhitespace(cp) || Character.isSpaceChar(cp)) {
             return true; // includes NBSP and the other Unicode spaces
         }
-        int type = Character.getType(cp);
-        // zero-width and other format or control characters are dropped by BERT's text cleaning
-        // ZWJ and ZWNJ stay inside words: they are letters' glue in Persian, Indic scripts and emoji sequences
-        return cp == 0 || type == Character.CONTROL || (type == Character.FORMAT && cp != 0x200D && cp != 0x200C);
+        // Control characters separate, so NUL and friends never reach the native tokenizer inside a word. Format
+        // characters (soft hyphen, zero-width space, joiners, BOM) stay inside words: BERT's text cleaning deletes them
+        // and joins the two sides ("Bundes\u00ADregierung" is one word), and so does the tokenizer's normalizer.
+        return cp == 0 || Character.getType(cp) == Character.CONTROL;
     }
 
     static boolean isStandalone(int cp) {
