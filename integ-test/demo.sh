@@ -105,6 +105,28 @@ if api GET /_plugins/polyspan/models | grep -q '"id":"mbert-ner"[^}]*"heads":{}'
   echo "NOTE: model mbert-ner has no heads yet (models/default/heads/ner.json and ner.bin), so it finds no spans."
 fi
 
+stage "projection: the English spans onto a Spanish translation"
+# with Apertium's service beside the node (apertium-apy installed), the translation is made by the node itself
+if grep -q '^polyspan.translate.apertium_url' "$BUILD_DIR/node-$PORT/config/opensearch.yml" 2>/dev/null; then
+  PROJECT='{"source_language": "en", "target_language": "es", "translate": true, "pairs": [{"source": {"text": "Barack Obama met Angela Merkel at the White House in Washington on Friday.", "spans": [{"start": 0, "end": 12, "label": "PER"}, {"start": 17, "end": 30, "label": "PER"}, {"start": 38, "end": 49, "label": "LOC"}, {"start": 53, "end": 63, "label": "LOC"}]}}]}'
+else
+  PROJECT='{"source_language": "en", "target_language": "es", "pairs": [{"source": {"text": "Barack Obama met Angela Merkel at the White House in Washington on Friday.", "spans": [{"start": 0, "end": 12, "label": "PER"}, {"start": 17, "end": 30, "label": "PER"}, {"start": 38, "end": 49, "label": "LOC"}, {"start": 53, "end": 63, "label": "LOC"}]}, "target": {"text": "Barack Obama se reunió con Angela Merkel en la Casa Blanca en Washington el viernes."}}]}'
+fi
+echo "POST _plugins/polyspan/_project $PROJECT"
+PROJECTED="$(api POST /_plugins/polyspan/_project "$PROJECT")"
+if command -v python3 > /dev/null; then
+  printf '%s' "$PROJECTED" | python3 -c '
+import json, sys
+pair = json.load(sys.stdin)["pairs"][0]
+if "target" in pair:
+    print("  translated by %s: %s" % (pair["target"]["translated_by"], pair["target"]["text"]))
+for s in pair["spans"]:
+    print("    %-5s %-28s %4d-%-4d score %.3f" % (s["label"], json.dumps(s["text"], ensure_ascii=False), s["start"], s["end"], s["score"]))
+'
+else
+  printf '%s\n' "$PROJECTED"
+fi
+
 stage "done"
 cat <<EOF
 The node keeps running on $URL (logs: integ-test/build/node-$PORT/logs).
