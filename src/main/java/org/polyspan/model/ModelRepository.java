@@ -118,6 +118,24 @@ public final class ModelRepository implements AutoCloseable {
         }
     }
 
+    /** Whether the model directory holds a translation model (read from its config; nothing is loaded). */
+    public boolean isTranslation(String id) {
+        try {
+            return exists(id) && TranslationModel.isTranslation(root.resolve(id));
+        } catch (java.io.IOException e) {
+            return false; // an unreadable config fails where the model is loaded, with its own message
+        }
+    }
+
+    /** Drops the loaded translation model (if any) and loads its files again, e.g. after a new export was copied in. */
+    public synchronized TranslationModel reloadTranslation(String id) throws Exception {
+        TranslationModel old = translationModels.remove(id);
+        if (old != null) {
+            old.close();
+        }
+        return translationModel(id);
+    }
+
     /** Drops the loaded copy (if any) and loads the model's files again, e.g. after a new head was installed. */
     public synchronized LabelingModel reload(String id) throws Exception {
         LabelingModel old = loaded.remove(id);

@@ -8,6 +8,7 @@ import org.opensearch.rest.RestRequest;
 import org.opensearch.transport.client.node.NodeClient;
 import org.polyspan.model.LabelingModel;
 import org.polyspan.model.ModelRepository;
+import org.polyspan.translation.TranslationModel;
 
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,13 @@ public final class RestModelsAction extends BaseRestHandler {
                 return;
             }
             try {
+                if (models.isTranslation(id)) {
+                    TranslationModel model = ModelLoading.call(() -> models.reloadTranslation(id));
+                    b.startObject().field("id", id).field("state", "loaded").field("task", "translation")
+                            .field("languages", model.languages().codes().size()).endObject();
+                    channel.sendResponse(new BytesRestResponse(RestStatus.OK, b));
+                    return;
+                }
                 LabelingModel model = ModelLoading.reload(models, id);
                 b.startObject().field("id", id).field("state", "loaded").field("heads", model.heads().keySet()).endObject();
                 channel.sendResponse(new BytesRestResponse(RestStatus.OK, b));

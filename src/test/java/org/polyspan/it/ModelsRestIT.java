@@ -65,6 +65,14 @@ class ModelsRestIT {
     }
 
     @Test
+    void reloadLoadsATranslationModelAgain() {
+        JsonObject r = rest.request("POST", "/_plugins/polyspan/models/tiny-m2m100/_reload", null, null).expect(200).json();
+        assertEquals("loaded", r.get("state").getAsString(), r::toString);
+        assertEquals("translation", r.get("task").getAsString(), r::toString);
+        assertTrue(r.get("languages").getAsInt() > 1, r::toString);
+    }
+
+    @Test
     void reloadOfAnUnknownModelIs404() {
         PolyspanRest.Response r = rest.request("POST", "/_plugins/polyspan/models/no-such-model/_reload", null, null);
         assertEquals(404, r.status(), r::body);

@@ -43,6 +43,19 @@ class ModelRepositoryTest {
     }
 
     @Test
+    void reloadingATranslationModelLoadsItsFilesAgain() throws Exception {
+        try (ModelRepository repo = new ModelRepository(TinyModels.root(), OnnxWindowEncoder.Device.CPU, 1)) {
+            assertTrue(repo.isTranslation("tiny-m2m100"));
+            assertFalse(repo.isTranslation(TinyModels.HEADS));
+            var before = repo.translationModel("tiny-m2m100");
+            var after = repo.reloadTranslation("tiny-m2m100");
+            assertNotSame(before, after);
+            assertSame(after, repo.translationModel("tiny-m2m100"));
+            assertEquals(before.languages().codes(), after.languages().codes());
+        }
+    }
+
+    @Test
     void listsTheModels() throws Exception {
         try (ModelRepository repo = new ModelRepository(TinyModels.root(), OnnxWindowEncoder.Device.CPU, 1)) {
             assertEquals(List.of(TinyModels.HEADS, TinyModels.HF, "tiny-m2m100", "tiny-t5", "tiny-t5-merged", "tiny-t5-spm"), repo.ids());
