@@ -13,14 +13,14 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** The tiny random-weight fixtures that the build writes with {@code models/build-default.sh --tiny}. */
-final class TinyModels {
-    static final String HEADS = "tiny-heads";
-    static final String HF = "tiny-hf";
+public final class TinyModels {
+    public static final String HEADS = "tiny-heads";
+    public static final String HF = "tiny-hf";
 
     private TinyModels() {}
 
     /** The fixture root; fails (never skips) when the fixtures were not generated. */
-    static Path root() {
+    public static Path root() {
         String prop = System.getProperty("polyspan.test.models");
         if (prop == null || prop.isBlank()) {
             fail("system property polyspan.test.models is not set: run the tests through Maven (the build generates the "
@@ -39,6 +39,16 @@ final class TinyModels {
 
     static Path dir(String id) {
         return root().resolve(id);
+    }
+
+    /** The directory of fixture {@code id}; fails (never skips) when it has no {@code requiredFile}. */
+    public static Path fixture(String id, String requiredFile) {
+        Path dir = root().resolve(id);
+        if (!Files.isRegularFile(dir.resolve(requiredFile))) {
+            fail("fixture [" + id + "] has no " + requiredFile + " in " + root() + ": regenerate it with models/build-default.sh --tiny "
+                    + root());
+        }
+        return dir;
     }
 
     static JsonObject json(Path file) throws IOException {

@@ -1,11 +1,11 @@
 package org.polyspan.projection;
 
 import org.junit.jupiter.api.Test;
+import org.polyspan.model.TinyModels;
 import org.polyspan.core.Document;
 import org.polyspan.model.LabelingModel;
 import org.polyspan.model.OnnxWindowEncoder;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -13,16 +13,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 class WordVectorsTest {
 
     private static Path tinyHeads() {
-        String prop = System.getProperty("polyspan.test.models");
-        if (prop == null || !Files.isDirectory(Path.of(prop, "tiny-heads"))) {
-            fail("tiny fixtures missing: run through Maven (models/build-default.sh --tiny target/test-models)");
-        }
-        return Path.of(prop, "tiny-heads");
+        return TinyModels.fixture(TinyModels.HEADS, "config.json");
     }
 
     @Test

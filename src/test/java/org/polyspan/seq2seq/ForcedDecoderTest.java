@@ -1,13 +1,12 @@
 package org.polyspan.seq2seq;
 
 import org.junit.jupiter.api.Test;
+import org.polyspan.model.TinyModels;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Teacher-forced scoring on the tiny M2M100-style export: splitting the rows over many decoder calls, padding rows
@@ -19,15 +18,7 @@ class ForcedDecoderTest {
     // tiny-m2m100: eng_Latn 508, spa_Latn 509; other ids are ordinary pieces
 
     static Path dir() {
-        String prop = System.getProperty("polyspan.test.models");
-        if (prop == null || prop.isBlank()) {
-            fail("system property polyspan.test.models is not set: run the tests through Maven");
-        }
-        Path dir = Path.of(prop).resolve("tiny-m2m100");
-        if (!Files.isRegularFile(dir.resolve("config.json"))) {
-            fail("tiny-m2m100 is missing from " + prop + ": run models/build-default.sh --tiny " + prop);
-        }
-        return dir;
+        return TinyModels.fixture("tiny-m2m100", "config.json");
     }
 
     @Test

@@ -7,6 +7,7 @@ import com.google.gson.JsonParser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.polyspan.model.TinyModels;
 import org.polyspan.core.Document;
 import org.polyspan.core.Span;
 
@@ -19,7 +20,6 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The tiny random-weight T5 export against the Python reference ({@code models/recipe/seq2seq_reference.py}, run on
@@ -30,15 +30,7 @@ class TinyT5ReferenceTest {
     static JsonObject reference;
 
     static Path dir() {
-        String prop = System.getProperty("polyspan.test.models");
-        if (prop == null || prop.isBlank()) {
-            fail("system property polyspan.test.models is not set: run the tests through Maven");
-        }
-        Path dir = Path.of(prop).resolve("tiny-t5");
-        if (!Files.isRegularFile(dir.resolve("reference.json"))) {
-            fail("tiny-t5 is missing from " + prop + ": run models/build-default.sh --tiny " + prop);
-        }
-        return dir;
+        return TinyModels.fixture("tiny-t5", "reference.json");
     }
 
     @BeforeAll

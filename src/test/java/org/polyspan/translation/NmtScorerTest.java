@@ -7,6 +7,7 @@ import com.google.gson.JsonParser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.polyspan.model.TinyModels;
 import org.polyspan.core.Document;
 import org.polyspan.projection.Candidate;
 import org.polyspan.projection.NmtCandidates;
@@ -24,7 +25,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The tiny random-weight M2M100-style export (ONNX Runtime, batched forced decoding) against the Python reference of
@@ -38,15 +38,7 @@ class NmtScorerTest {
     static JsonObject reference;
 
     static Path dir() {
-        String prop = System.getProperty("polyspan.test.models");
-        if (prop == null || prop.isBlank()) {
-            fail("system property polyspan.test.models is not set: run the tests through Maven");
-        }
-        Path dir = Path.of(prop).resolve("tiny-m2m100");
-        if (!Files.isRegularFile(dir.resolve("nmt_reference.json"))) {
-            fail("tiny-m2m100 is missing from " + prop + ": run models/build-default.sh --tiny " + prop);
-        }
-        return dir;
+        return TinyModels.fixture("tiny-m2m100", "nmt_reference.json");
     }
 
     @BeforeAll
