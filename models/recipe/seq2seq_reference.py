@@ -180,14 +180,19 @@ def _beam_steps(next_logits, automaton, beam_width, length_penalty, decoder_star
     return finished, steps
 
 
-def beam_search(next_logits, automaton, beam_width, length_penalty, decoder_start):
-    """The best finished output (ties to the one that finished first)."""
-    finished, steps = _beam_steps(next_logits, automaton, beam_width, length_penalty, decoder_start)
+def _best(finished):
+    """The highest-scoring finished hypothesis; ties go to the one that finished first."""
     best = 0
     for i in range(1, len(finished)):
         if finished[i]["score"] > finished[best]["score"]:
             best = i
-    h = finished[best]
+    return finished[best]
+
+
+def beam_search(next_logits, automaton, beam_width, length_penalty, decoder_start):
+    """The best finished output (ties to the one that finished first)."""
+    finished, steps = _beam_steps(next_logits, automaton, beam_width, length_penalty, decoder_start)
+    h = _best(finished)
     return dict(tokens=h["tokens"], log_probs=h["lps"], sum_log_prob=h["sum"], score=h["score"],
                 spans=automaton.spans(h["state"]), steps=steps)
 
@@ -222,11 +227,7 @@ class FreeRules:
 def free_beam_search(next_logits, rules, beam_width, length_penalty, decoder_start):
     """The best finished output of an unconstrained search under FreeRules (ties to the one that finished first)."""
     finished, steps = _beam_steps(next_logits, rules, beam_width, length_penalty, decoder_start)
-    best = 0
-    for i in range(1, len(finished)):
-        if finished[i]["score"] > finished[best]["score"]:
-            best = i
-    h = finished[best]
+    h = _best(finished)
     return dict(tokens=h["tokens"], log_probs=h["lps"], sum_log_prob=h["sum"], score=h["score"], steps=steps)
 
 
