@@ -91,17 +91,17 @@ final class ProjectionRunner {
     }
 
     /** {@code tproj} scored by a translation model; unknown or unsuitable models and languages are bad requests. */
-    private static NmtScorer nmtScorer(ModelRepository models, ProjectionOptions options) throws BadRequest {
-        String id = options.nmtModel();
-        if (!models.exists(id)) {
-            throw new BadRequest("nmt_model", models.unknownModelMessage(id));
-        }
-        TranslationModel model;
+    /** Loads translation model {@code id} (known to exist); one that cannot serve as such is a bad request on {@code field}. */
+    static TranslationModel translationModel(ModelRepository models, String id, String field) throws BadRequest {
         try {
-            model = ModelLoading.call(() -> models.translationModel(id));
+            return ModelLoading.call(() -> models.translationModel(id));
         } catch (Exception e) {
-            throw new BadRequest("nmt_model", "cannot use model [" + id + "] as a translation model: " + e.getMessage());
+            throw new BadRequest(field, "cannot use model [" + id + "] as a translation model: " + e.getMessage());
         }
+    }
+
+    /** The model's tokens for the source and target languages; a language it lacks is a bad request naming the field. */
+    static int[] languageTokens(TranslationModel model, ProjectionOptions options) throws BadRequest {
         int[] codes = new int[2];
         String[] fields = {"source_language", "target_language"};
         String[] languages = {options.sourceLanguage(), options.targetLanguage()};
@@ -112,6 +112,16 @@ final class ProjectionRunner {
                 throw new BadRequest(fields[i], fields[i] + " [" + languages[i] + "]: " + e.getMessage());
             }
         }
+        return codes;
+    }
+
+    private static NmtScorer nmtScorer(ModelRepository models, ProjectionOptions options) throws BadRequest {
+        String id = options.nmtModel();
+        if (!models.exists(id)) {
+            throw new BadRequest("nmt_model", models.unknownModelMessage(id));
+        }
+        TranslationModel model = translationModel(models, id, "nmt_model");
+        int[] codes = languageTokens(model, options);
         return new NmtScorer(model, codes[0], codes[1]);
     }
 }

@@ -42,21 +42,8 @@ final class RequestTranslator {
             throw new ProjectionRunner.BadRequest("translate", models.unknownModelMessage(name)
                     + "; [translate] is true (Apertium) or the id of a translation model");
         }
-        TranslationModel model;
-        try {
-            model = ModelLoading.call(() -> models.translationModel(name));
-        } catch (Exception e) {
-            throw new ProjectionRunner.BadRequest("translate", "cannot use model [" + name + "] as a translation model: " + e.getMessage());
-        }
-        String[] fields = {"source_language", "target_language"};
-        String[] languages = {request.sourceLanguage(), request.targetLanguage()};
-        for (int i = 0; i < 2; i++) {
-            try {
-                model.languageToken(languages[i]);
-            } catch (IllegalArgumentException e) {
-                throw new ProjectionRunner.BadRequest(fields[i], fields[i] + " [" + languages[i] + "]: " + e.getMessage());
-            }
-        }
+        TranslationModel model = ProjectionRunner.translationModel(models, name, "translate");
+        ProjectionRunner.languageTokens(model, request);
         return new NmtTranslator(model);
     }
 
