@@ -74,3 +74,31 @@ default_model_built() {
   [[ -f "$DEFAULT_MODEL_DIR/config.json" && -f "$DEFAULT_MODEL_DIR/tokenizer.json" ]] \
     && { [[ -f "$DEFAULT_MODEL_DIR/encoder.onnx" ]] || [[ -f "$DEFAULT_MODEL_DIR/model.onnx" ]]; }
 }
+
+# Installs the Debian packages the scripts need when any is missing (one apt-get run for all of them).
+install_system_packages() {
+  local python="${PYTHON:-/usr/bin/python3}" p
+  local -a missing=()
+  if ! "$python" -c 'import torch, onnx, numpy, sentencepiece' 2>/dev/null; then
+    for p in python3-torch python3-onnx python3-numpy python3-sentencepiece; do
+      dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    done
+  fi
+  # Apertium, its HTTP service and its English-Spanish pair: translate-first projection (_project with "translate")
+  command -v apertium > /dev/null || missing+=(apertium)
+  command -v apertium-apy > /dev/null || missing+=(apertium-apy)
+  dpkg-query -W -f='${Status}' apertium-eng-spa 2>/dev/null | grep -q 'install ok installed' || missing+=(apertium-eng-spa)
+  command -v unzip > /dev/null || missing+=(unzip)
+  command -v curl > /dev/null || missing+=(curl)
+  command -v unshare > /dev/null || missing+=(util-linux)
+  if [[ ${#missing[@]} -eq 0 ]]; then
+    info "system packages present (python3-torch, python3-onnx, python3-numpy, python3-sentencepiece, apertium, apertium-apy, apertium-eng-spa, unzip, curl)"
+    return 0
+  fi
+  info "installing Debian packages: ${missing[*]}"
+  local -a sudo=()
+  [[ "$(id -u)" -eq 0 ]] || sudo=(sudo -n)
+  "${sudo[@]}" apt-get update -q || die "apt-get update failed (run as root, or with password-less sudo)"
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" \
+    || die "could not install: ${missing[*]}"
+}

@@ -23,6 +23,8 @@ api() {
   fi
 }
 
+stage "system packages"
+install_system_packages
 select_java
 
 stage "plugin"

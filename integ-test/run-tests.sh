@@ -43,29 +43,7 @@ trap summary EXIT
 
 # ------------------------------------------------------------------ 1. system packages
 begin "1/5 system packages"
-PYTHON="${PYTHON:-/usr/bin/python3}"
-missing=()
-if ! "$PYTHON" -c 'import torch, onnx, numpy, sentencepiece' 2>/dev/null; then
-  for p in python3-torch python3-onnx python3-numpy python3-sentencepiece; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-  done
-fi
-# Apertium, its HTTP service and its English-Spanish pair: translate-first projection (_project with "translate")
-command -v apertium > /dev/null || missing+=(apertium)
-command -v apertium-apy > /dev/null || missing+=(apertium-apy)
-dpkg-query -W -f='${Status}' apertium-eng-spa 2>/dev/null | grep -q 'install ok installed' || missing+=(apertium-eng-spa)
-command -v unzip > /dev/null || missing+=(unzip)
-command -v curl > /dev/null || missing+=(curl)
-command -v unshare > /dev/null || missing+=(util-linux)
-if [[ ${#missing[@]} -gt 0 ]]; then
-  info "installing: ${missing[*]}"
-  SUDO=()
-  [[ "$(id -u)" -eq 0 ]] || SUDO=(sudo -n)
-  "${SUDO[@]}" apt-get update -q
-  DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
-else
-  info "python3-torch, python3-onnx, python3-numpy, python3-sentencepiece, apertium, apertium-apy, apertium-eng-spa, unzip, curl: present"
-fi
+install_system_packages
 # the Apertium unit tests fail instead of skipping when the engine is missing
 export POLYSPAN_REQUIRE_APERTIUM=1
 select_java
