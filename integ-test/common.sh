@@ -7,7 +7,7 @@ REPO_DIR="$(cd "$INTEG_DIR/.." && pwd)"
 BUILD_DIR="$INTEG_DIR/build"
 
 OPENSEARCH_VERSION="${OPENSEARCH_VERSION:-3.6.0}"
-PLUGIN_ZIP="${POLYSPAN_PLUGIN_ZIP:-$REPO_DIR/target/polyspan-0.1.0.zip}"
+PLUGIN_ZIP="${POLYSPAN_PLUGIN_ZIP:-$REPO_DIR/target/polyspan-opensearch-0.1.0.zip}"
 DEFAULT_MODEL_DIR="$REPO_DIR/models/build/mbert-ner"
 
 stage() { printf '\n==== %s ====\n' "$*"; }
@@ -59,13 +59,14 @@ build_plugin_if_needed() {
     info "plugin zip (POLYSPAN_PLUGIN_ZIP): $PLUGIN_ZIP"
     return 0
   fi
-  if [[ -f "$PLUGIN_ZIP" ]] && [[ -z "$(find "$REPO_DIR/src/main" "$REPO_DIR/src/assembly" "$REPO_DIR/pom.xml" \
+  if [[ -f "$PLUGIN_ZIP" ]] && [[ -z "$(find "$REPO_DIR/src/core/main" "$REPO_DIR/src/opensearch/main" \
+        "$REPO_DIR/src/opensearch/assembly" "$REPO_DIR/pom.xml" "$REPO_DIR/src/core/pom.xml" "$REPO_DIR/src/opensearch/pom.xml" \
         "$REPO_DIR/plugin-descriptor.properties" -newer "$PLUGIN_ZIP" -type f -print -quit)" ]]; then
     info "plugin zip up to date: ${PLUGIN_ZIP#"$REPO_DIR"/}"
     return 0
   fi
   info "building the plugin (mvn package -DskipTests)"
-  quiet_mvn "$REPO_DIR" package -DskipTests || die "plugin build failed"
+  quiet_mvn "$REPO_DIR" package -DskipTests -pl src/opensearch -am || die "plugin build failed"
   [[ -f "$PLUGIN_ZIP" ]] || die "Maven did not produce $PLUGIN_ZIP"
 }
 

@@ -8,10 +8,10 @@
 # Environment:
 #   OPENSEARCH_PORT          HTTP port (default 9200); transport picks a free port in 9300-9400
 #   POLYSPAN_EXTRA_MODELS    directory whose sub-directories are copied as extra models (e.g. target/test-models)
-#   POLYSPAN_PLUGIN_ZIP      plugin zip to install (default target/polyspan-0.1.0.zip, built when missing)
+#   POLYSPAN_PLUGIN_ZIP      plugin zip to install (default target/polyspan-opensearch-0.1.0.zip, built when missing)
 #   OPENSEARCH_JAVA_HOME     JDK 21+ to run OpenSearch (default: JAVA_HOME if 21+, else Temurin 25)
 #   OPENSEARCH_HEAP          heap size (default 2g)
-#   NODE_START_TIMEOUT       seconds to wait for yellow health (default 120)
+#   NODE_START_TIMEOUT       seconds to wait for yellow health (default 300: a loaded 2-core machine needs minutes)
 #   POLYSPAN_APY_PORT        port of the Apertium APY service started beside the node when apertium-apy is installed
 #                            (default OPENSEARCH_PORT + 2000); it serves _project with "translate"
 #
@@ -21,7 +21,7 @@ source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/common.sh"
 
 PORT="${OPENSEARCH_PORT:-9200}"
 HEAP="${OPENSEARCH_HEAP:-2g}"
-TIMEOUT="${NODE_START_TIMEOUT:-120}"
+TIMEOUT="${NODE_START_TIMEOUT:-300}"
 DIST_ZIP_DIR="$BUILD_DIR/dist"
 DIST_ZIP="$DIST_ZIP_DIR/opensearch-$OPENSEARCH_VERSION.zip"
 DIST_HOME="$BUILD_DIR/opensearch-$OPENSEARCH_VERSION"

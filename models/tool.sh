@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs one of the project's command-line tools (Evaluate, TrainHead, Benchmark) on the compiled classes.
+# Runs one of the project's command-line tools (module src/tools: Evaluate, TrainHead, Benchmark, ...) on the
+# compiled classes. The tools are not part of the plugin zip.
 #   models/tool.sh Evaluate --model models/build/mbert-ner --sets all
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -7,13 +8,16 @@ cd "$root"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 export MAVEN_OPTS="${MAVEN_OPTS:---sun-misc-unsafe-memory-access=allow}"
 if [ $# -lt 1 ]; then
-  echo "usage: models/tool.sh Evaluate|TrainHead|Benchmark|Seq2SeqBenchmark [options]" >&2
+  echo "usage: models/tool.sh Evaluate|TrainHead|Benchmark|Seq2SeqBenchmark|EvaluateProjection|BenchmarkProjectIndex [options]" >&2
   exit 2
 fi
 tool="$1"; shift
-if [ ! -f target/classpath.txt ] || [ pom.xml -nt target/classpath.txt ] || [ -n "$(find src/main -newer target/classpath.txt -name '*.java' | head -1)" ]; then
-  mvn -q -DskipTests compile dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile=target/classpath.txt >&2
-  touch target/classpath.txt
+tools_target=src/tools/target
+classpath="$tools_target/classpath.txt"
+# rebuild when any pom or a source of the core or the tools is newer than the class path
+if [ ! -f "$classpath" ] || [ -n "$(find pom.xml src/core src/tools -newer "$classpath" \( -name '*.java' -o -name pom.xml \) -not -path '*/target/*' | head -1)" ]; then
+  mvn -q -B -DskipTests -pl src/tools -am package >&2
+  touch "$classpath"
 fi
 exec "$JAVA_HOME/bin/java" ${POLYSPAN_TOOL_JAVA_OPTS:--Xmx16g} -DOPT_OUT_TRACKING=true -Dai.djl.offline=true \
-  -DDJL_CACHE_DIR="$root/target/djl-cache" -cp "target/classes:$(cat target/classpath.txt)" "org.polyspan.tools.$tool" "$@"
+  -DDJL_CACHE_DIR="$root/target/djl-cache" -cp "$tools_target/classes:$(cat "$classpath")" "org.polyspan.tools.$tool" "$@"
