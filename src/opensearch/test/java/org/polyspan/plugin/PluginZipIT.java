@@ -55,6 +55,17 @@ class PluginZipIT {
     }
 
     @Test
+    void nativeLoadersKeepTheirDescriptors() throws IOException {
+        // DJL's loaders read these to find the library of the running platform; without them loading fails
+        List<String> entries = new ArrayList<>();
+        forEachJarEntry((jar, entry) -> entries.add(entry));
+        assertTrue(entries.contains("native/lib/tokenizers.properties"), "tokenizers.properties missing");
+        assertTrue(entries.contains("native/lib/sentencepiece.properties"), "sentencepiece.properties missing");
+        assertTrue(entries.contains("ai/onnxruntime/native/" + platform.replace("x86_64", "x64").replace("windows", "win")
+            + "/libonnxruntime4j_jni.so") || !platform.startsWith("linux"), "ONNX Runtime's JNI library missing");
+    }
+
+    @Test
     void noCommandLineToolsOnTheNode() throws IOException {
         List<String> tools = new ArrayList<>();
         forEachJarEntry((jar, entry) -> {
