@@ -94,7 +94,7 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
     @Override
     public List<ExecutorBuilder<?>> getExecutorBuilders(Settings settings) {
         return List.of(new FixedExecutorBuilder(settings, ModelLoadPool.NAME, ModelLoadPool.SIZE, ModelLoadPool.QUEUE,
-                "polyspan.model_load"));
+                "thread_pool." + ModelLoadPool.NAME));
     }
 
     /** {@code -1}, a byte size ({@code 4gb}) or a percentage of physical memory ({@code 50%}). */

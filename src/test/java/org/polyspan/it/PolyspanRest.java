@@ -85,7 +85,27 @@ final class PolyspanRest {
 
     // ------------------------------------------------------------------ plain requests
 
+    /**
+     * Sends a request; a 429 because a model is still loading in the background is retried until it loads, as a client
+     * retries any 429.
+     */
     Response request(String method, String path, String body, String contentType) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            Response r = send(method, path, body, contentType);
+            if (r.status() != 429 || !r.body().contains("is still loading") || System.nanoTime() > deadline) {
+                return r;
+            }
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
+    }
+
+    private Response send(String method, String path, String body, String contentType) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + (path.startsWith("/") ? path : "/" + path)))
                 .timeout(TIMEOUT);
         if (body == null) {
