@@ -53,6 +53,15 @@ api PUT "/_ingest/pipeline/$PIPELINE" '{
   ]
 }' > /dev/null
 info "pipeline $PIPELINE: span_labeling on [body] with model mbert-ner"
+# the pipeline starts loading the model in the background; documents sent before it is loaded would wait, then get 429
+for _ in $(seq 1 600); do
+  state="$(api GET /_plugins/polyspan/models | python3 -c '
+import json, sys
+print(next((m["state"] for m in json.load(sys.stdin)["models"] if m["id"] == "mbert-ner"), "missing"))')"
+  [[ "$state" == loaded || "$state" == failed || "$state" == missing ]] && break
+  sleep 1
+done
+info "model mbert-ner: $state"
 
 api PUT "/_component_template/polyspan-spans" "$(api GET '/_plugins/polyspan/mapping_template?target_field=spans')" > /dev/null
 api PUT "/_index_template/$INDEX" '{

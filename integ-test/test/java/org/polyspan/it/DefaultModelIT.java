@@ -49,13 +49,8 @@ class DefaultModelIT {
         PolyspanRest.Response created = rest.putPipeline(pipeline, Map.of("processors",
                 List.of(Map.of("span_labeling", Map.of("model", MODEL, "field", "body")))));
         assertEquals(200, created.status(), () -> "pipeline with " + MODEL + ": " + created.body());
-        JsonObject model = null;
-        for (JsonElement m : rest.get("/_plugins/polyspan/models").expect(200).json().getAsJsonArray("models")) {
-            if (m.getAsJsonObject().get("id").getAsString().equals(MODEL)) {
-                model = m.getAsJsonObject();
-            }
-        }
-        JsonObject described = model;
+        // the pipeline starts the load in the background
+        JsonObject described = rest.awaitModel(MODEL);
         assertTrue(described != null && "loaded".equals(described.get("state").getAsString()),
                 () -> MODEL + " should be loaded once a pipeline uses it: " + described);
         JsonObject heads = described.getAsJsonObject("heads");

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.polyspan.it.PolyspanRest.labeller;
@@ -33,50 +35,156 @@ class ModelsRestIT {
 
 
     @Test
-    void listsTheInstalledModels() {
+    void listsTheInstalledModelsWithTheirHeadsBeforeAnyLoadAndTheirStatePerNode() {
+        rest.onEveryNode("tiny-hf", "_unload");
         JsonObject r = rest.get("/_plugins/polyspan/models").expect(200).json();
         assertTrue(r.has("models_path"), () -> "no models_path in " + r);
+        int nodes = r.getAsJsonObject("_nodes").get("total").getAsInt();
+        assertEquals(nodes, r.getAsJsonObject("_nodes").get("successful").getAsInt(), r::toString);
+        for (Map.Entry<String, JsonElement> node : r.getAsJsonObject("nodes").entrySet()) {
+            JsonObject n = node.getValue().getAsJsonObject();
+            for (String key : List.of("name", "models_path", "loaded_bytes", "max_bytes")) {
+                assertTrue(n.has(key), () -> "node " + node.getKey() + " without " + key + ": " + n);
+            }
+            assertTrue(n.getAsJsonObject("thread_pools").has("polyspan_model_load"), n::toString);
+        }
         List<String> ids = new ArrayList<>();
         for (JsonElement m : r.getAsJsonArray("models")) {
             JsonObject model = m.getAsJsonObject();
             ids.add(model.get("id").getAsString());
             assertTrue(model.has("state"), () -> "model without state: " + model);
+            assertEquals(nodes, model.getAsJsonObject("nodes").size(), model::toString);
         }
         for (String expected : List.of("mbert-ner", "tiny-heads", "tiny-hf")) {
             assertTrue(ids.contains(expected), () -> "model [" + expected + "] not listed; models: " + ids
                     + " in " + r.get("models_path"));
         }
+        // heads and labels come from the files: the model is not loaded on any node
+        JsonObject hf = rest.model("tiny-hf");
+        assertEquals("not_loaded", hf.get("state").getAsString(), hf::toString);
+        assertEquals("token_classification", hf.get("task").getAsString(), hf::toString);
+        assertTrue(hf.getAsJsonObject("heads").getAsJsonArray("default").size() > 0, hf::toString);
+        assertTrue(hf.get("file_bytes").getAsLong() > 0, hf::toString);
+        for (Map.Entry<String, JsonElement> node : hf.getAsJsonObject("nodes").entrySet()) {
+            assertEquals("not_loaded", node.getValue().getAsJsonObject().get("state").getAsString(), node::toString);
+        }
     }
 
     @Test
-    void reloadLoadsAModelAndReportsItsHeads() {
-        JsonObject r = rest.request("POST", "/_plugins/polyspan/models/tiny-heads/_reload", null, null).expect(200).json();
-        assertEquals("loaded", r.get("state").getAsString(), r::toString);
-        assertTrue(r.getAsJsonArray("heads").toString().contains("ner"), () -> "tiny-heads should have head [ner]: " + r);
-        JsonObject listed = null;
-        for (JsonElement m : rest.get("/_plugins/polyspan/models").expect(200).json().getAsJsonArray("models")) {
-            if (m.getAsJsonObject().get("id").getAsString().equals("tiny-heads")) {
-                listed = m.getAsJsonObject();
-            }
+    void reloadLoadsAModelOnEveryNodeAndReportsItsHeads() {
+        for (Map.Entry<String, JsonElement> node : rest.onEveryNode("tiny-heads", "_reload").entrySet()) {
+            JsonObject n = node.getValue().getAsJsonObject();
+            assertEquals("loaded", n.get("state").getAsString(), n::toString);
+            assertEquals(200, n.get("status").getAsInt(), n::toString);
+            assertTrue(n.has("name") && n.has("load_time_ms") && n.has("memory_bytes"), n::toString);
+            assertTrue(n.getAsJsonArray("heads").toString().contains("ner"), () -> "tiny-heads should have head [ner]: " + n);
         }
-        JsonObject model = listed;
+        JsonObject model = rest.model("tiny-heads");
         assertTrue(model != null && "loaded".equals(model.get("state").getAsString()), () -> "after _reload: " + model);
         assertTrue(model.getAsJsonObject("heads").has("ner"), () -> "after _reload: " + model);
+        for (Map.Entry<String, JsonElement> node : model.getAsJsonObject("nodes").entrySet()) {
+            JsonObject n = node.getValue().getAsJsonObject();
+            assertTrue(n.get("memory_bytes").getAsLong() > 0 && n.has("inference_count") && n.has("mean_latency_ms"), n::toString);
+        }
     }
 
     @Test
     void reloadLoadsATranslationModelAgain() {
-        JsonObject r = rest.request("POST", "/_plugins/polyspan/models/tiny-m2m100/_reload", null, null).expect(200).json();
-        assertEquals("loaded", r.get("state").getAsString(), r::toString);
-        assertEquals("translation", r.get("task").getAsString(), r::toString);
-        assertTrue(r.get("languages").getAsInt() > 1, r::toString);
+        for (Map.Entry<String, JsonElement> node : rest.onEveryNode("tiny-m2m100", "_reload").entrySet()) {
+            JsonObject n = node.getValue().getAsJsonObject();
+            assertEquals("loaded", n.get("state").getAsString(), n::toString);
+            assertEquals("translation", n.get("task").getAsString(), n::toString);
+            assertTrue(n.get("languages").getAsInt() > 1, n::toString);
+        }
     }
 
     @Test
-    void reloadOfAnUnknownModelIs404() {
-        PolyspanRest.Response r = rest.request("POST", "/_plugins/polyspan/models/no-such-model/_reload", null, null);
-        assertEquals(404, r.status(), r::body);
-        assertTrue(r.body().contains("no-such-model"), r::body);
+    void reloadAndUnloadOfAnUnknownModelAre404() {
+        for (String action : List.of("_reload", "_unload")) {
+            PolyspanRest.Response r = rest.request("POST", "/_plugins/polyspan/models/no-such-model/" + action, null, null);
+            assertEquals(404, r.status(), r::body);
+            assertTrue(r.body().contains("no-such-model"), r::body);
+        }
+    }
+
+    @Test
+    void unloadTakesTheModelOutOfServiceAndTheNextDocumentLoadsItAgain() {
+        rest.onEveryNode("tiny-heads", "_reload");
+        for (Map.Entry<String, JsonElement> node : rest.onEveryNode("tiny-heads", "_unload").entrySet()) {
+            JsonObject n = node.getValue().getAsJsonObject();
+            assertEquals("not_loaded", n.get("state").getAsString(), n::toString);
+            assertTrue(n.get("was_loaded").getAsBoolean(), n::toString);
+        }
+        assertEquals("not_loaded", rest.model("tiny-heads").get("state").getAsString());
+        List<JsonObject> docs = rest.simulate(labeller(Map.of("model", "tiny-heads", "field", "body")),
+                List.of(Map.of("body", "Angela Merkel visited Paris.")));
+        JsonObject source = docs.get(0).getAsJsonObject("doc").getAsJsonObject("_source");
+        assertTrue(source.has("spans") && source.has("spans_by_label"), source::toString);
+        assertEquals("loaded", rest.awaitModel("tiny-heads").get("state").getAsString());
+    }
+
+    /**
+     * The crash of issue 9: bulk requests through a pipeline while the model is reloaded in a loop. Every document must
+     * be labelled and indexed, every reload answer 200, and the node must stay up.
+     */
+    @Test
+    void reloadingInALoopWhileBulkIndexingLosesNoDocumentAndKeepsTheNodeUp() throws Exception {
+        String pipeline = rest.name("reload-race");
+        String index = rest.name("reload-race");
+        rest.putPipeline(pipeline, labeller(Map.of("model", "tiny-heads", "field", "body"))).expect(200);
+        rest.createSpanIndex(index).expect(200);
+        int clients = 3;
+        int bulks = 15;
+        int perBulk = 20;
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicInteger reloads = new AtomicInteger();
+        List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread reloader = new Thread(() -> {
+            while (!done.get()) {
+                PolyspanRest.Response r = rest.request("POST", "/_plugins/polyspan/models/tiny-heads/_reload", null, null);
+                if (r.status() != 200) {
+                    problems.add("reload: HTTP " + r.status() + " " + PolyspanRest.abbreviate(r.body()));
+                }
+                reloads.incrementAndGet();
+            }
+        });
+        reloader.start();
+        List<Thread> senders = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            int client = c;
+            senders.add(new Thread(() -> {
+                for (int b = 0; b < bulks; b++) {
+                    StringBuilder nd = new StringBuilder();
+                    for (int i = 0; i < perBulk; i++) {
+                        nd.append("{\"index\":{\"_index\":\"").append(index).append("\",\"_id\":\"c").append(client).append("-")
+                                .append(b).append("-").append(i).append("\"}}\n")
+                                .append(PolyspanRest.toJson(Map.of("body", "Angela Merkel met Barack Obama in Berlin, bulk " + b)))
+                                .append('\n');
+                    }
+                    PolyspanRest.Response r = rest.request("POST", "/_bulk?pipeline=" + pipeline, nd.toString(), "application/x-ndjson");
+                    if (r.status() != 200 || r.json().get("errors").getAsBoolean()) {
+                        problems.add("bulk: HTTP " + r.status() + " " + PolyspanRest.abbreviate(r.body()));
+                    }
+                }
+            }));
+        }
+        senders.forEach(Thread::start);
+        for (Thread t : senders) {
+            t.join();
+        }
+        done.set(true);
+        reloader.join();
+        assertEquals(List.of(), problems);
+        assertTrue(reloads.get() >= 3, "reloads during the bulk requests: " + reloads.get());
+        rest.get("/_cluster/health?wait_for_status=yellow&timeout=30s").expect(200);
+        rest.request("POST", "/" + index + "/_refresh", null, null).expect(200);
+        assertEquals(clients * bulks * perBulk, rest.get("/" + index + "/_count").expect(200).json().get("count").getAsInt());
+        JsonObject hits = rest.post("/" + index + "/_search", Map.of("size", 200)).expect(200).json();
+        for (JsonElement hit : hits.getAsJsonObject("hits").getAsJsonArray("hits")) {
+            JsonObject source = hit.getAsJsonObject().getAsJsonObject("_source");
+            assertTrue(source.has("spans") && source.has("spans_by_label"), () -> "not labelled: " + hit);
+        }
+        System.out.println("reload race: " + reloads.get() + " reloads during " + clients * bulks + " bulk requests of " + perBulk);
     }
 
     @Test

@@ -85,7 +85,27 @@ final class PolyspanRest {
 
     // ------------------------------------------------------------------ plain requests
 
+    /**
+     * Sends a request; a 429 because a model is still loading in the background is retried until it loads, as a client
+     * retries any 429.
+     */
     Response request(String method, String path, String body, String contentType) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            Response r = send(method, path, body, contentType);
+            if (r.status() != 429 || !r.body().contains("is still loading") || System.nanoTime() > deadline) {
+                return r;
+            }
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
+    }
+
+    private Response send(String method, String path, String body, String contentType) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + (path.startsWith("/") ? path : "/" + path)))
                 .timeout(TIMEOUT);
         if (body == null) {
@@ -106,6 +126,48 @@ final class PolyspanRest {
 
     Response get(String path) {
         return request("GET", path, null, null);
+    }
+
+    // ------------------------------------------------------------------ models API
+
+    /**
+     * {@code POST _plugins/polyspan/models/<id>/<action>} ({@code _reload} or {@code _unload}): checks that every node
+     * answered 200 and returns the per-node answers ({@code nodes}, keyed by node id).
+     */
+    JsonObject onEveryNode(String id, String action) {
+        JsonObject r = request("POST", "/_plugins/polyspan/models/" + id + "/" + action, null, null).expect(200).json();
+        JsonObject header = r.getAsJsonObject("_nodes");
+        assertEquals(0, header.get("failed").getAsInt(), r::toString);
+        assertEquals(header.get("total").getAsInt(), r.getAsJsonObject("nodes").size(), r::toString);
+        return r.getAsJsonObject("nodes");
+    }
+
+    /** The entry of model {@code id} in {@code GET _plugins/polyspan/models}, or null when no node lists it. */
+    JsonObject model(String id) {
+        for (JsonElement m : get("/_plugins/polyspan/models").expect(200).json().getAsJsonArray("models")) {
+            if (m.getAsJsonObject().get("id").getAsString().equals(id)) {
+                return m.getAsJsonObject();
+            }
+        }
+        return null;
+    }
+
+    /** Waits until model {@code id} is loaded or failed on every node (loads run in the background), and returns its entry. */
+    JsonObject awaitModel(String id) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            JsonObject m = model(id);
+            String state = m == null ? null : m.get("state").getAsString();
+            if ("loaded".equals(state) || "failed".equals(state) || System.nanoTime() > deadline) {
+                return m;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
     }
 
     Response delete(String path) {

@@ -185,15 +185,10 @@ class Seq2SeqPipelineIT {
     @Test
     void everyLayoutLoadsAndReportsItsLabels() {
         for (String id : List.of("tiny-t5", "tiny-t5-merged", "tiny-t5-spm")) {
-            JsonObject r = rest.request("POST", "/_plugins/polyspan/models/" + id + "/_reload", null, null).expect(200).json();
-            assertEquals("loaded", r.get("state").getAsString(), r::toString);
-            JsonObject listed = null;
-            for (JsonElement m : rest.get("/_plugins/polyspan/models").expect(200).json().getAsJsonArray("models")) {
-                if (m.getAsJsonObject().get("id").getAsString().equals(id)) {
-                    listed = m.getAsJsonObject();
-                }
+            for (Map.Entry<String, JsonElement> node : rest.onEveryNode(id, "_reload").entrySet()) {
+                assertEquals("loaded", node.getValue().getAsJsonObject().get("state").getAsString(), node::toString);
             }
-            JsonObject model = listed;
+            JsonObject model = rest.model(id);
             assertTrue(model != null && "loaded".equals(model.get("state").getAsString()), () -> id + " after _reload: " + model);
             assertEquals("[\"PER\",\"ORG\",\"LOC\"]", model.getAsJsonObject("heads").get("default").toString(), model::toString);
         }

@@ -1,37 +1,72 @@
 package org.polyspan.model;
 
-import org.polyspan.core.TagHead;
 import org.polyspan.translation.TranslationModel;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
- * The models of a directory, one sub-directory per model id. Models load on first use and stay loaded; a model that
- * fails to load reports why and is tried again on the next request, so fixing the files needs no restart.
+ * The models of a directory, one sub-directory per model id, and their lifecycle on this node.
+ * <ul>
+ *   <li>Callers {@link #lease} a model for each use and close the lease after; a copy is closed only when it is out of
+ *       service and its last lease is released, so {@link #reload} and {@link #unload} never close a model that is
+ *       running.</li>
+ *   <li>Loads run on the load executor. A caller that needs a model not yet loaded starts its load and waits for it at
+ *       most {@code loadWait}, then gets a {@link ModelNotReadyException} (retryable).</li>
+ *   <li>{@link #reload} loads the new copy first and swaps it in atomically; if the load fails, the old copy stays in
+ *       service. {@link #unload} takes the copy out of service; the next caller loads it again.</li>
+ *   <li>A load that would take the loaded models over {@code maxBytes} fails with {@link ModelMemoryLimitException};
+ *       nothing is evicted.</li>
+ *   <li>A failed load is reported with its error and tried again by the next caller, so fixing the files needs no
+ *       restart.</li>
+ * </ul>
  */
 public final class ModelRepository implements AutoCloseable {
     private static final Pattern VALID_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+    /** Outside a node (tools, tests) loads run on the caller's thread and callers wait for them. */
+    private static final Duration NO_WAIT_LIMIT = Duration.ofDays(1);
 
     private final Path root;
     private final OnnxWindowEncoder.Device device;
     private final int threads;
-    private final Map<String, LabelingModel> loaded = new ConcurrentHashMap<>();
-    private final Map<String, String> failures = new ConcurrentHashMap<>();
-    private final Map<String, TranslationModel> translationModels = new ConcurrentHashMap<>();
+    private final Executor loadExecutor;
+    private final Duration loadWait;
+    private final MemoryBudget budget;
+    private final Map<String, ModelSlot> slots = new ConcurrentHashMap<>();
 
+    /** A repository that loads on the caller's thread, without a memory limit. */
     public ModelRepository(Path root, OnnxWindowEncoder.Device device, int threads) {
+        this(root, device, threads, Runnable::run, NO_WAIT_LIMIT, MemoryBudget.UNLIMITED);
+    }
+
+    /**
+     * @param loadExecutor runs the loads; never a thread that must not block (network, cluster state)
+     * @param loadWait     how long a caller waits for a load in flight before a {@link ModelNotReadyException}
+     * @param maxBytes     limit on the bytes of loaded copies (see {@link ModelFiles#bytes()}), {@code -1} for none
+     */
+    public ModelRepository(Path root, OnnxWindowEncoder.Device device, int threads, Executor loadExecutor, Duration loadWait,
+                           long maxBytes) {
         this.root = root;
         this.device = device;
         this.threads = threads;
+        this.loadExecutor = loadExecutor;
+        this.loadWait = loadWait;
+        this.budget = new MemoryBudget(maxBytes);
     }
 
     public Path root() {
@@ -59,90 +94,207 @@ public final class ModelRepository implements AutoCloseable {
         return ids;
     }
 
-    /** The loaded model; loads it if needed. */
-    public LabelingModel get(String id) throws Exception {
-        LabelingModel model = loaded.get(id);
-        if (model != null) {
-            return model;
+    /** The model's files, read and checked without loading; unknown ids are an {@link IllegalArgumentException}. */
+    public ModelFiles files(String id) throws ModelFilesException {
+        if (!exists(id)) {
+            throw new IllegalArgumentException(unknownModelMessage(id));
         }
-        synchronized (this) {
-            model = loaded.get(id);
-            if (model != null) {
-                return model;
-            }
-            if (!exists(id)) {
-                throw new IllegalArgumentException(unknownModelMessage(id));
-            }
-            try {
-                model = LabelingModel.load(id, root.resolve(id), device, threads);
-            } catch (Exception | Error e) {
-                failures.put(id, String.valueOf(e.getMessage()));
-                throw e;
-            }
-            failures.remove(id);
-            loaded.put(id, model);
-            return model;
-        }
+        return ModelFiles.read(id, root.resolve(id));
     }
 
-    /**
-     * The loaded translation model ({@code polyspan.layout = translation}), used to score translations; loads it if
-     * needed. Kept apart from the labelling models: it labels nothing.
-     */
-    public TranslationModel translationModel(String id) throws Exception {
-        TranslationModel model = translationModels.get(id);
-        if (model != null) {
-            return model;
-        }
-        synchronized (this) {
-            model = translationModels.get(id);
-            if (model != null) {
-                return model;
-            }
-            if (!exists(id)) {
-                throw new IllegalArgumentException(unknownModelMessage(id));
-            }
-            // another kind of model is not broken, just not this kind: nothing to record
-            if (!TranslationModel.isTranslation(root.resolve(id))) {
-                throw new IllegalArgumentException(TranslationModel.notTranslation(id));
-            }
-            try {
-                model = TranslationModel.load(id, root.resolve(id), device == OnnxWindowEncoder.Device.CUDA, threads);
-            } catch (Exception | Error e) {
-                failures.put(id, String.valueOf(e.getMessage()));
-                throw e;
-            }
-            failures.remove(id);
-            translationModels.put(id, model);
-            return model;
-        }
+    /** A lease on the labelling (token-classification or text-to-text) model {@code id}, loading it if needed. */
+    public ModelLease<LabelingModel> lease(String id) throws Exception {
+        return lease(id, LabelingModel.class);
+    }
+
+    /** A lease on translation model {@code id} ({@code polyspan.layout = translation}), loading it if needed. */
+    public ModelLease<TranslationModel> leaseTranslation(String id) throws Exception {
+        return lease(id, TranslationModel.class);
     }
 
     /** Whether the model directory holds a translation model (read from its config; nothing is loaded). */
     public boolean isTranslation(String id) {
         try {
             return exists(id) && TranslationModel.isTranslation(root.resolve(id));
-        } catch (java.io.IOException e) {
+        } catch (IOException | RuntimeException e) {
             return false; // an unreadable config fails where the model is loaded, with its own message
         }
     }
 
-    /** Drops the loaded translation model (if any) and loads its files again, e.g. after a new export was copied in. */
-    public synchronized TranslationModel reloadTranslation(String id) throws Exception {
-        TranslationModel old = translationModels.remove(id);
-        if (old != null) {
-            old.close();
+    private <M> ModelLease<M> lease(String id, Class<M> type) throws Exception {
+        ModelSlot slot = slot(id);
+        long deadline = System.nanoTime() + loadWait.toNanos();
+        while (true) {
+            SharedModel copy = slot.current;
+            if (copy == null) {
+                checkKind(id, type); // before loading a model of the wrong kind
+                await(slot, load(slot, false), deadline);
+                continue;
+            }
+            if (!type.isInstance(copy.model())) {
+                throw new IllegalArgumentException(wrongKind(id, type));
+            }
+            ModelLease<M> lease = copy.tryLease(type);
+            if (lease != null) {
+                return lease;
+            }
+            // closed between the read and the lease: a reload or unload took it out of service; look again
         }
-        return translationModel(id);
     }
 
-    /** Drops the loaded copy (if any) and loads the model's files again, e.g. after a new head was installed. */
-    public synchronized LabelingModel reload(String id) throws Exception {
-        LabelingModel old = loaded.remove(id);
-        if (old != null) {
-            old.close();
+    /** Starts loading the model in the background unless it is loaded or loading; returns the load. */
+    public CompletableFuture<?> loadInBackground(String id) {
+        return load(slot(id), false);
+    }
+
+    /**
+     * Loads the model's files again (e.g. after a new head was copied in) and swaps the new copy in; callers holding a
+     * lease on the old copy finish on it, and it is closed when they release it. If the load fails the old copy stays
+     * in service and the exception says why. Blocks until the load finished; do not call on a thread that must not
+     * block.
+     */
+    public Map<String, Object> reload(String id) throws Exception {
+        ModelSlot slot = slot(id);
+        try {
+            load(slot, true).get();
+        } catch (ExecutionException e) {
+            throw unwrap(e);
         }
-        return get(id);
+        return status(id);
+    }
+
+    /**
+     * Takes the model out of service: its native resources are freed now, or when the last open lease is released.
+     * A load in flight is waited for and then unloaded too. The next caller that needs the model loads it again.
+     * Returns the model's status afterwards.
+     */
+    public Map<String, Object> unload(String id) throws Exception {
+        ModelSlot slot = slot(id);
+        CompletableFuture<SharedModel> pending;
+        synchronized (slot) {
+            pending = slot.loading;
+        }
+        if (pending != null) {
+            try {
+                pending.get();
+            } catch (ExecutionException e) {
+                // a failed load leaves nothing to unload
+            }
+        }
+        SharedModel old = slot.remove();
+        int leases = old == null ? 0 : old.leases();
+        if (old != null) {
+            old.retire();
+        }
+        Map<String, Object> status = status(id);
+        status.put("was_loaded", old != null);
+        status.put("leases_at_unload", leases);
+        return status;
+    }
+
+    private ModelSlot slot(String id) {
+        if (!exists(id)) {
+            throw new IllegalArgumentException(unknownModelMessage(id));
+        }
+        return slots.computeIfAbsent(id, ModelSlot::new);
+    }
+
+    /**
+     * The load in flight for {@code slot}, or a new one: when none is in flight and the slot has no copy in service,
+     * or {@code replace} is set (a reload, which waits for a load in flight and then reads the files again, as that
+     * load may have read them before they changed).
+     */
+    private CompletableFuture<SharedModel> load(ModelSlot slot, boolean replace) {
+        CompletableFuture<SharedModel> started;
+        synchronized (slot) {
+            if (slot.loading != null) {
+                if (!replace) {
+                    return slot.loading;
+                }
+                return slot.loading.handle((r, e) -> null).thenCompose(x -> load(slot, true));
+            }
+            if (!replace && slot.current != null) {
+                return CompletableFuture.completedFuture(slot.current);
+            }
+            started = new CompletableFuture<>();
+            slot.loading = started;
+            if (slot.current == null) {
+                slot.state = ModelState.LOADING;
+            }
+        }
+        try {
+            loadExecutor.execute(() -> runLoad(slot, started));
+        } catch (RejectedExecutionException e) {
+            ModelNotReadyException busy = new ModelNotReadyException("model [" + slot.id + "] cannot be loaded now: the load "
+                    + "queue is full (" + e.getMessage() + "); retry later");
+            slot.failed(busy.getMessage());
+            started.completeExceptionally(busy);
+        }
+        return started;
+    }
+
+    private void runLoad(ModelSlot slot, CompletableFuture<SharedModel> done) {
+        try {
+            long t0 = System.nanoTime();
+            ModelFiles files = files(slot.id);
+            budget.reserve(slot.id, files.bytes());
+            AutoCloseable model;
+            try {
+                model = files.kind() == ModelFiles.Kind.TRANSLATION
+                        ? TranslationModel.load(slot.id, files.dir(), device == OnnxWindowEncoder.Device.CUDA, threads)
+                        : LabelingModel.load(slot.id, files.dir(), device, threads);
+            } catch (Throwable t) {
+                budget.free(files.bytes());
+                throw t;
+            }
+            SharedModel loaded = new SharedModel(slot.id, model, files.bytes(), (System.nanoTime() - t0) / 1_000_000, closed -> {
+                budget.free(closed.bytes());
+                slot.retired.remove(closed);
+            });
+            SharedModel old = slot.install(loaded);
+            if (old != null) {
+                old.retire();
+            }
+            done.complete(loaded);
+        } catch (Throwable t) {
+            slot.failed(String.valueOf(t.getMessage() == null ? t : t.getMessage()));
+            done.completeExceptionally(t);
+            if (t instanceof VirtualMachineError fatal) {
+                throw fatal; // the JVM's to handle, not ours
+            }
+        }
+    }
+
+    private static void await(ModelSlot slot, CompletableFuture<SharedModel> load, long deadline) throws Exception {
+        long left = deadline - System.nanoTime();
+        try {
+            load.get(Math.max(0, left), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new ModelNotReadyException("model [" + slot.id + "] is still loading on this node; retry when it is loaded "
+                    + "(GET _plugins/polyspan/models shows its state)");
+        } catch (ExecutionException e) {
+            throw unwrap(e);
+        }
+    }
+
+    private static Exception unwrap(ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof Exception ex) {
+            return ex;
+        }
+        return new IllegalStateException("loading failed: " + cause, cause);
+    }
+
+    private void checkKind(String id, Class<?> type) throws IOException {
+        boolean translation = TranslationModel.isTranslation(root.resolve(id));
+        if (translation != (type == TranslationModel.class)) {
+            throw new IllegalArgumentException(wrongKind(id, type));
+        }
+    }
+
+    private static String wrongKind(String id, Class<?> wanted) {
+        return wanted == TranslationModel.class ? TranslationModel.notTranslation(id)
+                : "model [" + id + "] is a translation model (polyspan.layout = translation): it labels no spans";
     }
 
     public String unknownModelMessage(String id) {
@@ -150,47 +302,101 @@ public final class ModelRepository implements AutoCloseable {
                 + " (models are searched in " + root + ")";
     }
 
-    /** One entry per model directory: id, state, heads and labels when loaded, usage figures. */
+    /** Bytes taken by loaded copies, including copies out of service that are still leased. */
+    public long loadedBytes() {
+        return budget.reserved();
+    }
+
+    /** The limit on {@link #loadedBytes()}, {@code -1} for none. */
+    public long maxBytes() {
+        return budget.limit();
+    }
+
+    /** One entry per model directory: what its files hold, then its state and figures on this node. */
     public List<Map<String, Object>> describe() throws IOException {
         List<Map<String, Object>> out = new ArrayList<>();
         for (String id : ids()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("id", id);
-            LabelingModel model = loaded.get(id);
-            TranslationModel translation = translationModels.get(id);
-            if (translation != null) {
-                m.put("state", "loaded");
-                m.put("task", "translation");
-                m.put("description", translation.description());
-                m.put("languages", translation.languages().codes());
-            } else if (model != null) {
-                m.put("state", "loaded");
-                m.put("task", "token_classification");
-                m.put("description", model.description());
-                m.put("max_length", model.maxLength());
-                Map<String, Object> heads = new LinkedHashMap<>();
-                for (TagHead head : model.heads().values()) {
-                    heads.put(head.name(), head.labels().entityTypes());
-                }
-                m.put("heads", heads);
-                m.put("inference_count", model.inferenceCount());
-                m.put("mean_latency_ms", model.meanLatencyMillis());
-            } else if (failures.containsKey(id)) {
-                m.put("state", "failed");
-                m.put("error", failures.get(id));
-            } else {
-                m.put("state", "not_loaded");
-            }
-            out.add(m);
+            out.add(status(id));
         }
         return out;
     }
 
+    /**
+     * The model's files (kind, heads and labels, maximum length, bytes) and this node's view: state, error, load time,
+     * memory, open leases and, for a copy in service, usage figures since it was loaded.
+     */
+    public Map<String, Object> status(String id) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", id);
+        String filesError = null;
+        try {
+            ModelFiles files = files(id);
+            m.put("task", files.kind().label());
+            m.put("description", files.description());
+            if (files.labels()) {
+                m.put("max_length", files.maxLength());
+                m.put("heads", files.heads());
+            }
+            m.put("file_bytes", files.bytes());
+        } catch (IOException | RuntimeException e) {
+            filesError = e.getMessage();
+        }
+        ModelSlot slot = slots.get(id);
+        SharedModel copy;
+        ModelState state;
+        String error;
+        boolean reloading;
+        if (slot == null) {
+            copy = null;
+            state = ModelState.NOT_LOADED;
+            error = null;
+            reloading = false;
+        } else {
+            synchronized (slot) {
+                copy = slot.current;
+                state = slot.state;
+                error = slot.error;
+                reloading = slot.loading != null && copy != null;
+            }
+        }
+        if (state == ModelState.NOT_LOADED && filesError != null) {
+            state = ModelState.FAILED;
+            error = filesError;
+        }
+        m.put("state", state.label());
+        if (error != null) {
+            m.put("error", error);
+        }
+        if (reloading) {
+            m.put("reloading", true);
+        }
+        if (copy != null) {
+            m.put("load_time_ms", copy.loadMillis());
+            m.put("loaded_at", copy.loadedAt());
+            m.put("memory_bytes", copy.bytes());
+            m.put("leases", copy.leases());
+            if (copy.model() instanceof LabelingModel model) {
+                m.put("inference_count", model.inferenceCount());
+                m.put("mean_latency_ms", model.meanLatencyMillis());
+            } else if (copy.model() instanceof TranslationModel translation) {
+                m.put("languages", translation.languages().codes());
+            }
+        }
+        if (slot != null && !slot.retired.isEmpty()) {
+            // copies taken out of service by a reload or unload that a caller still runs; closed when it is done
+            m.put("retired_copies_in_use", slot.retired.size());
+        }
+        return m;
+    }
+
+    /** Takes every copy out of service; leased copies close when their last lease is released. */
     @Override
     public void close() {
-        loaded.values().forEach(LabelingModel::close);
-        loaded.clear();
-        translationModels.values().forEach(TranslationModel::close);
-        translationModels.clear();
+        for (ModelSlot slot : slots.values()) {
+            SharedModel old = slot.remove();
+            if (old != null) {
+                old.retire();
+            }
+        }
     }
 }

@@ -28,9 +28,13 @@ class ModelRepositoryTest {
     void translationModelsLoadApartAndOtherKindsAreNotMarkedFailed() throws Exception {
         try (ModelRepository repo = new ModelRepository(TinyModels.root(), OnnxWindowEncoder.Device.CPU, 1)) {
             IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                    () -> repo.translationModel(TinyModels.HEADS));
+                    () -> repo.leaseTranslation(TinyModels.HEADS));
             assertTrue(e.getMessage().contains("not a translation model"), e.getMessage());
-            assertSame(repo.translationModel("tiny-m2m100"), repo.translationModel("tiny-m2m100"));
+            IllegalArgumentException reverse = assertThrows(IllegalArgumentException.class, () -> repo.lease("tiny-m2m100"));
+            assertTrue(reverse.getMessage().contains("is a translation model"), reverse.getMessage());
+            try (var a = repo.leaseTranslation("tiny-m2m100"); var b = repo.leaseTranslation("tiny-m2m100")) {
+                assertSame(a.model(), b.model());
+            }
             for (var m : repo.describe()) {
                 if (m.get("id").equals(TinyModels.HEADS)) {
                     assertEquals("not_loaded", m.get("state"));
@@ -47,11 +51,13 @@ class ModelRepositoryTest {
         try (ModelRepository repo = new ModelRepository(TinyModels.root(), OnnxWindowEncoder.Device.CPU, 1)) {
             assertTrue(repo.isTranslation("tiny-m2m100"));
             assertFalse(repo.isTranslation(TinyModels.HEADS));
-            var before = repo.translationModel("tiny-m2m100");
-            var after = repo.reloadTranslation("tiny-m2m100");
-            assertNotSame(before, after);
-            assertSame(after, repo.translationModel("tiny-m2m100"));
-            assertEquals(before.languages().codes(), after.languages().codes());
+            try (var before = repo.leaseTranslation("tiny-m2m100")) {
+                assertEquals("loaded", repo.reload("tiny-m2m100").get("state"));
+                try (var after = repo.leaseTranslation("tiny-m2m100")) {
+                    assertNotSame(before.model(), after.model());
+                    assertEquals(before.model().languages().codes(), after.model().languages().codes());
+                }
+            }
         }
     }
 
@@ -77,7 +83,7 @@ class ModelRepositoryTest {
             assertTrue(repo.exists("good"));
             for (String id : List.of("../x", "..", ".", "", "good/../good", "/x", "./good", "good/", "..\\x", ".hidden")) {
                 assertFalse(repo.exists(id), id);
-                assertThrows(IllegalArgumentException.class, () -> repo.get(id), id);
+                assertThrows(IllegalArgumentException.class, () -> repo.lease(id), id);
             }
             assertEquals(List.of("good"), repo.ids());
         }
@@ -87,7 +93,7 @@ class ModelRepositoryTest {
     void unknownModelMessageNamesTheDirectory() throws Exception {
         Path root = TinyModels.root();
         try (ModelRepository repo = new ModelRepository(root, OnnxWindowEncoder.Device.CPU, 1)) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> repo.get("nope"));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> repo.lease("nope"));
             assertTrue(e.getMessage().contains("nope"), e.getMessage());
             assertTrue(e.getMessage().contains(root.resolve("nope").toString()), e.getMessage());
             assertTrue(e.getMessage().contains(root.toString()), e.getMessage());
@@ -103,13 +109,18 @@ class ModelRepositoryTest {
         Files.writeString(root.resolve("broken/config.json"), "{\"id2label\": {\"0\": \"O\"}}");
         try (ModelRepository repo = new ModelRepository(root, OnnxWindowEncoder.Device.CPU, 1)) {
             assertEquals(List.of("broken", TinyModels.HEADS, TinyModels.HF), repo.ids());
-            for (Map<String, Object> m : repo.describe()) {
-                assertEquals("not_loaded", m.get("state"), m.toString());
+            List<Map<String, Object>> before = repo.describe();
+            // broken files show before any load; heads and labels come from the files
+            assertEquals("failed", before.get(0).get("state"), before.toString());
+            assertTrue(String.valueOf(before.get(0).get("error")).contains("model [broken] has no"), before.toString());
+            assertEquals("not_loaded", before.get(1).get("state"), before.toString());
+            assertEquals(Map.of("ner", List.of("PER", "ORG", "LOC", "MISC")), before.get(1).get("heads"));
+            assertEquals("not_loaded", before.get(2).get("state"), before.toString());
+            try (ModelLease<LabelingModel> lease = repo.lease(TinyModels.HEADS); ModelLease<LabelingModel> again = repo.lease(TinyModels.HEADS)) {
+                assertSame(lease.model(), again.model());
+                lease.model().label(List.of(Document.of("Angela Merkel"), Document.of("in Berlin")), List.of());
             }
-            LabelingModel model = repo.get(TinyModels.HEADS);
-            assertSame(model, repo.get(TinyModels.HEADS));
-            model.label(List.of(Document.of("Angela Merkel"), Document.of("in Berlin")), List.of());
-            assertThrows(Exception.class, () -> repo.get("broken"));
+            assertThrows(Exception.class, () -> repo.lease("broken"));
 
             List<Map<String, Object>> d = repo.describe();
             assertEquals(3, d.size());
@@ -125,13 +136,17 @@ class ModelRepositoryTest {
             assertEquals(Map.of("ner", List.of("PER", "ORG", "LOC", "MISC")), loaded.get("heads"));
             assertEquals(2L, loaded.get("inference_count"));
             assertTrue((Double) loaded.get("mean_latency_ms") > 0, loaded.toString());
+            assertTrue((Long) loaded.get("memory_bytes") > 0, loaded.toString());
+            assertEquals(loaded.get("file_bytes"), loaded.get("memory_bytes"));
+            assertEquals(0, loaded.get("leases"));
+            assertEquals(repo.loadedBytes(), loaded.get("memory_bytes"));
 
             assertEquals("not_loaded", d.get(2).get("state"));
 
             // fixing the files needs no restart
             Files.delete(root.resolve("broken/config.json"));
             TinyModels.copy(TinyModels.HF, root.resolve("broken"));
-            repo.get("broken");
+            repo.lease("broken").close();
             assertEquals("loaded", repo.describe().get(0).get("state"));
         }
     }
@@ -143,7 +158,8 @@ class ModelRepositoryTest {
         List<String> labels = List.of("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC");
         String text = "Angela Merkel met Barack Obama in Berlin.";
         try (ModelRepository repo = new ModelRepository(root, OnnxWindowEncoder.Device.CPU, 1)) {
-            LabelingModel before = repo.get("m");
+            ModelLease<LabelingModel> lease = repo.lease("m");
+            LabelingModel before = lease.model();
             List<String> tagsBefore = before.label(List.of(Document.of(text)), List.of("ner")).get("ner").get(0).tagNames();
 
             // a head that ignores the features and says LOC everywhere: B-LOC on the first word, I-LOC after
@@ -157,11 +173,18 @@ class ModelRepositoryTest {
                     new float[] {1, 0, 0}, LinearHead.Centering.NONE, null);
 
             // still the loaded copy until reload
-            assertSame(before, repo.get("m"));
+            try (ModelLease<LabelingModel> same = repo.lease("m")) {
+                assertSame(before, same.model());
+            }
             assertEquals(List.of("ner"), List.copyOf(before.heads().keySet()));
 
-            LabelingModel after = repo.reload("m");
+            assertEquals(List.of("extra", "ner"), List.copyOf(((Map<?, ?>) repo.reload("m").get("heads")).keySet()));
+            ModelLease<LabelingModel> leaseAfter = repo.lease("m");
+            LabelingModel after = leaseAfter.model();
             assertNotSame(before, after);
+            // the lease taken before the reload still runs the old copy
+            assertEquals(tagsBefore, before.label(List.of(Document.of(text)), List.of("ner")).get("ner").get(0).tagNames());
+            lease.close();
             assertEquals(List.of("extra", "ner"), List.copyOf(after.heads().keySet()));
             Map<String, List<org.polyspan.core.TaggedDocument>> out = after.label(List.of(Document.of(text)), List.of());
             List<String> tags = out.get("ner").get(0).tagNames();
@@ -178,6 +201,7 @@ class ModelRepositoryTest {
             assertEquals(tagsBefore.size(), tags.size());
             assertEquals(Map.of("extra", List.of("X"), "ner", List.of("PER", "ORG", "LOC", "MISC")),
                     repo.describe().get(0).get("heads"));
+            leaseAfter.close();
         }
     }
 }

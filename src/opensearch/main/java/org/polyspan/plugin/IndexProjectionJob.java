@@ -25,6 +25,7 @@ import org.opensearch.search.SearchHit;
 import org.opensearch.search.builder.SearchSourceBuilder;
 import org.opensearch.search.fetch.subphase.FetchSourceContext;
 import org.opensearch.transport.client.Client;
+import org.polyspan.model.ModelLeases;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.projection.IndexDocuments;
 import org.polyspan.projection.IndexProjectionSpec;
@@ -65,11 +66,18 @@ final class IndexProjectionJob {
         this.task = task;
     }
 
+    /** Runs the job; a translation model it translates with stays leased until it ends, so a reload waits to close it. */
     ProjectIndexResponse run() throws Exception {
+        try (ModelLeases leases = new ModelLeases()) {
+            return run(leases);
+        }
+    }
+
+    private ProjectIndexResponse run(ModelLeases leases) throws Exception {
         long t0 = System.nanoTime();
         try {
             ProjectionRunner.check(models, spec.options());
-            translator = spec.translate() ? RequestTranslator.resolve(spec.options(), translators, models) : null;
+            translator = spec.translate() ? RequestTranslator.resolve(spec.options(), translators, models, leases) : null;
         } catch (ProjectionRunner.BadRequest e) {
             throw new IllegalArgumentException("[" + e.field() + "] " + e.getMessage(), e);
         }

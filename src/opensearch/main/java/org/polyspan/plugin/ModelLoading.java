@@ -1,9 +1,15 @@
 package org.polyspan.plugin;
 
+import org.opensearch.OpenSearchStatusException;
+import org.opensearch.core.rest.RestStatus;
 import org.polyspan.core.Document;
 import org.polyspan.core.TaggedDocument;
 import org.polyspan.model.LabelingModel;
+import org.polyspan.model.ModelLease;
+import org.polyspan.model.ModelMemoryLimitException;
+import org.polyspan.model.ModelNotReadyException;
 import org.polyspan.model.ModelRepository;
+import org.polyspan.translation.TranslationModel;
 
 import java.util.List;
 import java.util.Map;
@@ -12,21 +18,50 @@ import java.util.concurrent.Callable;
 /**
  * The boundary between OpenSearch threads and native inference code. Native libraries look up resources through the
  * context class loader, so it is set to the plugin's own; and any {@link Throwable} (an {@code Error} from native code
- * included) becomes an exception, so a bad model fails one document instead of the node.
+ * included) becomes an exception, so a bad model fails one document instead of the node. A model that is still loading,
+ * or that would not fit under {@code polyspan.models.max_bytes}, is answered 429 (retryable), as OpenSearch answers a
+ * tripped circuit breaker.
  */
 final class ModelLoading {
     private ModelLoading() {}
 
-    static LabelingModel get(ModelRepository models, String id) throws Exception {
-        return call(() -> models.get(id));
+    static ModelLease<LabelingModel> lease(ModelRepository models, String id) throws Exception {
+        return call(() -> retryable(() -> models.lease(id)));
     }
 
-    static LabelingModel reload(ModelRepository models, String id) throws Exception {
-        return call(() -> models.reload(id));
+    static ModelLease<TranslationModel> leaseTranslation(ModelRepository models, String id) throws Exception {
+        return call(() -> retryable(() -> models.leaseTranslation(id)));
     }
 
     static Map<String, List<TaggedDocument>> label(LabelingModel model, List<Document> docs, List<String> heads) throws Exception {
         return call(() -> model.label(docs, heads));
+    }
+
+    /** {@code command} with the plugin's class loader as context class loader: how model loads run on the load pool. */
+    static Runnable withPluginClassLoader(Runnable command) {
+        return () -> {
+            Thread thread = Thread.currentThread();
+            ClassLoader previous = thread.getContextClassLoader();
+            thread.setContextClassLoader(ModelLoading.class.getClassLoader());
+            try {
+                command.run();
+            } finally {
+                thread.setContextClassLoader(previous);
+            }
+        };
+    }
+
+    /** The HTTP status for a model that cannot be used now: 429 when retrying later can succeed, else null. */
+    static RestStatus retryableStatus(Throwable e) {
+        return e instanceof ModelNotReadyException || e instanceof ModelMemoryLimitException ? RestStatus.TOO_MANY_REQUESTS : null;
+    }
+
+    private static <T> T retryable(Callable<T> action) throws Exception {
+        try {
+            return action.call();
+        } catch (ModelNotReadyException | ModelMemoryLimitException e) {
+            throw new OpenSearchStatusException(e.getMessage(), RestStatus.TOO_MANY_REQUESTS, e);
+        }
     }
 
     static <T> T call(Callable<T> action) throws Exception {

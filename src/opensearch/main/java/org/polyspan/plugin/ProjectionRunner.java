@@ -1,6 +1,8 @@
 package org.polyspan.plugin;
 
+import org.opensearch.OpenSearchStatusException;
 import org.polyspan.model.LabelingModel;
+import org.polyspan.model.ModelLeases;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.projection.GeneratedCandidates;
 import org.polyspan.projection.ProjectionOptions;
@@ -40,43 +42,58 @@ final class ProjectionRunner {
     }
 
     /** Checks, loading them, the models and languages the request needs, so that a job can fail before it starts. */
-    static void check(ModelRepository models, ProjectionOptions options) throws BadRequest {
+    static void check(ModelRepository models, ProjectionOptions options) throws Exception {
+        try (ModelLeases leases = new ModelLeases()) {
+            check(models, options, leases);
+        }
+    }
+
+    private static void check(ModelRepository models, ProjectionOptions options, ModelLeases leases) throws Exception {
         if (options.scorer() == ProjectionOptions.Scorer.NMT) {
-            nmtScorer(models, options);
+            nmtScorer(models, options, leases);
             return;
         }
         if (!models.exists(options.model())) {
             throw new BadRequest("model", models.unknownModelMessage(options.model()));
         }
+        leases.hold(ModelLoading.lease(models, options.model()));
         if (options.candidates().generated()) {
-            generator(models, options.generatorModel());
+            generator(models, options.generatorModel(), leases);
         }
     }
 
+    /** Projects the request's pairs; the models it uses are leased for the call. */
     static List<Map<String, Object>> run(ModelRepository models, ProjectionRequest request) throws Exception {
         ProjectionOptions options = request.options();
-        if (options.scorer() == ProjectionOptions.Scorer.NMT) {
-            NmtScorer scorer = nmtScorer(models, options);
-            return ModelLoading.call(() -> ProjectionService.runNmt(request, scorer));
+        try (ModelLeases leases = new ModelLeases()) {
+            if (options.scorer() == ProjectionOptions.Scorer.NMT) {
+                NmtScorer scorer = nmtScorer(models, options, leases);
+                return ModelLoading.call(() -> ProjectionService.runNmt(request, scorer));
+            }
+            if (!models.exists(options.model())) {
+                throw new BadRequest("model", models.unknownModelMessage(options.model()));
+            }
+            GeneratedCandidates candidates = options.candidates().generated()
+                    ? generator(models, options.generatorModel(), leases) : null;
+            LabelingModel model = leases.hold(ModelLoading.lease(models, options.model()));
+            return ModelLoading.call(() ->
+                    ProjectionService.run(request, WordVectors.defaults(model), Projector.defaults(options.method()), candidates));
         }
-        if (!models.exists(options.model())) {
-            throw new BadRequest("model", models.unknownModelMessage(options.model()));
-        }
-        GeneratedCandidates candidates = options.candidates().generated() ? generator(models, options.generatorModel()) : null;
-        return ModelLoading.call(() -> {
-            LabelingModel model = models.get(options.model());
-            return ProjectionService.run(request, WordVectors.defaults(model), Projector.defaults(options.method()), candidates);
-        });
     }
 
-    /** The T-Projection generator of a text-to-text model; unknown, unloadable or non-seq2seq models are bad requests. */
-    private static GeneratedCandidates generator(ModelRepository models, String id) throws BadRequest {
+    /**
+     * The T-Projection generator of a text-to-text model, leased in {@code leases}; unknown, unloadable or non-seq2seq
+     * models are bad requests, a model still loading a retryable 429.
+     */
+    private static GeneratedCandidates generator(ModelRepository models, String id, ModelLeases leases) throws BadRequest {
         if (!models.exists(id)) {
             throw new BadRequest("generator_model", models.unknownModelMessage(id));
         }
         LabelingModel model;
         try {
-            model = ModelLoading.get(models, id);
+            model = leases.hold(ModelLoading.lease(models, id));
+        } catch (OpenSearchStatusException e) {
+            throw e;
         } catch (Exception e) {
             throw new BadRequest("generator_model", "generator model [" + id + "] could not be loaded: " + e.getMessage());
         }
@@ -90,11 +107,15 @@ final class ProjectionRunner {
         return new GeneratedCandidates(generator, SpanScorer.Params.DEFAULT);
     }
 
-    /** {@code tproj} scored by a translation model; unknown or unsuitable models and languages are bad requests. */
-    /** Loads translation model {@code id} (known to exist); one that cannot serve as such is a bad request on {@code field}. */
-    static TranslationModel translationModel(ModelRepository models, String id, String field) throws BadRequest {
+    /**
+     * Leases translation model {@code id} (known to exist) in {@code leases}; one that cannot serve as such is a bad
+     * request on {@code field}, one still loading a retryable 429.
+     */
+    static TranslationModel translationModel(ModelRepository models, String id, String field, ModelLeases leases) throws BadRequest {
         try {
-            return ModelLoading.call(() -> models.translationModel(id));
+            return leases.hold(ModelLoading.leaseTranslation(models, id));
+        } catch (OpenSearchStatusException e) {
+            throw e;
         } catch (Exception e) {
             throw new BadRequest(field, "cannot use model [" + id + "] as a translation model: " + e.getMessage());
         }
@@ -115,12 +136,13 @@ final class ProjectionRunner {
         return codes;
     }
 
-    private static NmtScorer nmtScorer(ModelRepository models, ProjectionOptions options) throws BadRequest {
+    /** {@code tproj} scored by a translation model; unknown or unsuitable models and languages are bad requests. */
+    private static NmtScorer nmtScorer(ModelRepository models, ProjectionOptions options, ModelLeases leases) throws BadRequest {
         String id = options.nmtModel();
         if (!models.exists(id)) {
             throw new BadRequest("nmt_model", models.unknownModelMessage(id));
         }
-        TranslationModel model = translationModel(models, id, "nmt_model");
+        TranslationModel model = translationModel(models, id, "nmt_model", leases);
         int[] codes = languageTokens(model, options);
         return new NmtScorer(model, codes[0], codes[1]);
     }

@@ -1,5 +1,6 @@
 package org.polyspan.plugin;
 
+import org.polyspan.model.ModelLeases;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.projection.MissingTargets;
 import org.polyspan.projection.ProjectionOptions;
@@ -18,7 +19,8 @@ import org.polyspan.translation.Translator;
 final class RequestTranslator {
     private RequestTranslator() {}
 
-    static Translator resolve(ProjectionOptions request, Translator.Lookup apertium, ModelRepository models)
+    /** The translator; a translation model it uses stays leased in {@code leases} until the caller closes them. */
+    static Translator resolve(ProjectionOptions request, Translator.Lookup apertium, ModelRepository models, ModelLeases leases)
             throws ProjectionRunner.BadRequest {
         String name = request.translator();
         String direction = request.sourceLanguage() + "->" + request.targetLanguage();
@@ -42,7 +44,7 @@ final class RequestTranslator {
             throw new ProjectionRunner.BadRequest("translate", models.unknownModelMessage(name)
                     + "; [translate] is true (Apertium) or the id of a translation model");
         }
-        TranslationModel model = ProjectionRunner.translationModel(models, name, "translate");
+        TranslationModel model = ProjectionRunner.translationModel(models, name, "translate", leases);
         ProjectionRunner.languageTokens(model, request);
         return new NmtTranslator(model);
     }
@@ -53,7 +55,9 @@ final class RequestTranslator {
         if (!request.needsTranslation()) {
             return request;
         }
-        return withTargets(request, resolve(request.options(), apertium, models));
+        try (ModelLeases leases = new ModelLeases()) {
+            return withTargets(request, resolve(request.options(), apertium, models, leases));
+        }
     }
 
     /** The request with every missing target translated by {@code translator}; sources it cannot take are bad requests. */

@@ -100,8 +100,10 @@ public final class RestProjectAction extends BaseRestHandler {
                 channel.sendResponse(new BytesRestResponse(RestStatus.BAD_REQUEST, e.getMessage()));
             }
         } catch (Exception e) {
+            // a model still loading or over the memory limit is a retryable 429
+            RestStatus status = e instanceof org.opensearch.OpenSearchException ose ? ose.status() : RestStatus.INTERNAL_SERVER_ERROR;
             try {
-                error(channel, RestStatus.INTERNAL_SERVER_ERROR, null, "projection failed: " + e.getMessage());
+                error(channel, status, null, "projection failed: " + e.getMessage());
             } catch (IOException io) {
                 channel.sendResponse(new BytesRestResponse(RestStatus.INTERNAL_SERVER_ERROR, "projection failed"));
             }

@@ -17,6 +17,7 @@ import org.opensearch.tasks.LoggingTaskListener;
 import org.opensearch.tasks.Task;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.node.NodeClient;
+import org.polyspan.model.ModelLeases;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.projection.IndexProjectionSpec;
 import org.polyspan.projection.ProjectionOptions;
@@ -77,7 +78,9 @@ public final class RestProjectIndexAction extends BaseRestHandler {
                         ProjectionOptions options = internal.spec().options();
                         if (internal.spec().translate()) {
                             // the translator must be usable for the direction before the task starts
-                            RequestTranslator.resolve(options, translators, models);
+                            try (ModelLeases checked = new ModelLeases()) {
+                                RequestTranslator.resolve(options, translators, models, checked);
+                            }
                         }
                         ProjectionRunner.check(models, options);
                         start(channel, client, internal, wait);

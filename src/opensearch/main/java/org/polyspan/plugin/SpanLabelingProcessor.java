@@ -7,13 +7,14 @@ import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.ingest.Processor;
 import org.polyspan.core.Document;
 import org.polyspan.core.Span;
-import org.polyspan.core.TagHead;
 import org.polyspan.core.TaggedDocument;
 import org.polyspan.model.LabelingModel;
+import org.polyspan.model.ModelFiles;
+import org.polyspan.model.ModelFilesException;
+import org.polyspan.model.ModelLease;
 import org.polyspan.model.ModelRepository;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -140,12 +141,14 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
         if (sources.isEmpty()) {
             return Map.of();
         }
-        LabelingModel model = ModelLoading.get(models, modelId);
         List<Document> docs = new ArrayList<>(sources.size());
         for (Source s : sources) {
             docs.add(Document.of(s.text()));
         }
-        return ModelLoading.label(model, docs, heads);
+        // the lease keeps this copy open until labelling is done, even if _reload or _unload takes it out of service
+        try (ModelLease<LabelingModel> lease = ModelLoading.lease(models, modelId)) {
+            return ModelLoading.label(lease.model(), docs, heads);
+        }
     }
 
     /** Writes the spans of {@code sources}, whose results start at {@code offset} in {@code tagged}, to every target. */
@@ -307,18 +310,20 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
             if (!models.exists(modelId)) {
                 throw ConfigurationUtils.newConfigurationException(TYPE, tag, "model", models.unknownModelMessage(modelId));
             }
-            LabelingModel model;
+            // This runs on the cluster-applier thread of every node: read the files only, and load in the background.
+            ModelFiles model;
             try {
-                model = ModelLoading.get(models, modelId);
-            } catch (Exception e) {
+                model = models.files(modelId);
+            } catch (ModelFilesException e) {
                 throw ConfigurationUtils.newConfigurationException(TYPE, tag, "model",
-                        "model [" + modelId + "] could not be loaded: " + e.getMessage());
+                        "model [" + modelId + "] cannot be used: " + e.getMessage());
+            }
+            if (!model.labels()) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "model",
+                        "model [" + modelId + "] is a translation model (polyspan.layout = translation): it labels no spans");
             }
             List<Target> targets = targets(tag, targetField, heads, targetMap);
-            Set<String> knownTypes = new HashSet<>();
-            for (TagHead head : model.heads().values()) {
-                knownTypes.addAll(head.labels().entityTypes());
-            }
+            Set<String> knownTypes = model.entityTypes();
             for (Target t : targets) {
                 for (String h : t.heads()) {
                     if (!model.heads().containsKey(h)) {
@@ -334,6 +339,7 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
                             "model [" + modelId + "] has no label [" + l + "]; its labels are " + knownTypes);
                 }
             }
+            models.loadInBackground(modelId);
             return new SpanLabelingProcessor(tag, description, models, modelId, fields, targets, filter, minScore,
                     ignoreMissing, maxChars);
         }

@@ -1,6 +1,13 @@
 package org.polyspan.plugin;
 
 import org.opensearch.OpenSearchParseException;
+import org.opensearch.OpenSearchStatusException;
+import org.opensearch.core.rest.RestStatus;
+import org.opensearch.ingest.IngestDocument;
+import org.polyspan.model.ModelRepository;
+import org.polyspan.model.OnnxWindowEncoder;
+
+import java.time.Duration;
 
 import java.util.List;
 import java.util.Map;
@@ -112,7 +119,52 @@ public class SpanLabelingProcessorFactoryTests extends SpanLabelingTestCase {
         java.nio.file.Files.writeString(dir.resolve("config.json"), "{\"id2label\": {\"0\": \"O\"}}");
         OpenSearchParseException e = expectThrows(OpenSearchParseException.class,
                 () -> factory.create(null, null, null, config("model", "broken", "field", "a")));
-        assertTrue(e.getMessage(), e.getMessage().contains("model [broken] could not be loaded"));
+        assertTrue(e.getMessage(), e.getMessage().contains("model [broken] cannot be used: model [broken] has no"));
         assertEquals("failed", models.describe().stream().filter(m -> m.get("id").equals("broken")).findFirst().orElseThrow().get("state"));
+    }
+
+    public void testHeadWithWrongWeightSizeIsAConfigurationError() throws Exception {
+        java.nio.file.Files.writeString(models.root().resolve("tiny-heads/heads/ner.bin"), "short");
+        OpenSearchParseException e = expectThrows(OpenSearchParseException.class,
+                () -> factory.create(null, null, null, config("model", "tiny-heads", "field", "a")));
+        assertTrue(e.getMessage(), e.getMessage().contains("ner.bin has 5 bytes"));
+    }
+
+    /**
+     * Pipeline creation runs on the cluster-applier thread: it reads files only and hands the load to the load pool; a
+     * document that comes before the load finished gets a retryable 429 after the bounded wait.
+     */
+    public void testCreateReadsFilesOnlyAndDocumentsBeforeTheLoadGetARetryable429() throws Exception {
+        List<Runnable> loadPool = new java.util.ArrayList<>();
+        try (ModelRepository deferred = new ModelRepository(models.root(), OnnxWindowEncoder.Device.CPU, 1, loadPool::add,
+                Duration.ofMillis(100), -1)) {
+            SpanLabelingProcessor p = new SpanLabelingProcessor.Factory(deferred).create(null, null, null,
+                    config("model", "tiny-heads", "field", "body", "heads", List.of("ner"), "labels", List.of("PER")));
+            assertEquals(1, loadPool.size());
+            assertEquals("loading", deferred.status("tiny-heads").get("state"));
+
+            OpenSearchStatusException early = expectThrows(OpenSearchStatusException.class, () -> p.execute(document("Angela Merkel")));
+            assertEquals(RestStatus.TOO_MANY_REQUESTS, early.status());
+            assertTrue(early.getMessage(), early.getMessage().contains("model [tiny-heads] is still loading"));
+
+            loadPool.get(0).run();
+            IngestDocument labelled = p.execute(document("Angela Merkel"));
+            assertTrue(labelled.hasField("spans"));
+            assertEquals("loaded", deferred.status("tiny-heads").get("state"));
+            assertEquals(1L, deferred.status("tiny-heads").get("inference_count"));
+        }
+    }
+
+    public void testTranslationModelIsRejected() throws Exception {
+        TestModels.addFixture(models.root(), "tiny-m2m100");
+        OpenSearchParseException e = expectThrows(OpenSearchParseException.class,
+                () -> factory.create(null, null, null, config("model", "tiny-m2m100", "field", "a")));
+        assertTrue(e.getMessage(), e.getMessage().contains("is a translation model"));
+    }
+
+    private static IngestDocument document(String body) {
+        Map<String, Object> source = new java.util.HashMap<>();
+        source.put("body", body);
+        return new IngestDocument("index", "1", null, null, null, source);
     }
 }
