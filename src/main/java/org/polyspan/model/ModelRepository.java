@@ -1,6 +1,9 @@
 package org.polyspan.model;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import org.polyspan.core.TagHead;
+import org.polyspan.seq2seq.Seq2SeqModel;
 import org.polyspan.translation.TranslationModel;
 
 import java.io.IOException;
@@ -118,11 +121,49 @@ public final class ModelRepository implements AutoCloseable {
         }
     }
 
+    /** What a model directory holds, as its {@code config.json} declares it. */
+    public enum Kind {
+        /** encoder with heads, or a Hugging Face token-classification export: labels words and gives word vectors */
+        ENCODER("an encoder model"),
+        /** {@code polyspan.layout = seq2seq}: labels by constrained text-to-text decoding, generates projection candidates */
+        SEQ2SEQ("a text-to-text model"),
+        /** {@code polyspan.layout = translation}: M2M100/NLLB, translates and scores translations */
+        TRANSLATION("a translation model");
+
+        private final String description;
+
+        Kind(String description) {
+            this.description = description;
+        }
+
+        /** e.g. "a text-to-text model", for error messages */
+        public String description() {
+            return description;
+        }
+    }
+
+    /** The kind of an existing model, read from its config.json; nothing is loaded. */
+    public Kind kind(String id) throws IOException {
+        if (!exists(id)) {
+            throw new IllegalArgumentException(unknownModelMessage(id));
+        }
+        JsonObject config;
+        try {
+            config = JsonParser.parseString(Files.readString(root.resolve(id).resolve("config.json"))).getAsJsonObject();
+        } catch (RuntimeException e) {
+            throw new IOException("model [" + id + "] has an unreadable config.json: " + e.getMessage(), e);
+        }
+        if (TranslationModel.isTranslation(config)) {
+            return Kind.TRANSLATION;
+        }
+        return Seq2SeqModel.isSeq2Seq(config) ? Kind.SEQ2SEQ : Kind.ENCODER;
+    }
+
     /** Whether the model directory holds a translation model (read from its config; nothing is loaded). */
     public boolean isTranslation(String id) {
         try {
-            return exists(id) && TranslationModel.isTranslation(root.resolve(id));
-        } catch (java.io.IOException e) {
+            return exists(id) && kind(id) == Kind.TRANSLATION;
+        } catch (IOException e) {
             return false; // an unreadable config fails where the model is loaded, with its own message
         }
     }

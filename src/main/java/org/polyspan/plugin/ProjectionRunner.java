@@ -45,9 +45,7 @@ final class ProjectionRunner {
             nmtScorer(models, options);
             return;
         }
-        if (!models.exists(options.model())) {
-            throw new BadRequest("model", models.unknownModelMessage(options.model()));
-        }
+        requireEncoder(models, options.model());
         if (options.candidates().generated()) {
             generator(models, options.generatorModel());
         }
@@ -59,9 +57,7 @@ final class ProjectionRunner {
             NmtScorer scorer = nmtScorer(models, options);
             return ModelLoading.call(() -> ProjectionService.runNmt(request, scorer));
         }
-        if (!models.exists(options.model())) {
-            throw new BadRequest("model", models.unknownModelMessage(options.model()));
-        }
+        requireEncoder(models, options.model());
         GeneratedCandidates candidates = options.candidates().generated() ? generator(models, options.generatorModel()) : null;
         return ModelLoading.call(() -> {
             LabelingModel model = models.get(options.model());
@@ -69,30 +65,62 @@ final class ProjectionRunner {
         });
     }
 
+    /**
+     * The encoder whose word vectors rank candidates and align words ({@code model}). Checked from the config before
+     * anything loads: a text-to-text or translation model there has no word vectors.
+     */
+    private static void requireEncoder(ModelRepository models, String id) throws BadRequest {
+        requireKind(models, id, "model", ModelRepository.Kind.ENCODER, "an encoder with heads (polyspan.layout [encoder_heads]) "
+                + "or a Hugging Face token-classification export, whose word vectors rank the candidates");
+    }
+
+    /** A model named in {@code field} must exist and be of the {@code expected} kind; otherwise a bad request saying what is needed. */
+    private static void requireKind(ModelRepository models, String id, String field, ModelRepository.Kind expected, String what)
+            throws BadRequest {
+        if (!models.exists(id)) {
+            throw new BadRequest(field, models.unknownModelMessage(id));
+        }
+        ModelRepository.Kind kind;
+        try {
+            kind = models.kind(id);
+        } catch (java.io.IOException e) {
+            throw new BadRequest(field, e.getMessage());
+        }
+        if (kind != expected) {
+            throw new BadRequest(field, "model [" + id + "] is " + kind.description() + ", not " + expected.description()
+                    + ": [" + field + "] needs " + what + elsewhere(kind));
+        }
+    }
+
+    /** Where a model of this kind goes in a {@code _project} request instead. */
+    private static String elsewhere(ModelRepository.Kind kind) {
+        return switch (kind) {
+            case ENCODER -> "; an encoder model goes in [model]";
+            case SEQ2SEQ -> "; a text-to-text model goes in [generator_model] with \"candidates\": \"seq2seq\"";
+            case TRANSLATION -> "; a translation model goes in [nmt_model] with \"scorer\": \"nmt\", or in [translate]";
+        };
+    }
+
     /** The T-Projection generator of a text-to-text model; unknown, unloadable or non-seq2seq models are bad requests. */
     private static GeneratedCandidates generator(ModelRepository models, String id) throws BadRequest {
-        if (!models.exists(id)) {
-            throw new BadRequest("generator_model", models.unknownModelMessage(id));
-        }
+        requireKind(models, id, "generator_model", ModelRepository.Kind.SEQ2SEQ,
+                "an optimum seq2seq export with polyspan.layout [seq2seq] in its config.json");
         LabelingModel model;
         try {
             model = ModelLoading.get(models, id);
         } catch (Exception e) {
             throw new BadRequest("generator_model", "generator model [" + id + "] could not be loaded: " + e.getMessage());
         }
-        Seq2SeqModel seq2seq = model.seq2seq();
-        if (seq2seq == null) {
-            throw new BadRequest("generator_model", "model [" + id + "] is not a text-to-text model: a generator "
-                    + "needs an optimum seq2seq export with polyspan.layout [seq2seq] in its config.json");
-        }
+        Seq2SeqModel seq2seq = model.seq2seq(); // not null: requireKind saw the seq2seq layout
         TProjectionGenerator generator = new TProjectionGenerator(seq2seq.subwordTokenizer(), seq2seq.onnx(), seq2seq.options(),
                 seq2seq.options().beamWidth(), Integer.MAX_VALUE);
         return new GeneratedCandidates(generator, SpanScorer.Params.DEFAULT);
     }
 
-    /** {@code tproj} scored by a translation model; unknown or unsuitable models and languages are bad requests. */
     /** Loads translation model {@code id} (known to exist); one that cannot serve as such is a bad request on {@code field}. */
     static TranslationModel translationModel(ModelRepository models, String id, String field) throws BadRequest {
+        requireKind(models, id, field, ModelRepository.Kind.TRANSLATION,
+                "an M2M100 or NLLB optimum export with polyspan.layout [translation] in its config.json");
         try {
             return ModelLoading.call(() -> models.translationModel(id));
         } catch (Exception e) {
@@ -117,9 +145,6 @@ final class ProjectionRunner {
 
     private static NmtScorer nmtScorer(ModelRepository models, ProjectionOptions options) throws BadRequest {
         String id = options.nmtModel();
-        if (!models.exists(id)) {
-            throw new BadRequest("nmt_model", models.unknownModelMessage(id));
-        }
         TranslationModel model = translationModel(models, id, "nmt_model");
         int[] codes = languageTokens(model, options);
         return new NmtScorer(model, codes[0], codes[1]);
