@@ -96,8 +96,10 @@ class ProjectRestIT {
     @Test
     void explainListsTopKAlternativesBestFirst() {
         JsonObject r = REST.post(PATH, body("tproj", "explain", true, "top_k", 2)).expect(200).json();
+        int spans = 0;
         for (JsonElement p : r.getAsJsonArray("pairs")) {
             for (JsonElement e : p.getAsJsonObject().getAsJsonArray("spans")) {
+                spans++;
                 JsonObject s = e.getAsJsonObject();
                 JsonArray alternatives = s.getAsJsonArray("alternatives");
                 assertTrue(alternatives != null && alternatives.size() == 2, s::toString);
@@ -113,6 +115,7 @@ class ProjectRestIT {
                 assertTrue(chosenListed, () -> "the chosen span is among the top alternatives here: " + s);
             }
         }
+        assertTrue(spans > 0, () -> "nothing projected, so no alternatives were checked: " + r);
         JsonObject text = r.getAsJsonArray("pairs").get(0).getAsJsonObject();
         for (JsonElement e : text.getAsJsonArray("spans")) {
             for (JsonElement a : e.getAsJsonObject().getAsJsonArray("alternatives")) {
