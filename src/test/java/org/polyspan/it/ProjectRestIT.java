@@ -4,8 +4,9 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import org.junit.jupiter.api.Test;
-import org.polyspan.eval.ConllReader;
-import org.polyspan.eval.ConllSentence;
+import org.polyspan.GoldData;
+import org.polyspan.core.ConllReader;
+import org.polyspan.core.ConllSentence;
 import org.polyspan.eval.SpanMetrics;
 
 import java.nio.file.Files;
@@ -174,8 +175,9 @@ class ProjectRestIT {
 
     @Test
     void europarlGoldPairsProjectAboveTheFloor() throws Exception {
-        Path dir = Path.of(System.getProperty("polyspan.shared.data", "../shared/data")).resolve("projection/europarl_ner");
-        assertTrue(Files.isRegularFile(dir.resolve("en-europarl.test.conll02")), "Europarl NER gold set missing under " + dir);
+        Path dir = GoldData.file("projection/europarl_ner/en-europarl.test.conll02").getParent();
+        GoldData.file("projection/europarl_ner/de-europarl.test.conll02");
+        GoldData.file("projection/europarl_ner/es-europarl.test.conll02");
         ConllReader reader = new ConllReader(Map.of(), Set.of());
         List<ConllSentence> en = reader.read(dir.resolve("en-europarl.test.conll02"));
         for (String lang : List.of("es", "de")) {
@@ -209,7 +211,8 @@ class ProjectRestIT {
 
     @Test
     void conllTrainingFileInConllOut() throws Exception {
-        Path dir = Path.of(System.getProperty("polyspan.shared.data", "../shared/data")).resolve("projection/europarl_ner");
+        Path dir = GoldData.file("projection/europarl_ner/en-europarl.test.conll02").getParent();
+        GoldData.file("projection/europarl_ner/es-europarl.test.conll02");
         // the raw head of the English gold file (first 60 sentences, -DOCSTART- and all) and the Spanish sentences as text
         String[] blocks = Files.readString(dir.resolve("en-europarl.test.conll02")).split("\n\s*\n");
         String sourceConll = String.join("\n\n", List.of(blocks).subList(0, 60)) + "\n";
