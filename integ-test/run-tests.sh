@@ -46,6 +46,8 @@ begin "1/5 system packages"
 install_system_packages
 # the Apertium unit tests fail instead of skipping when the engine is missing
 export POLYSPAN_REQUIRE_APERTIUM=1
+# so do the tests that read the gold data sets of ../shared/data (see README, Tests and the gold data)
+export POLYSPAN_REQUIRE_GOLD_DATA=1
 select_java
 info "java: $JAVA_HOME"
 end "system packages"

@@ -3,12 +3,12 @@ package org.polyspan.it;
 import com.google.gson.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.polyspan.GoldData;
 import org.polyspan.core.Document;
 import org.polyspan.core.Word;
-import org.polyspan.eval.ConllReader;
-import org.polyspan.eval.ConllSentence;
+import org.polyspan.core.ConllReader;
+import org.polyspan.core.ConllSentence;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -35,9 +35,7 @@ class MedicalArgumentIT {
 
     @Test
     void longAbstractFieldKeepsArgumentSpansAcrossWindows() throws Exception {
-        Path data = Path.of(System.getProperty("polyspan.shared.data", "../shared/data"));
-        Path file = data.resolve("medical/abstrct/EN/argument_components/original_data/neoplasm_test.tsv");
-        assertTrue(Files.isRegularFile(file), "AbstRCT test set missing: " + file);
+        Path file = GoldData.file("medical/abstrct/EN/argument_components/original_data/neoplasm_test.tsv");
         List<ConllSentence> gold = new ConllReader(Map.of(), Set.of("Claim", "Premise")).read(file).subList(0, SENTENCES);
 
         // one text made of the sentences; gold tag per word with its character range

@@ -150,6 +150,11 @@ class NmtProjectionIT {
         assertBad(body(null, "es"), "source_language", "is required");
         assertBad(body("en", "es", "nmt_model", "no-such-model"), "nmt_model", "unknown model [no-such-model]");
         assertBad(body("en", "es", "nmt_model", "tiny-heads"), "nmt_model", "not a translation model");
+        assertBad(body("en", "es", "nmt_model", "tiny-t5"), "nmt_model", "[tiny-t5] is a text-to-text model, not a translation model");
+        // the translation model as the encoder of the default scorer (was a 500)
+        assertBad(body("en", "es", "scorer", null, "nmt_model", null, "source_language", null, "target_language", null,
+                "model", "tiny-m2m100"), "model",
+                "[tiny-m2m100] is a translation model, not an encoder model");
         assertBad(body("en", "sw"), "target_language", "no language code for [sw]");
         assertBad(body("zh", "es"), "source_language", "ambiguous");
         // asking for a labelling model as a translation model does not mark it broken

@@ -85,6 +85,7 @@ class NmtTranslateFirstIT {
         JsonObject r = rest.post("/_plugins/polyspan/_project", body(MODEL, "en", "es", pairs)).expect(200).json();
         JsonArray answers = r.getAsJsonArray("pairs");
         assertEquals(4, answers.size());
+        int projected = 0;
         for (int i = 0; i < 2; i++) {
             JsonObject p = answers.get(i).getAsJsonObject();
             JsonObject target = p.getAsJsonObject("target");
@@ -92,12 +93,14 @@ class NmtTranslateFirstIT {
             assertEquals(MODEL, target.get("translated_by").getAsString());
             int spans = p.getAsJsonArray("spans").size() + p.getAsJsonArray("unprojected").size();
             assertEquals(i == 0 ? 2 : 1, spans, p::toString);
+            projected += p.getAsJsonArray("spans").size();
             for (JsonElement e : p.getAsJsonArray("spans")) {
                 JsonObject s = e.getAsJsonObject();
                 assertEquals(EN_ES.get(i)[1].substring(s.get("start").getAsInt(), s.get("end").getAsInt()), s.get("text").getAsString(),
                         s::toString);
             }
         }
+        assertTrue(projected > 0, () -> "nothing projected onto the translations, so no offsets were checked: " + r);
         // token input: the translation's words, tagged
         JsonObject tokenPair = answers.get(2).getAsJsonObject();
         JsonArray tokens = tokenPair.getAsJsonObject("target").getAsJsonArray("tokens");

@@ -8,15 +8,15 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.polyspan.GoldData;
 import org.polyspan.core.Document;
 import org.polyspan.core.Word;
-import org.polyspan.eval.ConllReader;
-import org.polyspan.eval.ConllSentence;
+import org.polyspan.core.ConllReader;
+import org.polyspan.core.ConllSentence;
 import org.polyspan.eval.SpanMetrics;
 import org.polyspan.projection.SpanConversions;
 import org.polyspan.projection.WordSpan;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,8 +49,8 @@ class ProjectIndexIT {
 
     @BeforeAll
     static void createSourceIndex() throws Exception {
-        Path dir = Path.of(System.getProperty("polyspan.shared.data", "../shared/data")).resolve("projection/europarl_ner");
-        assertTrue(Files.isRegularFile(dir.resolve("en-europarl.test.conll02")), "Europarl NER gold set missing under " + dir);
+        Path dir = GoldData.file("projection/europarl_ner/en-europarl.test.conll02").getParent();
+        GoldData.file("projection/europarl_ner/es-europarl.test.conll02");
         ConllReader reader = new ConllReader(Map.of(), Set.of());
         List<ConllSentence> en = reader.read(dir.resolve("en-europarl.test.conll02"));
         List<ConllSentence> es = reader.read(dir.resolve("es-europarl.test.conll02"));

@@ -4,8 +4,9 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import org.junit.jupiter.api.Test;
-import org.polyspan.eval.ConllReader;
-import org.polyspan.eval.ConllSentence;
+import org.polyspan.GoldData;
+import org.polyspan.core.ConllReader;
+import org.polyspan.core.ConllSentence;
 import org.polyspan.eval.SpanMetrics;
 
 import java.nio.file.Files;
@@ -96,8 +97,10 @@ class ProjectRestIT {
     @Test
     void explainListsTopKAlternativesBestFirst() {
         JsonObject r = REST.post(PATH, body("tproj", "explain", true, "top_k", 2)).expect(200).json();
+        int spans = 0;
         for (JsonElement p : r.getAsJsonArray("pairs")) {
             for (JsonElement e : p.getAsJsonObject().getAsJsonArray("spans")) {
+                spans++;
                 JsonObject s = e.getAsJsonObject();
                 JsonArray alternatives = s.getAsJsonArray("alternatives");
                 assertTrue(alternatives != null && alternatives.size() == 2, s::toString);
@@ -113,6 +116,7 @@ class ProjectRestIT {
                 assertTrue(chosenListed, () -> "the chosen span is among the top alternatives here: " + s);
             }
         }
+        assertTrue(spans > 0, () -> "nothing projected, so no alternatives were checked: " + r);
         JsonObject text = r.getAsJsonArray("pairs").get(0).getAsJsonObject();
         for (JsonElement e : text.getAsJsonArray("spans")) {
             for (JsonElement a : e.getAsJsonObject().getAsJsonArray("alternatives")) {
@@ -171,8 +175,9 @@ class ProjectRestIT {
 
     @Test
     void europarlGoldPairsProjectAboveTheFloor() throws Exception {
-        Path dir = Path.of(System.getProperty("polyspan.shared.data", "../shared/data")).resolve("projection/europarl_ner");
-        assertTrue(Files.isRegularFile(dir.resolve("en-europarl.test.conll02")), "Europarl NER gold set missing under " + dir);
+        Path dir = GoldData.file("projection/europarl_ner/en-europarl.test.conll02").getParent();
+        GoldData.file("projection/europarl_ner/de-europarl.test.conll02");
+        GoldData.file("projection/europarl_ner/es-europarl.test.conll02");
         ConllReader reader = new ConllReader(Map.of(), Set.of());
         List<ConllSentence> en = reader.read(dir.resolve("en-europarl.test.conll02"));
         for (String lang : List.of("es", "de")) {
@@ -206,7 +211,8 @@ class ProjectRestIT {
 
     @Test
     void conllTrainingFileInConllOut() throws Exception {
-        Path dir = Path.of(System.getProperty("polyspan.shared.data", "../shared/data")).resolve("projection/europarl_ner");
+        Path dir = GoldData.file("projection/europarl_ner/en-europarl.test.conll02").getParent();
+        GoldData.file("projection/europarl_ner/es-europarl.test.conll02");
         // the raw head of the English gold file (first 60 sentences, -DOCSTART- and all) and the Spanish sentences as text
         String[] blocks = Files.readString(dir.resolve("en-europarl.test.conll02")).split("\n\s*\n");
         String sourceConll = String.join("\n\n", List.of(blocks).subList(0, 60)) + "\n";

@@ -155,10 +155,26 @@ class ProjectSeq2SeqIT {
         assertBad(Map.of("generator_model", GENERATOR, "pairs", List.of(pair)), "generator_model");
     }
 
-    private static void assertBad(Map<String, Object> request, String field) {
+    /** A text-to-text model where {@code _project} needs an encoder was a 500 (NullPointerException in WordVectors). */
+    @Test
+    void aTextToTextModelAsEncoderAnswers400SayingWhichKindIsNeeded() {
+        Map<String, Object> pair = textPair("Obama visited Paris .", List.of(span(0, 5, "PER")), "Obama visitó París .");
+        for (String method : List.of("tproj", "align")) {
+            String reason = assertBad(Map.of("model", GENERATOR, "method", method, "pairs", List.of(pair)), "model");
+            assertTrue(reason.contains("[tiny-t5] is a text-to-text model, not an encoder model"), reason);
+            assertTrue(reason.contains("[generator_model]"), () -> "says where a text-to-text model goes: " + reason);
+        }
+        String reason = assertBad(Map.of("model", "tiny-heads", "candidates", "seq2seq", "generator_model", "tiny-heads",
+                "pairs", List.of(pair)), "generator_model");
+        assertTrue(reason.contains("[tiny-heads] is an encoder model, not a text-to-text model"), reason);
+    }
+
+    /** Asserts a 400 naming {@code field}, without a stack trace; returns the reason. */
+    private static String assertBad(Map<String, Object> request, String field) {
         PolyspanRest.Response r = rest.post("/_plugins/polyspan/_project", request).expect(400);
         JsonObject error = r.json().getAsJsonObject("error");
         assertEquals(field, error.get("field").getAsString(), r.body());
         assertFalse(r.body().contains("\tat "), "no stack trace: " + r.body());
+        return error.get("reason").getAsString();
     }
 }

@@ -14,30 +14,18 @@ public record TaggedDocument(Document document, TagHead head, int[] tags, float[
         return names;
     }
 
-    /** Spans read off the IOB2 tags; a span's score is the mean probability of its words' tags. */
+    /** Spans read off the tags by {@link TagChunker}; a span's score is the mean probability of its words' tags. */
     public List<Span> spans() {
-        BioLabels labels = head.labels();
         List<Word> words = document.words();
         List<Span> spans = new ArrayList<>();
-        int i = 0;
-        while (i < tags.length) {
-            if (!labels.isBegin(tags[i])) {
-                i++;
-                continue;
-            }
-            String type = labels.entityOf(tags[i]);
-            int j = i + 1;
-            while (j < tags.length && labels.isInside(tags[j]) && type.equals(labels.entityOf(tags[j]))) {
-                j++;
-            }
+        for (TagChunker.Chunk c : TagChunker.chunks(tagNames())) {
             double sum = 0;
-            for (int k = i; k < j; k++) {
+            for (int k = c.start(); k < c.end(); k++) {
                 sum += tagProbabilities[k];
             }
-            int start = words.get(i).start();
-            int end = words.get(j - 1).end();
-            spans.add(new Span(type, document.text().substring(start, end), start, end, sum / (j - i), head.name()));
-            i = j;
+            int start = words.get(c.start()).start();
+            int end = words.get(c.end() - 1).end();
+            spans.add(new Span(c.type(), document.text().substring(start, end), start, end, sum / (c.end() - c.start()), head.name()));
         }
         return spans;
     }

@@ -1,6 +1,9 @@
 package org.polyspan.projection;
 
+import org.polyspan.core.ConllReader;
+import org.polyspan.core.ConllSentence;
 import org.polyspan.core.Document;
+import org.polyspan.core.TagChunker;
 import org.polyspan.core.Word;
 
 import java.util.ArrayList;
@@ -32,9 +35,6 @@ public final class ConllBody {
 
     private ConllBody() {}
 
-    /** One sentence of a CoNLL text, with the 1-based line of each token for error messages. */
-    record Sentence(List<String> tokens, List<String> tags, List<Integer> lines) {}
-
     /**
      * Returns the body unchanged when it has no {@code format} or {@code "format": "json"}; the {@code pairs} form when
      * it is {@code "conll"}.
@@ -63,7 +63,7 @@ public final class ConllBody {
         if (!(body.get(SOURCE) instanceof String sourceText)) {
             throw new ProjectionRequest.PairException(-1, SOURCE, body.get(SOURCE) == null ? "is missing" : "must be a string");
         }
-        List<Sentence> source = sentences(sourceText, SOURCE, true);
+        List<ConllSentence> source = sentences(sourceText, SOURCE, true);
         if (source.isEmpty()) {
             throw new ProjectionRequest.PairException(-1, SOURCE, "holds no sentence");
         }
@@ -85,7 +85,7 @@ public final class ConllBody {
         }
         List<Object> pairs = new ArrayList<>(source.size());
         for (int i = 0; i < source.size(); i++) {
-            Sentence s = source.get(i);
+            ConllSentence s = source.get(i);
             checkTags(s, i);
             Map<String, Object> sourceSide = Map.of("tokens", s.tokens(), "tags", s.tags());
             // without targets, translate-first fills them in
@@ -100,13 +100,11 @@ public final class ConllBody {
         return out;
     }
 
-    private static void checkTags(Sentence s, int pair) {
+    private static void checkTags(ConllSentence s, int pair) {
         try {
-            SpanConversions.fromTags(s.tags(), "tags");
-        } catch (ProjectionInputException e) {
-            int k = Integer.parseInt(e.field().substring("tags[".length(), e.field().length() - 1));
-            throw new ProjectionRequest.PairException(pair, SOURCE, "line " + s.lines().get(k) + ": "
-                    + e.getMessage().substring(e.field().length() + 3));
+            TagChunker.chunks(s.tags());
+        } catch (TagChunker.BadTagException e) {
+            throw new ProjectionRequest.PairException(pair, SOURCE, "line " + s.lines().get(e.index()) + ": " + e.getMessage());
         }
     }
 
@@ -115,7 +113,7 @@ public final class ConllBody {
             throw new ProjectionRequest.PairException(-1, TARGET_CONLL, value == null ? "is missing" : "must be a string");
         }
         List<Map<String, Object>> out = new ArrayList<>();
-        for (Sentence s : sentences(text, TARGET_CONLL, false)) {
+        for (ConllSentence s : sentences(text, TARGET_CONLL, false)) {
             out.add(Map.of("tokens", s.tokens()));
         }
         return out;
@@ -153,37 +151,16 @@ public final class ConllBody {
         return out;
     }
 
-    /** Splits a CoNLL text into sentences; {@code tagged} requires a tag column on every token line. */
-    static List<Sentence> sentences(String text, String field, boolean tagged) {
-        List<Sentence> out = new ArrayList<>();
-        List<String> tokens = new ArrayList<>();
-        List<String> tags = new ArrayList<>();
-        List<Integer> lines = new ArrayList<>();
-        String[] raw = text.split("\n", -1);
-        for (int n = 0; n <= raw.length; n++) {
-            String line = n < raw.length ? raw[n] : "";
-            if (line.endsWith("\r")) {
-                line = line.substring(0, line.length() - 1);
+    /** The sentences of a CoNLL text ({@link ConllReader#parse}); {@code tagged} requires a tag on every token line. */
+    static List<ConllSentence> sentences(String text, String field, boolean tagged) {
+        List<ConllSentence> out = ConllReader.parse(text, ConllReader.Columns.LAST_TWO);
+        for (int k = 0; tagged && k < out.size(); k++) {
+            ConllSentence s = out.get(k);
+            int untagged = s.tags().indexOf(null);
+            if (untagged >= 0) {
+                throw new ProjectionRequest.PairException(k, field, "line " + s.lines().get(untagged)
+                        + ": expected a token and a tag, got [" + s.tokens().get(untagged) + "]");
             }
-            if (line.isBlank()) {
-                if (!tokens.isEmpty()) {
-                    out.add(new Sentence(List.copyOf(tokens), List.copyOf(tags), List.copyOf(lines)));
-                    tokens.clear();
-                    tags.clear();
-                    lines.clear();
-                }
-                continue;
-            }
-            String[] cols = line.strip().split("[\t ]+");
-            if (cols[0].equals("-DOCSTART-")) {
-                continue;
-            }
-            if (tagged && cols.length < 2) {
-                throw new ProjectionRequest.PairException(out.size(), field, "line " + (n + 1) + ": expected a token and a tag, got [" + line + "]");
-            }
-            tokens.add(cols.length == 1 ? cols[0] : cols[cols.length - 2]);
-            tags.add(cols[cols.length - 1]);
-            lines.add(n + 1);
         }
         return out;
     }

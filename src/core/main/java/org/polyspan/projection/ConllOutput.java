@@ -1,6 +1,7 @@
 package org.polyspan.projection;
 
 import org.polyspan.core.Document;
+import org.polyspan.core.TagChunker;
 import org.polyspan.core.Word;
 
 import java.util.ArrayList;
@@ -59,20 +60,24 @@ public final class ConllOutput {
         if (tokens) {
             return (List<String>) answer.get("tags");
         }
-        // text targets answer character offsets: tag the words inside each span
-        List<String> tags = new ArrayList<>(java.util.Collections.nCopies(target.words().size(), "O"));
+        // text targets answer character offsets: the words inside each span
+        List<TagChunker.Chunk> chunks = new ArrayList<>();
         for (Map<String, Object> span : (List<Map<String, Object>>) answer.get("spans")) {
             int start = (Integer) span.get("start");
             int end = (Integer) span.get("end");
-            boolean first = true;
+            int first = -1;
+            int last = -1;
             for (int w = 0; w < target.words().size(); w++) {
                 Word word = target.words().get(w);
                 if (word.start() >= start && word.end() <= end) {
-                    tags.set(w, (first ? "B-" : "I-") + span.get("label"));
-                    first = false;
+                    first = first < 0 ? w : first;
+                    last = w;
                 }
             }
+            if (first >= 0) {
+                chunks.add(new TagChunker.Chunk((String) span.get("label"), first, last + 1));
+            }
         }
-        return tags;
+        return TagChunker.iob2(target.words().size(), chunks);
     }
 }

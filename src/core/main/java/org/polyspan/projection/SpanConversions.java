@@ -1,10 +1,10 @@
 package org.polyspan.projection;
 
 import org.polyspan.core.Document;
+import org.polyspan.core.TagChunker;
 import org.polyspan.core.Word;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /** Character spans and BIO tags to word spans and back, with input checks that name the offending field. */
@@ -62,58 +62,30 @@ public final class SpanConversions {
     }
 
     /**
-     * Reads IOB2/IOB1 ({@code B-X}, {@code I-X}, {@code O}) or BIOES/BILOU ({@code S-}/{@code U-}, {@code E-}/{@code L-})
-     * tags. A stray {@code I-X} starts a span, as seqeval reads it.
+     * Word spans of IOB2/IOB1 ({@code B-X}, {@code I-X}, {@code O}) or BIOES/BILOU ({@code S-}/{@code U-},
+     * {@code E-}/{@code L-}) tags, read by {@link TagChunker}; a bad tag is an input error naming {@code field[i]}.
      */
     public static List<WordSpan> fromTags(List<String> tags, String field) {
-        List<WordSpan> out = new ArrayList<>();
-        int start = -1;
-        String type = null;
-        for (int i = 0; i <= tags.size(); i++) {
-            String tag = i < tags.size() ? tags.get(i) : "O";
-            if (tag == null) {
-                throw new ProjectionInputException(field + "[" + i + "]", "is null");
-            }
-            char prefix;
-            String t;
-            if (tag.equals("O")) {
-                prefix = 'O';
-                t = null;
-            } else if (tag.length() >= 3 && tag.charAt(1) == '-' && "BIESLU".indexOf(tag.charAt(0)) >= 0) {
-                prefix = tag.charAt(0);
-                t = tag.substring(2);
-            } else {
-                throw new ProjectionInputException(field + "[" + i + "]", "unknown tag [" + tag
-                        + "]: expected O, B-X, I-X (IOB2), or S-X/E-X (BIOES), or U-X/L-X (BILOU)");
-            }
-            boolean continues = type != null && t != null && t.equals(type) && (prefix == 'I' || prefix == 'E' || prefix == 'L');
-            if (type != null && !continues) {
-                out.add(new WordSpan(start, i, type));
-                type = null;
-            }
-            if (t != null && !continues) {
-                type = t;
-                start = i;
-            }
-            if (type != null && (prefix == 'E' || prefix == 'L' || prefix == 'S' || prefix == 'U')) {
-                out.add(new WordSpan(start, i + 1, type));
-                type = null;
-            }
+        List<TagChunker.Chunk> chunks;
+        try {
+            chunks = TagChunker.chunks(tags);
+        } catch (TagChunker.BadTagException e) {
+            throw new ProjectionInputException(field + "[" + e.index() + "]", e.getMessage());
+        }
+        List<WordSpan> out = new ArrayList<>(chunks.size());
+        for (TagChunker.Chunk c : chunks) {
+            out.add(new WordSpan(c.start(), c.end(), c.type()));
         }
         return out;
     }
 
     /** IOB2 tags for {@code n} words from non-overlapping word spans. */
     public static List<String> toTags(int n, List<Projector.Projection> projections) {
-        String[] tags = new String[n];
-        Arrays.fill(tags, "O");
+        List<TagChunker.Chunk> chunks = new ArrayList<>(projections.size());
         for (Projector.Projection p : projections) {
-            tags[p.start()] = "B-" + p.label();
-            for (int i = p.start() + 1; i < p.end(); i++) {
-                tags[i] = "I-" + p.label();
-            }
+            chunks.add(new TagChunker.Chunk(p.label(), p.start(), p.end()));
         }
-        return Arrays.asList(tags);
+        return TagChunker.iob2(n, chunks);
     }
 
     /** Start offset of word {@code start}, end offset of word {@code end - 1}: exact UTF-16 offsets into the text. */

@@ -239,7 +239,9 @@ class LabelingModelTest {
         return sb.toString();
     }
 
-    private static void checkSpans(LabelingModel m, List<String> texts, String where) {
+    /** Checks every span of every head on the texts; returns how many spans there were. */
+    private static int checkSpans(LabelingModel m, List<String> texts, String where) {
+        int count = 0;
         List<Document> docs = new ArrayList<>();
         texts.forEach(t -> docs.add(Document.of(t)));
         Map<String, List<TaggedDocument>> byHead = m.label(docs, List.of());
@@ -262,9 +264,11 @@ class LabelingModelTest {
                     assertEquals(e.getKey(), s.head(), w);
                     assertTrue(s.score() > 0 && s.score() <= 1 + 1e-6, w);
                     prevEnd = s.end();
+                    count++;
                 }
             }
         }
+        return count;
     }
 
     @Test
@@ -272,14 +276,17 @@ class LabelingModelTest {
         long seed = new Random().nextLong();
         Random rnd = new Random(seed);
         for (LabelingModel m : List.of(heads, hf)) {
+            int spans = 0;
             for (int iter = 0; iter < 15; iter++) {
                 List<String> texts = new ArrayList<>();
                 int n = 1 + rnd.nextInt(4);
                 for (int d = 0; d < n; d++) {
                     texts.add(randomText(rnd, rnd.nextInt(4) == 0 ? 600 : 40));
                 }
-                checkSpans(m, texts, "seed " + seed + ", model " + m.id() + ", case " + iter);
+                spans += checkSpans(m, texts, "seed " + seed + ", model " + m.id() + ", case " + iter);
             }
+            // the random-weight heads tag some words: without spans the checks above would prove nothing
+            assertTrue(spans > 0, "seed " + seed + ": " + m.id() + " produced no span in 15 cases");
         }
     }
 
@@ -296,7 +303,7 @@ class LabelingModelTest {
                 "\uD83D");
         for (LabelingModel m : List.of(heads, hf)) {
             long before = m.inferenceCount();
-            checkSpans(m, texts, "model " + m.id());
+            assertTrue(checkSpans(m, texts, "model " + m.id()) > 0, m.id() + " produced no span");
             assertEquals(before + texts.size(), m.inferenceCount());
             assertTrue(m.meanLatencyMillis() > 0);
         }

@@ -11,6 +11,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,6 +31,7 @@ class WordVectorsTest {
             assertEquals(3, out.size());
             assertSame(out.get(0), out.get(2));
             assertEquals(a.words().size(), out.get(0).length);
+            assertEquals(b.words().size(), out.get(1).length);
             for (float[][] doc : out) {
                 for (float[] w : doc) {
                     assertEquals(vectors.dim(), w.length);
@@ -57,6 +59,9 @@ class WordVectorsTest {
                 String target = "Ángela Merkel se reunió con el alcalde de 大阪 🙂 ayer.";
                 @SuppressWarnings("unchecked")
                 List<java.util.Map<String, Object>> spans = (List<java.util.Map<String, Object>>) out.get(0).get("spans");
+                List<?> unprojected = (List<?>) out.get(0).get("unprojected");
+                assertEquals(2, spans.size() + unprojected.size(), method + ": every source span is projected or unprojected");
+                assertFalse(spans.isEmpty(), method + " projected nothing: the offset checks saw no span");
                 for (java.util.Map<String, Object> s : spans) {
                     assertEquals(target.substring((Integer) s.get("start"), (Integer) s.get("end")), s.get("text"));
                     assertTrue(s.containsKey("alternatives"));

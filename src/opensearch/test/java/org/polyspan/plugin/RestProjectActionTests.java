@@ -62,6 +62,7 @@ public class RestProjectActionTests extends RestProjectTestCase {
             List<Map<String, Object>> spans = (List<Map<String, Object>>) first.get("spans");
             List<Object> unprojected = (List<Object>) first.get("unprojected");
             assertEquals(2, spans.size() + unprojected.size());
+            assertFalse(method + " projected nothing, so no offsets were checked", spans.isEmpty());
             for (Map<String, Object> s : spans) {
                 int start = (Integer) s.get("start");
                 int end = (Integer) s.get("end");

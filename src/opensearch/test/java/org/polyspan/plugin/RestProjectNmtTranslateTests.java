@@ -56,6 +56,7 @@ public class RestProjectNmtTranslateTests extends RestProjectTestCase {
         String text = (String) t0.get("text");
         List<Map<String, Object>> spans = (List<Map<String, Object>>) pairs.get(0).get("spans");
         assertEquals(1, spans.size() + ((List<?>) pairs.get(0).get("unprojected")).size());
+        assertEquals("projected onto the model's translation", 1, spans.size());
         for (Map<String, Object> s : spans) {
             assertEquals(text.substring((Integer) s.get("start"), (Integer) s.get("end")), s.get("text"));
         }

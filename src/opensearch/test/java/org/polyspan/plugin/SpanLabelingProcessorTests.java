@@ -1,6 +1,8 @@
 package org.polyspan.plugin;
 
 import org.opensearch.ingest.IngestDocument;
+import org.polyspan.core.Document;
+import org.polyspan.core.WordSplitter;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -134,10 +136,17 @@ public class SpanLabelingProcessorTests extends SpanLabelingTestCase {
 
     public void testOffsetsExactOnHardText() throws Exception {
         String text = "Zürich\u00A0und 北京市 · Москва, القاهرة 👩‍👩‍👧 e\u0301te\u0301\t" + "x".repeat(3000) + " \uD800 end \uDC00.";
+        int words = taggableWords(text);
         for (String model : List.of("all-per", "tiny-heads", "tiny-hf")) {
             IngestDocument d = processor("model", model, "field", "body").execute(doc("body", text));
-            for (Map<String, Object> s : spans(d, "spans")) {
+            List<Map<String, Object>> spans = spans(d, "spans");
+            for (Map<String, Object> s : spans) {
                 assertEquals(model + " " + s, s.get("text"), text.substring((Integer) s.get("start"), (Integer) s.get("end")));
+            }
+            if (model.equals("all-per")) {
+                assertEquals("all-per: one span per word and head (ner, places)", 2 * words, spans.size());
+            } else {
+                assertFalse(model + " labelled nothing in " + words + " words: the offset checks saw no span", spans.isEmpty());
             }
         }
         List<Map<String, Object>> all = spans(processor("model", "all-per", "field", "body", "heads", List.of("ner")).execute(doc("body", text)), "spans");
@@ -147,14 +156,46 @@ public class SpanLabelingProcessorTests extends SpanLabelingTestCase {
         assertTrue(all.stream().anyMatch(s -> s.get("text").equals("end")));
     }
 
+    /** all-per makes every word a span, so each random text must give exactly one span per word, each exact. */
     public void testRandomTextsKeepOffsets() throws Exception {
-        SpanLabelingProcessor p = processor("model", "tiny-heads", "field", "body");
+        SpanLabelingProcessor allPer = processor("model", "all-per", "field", "body", "heads", List.of("ner"));
+        SpanLabelingProcessor random = processor("model", "tiny-heads", "field", "body");
+        int allPerSpans = 0;
+        int randomSpans = 0;
         for (int i = 0; i < 50; i++) {
             String text = randomRealisticUnicodeOfLengthBetween(0, 400);
-            IngestDocument d = p.execute(doc("body", text));
-            for (Map<String, Object> s : spans(d, "spans")) {
+            List<Map<String, Object>> every = spans(allPer.execute(doc("body", text)), "spans");
+            assertEquals("spans of all-per in [" + text + "]", taggableWords(text), every.size());
+            List<Map<String, Object>> some = spans(random.execute(doc("body", text)), "spans");
+            for (Map<String, Object> s : concat(every, some)) {
                 assertEquals(s.get("text"), text.substring((Integer) s.get("start"), (Integer) s.get("end")));
             }
+            allPerSpans += every.size();
+            randomSpans += some.size();
         }
+        assertTrue("all-per produced no span in 50 random texts", allPerSpans > 0);
+        assertTrue("tiny-heads produced no span in 50 random texts", randomSpans > 0);
+    }
+
+    /**
+     * The words all-per must make spans of: those with at least one sub-token. A word the tokenizer deletes entirely
+     * (only format characters, e.g. a lone zero-width space) has no evidence and stays outside any span.
+     */
+    private int taggableWords(String text) throws Exception {
+        Document doc = Document.of(text);
+        List<String> texts = doc.words().stream().map(w -> WordSplitter.tokenizerText(text, w)).toList();
+        int n = 0;
+        try (var lease = models.lease("all-per")) {
+            for (int[] ids : lease.model().tokenizer().tokenize(texts)) {
+                n += ids.length > 0 ? 1 : 0;
+            }
+        }
+        return n;
+    }
+
+    private static List<Map<String, Object>> concat(List<Map<String, Object>> a, List<Map<String, Object>> b) {
+        List<Map<String, Object>> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 }

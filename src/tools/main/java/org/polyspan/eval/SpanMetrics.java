@@ -1,47 +1,30 @@
 package org.polyspan.eval;
 
-import java.util.ArrayList;
+import org.polyspan.core.TagChunker;
+
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-/** Entity-level micro precision, recall and F1 over exact spans (seqeval's default semantics on IOB2). */
+/**
+ * Entity-level micro precision, recall and F1 over exact spans, read by {@link TagChunker} (seqeval's default
+ * semantics: a stray {@code I-} starts an entity).
+ */
 public final class SpanMetrics {
     private final MatchCounts counts = new MatchCounts();
     private final Map<String, long[]> perType = new TreeMap<>();
 
-    public record Chunk(String type, int start, int end) {}
-
-    public static List<Chunk> chunks(List<String> tags) {
-        List<Chunk> out = new ArrayList<>();
-        int start = -1;
-        String type = null;
-        for (int i = 0; i <= tags.size(); i++) {
-            String tag = i < tags.size() ? tags.get(i) : "O";
-            boolean inside = tag.startsWith("I-") && type != null && tag.substring(2).equals(type);
-            if (type != null && !inside) {
-                out.add(new Chunk(type, start, i));
-                type = null;
-            }
-            if (tag.startsWith("B-") || (tag.startsWith("I-") && type == null)) {
-                type = tag.substring(2);
-                start = i;
-            }
-        }
-        return out;
-    }
-
     public void add(List<String> goldTags, List<String> predictedTags) {
-        Set<Chunk> g = new HashSet<>(chunks(goldTags));
-        List<Chunk> p = chunks(predictedTags);
+        Set<TagChunker.Chunk> g = new HashSet<>(TagChunker.chunks(goldTags));
+        List<TagChunker.Chunk> p = TagChunker.chunks(predictedTags);
         counts.gold += g.size();
         counts.predicted += p.size();
-        for (Chunk c : g) {
+        for (TagChunker.Chunk c : g) {
             perType.computeIfAbsent(c.type(), k -> new long[3])[1]++;
         }
-        for (Chunk c : p) {
+        for (TagChunker.Chunk c : p) {
             long[] t = perType.computeIfAbsent(c.type(), k -> new long[3]);
             t[2]++;
             if (g.contains(c)) {

@@ -3,8 +3,8 @@ package org.polyspan.tools;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.polyspan.core.Document;
-import org.polyspan.eval.ConllReader;
-import org.polyspan.eval.ConllSentence;
+import org.polyspan.core.ConllReader;
+import org.polyspan.core.ConllSentence;
 import org.polyspan.model.LabelingModel;
 import org.polyspan.model.OnnxWindowEncoder;
 

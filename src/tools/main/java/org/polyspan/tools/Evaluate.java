@@ -2,8 +2,8 @@ package org.polyspan.tools;
 
 import org.polyspan.core.Document;
 import org.polyspan.core.TaggedDocument;
-import org.polyspan.eval.ConllReader;
-import org.polyspan.eval.ConllSentence;
+import org.polyspan.core.ConllReader;
+import org.polyspan.core.ConllSentence;
 import org.polyspan.eval.Benchmarks;
 import org.polyspan.eval.TokenMetrics;
 import org.polyspan.eval.SpanMetrics;
@@ -97,7 +97,7 @@ public final class Evaluate {
                     tables.get(head).append(row).append('\n');
                     System.out.printf(Locale.ROOT, "%s %s  (%s, %.0f sentences/s)%n", row, head, head, sentences.size() / (nanos / 1e9));
                 }
-                if (!reader.report().startsWith("malformed-utf8 lines: 0, stray I- tags repaired: 0,")) {
+                if (reader.repaired()) {
                     System.out.println("  (" + b.file().getFileName() + ": " + reader.report() + ")");
                 }
             }

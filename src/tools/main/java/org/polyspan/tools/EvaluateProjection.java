@@ -1,8 +1,8 @@
 package org.polyspan.tools;
 
 import org.polyspan.core.Document;
-import org.polyspan.eval.ConllReader;
-import org.polyspan.eval.ConllSentence;
+import org.polyspan.core.ConllReader;
+import org.polyspan.core.ConllSentence;
 import org.polyspan.eval.SpanMetrics;
 import org.polyspan.model.LabelingModel;
 import org.polyspan.model.OnnxWindowEncoder;

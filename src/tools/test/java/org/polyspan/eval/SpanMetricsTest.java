@@ -47,17 +47,11 @@ class SpanMetricsTest {
     }
 
     @Test
-    void seqevalDefaultChunking() {
-        // seqeval (default, non-strict) reads a stray I- as the start of a chunk, and B-X I-Y as two chunks
-        assertEquals(List.of(new SpanMetrics.Chunk("PER", 1, 3)), SpanMetrics.chunks(tags("O I-PER I-PER")));
-        assertEquals(List.of(new SpanMetrics.Chunk("PER", 0, 1), new SpanMetrics.Chunk("LOC", 1, 2)),
-                SpanMetrics.chunks(tags("B-PER I-LOC")));
-        assertEquals(List.of(new SpanMetrics.Chunk("PER", 0, 1), new SpanMetrics.Chunk("PER", 1, 2)),
-                SpanMetrics.chunks(tags("B-PER B-PER")));
-        assertEquals(List.of(new SpanMetrics.Chunk("LOC", 2, 4)), SpanMetrics.chunks(tags("O O B-LOC I-LOC")));
-        assertEquals(List.of(), SpanMetrics.chunks(tags("")));
-        // so a prediction with a stray I- still matches the gold span
+    void aStrayInsideTagStartsAnEntityAsInSeqeval() {
+        // chunking itself is TagChunkerTest's; here: a prediction with a stray I- still matches the gold span
         assertEquals(1.0, metrics("O B-PER I-PER", "O I-PER I-PER").f1(), 1e-12);
+        // and BIOES gold is read as whole entities, not split at E-
+        assertEquals(1.0, metrics("B-PER E-PER S-LOC", "B-PER I-PER B-LOC").f1(), 1e-12);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.polyspan.eval;
+package org.polyspan.core;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,11 +77,41 @@ class ConllReaderTest {
         ConllReader reader = new ConllReader(Map.of(), Set.of());
         List<ConllSentence> s = reader.read(f);
         assertEquals(List.of("B-PER", "I-PER", "O", "B-LOC", "B-ORG", "B-LOC", "I-LOC"), s.get(0).tags());
-        assertTrue(reader.report().contains("stray I- tags repaired: 3"), reader.report());
-        // the repair does not change what the metric counts
-        SpanMetrics raw = new SpanMetrics();
-        raw.add(List.of("I-PER", "I-PER", "O", "I-LOC", "B-ORG", "I-LOC", "I-LOC"), s.get(0).tags());
-        assertEquals(1.0, raw.f1(), 1e-12);
+        assertTrue(reader.report().contains("entities opened by an I-/E-/L- tag (IOB1 or stray): 3"), reader.report());
+        assertTrue(reader.repaired());
+        // the repair does not change the spans
+        assertEquals(TagChunker.chunks(List.of("I-PER", "I-PER", "O", "I-LOC", "B-ORG", "I-LOC", "I-LOC")),
+                TagChunker.chunks(s.get(0).tags()));
+    }
+
+    /** BIOES and BILOU files: E-/L- end an entity (they were read as B- and split it in two), S-/U- are one word. */
+    @Test
+    void bioesAndBilouFilesGiveWholeEntities() throws IOException {
+        Path bioes = write("bioes.conll", "Angela B-PER\nDorothea I-PER\nMerkel E-PER\nin O\nBerlin S-LOC\nund O\nBonn S-LOC\n");
+        assertEquals(List.of("B-PER", "I-PER", "I-PER", "O", "B-LOC", "O", "B-LOC"),
+                new ConllReader(Map.of(), Set.of()).read(bioes).get(0).tags());
+        Path bilou = write("bilou.conll", "New B-LOC\nYork L-LOC\nand O\nRome U-LOC\nParis U-LOC\n");
+        assertEquals(List.of("B-LOC", "I-LOC", "O", "B-LOC", "B-LOC"), new ConllReader(Map.of(), Set.of()).read(bilou).get(0).tags());
+    }
+
+    @Test
+    void unknownTagsAreReadAsOAndCounted() throws IOException {
+        ConllReader reader = new ConllReader(Map.of(), Set.of());
+        List<ConllSentence> s = reader.read(write("u.conll", "a B-PER\nb PER\nc I-PER\n"));
+        assertEquals(List.of("B-PER", "O", "B-PER"), s.get(0).tags());
+        assertTrue(reader.report().contains("unknown tags read as O: 1"), reader.report());
+    }
+
+    @Test
+    void parseKeepsTagsAsWrittenWithTheirLines() {
+        List<ConllSentence> s = ConllReader.parse("-DOCSTART- -X- -X- O\n\nObama S-PER\r\nvisited\n\n\n1\tParis\tU-LOC\n", ConllReader.Columns.LAST_TWO);
+        assertEquals(2, s.size());
+        assertEquals(List.of("Obama", "visited"), s.get(0).tokens());
+        assertEquals(java.util.Arrays.asList("S-PER", null), s.get(0).tags());
+        assertEquals(List.of(3, 4), s.get(0).lines());
+        assertEquals(List.of("Paris"), s.get(1).tokens());
+        assertEquals(List.of("U-LOC"), s.get(1).tags());
+        assertEquals(List.of(7), s.get(1).lines());
     }
 
     @Test
@@ -108,7 +138,7 @@ class ConllReaderTest {
         assertEquals(2, s.size());
         assertEquals(List.of("word"), s.get(0).tokens());
         assertEquals(List.of("next"), s.get(1).tokens());
-        assertTrue(reader.report().contains("unreadable lines skipped: 1"), reader.report());
+        assertTrue(reader.report().contains("lines without a tag skipped: 1"), reader.report());
     }
 
     @Test
