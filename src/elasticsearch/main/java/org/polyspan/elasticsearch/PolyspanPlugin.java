@@ -32,7 +32,8 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * Polyspan for Elasticsearch: the {@code span_labeling} ingest processor and the {@code _polyspan} REST endpoints.
+ * Polyspan for Elasticsearch: the {@code span_labeling} ingest processor (and {@code polyspan_record_failure} for
+ * {@code on_failure} handlers) and the {@code _polyspan} REST endpoints.
  * Everything but the adaptation to Elasticsearch's types lives in the engine-neutral core.
  */
 public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin {
@@ -68,7 +69,8 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
 
     @Override
     public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
-        return Map.of(SpanLabelingOptions.TYPE, new SpanLabelingProcessor.Factory(models, parameters.genericExecutor));
+        return Map.of(SpanLabelingOptions.TYPE, new SpanLabelingProcessor.Factory(models, parameters.genericExecutor),
+                RecordFailureProcessor.TYPE, new RecordFailureProcessor.Factory());
     }
 
     @Override
