@@ -50,7 +50,7 @@ class DefaultModelIT {
                 List.of(Map.of("span_labeling", Map.of("model", MODEL, "field", "body")))));
         assertEquals(200, created.status(), () -> "pipeline with " + MODEL + ": " + created.body());
         JsonObject model = null;
-        for (JsonElement m : rest.get("/_plugins/polyspan/models").expect(200).json().getAsJsonArray("models")) {
+        for (JsonElement m : rest.get(PolyspanRest.API + "/models").expect(200).json().getAsJsonArray("models")) {
             if (m.getAsJsonObject().get("id").getAsString().equals(MODEL)) {
                 model = m.getAsJsonObject();
             }
@@ -67,7 +67,7 @@ class DefaultModelIT {
         }
 
         String component = rest.name("spans");
-        rest.putComponentTemplate(component, rest.get("/_plugins/polyspan/mapping_template?target_field=spans").expect(200).json())
+        rest.putComponentTemplate(component, rest.get(PolyspanRest.API + "/mapping_template?target_field=spans").expect(200).json())
                 .expect(200);
         index = rest.name("news");
         rest.putIndexTemplate(rest.name("news-template"), Map.of("index_patterns", List.of(index + "*"),

@@ -34,7 +34,7 @@ class ModelsRestIT {
 
     @Test
     void listsTheInstalledModels() {
-        JsonObject r = rest.get("/_plugins/polyspan/models").expect(200).json();
+        JsonObject r = rest.get(PolyspanRest.API + "/models").expect(200).json();
         assertTrue(r.has("models_path"), () -> "no models_path in " + r);
         List<String> ids = new ArrayList<>();
         for (JsonElement m : r.getAsJsonArray("models")) {
@@ -50,11 +50,11 @@ class ModelsRestIT {
 
     @Test
     void reloadLoadsAModelAndReportsItsHeads() {
-        JsonObject r = rest.request("POST", "/_plugins/polyspan/models/tiny-heads/_reload", null, null).expect(200).json();
+        JsonObject r = rest.request("POST", PolyspanRest.API + "/models/tiny-heads/_reload", null, null).expect(200).json();
         assertEquals("loaded", r.get("state").getAsString(), r::toString);
         assertTrue(r.getAsJsonArray("heads").toString().contains("ner"), () -> "tiny-heads should have head [ner]: " + r);
         JsonObject listed = null;
-        for (JsonElement m : rest.get("/_plugins/polyspan/models").expect(200).json().getAsJsonArray("models")) {
+        for (JsonElement m : rest.get(PolyspanRest.API + "/models").expect(200).json().getAsJsonArray("models")) {
             if (m.getAsJsonObject().get("id").getAsString().equals("tiny-heads")) {
                 listed = m.getAsJsonObject();
             }
@@ -66,7 +66,7 @@ class ModelsRestIT {
 
     @Test
     void reloadLoadsATranslationModelAgain() {
-        JsonObject r = rest.request("POST", "/_plugins/polyspan/models/tiny-m2m100/_reload", null, null).expect(200).json();
+        JsonObject r = rest.request("POST", PolyspanRest.API + "/models/tiny-m2m100/_reload", null, null).expect(200).json();
         assertEquals("loaded", r.get("state").getAsString(), r::toString);
         assertEquals("translation", r.get("task").getAsString(), r::toString);
         assertTrue(r.get("languages").getAsInt() > 1, r::toString);
@@ -74,14 +74,14 @@ class ModelsRestIT {
 
     @Test
     void reloadOfAnUnknownModelIs404() {
-        PolyspanRest.Response r = rest.request("POST", "/_plugins/polyspan/models/no-such-model/_reload", null, null);
+        PolyspanRest.Response r = rest.request("POST", PolyspanRest.API + "/models/no-such-model/_reload", null, null);
         assertEquals(404, r.status(), r::body);
         assertTrue(r.body().contains("no-such-model"), r::body);
     }
 
     @Test
     void unknownModelIsRejectedNamingTheModelAndTheDirectory() {
-        String modelsPath = rest.get("/_plugins/polyspan/models").expect(200).json().get("models_path").getAsString();
+        String modelsPath = rest.get(PolyspanRest.API + "/models").expect(200).json().get("models_path").getAsString();
         PolyspanRest.Response r = rest.putPipeline(rest.name("unknown-model"),
                 labeller(Map.of("model", "no-such-model-xyz", "field", "body")));
         assertEquals(400, r.status(), r::body);
@@ -140,7 +140,7 @@ class ModelsRestIT {
 
     @Test
     void mappingTemplateInstallsAsComponentTemplate() {
-        JsonObject template = rest.get("/_plugins/polyspan/mapping_template?target_field=ents").expect(200).json();
+        JsonObject template = rest.get(PolyspanRest.API + "/mapping_template?target_field=ents").expect(200).json();
         JsonObject props = template.getAsJsonObject("template").getAsJsonObject("mappings").getAsJsonObject("properties");
         assertEquals("nested", props.getAsJsonObject("ents").get("type").getAsString(), template::toString);
 

@@ -185,10 +185,10 @@ class Seq2SeqPipelineIT {
     @Test
     void everyLayoutLoadsAndReportsItsLabels() {
         for (String id : List.of("tiny-t5", "tiny-t5-merged", "tiny-t5-spm")) {
-            JsonObject r = rest.request("POST", "/_plugins/polyspan/models/" + id + "/_reload", null, null).expect(200).json();
+            JsonObject r = rest.request("POST", PolyspanRest.API + "/models/" + id + "/_reload", null, null).expect(200).json();
             assertEquals("loaded", r.get("state").getAsString(), r::toString);
             JsonObject listed = null;
-            for (JsonElement m : rest.get("/_plugins/polyspan/models").expect(200).json().getAsJsonArray("models")) {
+            for (JsonElement m : rest.get(PolyspanRest.API + "/models").expect(200).json().getAsJsonArray("models")) {
                 if (m.getAsJsonObject().get("id").getAsString().equals(id)) {
                     listed = m.getAsJsonObject();
                 }

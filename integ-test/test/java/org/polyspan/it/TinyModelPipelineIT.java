@@ -40,7 +40,7 @@ class TinyModelPipelineIT {
                 List.of(Map.of("span_labeling", Map.of("model", "tiny-heads", "field", "body"))))).expect(200);
         rest.putPipeline(onFailurePipeline, Map.of("processors",
                 List.of(Map.of("span_labeling", Map.of("model", "tiny-heads", "field", "body", "tag", "labeller"))),
-                "on_failure", List.of(Map.of("set", Map.of("field", "ingest_error", "value", "{{ _ingest.on_failure_message }}")))))
+                "on_failure", List.of(PolyspanRest.recordFailure("ingest_error"))))
                 .expect(200);
         rest.createSpanIndex(index).expect(200);
     }

@@ -6,12 +6,11 @@ import org.elasticsearch.ingest.ConfigurationUtils;
 import org.elasticsearch.ingest.IngestDocument;
 import org.elasticsearch.ingest.Processor;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code polyspan_record_failure}, for a pipeline's {@code on_failure} handlers: stores why the document failed
- * ({@code message}, and the failed processor's {@code processor_type} and {@code processor_tag}) under {@code field}.
+ * {@code polyspan_record_failure}, for a pipeline's {@code on_failure} handlers: stores why the document failed (the
+ * failure message, {@code _ingest.on_failure_message}) under {@code field} ({@code ingest_error} by default).
  * With the full Elasticsearch distribution a {@code set} of {@code {{ _ingest.on_failure_message }}} does the same;
  * distributions without the ingest-common and lang-mustache modules (such as the integ-test one) have only this.
  */
@@ -31,11 +30,7 @@ public final class RecordFailureProcessor extends AbstractProcessor {
         if (message == null) {
             throw new IllegalArgumentException(TYPE + " runs only in on_failure handlers: there is no failure to record");
         }
-        Map<String, Object> failure = new LinkedHashMap<>();
-        failure.put("message", message);
-        failure.put("processor_type", ingest.get(CompoundProcessor.ON_FAILURE_PROCESSOR_TYPE_FIELD));
-        failure.put("processor_tag", ingest.get(CompoundProcessor.ON_FAILURE_PROCESSOR_TAG_FIELD));
-        document.setFieldValue(field, failure);
+        document.setFieldValue(field, message.toString());
         return document;
     }
 
