@@ -7,7 +7,20 @@ REPO_DIR="$(cd "$INTEG_DIR/.." && pwd)"
 BUILD_DIR="$INTEG_DIR/build"
 
 OPENSEARCH_VERSION="${OPENSEARCH_VERSION:-3.6.0}"
-PLUGIN_ZIP="${POLYSPAN_PLUGIN_ZIP:-$REPO_DIR/target/polyspan-opensearch-0.1.0.zip}"
+ELASTICSEARCH_VERSION="${ELASTICSEARCH_VERSION:-8.19.21}"
+# the search engine the scripts run: opensearch (default) or elasticsearch
+ENGINE="${POLYSPAN_ENGINE:-opensearch}"
+case "$ENGINE" in
+  opensearch)
+    ENGINE_NAME=OpenSearch ENGINE_VERSION="$OPENSEARCH_VERSION"
+    # the plugin's REST paths: _plugins/polyspan/... on OpenSearch, _polyspan/... on Elasticsearch
+    API="_plugins/polyspan" ;;
+  elasticsearch)
+    ENGINE_NAME=Elasticsearch ENGINE_VERSION="$ELASTICSEARCH_VERSION"
+    API="_polyspan" ;;
+  *) printf '[%s] error: POLYSPAN_ENGINE must be opensearch or elasticsearch, not [%s]\n' "$(basename "$0")" "$ENGINE" >&2; exit 1 ;;
+esac
+PLUGIN_ZIP="${POLYSPAN_PLUGIN_ZIP:-$REPO_DIR/target/polyspan-$ENGINE-0.1.0.zip}"
 DEFAULT_MODEL_DIR="$REPO_DIR/models/build/mbert-ner"
 
 stage() { printf '\n==== %s ====\n' "$*"; }
@@ -59,14 +72,14 @@ build_plugin_if_needed() {
     info "plugin zip (POLYSPAN_PLUGIN_ZIP): $PLUGIN_ZIP"
     return 0
   fi
-  if [[ -f "$PLUGIN_ZIP" ]] && [[ -z "$(find "$REPO_DIR/src/core/main" "$REPO_DIR/src/opensearch/main" \
-        "$REPO_DIR/src/opensearch/assembly" "$REPO_DIR/pom.xml" "$REPO_DIR/src/core/pom.xml" "$REPO_DIR/src/opensearch/pom.xml" \
+  if [[ -f "$PLUGIN_ZIP" ]] && [[ -z "$(find "$REPO_DIR/src/core/main" "$REPO_DIR/src/$ENGINE/main" \
+        "$REPO_DIR/src/$ENGINE/assembly" "$REPO_DIR/pom.xml" "$REPO_DIR/src/core/pom.xml" "$REPO_DIR/src/$ENGINE/pom.xml" \
         "$REPO_DIR/plugin-descriptor.properties" -newer "$PLUGIN_ZIP" -type f -print -quit)" ]]; then
     info "plugin zip up to date: ${PLUGIN_ZIP#"$REPO_DIR"/}"
     return 0
   fi
   info "building the plugin (mvn package -DskipTests)"
-  quiet_mvn "$REPO_DIR" package -DskipTests -pl src/opensearch -am || die "plugin build failed"
+  quiet_mvn "$REPO_DIR" package -DskipTests -pl "src/$ENGINE" -am || die "plugin build failed"
   [[ -f "$PLUGIN_ZIP" ]] || die "Maven did not produce $PLUGIN_ZIP"
 }
 

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Polyspan in one command: builds the plugin and the default model when needed, starts a local OpenSearch node,
+# Polyspan in one command: builds the plugin and the default model when needed, starts a local OpenSearch node
+# (or Elasticsearch with POLYSPAN_ENGINE=elasticsearch),
 # labels three news sentences (English, German, Spanish) through an ingest pipeline and searches the spans.
 # The node keeps running afterwards (stop it with integ-test/node.sh stop).
 #
-# Environment: OPENSEARCH_PORT (default 9200), plus those of integ-test/node.sh.
+# Environment: POLYSPAN_ENGINE (opensearch or elasticsearch), OPENSEARCH_PORT (default 9200), plus those of
+# integ-test/node.sh.
 set -euo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/common.sh"
 
@@ -38,7 +40,7 @@ else
   info "up to date: ${DEFAULT_MODEL_DIR#"$REPO_DIR"/}"
 fi
 
-stage "OpenSearch node on $URL"
+stage "$ENGINE_NAME node on $URL"
 if OPENSEARCH_PORT="$PORT" "$INTEG_DIR/node.sh" status > /dev/null 2>&1; then
   info "a demo node is already running on port $PORT: restarting it with a fresh data directory"
   OPENSEARCH_PORT="$PORT" "$INTEG_DIR/node.sh" stop
@@ -63,7 +65,7 @@ print(next((m["state"] for m in json.load(sys.stdin)["models"] if m["id"] == "mb
 done
 info "model mbert-ner: $state"
 
-api PUT "/_component_template/polyspan-spans" "$(api GET '/_plugins/polyspan/mapping_template?target_field=spans')" > /dev/null
+api PUT "/_component_template/polyspan-spans" "$(api GET "/$API/mapping_template?target_field=spans")" > /dev/null
 api PUT "/_index_template/$INDEX" '{
   "index_patterns": ["'"$INDEX"'*"],
   "composed_of": ["polyspan-spans"],
@@ -73,7 +75,7 @@ api PUT "/_index_template/$INDEX" '{
     "mappings": { "properties": { "body": { "type": "text" }, "lang": { "type": "keyword" } } }
   }
 }' > /dev/null
-info "component template polyspan-spans (from _plugins/polyspan/mapping_template) and index template $INDEX"
+info "component template polyspan-spans (from $API/mapping_template) and index template $INDEX"
 
 api PUT "/$INDEX/_doc/en" '{"lang": "en", "body": "Barack Obama met Angela Merkel at the White House in Washington on Friday."}' > /dev/null
 api PUT "/$INDEX/_doc/de" '{"lang": "de", "body": "Angela Merkel besuchte gestern mit Emmanuel Macron die Siemens AG in München."}' > /dev/null
@@ -112,19 +114,20 @@ for hit in json.load(sys.stdin)["hits"]["hits"]:
 '
 fi
 echo "documents with a PER span: ${HITS:-?} of 3"
-if api GET /_plugins/polyspan/models | grep -q '"id":"mbert-ner"[^}]*"heads":{}'; then
+if api GET "/$API/models" | grep -q '"id":"mbert-ner"[^}]*"heads":{}'; then
   echo "NOTE: model mbert-ner has no heads yet (models/default/heads/ner.json and ner.bin), so it finds no spans."
 fi
 
 stage "projection: the English spans onto a Spanish translation"
 # with Apertium's service beside the node (apertium-apy installed), the translation is made by the node itself
-if grep -q '^polyspan.translate.apertium_url' "$BUILD_DIR/node-$PORT/config/opensearch.yml" 2>/dev/null; then
+if [[ "$ENGINE" == opensearch ]]; then NODE_DIR="$BUILD_DIR/node-$PORT"; else NODE_DIR="$BUILD_DIR/es-node-$PORT"; fi
+if grep -q '^polyspan.translate.apertium_url' "$NODE_DIR/config/$ENGINE.yml" 2>/dev/null; then
   PROJECT='{"source_language": "en", "target_language": "es", "translate": true, "pairs": [{"source": {"text": "Barack Obama met Angela Merkel at the White House in Washington on Friday.", "spans": [{"start": 0, "end": 12, "label": "PER"}, {"start": 17, "end": 30, "label": "PER"}, {"start": 38, "end": 49, "label": "LOC"}, {"start": 53, "end": 63, "label": "LOC"}]}}]}'
 else
   PROJECT='{"source_language": "en", "target_language": "es", "pairs": [{"source": {"text": "Barack Obama met Angela Merkel at the White House in Washington on Friday.", "spans": [{"start": 0, "end": 12, "label": "PER"}, {"start": 17, "end": 30, "label": "PER"}, {"start": 38, "end": 49, "label": "LOC"}, {"start": 53, "end": 63, "label": "LOC"}]}, "target": {"text": "Barack Obama se reunió con Angela Merkel en la Casa Blanca en Washington el viernes."}}]}'
 fi
-echo "POST _plugins/polyspan/_project $PROJECT"
-PROJECTED="$(api POST /_plugins/polyspan/_project "$PROJECT")"
+echo "POST $API/_project $PROJECT"
+PROJECTED="$(api POST "/$API/_project" "$PROJECT")"
 if command -v python3 > /dev/null; then
   printf '%s' "$PROJECTED" | python3 -c '
 import json, sys
@@ -140,8 +143,8 @@ fi
 
 stage "done"
 cat <<EOF
-The node keeps running on $URL (logs: integ-test/build/node-$PORT/logs).
+The node keeps running on $URL (logs: ${NODE_DIR#"$REPO_DIR"/}/logs).
 Try:   curl -s '$URL/$INDEX/_search?pretty&q=spans_by_label.LOC:*'
-       curl -s '$URL/_plugins/polyspan/models?pretty'
-Stop:  integ-test/node.sh stop${OPENSEARCH_PORT:+   (with OPENSEARCH_PORT=$PORT)}
+       curl -s '$URL/$API/models?pretty'
+Stop:  ${POLYSPAN_ENGINE:+POLYSPAN_ENGINE=$ENGINE }${OPENSEARCH_PORT:+OPENSEARCH_PORT=$PORT }integ-test/node.sh stop
 EOF

@@ -1,21 +1,25 @@
 #!/usr/bin/env bash
-# A single local OpenSearch node with the Polyspan plugin, for the demo and the integration tests.
+# A single local OpenSearch (or Elasticsearch) node with the Polyspan plugin, for the demo and the integration tests.
 #
 #   integ-test/node.sh start     fresh node (data wiped), plugin installed, models copied, waits for yellow
 #   integ-test/node.sh stop      stops the node started from this checkout on OPENSEARCH_PORT
 #   integ-test/node.sh status    running or not, cluster health, models
 #
 # Environment:
-#   OPENSEARCH_PORT          HTTP port (default 9200); transport picks a free port in 9300-9400
+#   POLYSPAN_ENGINE          opensearch (default) or elasticsearch: the engine and plugin zip the node runs
+#   OPENSEARCH_PORT          HTTP port (default 9200), for either engine; OpenSearch's transport picks a free port in
+#                            9300-9400, Elasticsearch's uses OPENSEARCH_PORT + 300 (so it never joins another cluster)
+#   ELASTICSEARCH_VERSION    Elasticsearch version (default 8.19.21; the plugin must be built for the same version)
 #   POLYSPAN_EXTRA_MODELS    directory whose sub-directories are copied as extra models (e.g. target/test-models)
-#   POLYSPAN_PLUGIN_ZIP      plugin zip to install (default target/polyspan-opensearch-0.1.0.zip, built when missing)
-#   OPENSEARCH_JAVA_HOME     JDK 21+ to run OpenSearch (default: JAVA_HOME if 21+, else Temurin 25)
+#   POLYSPAN_PLUGIN_ZIP      plugin zip to install (default target/polyspan-<engine>-0.1.0.zip, built when missing)
+#   OPENSEARCH_JAVA_HOME     JDK 21+ to run the node (default: JAVA_HOME if 21+, else Temurin 25)
 #   OPENSEARCH_HEAP          heap size (default 2g)
 #   NODE_START_TIMEOUT       seconds to wait for yellow health (default 300: a loaded 2-core machine needs minutes)
 #   POLYSPAN_APY_PORT        port of the Apertium APY service started beside the node when apertium-apy is installed
 #                            (default OPENSEARCH_PORT + 2000); it serves _project with "translate"
 #
-# OpenSearch refuses to run as root; as root the node runs in a user namespace mapped to uid 1000.
+# OpenSearch and Elasticsearch refuse to run as root; as root the node runs in a user namespace mapped to uid 1000.
+# The Elasticsearch node has security off (a local test node bound to 127.0.0.1).
 set -euo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/common.sh"
 
@@ -23,17 +27,24 @@ PORT="${OPENSEARCH_PORT:-9200}"
 HEAP="${OPENSEARCH_HEAP:-2g}"
 TIMEOUT="${NODE_START_TIMEOUT:-300}"
 DIST_ZIP_DIR="$BUILD_DIR/dist"
-DIST_ZIP="$DIST_ZIP_DIR/opensearch-$OPENSEARCH_VERSION.zip"
-DIST_HOME="$BUILD_DIR/opensearch-$OPENSEARCH_VERSION"
-NODE_DIR="$BUILD_DIR/node-$PORT"
-PID_FILE="$NODE_DIR/opensearch.pid"
+DIST_ZIP="$DIST_ZIP_DIR/$ENGINE-$ENGINE_VERSION.zip"
+DIST_HOME="$BUILD_DIR/$ENGINE-$ENGINE_VERSION"
+if [[ "$ENGINE" == opensearch ]]; then
+  NODE_DIR="$BUILD_DIR/node-$PORT"
+  DIST_GROUP=org.opensearch.distribution.integ-test-zip
+else
+  NODE_DIR="$BUILD_DIR/es-node-$PORT"
+  DIST_GROUP=org.elasticsearch.distribution.integ-test-zip
+fi
+PID_FILE="$NODE_DIR/$ENGINE.pid"
+NODE_CONFIG="$NODE_DIR/config/$ENGINE.yml"
 CONSOLE_LOG="$NODE_DIR/logs/console.log"
 URL="http://127.0.0.1:$PORT"
 APY_PORT="${POLYSPAN_APY_PORT:-$((PORT + 2000))}"
 APY_PID_FILE="$BUILD_DIR/apy-$PORT.pid"
 APY_MODES=/usr/share/apertium/modes
 
-usage() { sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 running_pid() {
   local pid
@@ -43,23 +54,23 @@ running_pid() {
 }
 
 fetch_distribution() {
-  if [[ -x "$DIST_HOME/bin/opensearch" ]]; then
+  if [[ -x "$DIST_HOME/bin/$ENGINE" ]]; then
     return 0
   fi
   if [[ ! -f "$DIST_ZIP" ]]; then
-    info "fetching OpenSearch $OPENSEARCH_VERSION (integ-test-zip) from Maven Central"
+    info "fetching $ENGINE_NAME $ENGINE_VERSION (integ-test-zip) from Maven Central"
     mkdir -p "$DIST_ZIP_DIR"
     # run outside the project so its pom is not involved
     quiet_mvn "$DIST_ZIP_DIR" dependency:copy \
-      -Dartifact="org.opensearch.distribution.integ-test-zip:opensearch:$OPENSEARCH_VERSION:zip" \
-      -DoutputDirectory="$DIST_ZIP_DIR" || die "could not fetch the OpenSearch distribution"
+      -Dartifact="$DIST_GROUP:$ENGINE:$ENGINE_VERSION:zip" \
+      -DoutputDirectory="$DIST_ZIP_DIR" || die "could not fetch the $ENGINE_NAME distribution"
     [[ -f "$DIST_ZIP" ]] || die "Maven did not produce $DIST_ZIP"
   fi
   info "unpacking ${DIST_ZIP#"$REPO_DIR"/}"
   rm -rf "$DIST_HOME.tmp"
   mkdir -p "$DIST_HOME.tmp"
   unzip -q "$DIST_ZIP" -d "$DIST_HOME.tmp"
-  mv "$DIST_HOME.tmp/opensearch-$OPENSEARCH_VERSION" "$DIST_HOME"
+  mv "$DIST_HOME.tmp/$ENGINE-$ENGINE_VERSION" "$DIST_HOME"
   rm -rf "$DIST_HOME.tmp"
 }
 
@@ -89,7 +100,7 @@ prepare_node() {
   done
   mkdir -p "$NODE_DIR/data" "$NODE_DIR/logs" "$NODE_DIR/tmp" "$NODE_DIR/config/polyspan/models"
 
-  cat >> "$NODE_DIR/config/opensearch.yml" <<EOF
+  cat >> "$NODE_CONFIG" <<EOF
 
 # ---- written by integ-test/node.sh ----
 cluster.name: polyspan-dev
@@ -99,14 +110,23 @@ path.logs: $NODE_DIR/logs
 network.host: 127.0.0.1
 http.port: $PORT
 transport.host: 127.0.0.1
-transport.port: 9300-9400
 discovery.type: single-node
 cluster.routing.allocation.disk.threshold_enabled: false
 action.auto_create_index: true
 EOF
+  if [[ "$ENGINE" == opensearch ]]; then
+    echo "transport.port: 9300-9400" >> "$NODE_CONFIG"
+  else
+    # a fixed transport port away from 9300-9400, and no security on this local test node
+    cat >> "$NODE_CONFIG" <<EOF
+transport.port: $((PORT + 300))
+xpack.security.enabled: false
+EOF
+  fi
 
   info "installing plugin ${PLUGIN_ZIP#"$REPO_DIR"/}"
-  if ! OPENSEARCH_JAVA_OPTS="" "$NODE_DIR/bin/opensearch-plugin" install --batch "file://$PLUGIN_ZIP" \
+  if ! OPENSEARCH_JAVA_OPTS="" ES_JAVA_OPTS="" ES_JAVA_HOME="$OPENSEARCH_JAVA_HOME" ES_PATH_CONF="$NODE_DIR/config" \
+        "$NODE_DIR/bin/$ENGINE-plugin" install --batch "file://$PLUGIN_ZIP" \
         > "$NODE_DIR/logs/plugin-install.log" 2>&1; then
     cat "$NODE_DIR/logs/plugin-install.log" >&2
     die "plugin installation failed"
@@ -141,7 +161,7 @@ start_apy() {
     (( SECONDS < deadline )) || { tail -20 "$BUILD_DIR/apy-$PORT.log" >&2; die "apertium-apy did not start on port $APY_PORT"; }
     sleep 0.5
   done
-  echo "polyspan.translate.apertium_url: http://127.0.0.1:$APY_PORT" >> "$NODE_DIR/config/opensearch.yml"
+  echo "polyspan.translate.apertium_url: http://127.0.0.1:$APY_PORT" >> "$NODE_CONFIG"
   info "apertium-apy on http://127.0.0.1:$APY_PORT (pairs in $APY_MODES)"
 }
 
@@ -179,17 +199,22 @@ start() {
 
   local -a launcher=()
   if [[ "$(id -u)" -eq 0 ]]; then
-    # OpenSearch refuses to run as root: run it as uid 1000 inside a user namespace (files stay root-owned
+    # the engine refuses to run as root: run it as uid 1000 inside a user namespace (files stay root-owned
     # outside; inside they belong to the mapped user)
     launcher=(unshare --user --map-user=1000 --map-group=1000)
   fi
-  info "starting OpenSearch $OPENSEARCH_VERSION on $URL (heap $HEAP, java $OPENSEARCH_JAVA_HOME)"
+  info "starting $ENGINE_NAME $ENGINE_VERSION on $URL (heap $HEAP, java $OPENSEARCH_JAVA_HOME)"
   (
     cd "$NODE_DIR"
-    export OPENSEARCH_JAVA_HOME OPENSEARCH_PATH_CONF="$NODE_DIR/config" OPENSEARCH_TMPDIR="$NODE_DIR/tmp"
-    export OPENSEARCH_JAVA_OPTS="-Xms$HEAP -Xmx$HEAP ${POLYSPAN_NODE_JAVA_OPTS:-}"
+    if [[ "$ENGINE" == opensearch ]]; then
+      export OPENSEARCH_JAVA_HOME OPENSEARCH_PATH_CONF="$NODE_DIR/config" OPENSEARCH_TMPDIR="$NODE_DIR/tmp"
+      export OPENSEARCH_JAVA_OPTS="-Xms$HEAP -Xmx$HEAP ${POLYSPAN_NODE_JAVA_OPTS:-}"
+    else
+      export ES_JAVA_HOME="$OPENSEARCH_JAVA_HOME" ES_PATH_CONF="$NODE_DIR/config" ES_TMPDIR="$NODE_DIR/tmp"
+      export ES_JAVA_OPTS="-Xms$HEAP -Xmx$HEAP ${POLYSPAN_NODE_JAVA_OPTS:-}"
+    fi
     unset JAVA_HOME
-    exec setsid "${launcher[@]}" "$NODE_DIR/bin/opensearch" -p "$PID_FILE" > "$CONSOLE_LOG" 2>&1 < /dev/null
+    exec setsid "${launcher[@]}" "$NODE_DIR/bin/$ENGINE" -p "$PID_FILE" > "$CONSOLE_LOG" 2>&1 < /dev/null
   ) &
   local launcher_pid=$!
 
@@ -197,17 +222,17 @@ start() {
   until curl -sf -o /dev/null --max-time 5 "$URL/_cluster/health?wait_for_status=yellow&timeout=2s"; do
     if ! kill -0 "$launcher_pid" 2>/dev/null; then
       print_log_tail
-      die "OpenSearch exited during startup (logs in ${NODE_DIR#"$REPO_DIR"/}/logs)"
+      die "$ENGINE_NAME exited during startup (logs in ${NODE_DIR#"$REPO_DIR"/}/logs)"
     fi
     if (( SECONDS >= deadline )); then
       print_log_tail
       stop_node || true
-      die "OpenSearch did not reach yellow health within ${TIMEOUT}s"
+      die "$ENGINE_NAME did not reach yellow health within ${TIMEOUT}s"
     fi
     sleep 1
   done
   info "node up in $((SECONDS - t0))s: $URL (pid $(running_pid || echo '?'), logs in ${NODE_DIR#"$REPO_DIR"/}/logs)"
-  curl -s "$URL/_plugins/polyspan/models" | sed 's/^/  models: /'
+  curl -s "$URL/$API/models" | sed 's/^/  models: /'
   echo
 }
 
@@ -234,7 +259,7 @@ status() {
   if pid="$(running_pid)"; then
     info "running on $URL (pid $pid)"
     curl -s "$URL/_cluster/health?pretty" || true
-    curl -s "$URL/_plugins/polyspan/models?pretty" || true
+    curl -s "$URL/$API/models?pretty" || true
   else
     info "not running (port $PORT)"
     return 3

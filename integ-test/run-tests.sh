@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: unit tests, then REST integration tests against a real OpenSearch node with the plugin.
+# Runs every test: unit tests, then REST integration tests against a real OpenSearch node with the plugin
+# (an Elasticsearch node with POLYSPAN_ENGINE=elasticsearch).
 #
 #   integ-test/run-tests.sh [extra Maven arguments...]
 #
@@ -7,7 +8,7 @@
 # plugin zip -> node on POLYSPAN_IT_PORT (default 9250) with the fixtures -> mvn verify (surefire + failsafe).
 # The node is stopped on exit. Works non-interactively and as root (CI).
 #
-# Environment: POLYSPAN_IT_PORT (default 9250), SKIP_DEFAULT_MODEL=1 (do not build mbert-ner; its tests then fail
+# Environment: POLYSPAN_ENGINE (opensearch or elasticsearch), POLYSPAN_IT_PORT (default 9250), SKIP_DEFAULT_MODEL=1 (do not build mbert-ner; its tests then fail
 # unless it was built before), KEEP_NODE=1 (leave the node running for debugging).
 set -euo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/common.sh"
@@ -70,12 +71,12 @@ info "built ${PLUGIN_ZIP#"$REPO_DIR"/}"
 end "plugin zip"
 
 # ------------------------------------------------------------------ 4. node
-begin "4/5 OpenSearch node on port $PORT"
+begin "4/5 $ENGINE_NAME node on port $PORT"
 NODE_STARTED=1
 OPENSEARCH_PORT="$PORT" POLYSPAN_EXTRA_MODELS="$TEST_MODELS" "$INTEG_DIR/node.sh" start
 end "node start"
 
 # ------------------------------------------------------------------ 5. tests
 begin "5/5 mvn verify (unit tests, then integration tests against http://127.0.0.1:$PORT)"
-(cd "$REPO_DIR" && "${MVN[@]}" verify -DskipITs=false -Dpolyspan.it.url="http://127.0.0.1:$PORT" "$@")
+(cd "$REPO_DIR" && "${MVN[@]}" verify -DskipITs=false -Dpolyspan.it.url="http://127.0.0.1:$PORT" -Dpolyspan.it.engine="$ENGINE" "$@")
 end "mvn verify"

@@ -62,7 +62,7 @@ class DefaultModelIT {
         }
 
         String component = rest.name("spans");
-        rest.putComponentTemplate(component, rest.get("/_plugins/polyspan/mapping_template?target_field=spans").expect(200).json())
+        rest.putComponentTemplate(component, rest.get(PolyspanRest.API + "/mapping_template?target_field=spans").expect(200).json())
                 .expect(200);
         index = rest.name("news");
         rest.putIndexTemplate(rest.name("news-template"), Map.of("index_patterns", List.of(index + "*"),

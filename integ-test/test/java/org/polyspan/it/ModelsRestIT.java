@@ -37,7 +37,7 @@ class ModelsRestIT {
     @Test
     void listsTheInstalledModelsWithTheirHeadsBeforeAnyLoadAndTheirStatePerNode() {
         rest.onEveryNode("tiny-hf", "_unload");
-        JsonObject r = rest.get("/_plugins/polyspan/models").expect(200).json();
+        JsonObject r = rest.get(PolyspanRest.API + "/models").expect(200).json();
         assertTrue(r.has("models_path"), () -> "no models_path in " + r);
         int nodes = r.getAsJsonObject("_nodes").get("total").getAsInt();
         assertEquals(nodes, r.getAsJsonObject("_nodes").get("successful").getAsInt(), r::toString);
@@ -101,7 +101,7 @@ class ModelsRestIT {
     @Test
     void reloadAndUnloadOfAnUnknownModelAre404() {
         for (String action : List.of("_reload", "_unload")) {
-            PolyspanRest.Response r = rest.request("POST", "/_plugins/polyspan/models/no-such-model/" + action, null, null);
+            PolyspanRest.Response r = rest.request("POST", PolyspanRest.API + "/models/no-such-model/" + action, null, null);
             assertEquals(404, r.status(), r::body);
             assertTrue(r.body().contains("no-such-model"), r::body);
         }
@@ -141,7 +141,7 @@ class ModelsRestIT {
         List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
         Thread reloader = new Thread(() -> {
             while (!done.get()) {
-                PolyspanRest.Response r = rest.request("POST", "/_plugins/polyspan/models/tiny-heads/_reload", null, null);
+                PolyspanRest.Response r = rest.request("POST", PolyspanRest.API + "/models/tiny-heads/_reload", null, null);
                 if (r.status() != 200) {
                     problems.add("reload: HTTP " + r.status() + " " + PolyspanRest.abbreviate(r.body()));
                 }
@@ -189,7 +189,7 @@ class ModelsRestIT {
 
     @Test
     void unknownModelIsRejectedNamingTheModelAndTheDirectory() {
-        String modelsPath = rest.get("/_plugins/polyspan/models").expect(200).json().get("models_path").getAsString();
+        String modelsPath = rest.get(PolyspanRest.API + "/models").expect(200).json().get("models_path").getAsString();
         PolyspanRest.Response r = rest.putPipeline(rest.name("unknown-model"),
                 labeller(Map.of("model", "no-such-model-xyz", "field", "body")));
         assertEquals(400, r.status(), r::body);
@@ -248,7 +248,7 @@ class ModelsRestIT {
 
     @Test
     void mappingTemplateInstallsAsComponentTemplate() {
-        JsonObject template = rest.get("/_plugins/polyspan/mapping_template?target_field=ents").expect(200).json();
+        JsonObject template = rest.get(PolyspanRest.API + "/mapping_template?target_field=ents").expect(200).json();
         JsonObject props = template.getAsJsonObject("template").getAsJsonObject("mappings").getAsJsonObject("properties");
         assertEquals("nested", props.getAsJsonObject("ents").get("type").getAsString(), template::toString);
 

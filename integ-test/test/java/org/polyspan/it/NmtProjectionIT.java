@@ -119,7 +119,7 @@ class NmtProjectionIT {
 
     @Test
     void scoresAndSelectionsEqualThePythonReference() {
-        JsonObject answer = rest.post("/_plugins/polyspan/_project",
+        JsonObject answer = rest.post(PolyspanRest.API + "/_project",
                 body(reference.get("source_language").getAsString(), reference.get("target_language").getAsString()))
                 .expect(200).json();
         assertMatchesReference(answer);
@@ -129,12 +129,12 @@ class NmtProjectionIT {
 
     @Test
     void theModelsOwnLanguageCodesWorkToo() {
-        assertMatchesReference(rest.post("/_plugins/polyspan/_project",
+        assertMatchesReference(rest.post(PolyspanRest.API + "/_project",
                 body(reference.get("source_code").getAsString(), reference.get("target_code").getAsString())).expect(200).json());
     }
 
     private static void assertBad(Map<String, Object> body, String field, String reasonPart) {
-        PolyspanRest.Response r = rest.post("/_plugins/polyspan/_project", body).expect(400);
+        PolyspanRest.Response r = rest.post(PolyspanRest.API + "/_project", body).expect(400);
         JsonObject error = r.json().getAsJsonObject("error");
         assertEquals(field, error.get("field").getAsString(), r.body());
         assertTrue(error.get("reason").getAsString().contains(reasonPart), r.body());
@@ -158,7 +158,7 @@ class NmtProjectionIT {
         assertBad(body("en", "sw"), "target_language", "no language code for [sw]");
         assertBad(body("zh", "es"), "source_language", "ambiguous");
         // asking for a labelling model as a translation model does not mark it broken
-        for (JsonElement m : rest.get("/_plugins/polyspan/models").expect(200).json().getAsJsonArray("models")) {
+        for (JsonElement m : rest.get(PolyspanRest.API + "/models").expect(200).json().getAsJsonArray("models")) {
             if (m.getAsJsonObject().get("id").getAsString().equals("tiny-heads")) {
                 assertFalse(m.getAsJsonObject().get("state").getAsString().equals("failed"), m.toString());
             }

@@ -19,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * Translate-first with an installed translation model on a real node: {@code "translate": "tiny-m2m100"} (the tiny
@@ -82,7 +83,7 @@ class NmtTranslateFirstIT {
                 Map.of("source", Map.of("text", "Paris", "spans", List.of(span("Paris", "Paris", "LOC"))),
                         "target", Map.of("text", "París")));
         assertEquals(1, EN_ES.get(2)[0].split(" ").length, "the third case is one word");
-        JsonObject r = rest.post("/_plugins/polyspan/_project", body(MODEL, "en", "es", pairs)).expect(200).json();
+        JsonObject r = rest.post(PolyspanRest.API + "/_project", body(MODEL, "en", "es", pairs)).expect(200).json();
         JsonArray answers = r.getAsJsonArray("pairs");
         assertEquals(4, answers.size());
         int projected = 0;
@@ -112,7 +113,7 @@ class NmtTranslateFirstIT {
     }
 
     private static void assertBad(Object translate, String source, String target, String field, String reasonPart) {
-        PolyspanRest.Response r = rest.post("/_plugins/polyspan/_project",
+        PolyspanRest.Response r = rest.post(PolyspanRest.API + "/_project",
                 body(translate, source, target, List.of(Map.of("source", Map.of("text", "Obama visited Paris.", "spans", List.of())))))
                 .expect(400);
         JsonObject error = r.json().getAsJsonObject("error");
@@ -132,6 +133,7 @@ class NmtTranslateFirstIT {
 
     @Test
     void projectIndexTranslatesWithTheModel() {
+        assumeFalse(PolyspanRest.elasticsearch(), "_project/index is not implemented on Elasticsearch yet (it needs a task action of the Elasticsearch shell)");
         String source = rest.name("source");
         String dest = rest.name("dest");
         rest.createIndex(source, null).expectOk();
@@ -162,7 +164,7 @@ class NmtTranslateFirstIT {
             b.put("source_language", "en");
             b.put("target_language", "es");
             b.put("translate", MODEL);
-            JsonObject r = rest.post("/_plugins/polyspan/_project/index?wait_for_completion=true", b).expect(200).json();
+            JsonObject r = rest.post(PolyspanRest.API + "/_project/index?wait_for_completion=true", b).expect(200).json();
             assertEquals(3, r.get("projected").getAsInt(), r::toString);
             assertEquals(1, r.get("failed").getAsInt(), r::toString);
             JsonObject failedDoc = rest.source(dest, "long");
@@ -178,11 +180,11 @@ class NmtTranslateFirstIT {
             assertFalse(kept.getAsJsonObject("projection").has("translated_by"), kept::toString);
 
             b.put("target_language", "ja");
-            JsonObject error = rest.post("/_plugins/polyspan/_project/index", b).expect(400).json().getAsJsonObject("error");
+            JsonObject error = rest.post(PolyspanRest.API + "/_project/index", b).expect(400).json().getAsJsonObject("error");
             assertEquals("target_language", error.get("field").getAsString(), error::toString);
             b.put("translate", "mbert-ner");
             b.put("target_language", "es");
-            error = rest.post("/_plugins/polyspan/_project/index", b).expect(400).json().getAsJsonObject("error");
+            error = rest.post(PolyspanRest.API + "/_project/index", b).expect(400).json().getAsJsonObject("error");
             assertEquals("translate", error.get("field").getAsString(), error::toString);
         } finally {
             rest.delete("/" + dest + "?ignore_unavailable=true");

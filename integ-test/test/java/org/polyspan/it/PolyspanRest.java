@@ -35,6 +35,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 final class PolyspanRest {
     static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
+    /** The engine of the node under test (system property {@code polyspan.it.engine}): opensearch or elasticsearch. */
+    static final String ENGINE = System.getProperty("polyspan.it.engine", "opensearch").trim().isEmpty()
+            ? "opensearch" : System.getProperty("polyspan.it.engine").trim();
+    /** The plugin's REST paths: {@code /_plugins/polyspan} on OpenSearch, {@code /_polyspan} on Elasticsearch. */
+    static final String API = switch (ENGINE) {
+        case "opensearch" -> "/_plugins/polyspan";
+        case "elasticsearch" -> "/_polyspan";
+        default -> throw new IllegalArgumentException("polyspan.it.engine must be opensearch or elasticsearch, not [" + ENGINE + "]");
+    };
     private static final Duration TIMEOUT = Duration.ofMinutes(10);
 
     /** A response: status code and body text, parsed on demand. */
@@ -135,7 +144,7 @@ final class PolyspanRest {
      * answered 200 and returns the per-node answers ({@code nodes}, keyed by node id).
      */
     JsonObject onEveryNode(String id, String action) {
-        JsonObject r = request("POST", "/_plugins/polyspan/models/" + id + "/" + action, null, null).expect(200).json();
+        JsonObject r = request("POST", PolyspanRest.API + "/models/" + id + "/" + action, null, null).expect(200).json();
         JsonObject header = r.getAsJsonObject("_nodes");
         assertEquals(0, header.get("failed").getAsInt(), r::toString);
         assertEquals(header.get("total").getAsInt(), r.getAsJsonObject("nodes").size(), r::toString);
@@ -144,7 +153,7 @@ final class PolyspanRest {
 
     /** The entry of model {@code id} in {@code GET _plugins/polyspan/models}, or null when no node lists it. */
     JsonObject model(String id) {
-        for (JsonElement m : get("/_plugins/polyspan/models").expect(200).json().getAsJsonArray("models")) {
+        for (JsonElement m : get(PolyspanRest.API + "/models").expect(200).json().getAsJsonArray("models")) {
             if (m.getAsJsonObject().get("id").getAsString().equals(id)) {
                 return m.getAsJsonObject();
             }
@@ -190,6 +199,23 @@ final class PolyspanRest {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
+    static boolean elasticsearch() {
+        return ENGINE.equals("elasticsearch");
+    }
+
+    /**
+     * An {@code on_failure} handler storing the failure message in {@code field}: a {@code set} of
+     * {@code {{ _ingest.on_failure_message }}} on OpenSearch; on Elasticsearch the plugin's own
+     * {@code polyspan_record_failure}, since its integ-test distribution has neither {@code set} (ingest-common) nor
+     * templates (lang-mustache), and neither module is published on Maven Central.
+     */
+    static Map<String, Object> recordFailure(String field) {
+        if (elasticsearch()) {
+            return Map.of("polyspan_record_failure", Map.of("field", field));
+        }
+        return Map.of("set", Map.of("field", field, "value", "{{ _ingest.on_failure_message }}"));
+    }
+
     /** A pipeline body with one {@code span_labeling} processor. */
     static Map<String, Object> labeller(Map<String, Object> config) {
         return Map.of("processors", List.of(Map.of("span_labeling", config)));
@@ -217,9 +243,9 @@ final class PolyspanRest {
         return put("/" + enc(index), body == null ? "{}" : body);
     }
 
-    /** Creates an index with the plugin's span mapping ({@code GET _plugins/polyspan/mapping_template}). */
+    /** Creates an index with the plugin's span mapping ({@code GET <api>/mapping_template}). */
     Response createSpanIndex(String index) {
-        JsonObject template = get("/_plugins/polyspan/mapping_template").expect(200).json();
+        JsonObject template = get(API + "/mapping_template").expect(200).json();
         return createIndex(index, Map.of("mappings", template.getAsJsonObject("template").getAsJsonObject("mappings")));
     }
 

@@ -29,6 +29,7 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * {@code POST _plugins/polyspan/_project/index} on a real node: a source index of English Europarl sentences with their
@@ -39,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProjectIndexIT {
     private static final PolyspanRest REST = new PolyspanRest("projindex");
-    private static final String PATH = "/_plugins/polyspan/_project/index";
+    private static final String PATH = PolyspanRest.API + "/_project/index";
     private static final int DOCS = 24;
     private static final int BROKEN = 2;
 
@@ -49,6 +50,7 @@ class ProjectIndexIT {
 
     @BeforeAll
     static void createSourceIndex() throws Exception {
+        assumeFalse(PolyspanRest.elasticsearch(), "_project/index is not implemented on Elasticsearch yet (it needs a task action of the Elasticsearch shell)");
         Path dir = GoldData.file("projection/europarl_ner/en-europarl.test.conll02").getParent();
         GoldData.file("projection/europarl_ner/es-europarl.test.conll02");
         ConllReader reader = new ConllReader(Map.of(), Set.of());
@@ -57,7 +59,7 @@ class ProjectIndexIT {
         source = REST.name("source");
         dest = REST.name("dest");
         String component = REST.name("spans");
-        REST.putComponentTemplate(component, REST.get("/_plugins/polyspan/mapping_template?target_field=spans").expect(200).json()).expect(200);
+        REST.putComponentTemplate(component, REST.get(PolyspanRest.API + "/mapping_template?target_field=spans").expect(200).json()).expect(200);
         REST.putIndexTemplate(REST.name("template"), Map.of("index_patterns", List.of(source), "composed_of", List.of(component),
                 "priority", 500, "template", Map.of("settings", Map.of("number_of_replicas", 0)))).expect(200);
         List<Object> docs = new ArrayList<>();

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ProjectRestIT {
     private static final PolyspanRest REST = new PolyspanRest("project");
-    private static final String PATH = "/_plugins/polyspan/_project";
+    private static final String PATH = PolyspanRest.API + "/_project";
     private static final String TARGET = "Obama visitó París.";
 
     private static Map<String, Object> textPair() {

@@ -80,7 +80,7 @@ class ProjectSeq2SeqIT {
                 List.of(new WordSpan(0, 2, "PER"), new WordSpan(3, 5, "PER"), new WordSpan(6, 7, "LOC")),
                 List.of(new WordSpan(0, 1, "LOC"), new WordSpan(2, 3, "PER"), new WordSpan(4, 5, "LOC")),
                 List.of(new WordSpan(0, 1, "PER"), new WordSpan(2, 3, "LOC")));
-        JsonObject body = rest.post("/_plugins/polyspan/_project", Map.of("method", "tproj", "candidates", "seq2seq",
+        JsonObject body = rest.post(PolyspanRest.API + "/_project", Map.of("method", "tproj", "candidates", "seq2seq",
                 "generator_model", GENERATOR, "explain", true, "top_k", 20, "pairs", pairs)).expect(200).json();
         assertEquals("seq2seq", body.get("candidates").getAsString());
         assertEquals(GENERATOR, body.get("generator_model").getAsString());
@@ -135,7 +135,7 @@ class ProjectSeq2SeqIT {
     @Test
     void unionWithNgramsOffersMoreAndStaysExact() {
         String target = "Obama visitó París .";
-        JsonObject body = rest.post("/_plugins/polyspan/_project", Map.of("candidates", "seq2seq+ngrams", "generator_model", GENERATOR,
+        JsonObject body = rest.post(PolyspanRest.API + "/_project", Map.of("candidates", "seq2seq+ngrams", "generator_model", GENERATOR,
                 "explain", true, "top_k", 20, "pairs", List.of(textPair("Obama visited Paris .", List.of(span(0, 5, "PER")), target))))
                 .expect(200).json();
         JsonObject s = body.getAsJsonArray("pairs").get(0).getAsJsonObject().getAsJsonArray("spans").get(0).getAsJsonObject();
@@ -171,7 +171,7 @@ class ProjectSeq2SeqIT {
 
     /** Asserts a 400 naming {@code field}, without a stack trace; returns the reason. */
     private static String assertBad(Map<String, Object> request, String field) {
-        PolyspanRest.Response r = rest.post("/_plugins/polyspan/_project", request).expect(400);
+        PolyspanRest.Response r = rest.post(PolyspanRest.API + "/_project", request).expect(400);
         JsonObject error = r.json().getAsJsonObject("error");
         assertEquals(field, error.get("field").getAsString(), r.body());
         assertFalse(r.body().contains("\tat "), "no stack trace: " + r.body());

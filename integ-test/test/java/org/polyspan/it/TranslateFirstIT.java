@@ -44,7 +44,7 @@ class TranslateFirstIT {
                         charPair(second, List.of(span(second, "European Commission", "ORG"), span(second, "Brussels", "LOC"))),
                         Map.of("source", Map.of("tokens", List.of("Angela", "Merkel", "lives", "in", "Berlin", "."),
                                 "tags", List.of("B-PER", "I-PER", "O", "O", "B-LOC", "O")))));
-        JsonObject r = rest.post("/_plugins/polyspan/_project", body).expect(200).json();
+        JsonObject r = rest.post(PolyspanRest.API + "/_project", body).expect(200).json();
         JsonArray pairs = r.getAsJsonArray("pairs");
         assertEquals(3, pairs.size());
 
@@ -89,7 +89,7 @@ class TranslateFirstIT {
     void directionWithoutAnApertiumPairIsABadRequest() {
         Map<String, Object> body = Map.of("source_language", "en", "target_language", "de", "translate", true,
                 "pairs", List.of(charPair("Obama visited Paris.", List.of())));
-        PolyspanRest.Response r = rest.post("/_plugins/polyspan/_project", body).expect(400);
+        PolyspanRest.Response r = rest.post(PolyspanRest.API + "/_project", body).expect(400);
         JsonObject error = r.json().getAsJsonObject("error");
         assertEquals("translate", error.get("field").getAsString());
         assertTrue(error.get("reason").getAsString().contains("eng-spa"), r.body());
@@ -99,7 +99,7 @@ class TranslateFirstIT {
     void missingTargetWithoutTranslateNamesTheField() {
         Map<String, Object> body = Map.of("pairs", List.of(Map.of("source", Map.of("text", "Obama", "spans", List.of())),
                 charPair("Paris", List.of())));
-        JsonObject error = rest.post("/_plugins/polyspan/_project", body).expect(400).json().getAsJsonObject("error");
+        JsonObject error = rest.post(PolyspanRest.API + "/_project", body).expect(400).json().getAsJsonObject("error");
         assertEquals(0, error.get("pair").getAsInt());
         assertEquals("target", error.get("field").getAsString());
     }

@@ -1,0 +1,215 @@
+package org.polyspan.ingest;
+
+import org.polyspan.model.ModelFiles;
+import org.polyspan.model.ModelFilesException;
+import org.polyspan.model.ModelRepository;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The options of a {@code span_labeling} processor, read from its configuration map (each option read is removed from
+ * it, so the engine can reject unknown ones) and checked against the model, which is loaded so that errors show when
+ * the pipeline is created. Every problem is a {@link ConfigException} naming the option.
+ */
+public record SpanLabelingOptions(String modelId, List<String> fields, List<Target> targets, Set<String> labelFilter,
+                                  double minScore, boolean ignoreMissing, int maxChars) {
+    public static final String TYPE = "span_labeling";
+    public static final String DEFAULT_TARGET = "spans";
+    public static final int DEFAULT_MAX_CHARS = 1_000_000;
+
+    /**
+     * Where spans go: {@code field} receives the span objects of {@code heads} (all of the model's heads when empty),
+     * and {@code field + "_by_label"} their flat copy.
+     */
+    public record Target(String field, List<String> heads) {
+        public String flatField() {
+            return field + "_by_label";
+        }
+    }
+
+    /** The heads every target needs, run in one encoder pass; empty means all heads of the model. */
+    public List<String> heads() {
+        Set<String> union = new LinkedHashSet<>();
+        for (Target t : targets) {
+            if (t.heads().isEmpty()) {
+                return List.of();
+            }
+            union.addAll(t.heads());
+        }
+        return List.copyOf(union);
+    }
+
+    /** Reads and checks the options of {@code config}, loading the model. */
+    public static SpanLabelingOptions parse(Map<String, Object> config, ModelRepository models) {
+        String modelId = string(config, "model");
+        if (modelId == null) {
+            throw new ConfigException("model", "required property is missing");
+        }
+        String field = string(config, "field");
+        List<String> fieldList = stringList(config, "fields");
+        if ((field == null) == (fieldList == null)) {
+            throw new ConfigException("field", "exactly one of [field] or [fields] is required");
+        }
+        List<String> fields = field != null ? List.of(field) : fieldList;
+        if (fields.isEmpty() || fields.stream().anyMatch(f -> f == null || f.isBlank())) {
+            throw new ConfigException("fields", "must list one or more field names");
+        }
+        String targetField = string(config, "target_field");
+        Map<String, Object> targetMap = map(config, "targets");
+        List<String> labels = stringList(config, "labels");
+        List<String> heads = stringList(config, "heads");
+        double minScore = minScore(config);
+        boolean ignoreMissing = bool(config, "ignore_missing", false);
+        int maxChars = integer(config, "max_chars", DEFAULT_MAX_CHARS);
+        if (minScore < 0 || minScore > 1) {
+            throw new ConfigException("min_score", "must be between 0 and 1");
+        }
+        if (maxChars < 1) {
+            throw new ConfigException("max_chars", "must be positive");
+        }
+        if (!models.exists(modelId)) {
+            throw new ConfigException("model", models.unknownModelMessage(modelId));
+        }
+        // pipeline creation reads the model's files only; the load itself happens in the background
+        ModelFiles model;
+        try {
+            model = models.files(modelId);
+        } catch (ModelFilesException e) {
+            throw new ConfigException("model", "model [" + modelId + "] cannot be used: " + e.getMessage());
+        }
+        if (!model.labels()) {
+            throw new ConfigException("model", "model [" + modelId + "] is a translation model; span_labeling needs a "
+                    + "token-classification or text-to-text model");
+        }
+        models.loadInBackground(modelId);
+        List<Target> targets = targets(targetField, heads, targetMap);
+        for (Target t : targets) {
+            for (String h : t.heads()) {
+                if (!model.heads().containsKey(h)) {
+                    throw new ConfigException(targetMap == null ? "heads" : "targets",
+                            "model [" + modelId + "] has no head [" + h + "]; its heads are " + model.heads().keySet());
+                }
+            }
+        }
+        Set<String> knownTypes = new HashSet<>();
+        knownTypes.addAll(model.entityTypes());
+        Set<String> filter = labels == null ? Set.of() : new LinkedHashSet<>(labels);
+        for (String l : filter) {
+            if (!knownTypes.contains(l)) {
+                throw new ConfigException("labels", "model [" + modelId + "] has no label [" + l + "]; its labels are " + knownTypes);
+            }
+        }
+        return new SpanLabelingOptions(modelId, fields, targets, filter, minScore, ignoreMissing, maxChars);
+    }
+
+    /** Either {@code targets} (target field -> heads) or {@code target_field} with optional {@code heads}. */
+    private static List<Target> targets(String targetField, List<String> heads, Map<String, Object> targetMap) {
+        if (targetMap == null) {
+            return List.of(new Target(targetField == null ? DEFAULT_TARGET : targetField, heads == null ? List.of() : heads));
+        }
+        if (targetField != null || heads != null) {
+            throw new ConfigException("targets",
+                    "cannot be combined with [target_field] or [heads]; name the heads of each target field inside [targets]");
+        }
+        if (targetMap.isEmpty()) {
+            throw new ConfigException("targets", "must map at least one target field to its heads");
+        }
+        List<Target> out = new ArrayList<>();
+        for (Map.Entry<String, Object> e : targetMap.entrySet()) {
+            Object value = e.getValue();
+            List<String> names = new ArrayList<>();
+            if (value instanceof String one) {
+                names.add(one);
+            } else if (value instanceof List<?> list && !list.isEmpty() && list.stream().allMatch(x -> x instanceof String)) {
+                list.forEach(x -> names.add((String) x));
+            } else {
+                throw new ConfigException("targets", "target [" + e.getKey() + "] must name a head or a non-empty list of heads");
+            }
+            out.add(new Target(e.getKey(), names));
+        }
+        return out;
+    }
+
+    // The readers below follow the engines' own ConfigurationUtils: same checks, same messages.
+
+    private static String string(Map<String, Object> config, String name) {
+        Object value = config.remove(name);
+        if (value == null || value instanceof String) {
+            return (String) value;
+        }
+        throw new ConfigException(name, "property isn't a string, but of type [" + value.getClass().getName() + "]");
+    }
+
+    private static List<String> stringList(Map<String, Object> config, String name) {
+        Object value = config.remove(name);
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof List<?> list)) {
+            throw new ConfigException(name, "property isn't a list, but of type [" + value.getClass().getName() + "]");
+        }
+        List<String> out = new ArrayList<>(list.size());
+        for (Object o : list) {
+            if (o != null && !(o instanceof String)) {
+                throw new ConfigException(name, "must list strings, got [" + o + "] of type [" + o.getClass().getName() + "]");
+            }
+            out.add((String) o);
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Map<String, Object> config, String name) {
+        Object value = config.remove(name);
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Map<?, ?> m) {
+            return (Map<String, Object>) m;
+        }
+        throw new ConfigException(name, "property isn't a map, but of type [" + value.getClass().getName() + "]");
+    }
+
+    private static boolean bool(Map<String, Object> config, String name, boolean defaultValue) {
+        Object value = config.remove(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        if (value instanceof Boolean b) {
+            return b;
+        }
+        throw new ConfigException(name, "property isn't a boolean, but of type [" + value.getClass().getName() + "]");
+    }
+
+    private static int integer(Map<String, Object> config, String name, int defaultValue) {
+        Object value = config.remove(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            return Integer.parseInt(value.toString());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name, "property cannot be converted to an int [" + value + "]");
+        }
+    }
+
+    private static double minScore(Map<String, Object> config) {
+        Object value = config.remove("min_score");
+        if (value == null) {
+            return 0.0;
+        }
+        if (value instanceof Number n) {
+            return n.doubleValue();
+        }
+        try {
+            return Double.parseDouble(value.toString());
+        } catch (NumberFormatException e) {
+            throw new ConfigException("min_score", "must be a number, got [" + value + "]");
+        }
+    }
+}

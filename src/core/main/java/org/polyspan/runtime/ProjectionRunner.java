@@ -1,0 +1,118 @@
+package org.polyspan.runtime;
+
+import org.polyspan.model.LabelingModel;
+import org.polyspan.model.ModelLeases;
+import org.polyspan.model.ModelRepository;
+import org.polyspan.projection.GeneratedCandidates;
+import org.polyspan.projection.ProjectionOptions;
+import org.polyspan.projection.ProjectionRequest;
+import org.polyspan.projection.ProjectionService;
+import org.polyspan.projection.Projector;
+import org.polyspan.projection.SpanScorer;
+import org.polyspan.projection.WordVectors;
+import org.polyspan.seq2seq.Seq2SeqModel;
+import org.polyspan.seq2seq.TProjectionGenerator;
+import org.polyspan.translation.NmtScorer;
+import org.polyspan.translation.TranslationModel;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a parsed {@code _project} request with the node's models, for every engine shell: the one place that turns request options (method,
+ * model, scorer, ...) into a projector, shared by {@code _project} and {@code _project/index}. Call it on the generic
+ * pool, never on a network thread: it loads models and runs inference.
+ */
+public final class ProjectionRunner {
+    private ProjectionRunner() {}
+
+    /** Checks, loading them, the models and languages the request needs, so that a job can fail before it starts. */
+    public static void check(ModelRepository models, ProjectionOptions options) throws BadRequest {
+        try (ModelLeases leases = new ModelLeases()) {
+            if (options.scorer() == ProjectionOptions.Scorer.NMT) {
+                nmtScorer(models, options, leases);
+                return;
+            }
+            if (!models.exists(options.model())) {
+                throw new BadRequest("model", models.unknownModelMessage(options.model()));
+            }
+            if (options.candidates().generated()) {
+                generator(models, options.generatorModel(), leases);
+            }
+        }
+    }
+
+    /** Projects the request's pairs; the models it uses are leased in {@code leases}, which the caller releases. */
+    public static List<Map<String, Object>> run(ModelRepository models, ProjectionRequest request, ModelLeases leases)
+            throws Exception {
+        ProjectionOptions options = request.options();
+        if (options.scorer() == ProjectionOptions.Scorer.NMT) {
+            NmtScorer scorer = nmtScorer(models, options, leases);
+            return Inference.call(() -> ProjectionService.runNmt(request, scorer));
+        }
+        if (!models.exists(options.model())) {
+            throw new BadRequest("model", models.unknownModelMessage(options.model()));
+        }
+        GeneratedCandidates candidates = options.candidates().generated()
+                ? generator(models, options.generatorModel(), leases) : null;
+        LabelingModel model = leases.hold(Inference.lease(models, options.model()));
+        return Inference.call(() ->
+                ProjectionService.run(request, WordVectors.defaults(model), Projector.defaults(options.method()), candidates));
+    }
+
+    /** The T-Projection generator of a text-to-text model; unknown, unloadable or non-seq2seq models are bad requests. */
+    private static GeneratedCandidates generator(ModelRepository models, String id, ModelLeases leases) throws BadRequest {
+        if (!models.exists(id)) {
+            throw new BadRequest("generator_model", models.unknownModelMessage(id));
+        }
+        LabelingModel model;
+        try {
+            model = leases.hold(Inference.lease(models, id));
+        } catch (Exception e) {
+            throw new BadRequest("generator_model", "generator model [" + id + "] could not be loaded: " + e.getMessage());
+        }
+        Seq2SeqModel seq2seq = model.seq2seq();
+        if (seq2seq == null) {
+            throw new BadRequest("generator_model", "model [" + id + "] is not a text-to-text model: a generator "
+                    + "needs an optimum seq2seq export with polyspan.layout [seq2seq] in its config.json");
+        }
+        TProjectionGenerator generator = new TProjectionGenerator(seq2seq.subwordTokenizer(), seq2seq.onnx(), seq2seq.options(),
+                seq2seq.options().beamWidth(), Integer.MAX_VALUE);
+        return new GeneratedCandidates(generator, SpanScorer.Params.DEFAULT);
+    }
+
+    /** Loads translation model {@code id} (known to exist); one that cannot serve as such is a bad request on {@code field}. */
+    public static TranslationModel translationModel(ModelRepository models, String id, String field, ModelLeases leases)
+            throws BadRequest {
+        try {
+            return leases.hold(Inference.leaseTranslation(models, id));
+        } catch (Exception e) {
+            throw new BadRequest(field, "cannot use model [" + id + "] as a translation model: " + e.getMessage());
+        }
+    }
+
+    /** The model's tokens for the source and target languages; a language it lacks is a bad request naming the field. */
+    public static int[] languageTokens(TranslationModel model, ProjectionOptions options) throws BadRequest {
+        int[] codes = new int[2];
+        String[] fields = {"source_language", "target_language"};
+        String[] languages = {options.sourceLanguage(), options.targetLanguage()};
+        for (int i = 0; i < 2; i++) {
+            try {
+                codes[i] = model.languageToken(languages[i]);
+            } catch (IllegalArgumentException e) {
+                throw new BadRequest(fields[i], fields[i] + " [" + languages[i] + "]: " + e.getMessage());
+            }
+        }
+        return codes;
+    }
+
+    private static NmtScorer nmtScorer(ModelRepository models, ProjectionOptions options, ModelLeases leases) throws BadRequest {
+        String id = options.nmtModel();
+        if (!models.exists(id)) {
+            throw new BadRequest("nmt_model", models.unknownModelMessage(id));
+        }
+        TranslationModel model = translationModel(models, id, "nmt_model", leases);
+        int[] codes = languageTokens(model, options);
+        return new NmtScorer(model, codes[0], codes[1]);
+    }
+}

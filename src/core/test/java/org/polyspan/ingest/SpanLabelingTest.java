@@ -1,0 +1,169 @@
+package org.polyspan.ingest;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.polyspan.model.ModelRepository;
+import org.polyspan.model.OnnxWindowEncoder;
+import org.polyspan.model.TinyModels;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Option parsing and document labelling of the engine-neutral processor logic, with the tiny fixture model. */
+class SpanLabelingTest {
+    private static ModelRepository models;
+
+    @BeforeAll
+    static void open() {
+        models = new ModelRepository(TinyModels.root(), OnnxWindowEncoder.Device.CPU, 1);
+    }
+
+    @AfterAll
+    static void close() {
+        models.close();
+    }
+
+    /** A document as a plain map of top-level fields. */
+    private static FieldAccess doc(Map<String, Object> fields) {
+        return new FieldAccess() {
+            @Override
+            public Object get(String field) {
+                return fields.get(field);
+            }
+
+            @Override
+            public void set(String field, Object value) {
+                fields.put(field, value);
+            }
+        };
+    }
+
+    private static SpanLabelingOptions parse(Object... kv) {
+        Map<String, Object> config = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            config.put((String) kv[i], kv[i + 1]);
+        }
+        SpanLabelingOptions options = SpanLabelingOptions.parse(config, models);
+        assertTrue(config.isEmpty(), () -> "every option read is removed, left: " + config);
+        return options;
+    }
+
+    private static ConfigException bad(String property, Object... kv) {
+        ConfigException e = assertThrows(ConfigException.class, () -> parse(kv));
+        assertEquals(property, e.property(), e::getMessage);
+        assertEquals("[" + property + "] " + e.reason(), e.getMessage());
+        return e;
+    }
+
+    @Test
+    void defaultsAndTargets() {
+        SpanLabelingOptions o = parse("model", TinyModels.HEADS, "field", "body");
+        assertEquals(List.of("body"), o.fields());
+        assertEquals(List.of(new SpanLabelingOptions.Target("spans", List.of())), o.targets());
+        assertEquals(0.0, o.minScore());
+        assertFalse(o.ignoreMissing());
+        assertEquals(SpanLabelingOptions.DEFAULT_MAX_CHARS, o.maxChars());
+        assertEquals(List.of(), o.heads());
+
+        SpanLabelingOptions t = parse("model", TinyModels.HEADS, "fields", List.of("a", "b"), "targets", Map.of("ents", "ner"),
+                "min_score", "0.5", "max_chars", 10, "ignore_missing", true, "labels", List.of("PER"));
+        assertEquals(List.of("a", "b"), t.fields());
+        assertEquals(List.of("ner"), t.heads());
+        assertEquals("ents_by_label", t.targets().get(0).flatField());
+        assertEquals(0.5, t.minScore());
+        assertEquals(Set.of("PER"), t.labelFilter());
+    }
+
+    @Test
+    void badOptionsNameTheOption() {
+        assertEquals("required property is missing", bad("model", "field", "body").reason());
+        assertTrue(bad("model", "model", "no-such-model", "field", "body").reason().contains("no-such-model"));
+        bad("field", "model", TinyModels.HEADS);
+        bad("field", "model", TinyModels.HEADS, "field", "a", "fields", List.of("b"));
+        bad("fields", "model", TinyModels.HEADS, "fields", List.of());
+        bad("min_score", "model", TinyModels.HEADS, "field", "body", "min_score", 1.5);
+        bad("min_score", "model", TinyModels.HEADS, "field", "body", "min_score", "high");
+        bad("max_chars", "model", TinyModels.HEADS, "field", "body", "max_chars", 0);
+        bad("max_chars", "model", TinyModels.HEADS, "field", "body", "max_chars", "many");
+        bad("ignore_missing", "model", TinyModels.HEADS, "field", "body", "ignore_missing", "yes");
+        assertTrue(bad("heads", "model", TinyModels.HEADS, "field", "body", "heads", List.of("medical")).reason().contains("[ner]"));
+        assertTrue(bad("labels", "model", TinyModels.HEADS, "field", "body", "labels", List.of("DRUG")).reason().contains("DRUG"));
+        bad("targets", "model", TinyModels.HEADS, "field", "body", "targets", Map.of("x", "ner"), "target_field", "y");
+        bad("targets", "model", TinyModels.HEADS, "field", "body", "targets", Map.of());
+        bad("targets", "model", TinyModels.HEADS, "field", "body", "targets", Map.of("x", 3));
+        bad("field", "model", TinyModels.HEADS, "field", 3);
+        bad("labels", "model", TinyModels.HEADS, "field", "body", "labels", "PER");
+    }
+
+    @Test
+    void labelsStringsAndListsWithExactOffsetsAndAFlatCopy() throws Exception {
+        SpanLabeling labeling = new SpanLabeling(models, parse("model", TinyModels.HEADS, "fields", List.of("title", "body")));
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("title", "Angela Merkel besucht Paris");
+        List<String> body = new ArrayList<>(List.of("Barack Obama in Berlin.", "Ein zweiter Satz über Madrid."));
+        body.add(1, null);
+        fields.put("body", body);
+        labeling.execute(doc(fields));
+
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> spans = (List<Map<String, Object>>) fields.get("spans");
+        @SuppressWarnings("unchecked")
+        Map<String, List<String>> byLabel = (Map<String, List<String>>) fields.get("spans_by_label");
+        assertFalse(spans.isEmpty(), "the tiny model tags some words (random weights, but deterministic)");
+        Set<String> expectedFlat = new LinkedHashSet<>();
+        for (Map<String, Object> span : spans) {
+            String field = (String) span.get("field");
+            String text = span.containsKey("index") ? body.get((Integer) span.get("index")) : (String) fields.get(field);
+            assertEquals(span.containsKey("index"), field.equals("body"), span::toString);
+            assertEquals(text.substring((Integer) span.get("start"), (Integer) span.get("end")), span.get("text"));
+            assertEquals("ner", span.get("head"));
+            double score = (Double) span.get("score");
+            assertTrue(score >= 0 && score <= 1);
+            expectedFlat.add(span.get("label") + "\u0000" + span.get("text"));
+        }
+        Set<String> flat = new LinkedHashSet<>();
+        byLabel.forEach((label, texts) -> texts.forEach(t -> flat.add(label + "\u0000" + t)));
+        assertEquals(expectedFlat, flat);
+    }
+
+    @Test
+    void emptyTextGivesNoSpans() throws Exception {
+        SpanLabeling labeling = new SpanLabeling(models, parse("model", TinyModels.HEADS, "field", "body", "target_field", "ents"));
+        Map<String, Object> fields = new HashMap<>(Map.of("body", "   "));
+        labeling.execute(doc(fields));
+        assertEquals(List.of(), fields.get("ents"));
+        assertEquals(Map.of(), fields.get("ents_by_label"));
+    }
+
+    @Test
+    void badValuesFailNamingTheFieldAndMissingOnesFollowIgnoreMissing() throws Exception {
+        SpanLabeling strict = new SpanLabeling(models, parse("model", TinyModels.HEADS, "field", "body", "max_chars", 5));
+        assertEquals("field [body] is missing or null; set ignore_missing to skip such documents",
+                assertThrows(IllegalArgumentException.class, () -> strict.execute(doc(new HashMap<>()))).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> strict.execute(doc(new HashMap<>(Map.of("body", 42)))))
+                .getMessage().contains("field [body] is of type [Integer]"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> strict.execute(doc(new HashMap<>(Map.of("body", List.of("ok", true)))))).getMessage()
+                .contains("field [body] element [1] is of type [Boolean]"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> strict.execute(doc(new HashMap<>(Map.of("body", "too long")))))
+                .getMessage().contains("more than max_chars [5]"));
+
+        SpanLabeling lenient = new SpanLabeling(models, parse("model", TinyModels.HEADS, "field", "body", "ignore_missing", true));
+        Map<String, Object> untouched = new HashMap<>(Map.of("other", "x"));
+        lenient.execute(doc(untouched));
+        assertEquals(Map.of("other", "x"), untouched);
+        assertNull(lenient.sources(doc(new HashMap<>())));
+    }
+}

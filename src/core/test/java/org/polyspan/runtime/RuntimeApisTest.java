@@ -1,0 +1,103 @@
+package org.polyspan.runtime;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.polyspan.model.ModelRepository;
+import org.polyspan.model.OnnxWindowEncoder;
+import org.polyspan.model.TinyModels;
+import org.polyspan.projection.ProjectionRequest;
+import org.polyspan.translation.TranslationException;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The engine-neutral answers of the models, mapping template and _project endpoints. */
+class RuntimeApisTest {
+    private static ModelRepository models;
+
+    @BeforeAll
+    static void open() {
+        models = new ModelRepository(TinyModels.root(), OnnxWindowEncoder.Device.CPU, 1);
+    }
+
+    @AfterAll
+    static void close() {
+        models.close();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void modelsListAndReload() throws Exception {
+        ModelsApi api = new ModelsApi(models);
+        Reply list = api.list();
+        assertEquals(200, list.status());
+        List<Map<String, Object>> listed = (List<Map<String, Object>>) list.json().get("models");
+        assertTrue(listed.stream().anyMatch(m -> TinyModels.HEADS.equals(m.get("id"))), listed::toString);
+
+        Reply reload = api.reload(TinyModels.HEADS);
+        assertEquals(200, reload.status(), () -> reload.json().toString());
+        assertEquals("loaded", reload.json().get("state"));
+        assertEquals(List.of("ner"), reload.json().get("heads"));
+
+        Reply unknown = api.reload("no-such-model");
+        assertEquals(404, unknown.status());
+        assertTrue(((String) unknown.json().get("error")).contains("no-such-model"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void mappingTemplateMapsSpansNestedAndTheFlatCopyAsKeywords() {
+        Map<String, Object> template = (Map<String, Object>) MappingTemplate.componentTemplate(List.of("ents")).get("template");
+        Map<String, Object> mappings = (Map<String, Object>) template.get("mappings");
+        Map<String, Object> props = (Map<String, Object>) mappings.get("properties");
+        assertEquals("nested", ((Map<String, Object>) props.get("ents")).get("type"));
+        Map<String, Object> dyn = (Map<String, Object>) ((List<Object>) mappings.get("dynamic_templates")).get(0);
+        Map<String, Object> rule = (Map<String, Object>) dyn.get("polyspan_ents_by_label");
+        assertEquals("ents_by_label.*", rule.get("path_match"));
+        assertEquals("keyword", ((Map<String, Object>) rule.get("mapping")).get("type"));
+        assertEquals(MappingTemplate.NESTED_OBJECTS_LIMIT,
+                ((Map<String, Object>) template.get("settings")).get("index.mapping.nested_objects.limit"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void projectAnswersBadBodiesAndUnusableOptionsWith400NamingTheField() {
+        ProjectionRequest.PairException e = assertThrows(ProjectionRequest.PairException.class,
+                () -> ProjectApi.parse(Map.of("pairs", List.of(Map.of("source", Map.of("text", "Obama", "spans", List.of()))))));
+        Reply bad = ProjectApi.badRequest(e);
+        assertEquals(400, bad.status());
+        Map<String, Object> error = (Map<String, Object>) bad.json().get("error");
+        assertEquals(0, error.get("pair"));
+        assertEquals("target", error.get("field"));
+
+        ProjectApi api = new ProjectApi(models, () -> {
+            throw new TranslationException("no service here");
+        });
+        Map<String, Object> pair = Map.of("source", Map.of("text", "Obama visited Paris.",
+                "spans", List.of(Map.of("start", 0, "end", 5, "label", "PER"))), "target", Map.of("text", "Obama visitó París."));
+        Reply unknownModel = api.run(ProjectApi.parse(Map.of("model", "no-such-model", "pairs", List.of(pair))));
+        assertEquals(400, unknownModel.status());
+        assertEquals("model", ((Map<String, Object>) unknownModel.json().get("error")).get("field"));
+
+        Reply noTranslator = api.run(ProjectApi.parse(Map.of("translate", true, "source_language", "en", "target_language", "es",
+                "pairs", List.of(Map.of("source", pair.get("source"))))));
+        assertEquals(400, noTranslator.status(), () -> noTranslator.json().toString());
+        assertEquals("translate", ((Map<String, Object>) noTranslator.json().get("error")).get("field"));
+
+        Reply ok = api.run(ProjectApi.parse(Map.of("model", TinyModels.HEADS, "method", "align", "pairs", List.of(pair))));
+        assertEquals(200, ok.status(), () -> String.valueOf(ok.json()));
+        assertEquals("align", ok.json().get("method"));
+        List<Map<String, Object>> pairs = (List<Map<String, Object>>) ok.json().get("pairs");
+        assertEquals(1, pairs.size());
+
+        Reply conll = api.run(ProjectApi.parse(Map.of("model", TinyModels.HEADS, "output", "conll", "pairs", List.of(pair))));
+        assertEquals(200, conll.status());
+        assertTrue(conll.isText());
+        assertTrue(conll.text().startsWith("Obama\t"), conll.text());
+    }
+}

@@ -1,0 +1,48 @@
+package org.polyspan.elasticsearch;
+
+import org.elasticsearch.client.internal.node.NodeClient;
+import org.elasticsearch.rest.BaseRestHandler;
+import org.elasticsearch.rest.RestRequest;
+import org.elasticsearch.threadpool.ThreadPool;
+import org.polyspan.projection.ProjectionRequest;
+import org.polyspan.runtime.ProjectApi;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+import static org.elasticsearch.rest.RestRequest.Method.POST;
+
+/**
+ * {@code POST _polyspan/_project}: the body is checked on the network thread (400 naming the pair and the field);
+ * translation and projection run on the generic pool.
+ */
+public final class RestProjectAction extends BaseRestHandler {
+    private final ProjectApi api;
+
+    RestProjectAction(ProjectApi api) {
+        this.api = api;
+    }
+
+    @Override
+    public String getName() {
+        return "polyspan_project";
+    }
+
+    @Override
+    public List<Route> routes() {
+        return List.of(new Route(POST, "/_polyspan/_project"));
+    }
+
+    @Override
+    protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) throws IOException {
+        Map<String, Object> body = Replies.body(request);
+        ProjectApi.Parsed parsed;
+        try {
+            parsed = ProjectApi.parse(body);
+        } catch (ProjectionRequest.PairException e) {
+            return channel -> Replies.send(channel, ProjectApi.badRequest(e));
+        }
+        return channel -> client.threadPool().executor(ThreadPool.Names.GENERIC).execute(() -> Replies.send(channel, api.run(parsed)));
+    }
+}
