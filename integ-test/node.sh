@@ -255,6 +255,8 @@ wait_for_cluster() {
     if (( SECONDS >= deadline )); then
       for i in "${!LAUNCHER_PIDS[@]}"; do select_node "$i"; print_log_tail; done
       stop_all || true
+      # a node still starting has no pid file yet: stop it through the process that was launched
+      for i in "${!LAUNCHER_PIDS[@]}"; do kill "${LAUNCHER_PIDS[i]}" 2>/dev/null || true; done
       die "OpenSearch did not reach yellow health with $NODES node(s) within ${TIMEOUT}s"
     fi
     sleep 1

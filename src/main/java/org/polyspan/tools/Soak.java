@@ -211,7 +211,7 @@ public final class Soak {
         StringBuilder nd = new StringBuilder();
         for (int k = 0; k < bulkSize; k++) {
             long n = nextDoc.getAndIncrement();
-            boolean bad = n % MALFORMED_EVERY == MALFORMED_EVERY - 1;
+            boolean bad = n % MALFORMED_EVERY == 7; // the 8th document is the first: short runs have one too
             String id = "d" + n;
             ids.add(id);
             malformed.add(bad);
