@@ -200,6 +200,8 @@ public final class Soak {
                 return;
             } catch (Exception e) {
                 otherFailure(e.getClass().getSimpleName() + ": " + shorten(String.valueOf(e.getMessage())));
+                sleepWhileRunning(Math.max(pauseMillis, 1000));
+                continue;
             }
             sleepWhileRunning(pauseMillis);
         }
@@ -230,6 +232,8 @@ public final class Soak {
                 ledger.unanswered(malformed.get(k), "no answer from " + node.name + ": " + e.getClass().getSimpleName());
                 unansweredIds.add(ids.get(k));
             }
+            // a node that is gone refuses at once: without a pause the client would send millions of documents nowhere
+            sleepWhileRunning(1000);
             return;
         }
         bulk.add(t0);

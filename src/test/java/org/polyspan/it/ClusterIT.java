@@ -9,6 +9,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.polyspan.core.Document;
 import org.polyspan.core.Word;
 import org.polyspan.eval.ConllReader;
@@ -39,6 +40,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * and {@code _reload} on every node. Runs only when {@code -Dpolyspan.it.cluster=URL,URL,URL} names the nodes.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@EnabledIfSystemProperty(named = "polyspan.it.cluster", matches = ".*\\S.*", disabledReason = "no cluster given: start one with "
+        + "POLYSPAN_NODES=3 integ-test/node.sh start and pass -Dpolyspan.it.cluster=http://127.0.0.1:9200,http://127.0.0.1:9201,"
+        + "http://127.0.0.1:9202 (integ-test/run-tests.sh does)")
 class ClusterIT {
     private static final String MODEL = "mbert-ner";
     private static final String PROJECT_INDEX = "/_plugins/polyspan/_project/index";
@@ -55,10 +59,7 @@ class ClusterIT {
 
     @BeforeAll
     static void setUp() throws Exception {
-        String list = System.getProperty("polyspan.it.cluster", "").trim();
-        assumeTrue(!list.isEmpty(), "ClusterIT skipped: no cluster given; start one with POLYSPAN_NODES=3 integ-test/node.sh start "
-                + "and pass -Dpolyspan.it.cluster=http://127.0.0.1:9200,http://127.0.0.1:9201,http://127.0.0.1:9202 "
-                + "(integ-test/run-tests.sh does)");
+        String list = System.getProperty("polyspan.it.cluster").trim();
         urls = Arrays.stream(list.split(",")).map(String::trim).toList();
         assertTrue(urls.size() >= 2, "a cluster needs at least two node URLs: " + urls);
         nodes = new ArrayList<>();
