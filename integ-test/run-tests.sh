@@ -39,7 +39,7 @@ summary() {
   fi
   if [[ -n "${NODE_STARTED:-}" && -z "${KEEP_NODE:-}" ]]; then
     stage "stopping the node"
-    OPENSEARCH_PORT="$PORT" "$INTEG_DIR/node.sh" stop || true
+    OPENSEARCH_PORT="$PORT" POLYSPAN_NODES=1 "$INTEG_DIR/node.sh" stop || true
   elif [[ -n "${NODE_STARTED:-}" ]]; then
     info "KEEP_NODE set: node left running on http://127.0.0.1:$PORT (integ-test/node.sh stop with OPENSEARCH_PORT=$PORT)"
   fi
@@ -81,7 +81,7 @@ end "plugin zip"
 # ------------------------------------------------------------------ 4. node
 begin "4/8 OpenSearch node on port $PORT"
 NODE_STARTED=1
-OPENSEARCH_PORT="$PORT" POLYSPAN_EXTRA_MODELS="$TEST_MODELS" "$INTEG_DIR/node.sh" start
+OPENSEARCH_PORT="$PORT" POLYSPAN_NODES=1 POLYSPAN_EXTRA_MODELS="$TEST_MODELS" "$INTEG_DIR/node.sh" start
 end "node start"
 
 # ------------------------------------------------------------------ 5. tests
@@ -94,7 +94,7 @@ if [[ -n "${KEEP_NODE:-}" ]]; then
   exit 0
 fi
 # the single node is not needed any more: its memory and CPU go to the cluster
-OPENSEARCH_PORT="$PORT" "$INTEG_DIR/node.sh" stop
+OPENSEARCH_PORT="$PORT" POLYSPAN_NODES=1 "$INTEG_DIR/node.sh" stop
 NODE_STARTED=
 
 # ------------------------------------------------------------------ 6. cluster
