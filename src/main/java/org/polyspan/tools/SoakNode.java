@@ -53,7 +53,7 @@ final class SoakNode {
         return JsonParser.parseString(response.body()).getAsJsonObject();
     }
 
-    /** True when the node answers {@code GET /} as the same process; records how long it stayed unreachable. */
+    /** True when the node answers nodes info as the same process (same pid); records how long it stayed unreachable. */
     boolean probe() {
         boolean up;
         try {
