@@ -5,16 +5,23 @@
 #   integ-test/run-tests.sh [extra Maven arguments...]
 #
 # Stages: system packages (Debian, installed only when missing) -> test fixtures and default model ->
-# plugin zip -> node on POLYSPAN_IT_PORT (default 9250) with the fixtures -> mvn verify (surefire + failsafe).
-# The node is stopped on exit. Works non-interactively and as root (CI).
+# plugin zip -> node on POLYSPAN_IT_PORT (default 9250) with the fixtures -> mvn verify (surefire + failsafe) ->
+# node stopped -> 3-node cluster on POLYSPAN_IT_CLUSTER_PORT (default 9270, +1, +2) -> the multi-node tests (ClusterIT)
+# -> a soak of SOAK_MINUTES (default 1) against the cluster (models/tool.sh Soak) -> cluster stopped.
+# Nodes are stopped on exit. Works non-interactively and as root (CI).
 #
-# Environment: POLYSPAN_ENGINE (opensearch or elasticsearch), POLYSPAN_IT_PORT (default 9250), SKIP_DEFAULT_MODEL=1 (do not build mbert-ner; its tests then fail
-# unless it was built before), KEEP_NODE=1 (leave the node running for debugging).
+# Environment: POLYSPAN_ENGINE (opensearch or elasticsearch; the cluster stages are OpenSearch only), POLYSPAN_IT_PORT (default 9250), POLYSPAN_IT_CLUSTER_PORT (default 9270), SOAK_MINUTES (default 1),
+# SKIP_DEFAULT_MODEL=1 (do not build mbert-ner; its tests then fail unless it was built before), KEEP_NODE=1 (leave
+# the single node running for debugging; the cluster stages are then skipped).
 set -euo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/common.sh"
 exec < /dev/null
 
 PORT="${POLYSPAN_IT_PORT:-9250}"
+CLUSTER_PORT="${POLYSPAN_IT_CLUSTER_PORT:-9270}"
+CLUSTER_NODES=3
+CLUSTER_URLS="http://127.0.0.1:$CLUSTER_PORT"
+for ((i = 1; i < CLUSTER_NODES; i++)); do CLUSTER_URLS+=",http://127.0.0.1:$((CLUSTER_PORT + i))"; done
 TEST_MODELS="$REPO_DIR/target/test-models"
 MVN=(mvn -B -Dstyle.color=never)
 declare -a TIMINGS=()
@@ -27,9 +34,13 @@ end() { TIMINGS+=("$(printf '%-44s %5ds' "$1" $((SECONDS - T_STAGE)))"); CURRENT
 summary() {
   local rc=$?
   [[ -z "$CURRENT" ]] || TIMINGS+=("$(printf '%-44s %5ds' "FAILED in: ${CURRENT#* }" $((SECONDS - T_STAGE)))")
+  if [[ -n "${CLUSTER_STARTED:-}" ]]; then
+    stage "stopping the cluster"
+    OPENSEARCH_PORT="$CLUSTER_PORT" POLYSPAN_NODES=$CLUSTER_NODES "$INTEG_DIR/node.sh" stop || true
+  fi
   if [[ -n "${NODE_STARTED:-}" && -z "${KEEP_NODE:-}" ]]; then
     stage "stopping the node"
-    OPENSEARCH_PORT="$PORT" "$INTEG_DIR/node.sh" stop || true
+    OPENSEARCH_PORT="$PORT" POLYSPAN_NODES=1 "$INTEG_DIR/node.sh" stop || true
   elif [[ -n "${NODE_STARTED:-}" ]]; then
     info "KEEP_NODE set: node left running on http://127.0.0.1:$PORT (integ-test/node.sh stop with OPENSEARCH_PORT=$PORT)"
   fi
@@ -43,7 +54,7 @@ summary() {
 trap summary EXIT
 
 # ------------------------------------------------------------------ 1. system packages
-begin "1/5 system packages"
+begin "1/8 system packages"
 install_system_packages
 # the Apertium unit tests fail instead of skipping when the engine is missing
 export POLYSPAN_REQUIRE_APERTIUM=1
@@ -54,7 +65,7 @@ info "java: $JAVA_HOME"
 end "system packages"
 
 # ------------------------------------------------------------------ 2. models
-begin "2/5 test fixtures and default model"
+begin "2/8 test fixtures and default model"
 "$REPO_DIR/models/build-default.sh" --tiny "$TEST_MODELS"
 if [[ -n "${SKIP_DEFAULT_MODEL:-}" ]]; then
   info "SKIP_DEFAULT_MODEL set: not building mbert-ner"
@@ -64,19 +75,50 @@ fi
 end "fixtures and default model"
 
 # ------------------------------------------------------------------ 3. plugin
-begin "3/5 plugin zip"
+begin "3/8 plugin zip"
 quiet_mvn "$REPO_DIR" package -DskipTests || die "plugin build failed"
 [[ -f "$PLUGIN_ZIP" ]] || die "no plugin zip at $PLUGIN_ZIP"
 info "built ${PLUGIN_ZIP#"$REPO_DIR"/}"
 end "plugin zip"
 
 # ------------------------------------------------------------------ 4. node
-begin "4/5 $ENGINE_NAME node on port $PORT"
+begin "4/8 $ENGINE_NAME node on port $PORT"
 NODE_STARTED=1
-OPENSEARCH_PORT="$PORT" POLYSPAN_EXTRA_MODELS="$TEST_MODELS" "$INTEG_DIR/node.sh" start
+OPENSEARCH_PORT="$PORT" POLYSPAN_NODES=1 POLYSPAN_EXTRA_MODELS="$TEST_MODELS" "$INTEG_DIR/node.sh" start
 end "node start"
 
 # ------------------------------------------------------------------ 5. tests
-begin "5/5 mvn verify (unit tests, then integration tests against http://127.0.0.1:$PORT)"
+begin "5/8 mvn verify (unit tests, then integration tests against http://127.0.0.1:$PORT)"
 (cd "$REPO_DIR" && "${MVN[@]}" verify -DskipITs=false -Dpolyspan.it.url="http://127.0.0.1:$PORT" -Dpolyspan.it.engine="$ENGINE" "$@")
 end "mvn verify"
+
+if [[ -n "${KEEP_NODE:-}" ]]; then
+  info "KEEP_NODE set: the cluster stages are skipped"
+  exit 0
+fi
+if [[ "$ENGINE" != opensearch ]]; then
+  info "the cluster stages run on OpenSearch only"
+  exit 0
+fi
+# the single node is not needed any more: its memory and CPU go to the cluster
+OPENSEARCH_PORT="$PORT" POLYSPAN_NODES=1 "$INTEG_DIR/node.sh" stop
+NODE_STARTED=
+
+# ------------------------------------------------------------------ 6. cluster
+begin "6/8 $CLUSTER_NODES-node cluster on ports $CLUSTER_PORT-$((CLUSTER_PORT + CLUSTER_NODES - 1))"
+CLUSTER_STARTED=1
+OPENSEARCH_PORT="$CLUSTER_PORT" POLYSPAN_NODES=$CLUSTER_NODES POLYSPAN_EXTRA_MODELS="$TEST_MODELS" "$INTEG_DIR/node.sh" start
+end "cluster start"
+
+# ------------------------------------------------------------------ 7. multi-node tests
+begin "7/8 multi-node tests (ClusterIT against $CLUSTER_URLS)"
+# only the failsafe goals: the unit tests and the fixtures ran in stage 5
+(cd "$REPO_DIR" && "${MVN[@]}" -pl integ-test -am test-compile failsafe:integration-test failsafe:verify -DskipITs=false \
+  -Dit.test=ClusterIT -Dit.failIfNoSpecifiedTests=false -Dpolyspan.skipTestModels=true -Dpolyspan.it.cluster="$CLUSTER_URLS" "$@")
+end "multi-node tests"
+
+# ------------------------------------------------------------------ 8. soak
+begin "8/8 soak: ${SOAK_MINUTES:-1} minute(s) against the cluster"
+POLYSPAN_TOOL_JAVA_OPTS=-Xmx512m "$REPO_DIR/models/tool.sh" Soak --urls "$CLUSTER_URLS" --minutes "${SOAK_MINUTES:-1}" \
+  --data "$REPO_DIR/../shared/data"
+end "soak"

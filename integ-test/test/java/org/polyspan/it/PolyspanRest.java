@@ -75,7 +75,11 @@ final class PolyspanRest {
 
     /** @param scope short lower-case name of the test class, part of every resource name */
     PolyspanRest(String scope) {
-        String url = System.getProperty("polyspan.it.url", "").trim();
+        this(scope, System.getProperty("polyspan.it.url", "").trim());
+    }
+
+    /** A client of the node at {@code url} (the single test node unless a test names another). */
+    PolyspanRest(String scope, String url) {
         assertFalse(url.isEmpty(), "no node URL: run integ-test/run-tests.sh, or mvn verify -DskipITs=false "
                 + "-Dpolyspan.it.url=http://127.0.0.1:9200 against a node started with integ-test/node.sh start");
         this.baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
