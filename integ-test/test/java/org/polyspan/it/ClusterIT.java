@@ -108,10 +108,8 @@ class ClusterIT {
     @Test
     @Order(1)
     void onePipelineLabelsDocumentsSentThroughEveryNode() {
-        // the model is loaded on every node first: see the test above for why pipeline creation does not load it yet
-        for (PolyspanRest node : nodes) {
-            node.post(PolyspanRest.API + "/models/" + MODEL + "/_reload", "").expect(200);
-        }
+        // one nodes-level call loads the model on every node, so that documents do not wait for background loads
+        rest.post(PolyspanRest.API + "/models/" + MODEL + "/_reload", "").expect(200);
         String pipeline = rest.name("pipeline");
         rest.putPipeline(pipeline, PolyspanRest.labeller(Map.of("model", MODEL, "field", "body"))).expectOk();
         String index = rest.name("labelled");
