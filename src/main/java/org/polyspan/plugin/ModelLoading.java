@@ -1,6 +1,7 @@
 package org.polyspan.plugin;
 
 import org.polyspan.core.Document;
+import org.polyspan.core.SpanScope;
 import org.polyspan.core.TaggedDocument;
 import org.polyspan.model.LabelingModel;
 import org.polyspan.model.ModelRepository;
@@ -26,7 +27,12 @@ final class ModelLoading {
     }
 
     static Map<String, List<TaggedDocument>> label(LabelingModel model, List<Document> docs, List<String> heads) throws Exception {
-        return call(() -> model.label(docs, heads));
+        return label(model, docs, heads, SpanScope.SENTENCE);
+    }
+
+    static Map<String, List<TaggedDocument>> label(LabelingModel model, List<Document> docs, List<String> heads, SpanScope scope)
+            throws Exception {
+        return call(() -> model.label(docs, heads, scope));
     }
 
     static <T> T call(Callable<T> action) throws Exception {
