@@ -20,7 +20,8 @@ import java.util.Set;
  * kept with their sentence, paragraph separators). A boundary is then dropped when the word before it is a known
  * abbreviation: ICU's own sentence-break exceptions (the lists its {@code FilteredBreakIteratorBuilder} uses) for
  * {@link #DEFAULT_LANGUAGES} together, because a multilingual model rarely knows a field's language, plus
- * {@link #EXTRA_ABBREVIATIONS} and single-letter initials ({@code J. R. Brown}).
+ * {@link #EXTRA_ABBREVIATIONS}, single-letter initials ({@code J. R. Brown}) and ordinals of up to three digits
+ * ({@code am 7. März}, {@code 1. Jesper Ronnback}).
  *
  * <p>The abbreviation must be the whole word before the boundary. ICU's {@code FilteredBreakIteratorBuilder} matches
  * it as a suffix instead, so with Spanish's {@code ed.} in the list it never breaks after "improved."; measured with
@@ -42,18 +43,21 @@ public final class SentenceSegmenter {
             "Inc.", "Ltd.", "Co.", "Corp.", "Bros.", "Gen.", "Col.", "Lt.", "Sgt.", "Capt.", "Gov.", "Sen.", "Rep.",
             "Rev.", "Hon.", "Jan.", "Feb.", "Aug.", "Sep.", "Sept.", "Oct.", "Nov.", "Dec.", "Проф.", "проф.");
 
-    private static final SentenceSegmenter DEFAULT = new SentenceSegmenter(ULocale.ROOT, DEFAULT_LANGUAGES, true);
+    private static final SentenceSegmenter DEFAULT = new SentenceSegmenter(ULocale.ROOT, DEFAULT_LANGUAGES, true, true);
 
     private final BreakIterator prototype;
     private final Set<String> abbreviations;
     private final boolean initials;
+    private final boolean ordinals;
 
     /**
      * @param rules       locale of ICU's sentence rules (they hardly differ between locales)
      * @param languages   languages whose ICU abbreviation lists are merged
      * @param initials    whether a single capital letter with a full stop ({@code J.}) is an abbreviation
+     * @param ordinals    whether a number of one to three digits with a full stop is an ordinal ({@code am 7. März},
+     *                    {@code 84. Minute}, ranked lists) rather than a sentence end
      */
-    public SentenceSegmenter(ULocale rules, List<String> languages, boolean initials) {
+    public SentenceSegmenter(ULocale rules, List<String> languages, boolean initials, boolean ordinals) {
         Set<String> all = new LinkedHashSet<>();
         for (String language : languages) {
             all.addAll(icuAbbreviations(language));
@@ -61,6 +65,7 @@ public final class SentenceSegmenter {
         all.addAll(EXTRA_ABBREVIATIONS);
         this.abbreviations = Set.copyOf(all);
         this.initials = initials;
+        this.ordinals = ordinals;
         this.prototype = BreakIterator.getSentenceInstance(rules);
     }
 
@@ -71,7 +76,7 @@ public final class SentenceSegmenter {
 
     /** ICU's sentence rules and abbreviation list for one language (BCP 47 tag, e.g. {@code de}), plus the extras. */
     public static SentenceSegmenter forLanguage(String languageTag) {
-        return new SentenceSegmenter(ULocale.forLanguageTag(languageTag), List.of(languageTag), true);
+        return new SentenceSegmenter(ULocale.forLanguageTag(languageTag), List.of(languageTag), true, true);
     }
 
     /** Number of abbreviations after which breaks are suppressed (initials not counted). */
@@ -132,6 +137,9 @@ public final class SentenceSegmenter {
         if (initials && word.length() == 2 && Character.isUpperCase(word.charAt(0))) {
             return true;
         }
+        if (ordinals && ordinal(word)) {
+            return true;
+        }
         // two-word abbreviations: "et al.", "z. B.", "D. h."
         int before = start;
         while (before > 0 && text.charAt(before - 1) == ' ') {
@@ -145,6 +153,20 @@ public final class SentenceSegmenter {
             return abbreviations.contains(text.substring(prevStart, before) + " " + word);
         }
         return false;
+    }
+
+    /** One to three ASCII digits and a full stop. */
+    private static boolean ordinal(String word) {
+        int digits = word.length() - 1;
+        if (digits < 1 || digits > 3) {
+            return false;
+        }
+        for (int i = 0; i < digits; i++) {
+            if (word.charAt(i) < '0' || word.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isOpening(char c) {

@@ -32,8 +32,9 @@ import java.util.function.BiFunction;
  *   <li>{@code icu-filtered}: ICU's BreakIterator wrapped by {@code FilteredBreakIteratorBuilder} with the set's own
  *       language list (English's for languages ICU has none for);</li>
  *   <li>{@code polyspan}: {@link SentenceSegmenter#getDefault()}: ICU's BreakIterator, abbreviations of seven languages
- *       as whole words, initials;</li>
- *   <li>{@code polyspan-no-initials}: the same without treating {@code J.} as an abbreviation.</li>
+ *       as whole words, initials, ordinals;</li>
+ *   <li>{@code polyspan-no-initials}: the same without treating {@code J.} as an abbreviation;</li>
+ *   <li>{@code polyspan-no-ordinals}: the same without treating {@code 7.} as an ordinal.</li>
  * </ul>
  *
  * <pre>models/tool.sh SentenceBoundaries [--sets conll2003/en,wikineural,abstrct-neoplasm] [--join 10] [--limit 2000]</pre>
@@ -61,8 +62,9 @@ public final class SentenceBoundaries {
         if (benchmarks.isEmpty()) {
             throw new IllegalArgumentException("no test set matches " + sets);
         }
-        List<String> methods = List.of("heuristic", "icu", "icu-filtered", "polyspan", "polyspan-no-initials");
-        SentenceSegmenter noInitials = new SentenceSegmenter(ULocale.ROOT, SentenceSegmenter.DEFAULT_LANGUAGES, false);
+        List<String> methods = List.of("heuristic", "icu", "icu-filtered", "polyspan", "polyspan-no-initials", "polyspan-no-ordinals");
+        SentenceSegmenter noInitials = new SentenceSegmenter(ULocale.ROOT, SentenceSegmenter.DEFAULT_LANGUAGES, false, true);
+        SentenceSegmenter noOrdinals = new SentenceSegmenter(ULocale.ROOT, SentenceSegmenter.DEFAULT_LANGUAGES, true, false);
         System.out.printf(Locale.ROOT, "sentence boundaries: %d gold sentences per text, joined by a space%s%n", join,
                 limit > 0 ? ", first " + limit + " sentences of each set" : "");
         StringBuilder table = new StringBuilder("| set | lang | sentences | gold boundaries |");
@@ -89,6 +91,7 @@ public final class SentenceBoundaries {
             segmenters.put("icu-filtered", (text, words) -> starts(filtered, text, words));
             segmenters.put("polyspan", SentenceSegmenter.getDefault()::sentenceStarts);
             segmenters.put("polyspan-no-initials", noInitials::sentenceStarts);
+            segmenters.put("polyspan-no-ordinals", noOrdinals::sentenceStarts);
             Map<String, long[]> counts = new LinkedHashMap<>(); // true positives, predicted, gold
             methods.forEach(m -> counts.put(m, new long[3]));
             for (int from = 0; from < sentences.size(); from += join) {
