@@ -137,7 +137,7 @@ public final class SentenceSegmenter {
         if (initials && word.length() == 2 && Character.isUpperCase(word.charAt(0))) {
             return true;
         }
-        if (ordinals && ordinal(word)) {
+        if (ordinals && ordinal(word) && !numbered(text, start)) {
             return true;
         }
         // two-word abbreviations: "et al.", "z. B.", "D. h."
@@ -154,6 +154,31 @@ public final class SentenceSegmenter {
         }
         return false;
     }
+
+    /**
+     * Whether the number starting at {@code start} is what an abbreviation, a label or a comparison refers to
+     * ({@code Fig. 3.}, {@code No. 5.}, {@code Table 2.}, {@code n = 120.}), so that its full stop may end a sentence.
+     */
+    private boolean numbered(String text, int start) {
+        int end = start;
+        while (end > 0 && Character.isWhitespace(text.charAt(end - 1))) {
+            end--;
+        }
+        int from = end;
+        while (from > 0 && !Character.isWhitespace(text.charAt(from - 1))) {
+            from--;
+        }
+        if (from == end) {
+            return false;
+        }
+        String previous = text.substring(from, end);
+        return abbreviations.contains(previous) || NUMBERED.contains(previous.toLowerCase(java.util.Locale.ROOT))
+                || previous.equals("=") || previous.equals("<") || previous.equals(">") || previous.equals("≤") || previous.equals("≥");
+    }
+
+    /** Words after which a number is a reference, not an ordinal. */
+    private static final Set<String> NUMBERED = Set.of("table", "figure", "tabelle", "abbildung", "tabla", "figura", "tableau",
+            "tabella", "section", "chapter", "step", "phase", "grade", "stage", "group", "arm", "version", "n");
 
     /** One to three ASCII digits and a full stop. */
     private static boolean ordinal(String word) {

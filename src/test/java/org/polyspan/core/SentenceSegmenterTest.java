@@ -54,9 +54,11 @@ class SentenceSegmenterTest {
         // the old heuristic took any capitalised word of up to two letters for an abbreviation
         assertEquals(List.of("Rates rose in the US.", "Trials continued."),
                 sentences(segmenter, "Rates rose in the US. Trials continued."));
-        // ordinals of up to three digits; a year still ends a sentence
+        // ordinals of up to three digits; a year, or a number that a label refers to, still ends a sentence
         assertEquals(List.of("Am 7. März siegte er in der 84. Minute.", "Das war 1996.", "Dann nicht."),
                 sentences(segmenter, "Am 7. März siegte er in der 84. Minute. Das war 1996. Dann nicht."));
+        assertEquals(List.of("See Fig. 3.", "Results are in Table 2.", "We enrolled n = 120.", "Patients improved."),
+                sentences(segmenter, "See Fig. 3. Results are in Table 2. We enrolled n = 120. Patients improved."));
         // German, Spanish, French abbreviations from ICU's lists
         assertEquals(List.of("Das gilt für Dr. Müller und Hrn. Meier, vgl. Abs. 3.", "Danach nicht."),
                 sentences(segmenter, "Das gilt für Dr. Müller und Hrn. Meier, vgl. Abs. 3. Danach nicht."));
