@@ -7,12 +7,14 @@ import java.util.List;
 
 /**
  * Labels documents with one or more heads over one encoder pass: words are split into sub-tokens, cut into windows
- * that fit the model and never mix sentences, encoded in length-sorted batches, scored by every head, and decoded per document with
- * {@link BioViterbiDecoder} over the whole word sequence, so spans never break at window edges.
+ * that fit the model and never mix sentences, encoded in length-sorted batches, scored by every head, and decoded with
+ * {@link BioViterbiDecoder}: sentence by sentence in {@link SpanScope#SENTENCE} scope (no span crosses a sentence
+ * boundary), or over the whole word sequence in {@link SpanScope#FIELD} scope. Either way spans never break at window
+ * edges.
  */
 public final class SpanLabeler {
     private static final float NO_EVIDENCE = -1e4f;
-    private static final SentenceSegmenter SEGMENTER = new SentenceSegmenter();
+    private static final SentenceSegmenter SEGMENTER = SentenceSegmenter.getDefault();
 
     private final SubwordTokenizer tokenizer;
     private final WindowEncoder encoder;
@@ -49,8 +51,36 @@ public final class SpanLabeler {
         void accept(int doc, int[] words, float[][] vectors, int[] positions);
     }
 
-    /** @return for each head (outer, in the order given), the tagged documents in input order */
+    /**
+     * What the encoder sees around a sentence. Measured on English development data (see README, "How a value is
+     * labelled"): windows of one sentence won, so {@link #SENTENCE} is what the labeler uses; {@link #NEIGHBOURS}
+     * is kept for that measurement ({@code Evaluate --context neighbours}).
+     */
+    public enum Context {
+        /** Windows never mix sentences. */
+        SENTENCE,
+        /** Windows run over the whole value, so a sentence is encoded with its neighbours as context. */
+        NEIGHBOURS
+    }
+
+    /** Labels in {@link SpanScope#SENTENCE} scope. */
     public List<List<TaggedDocument>> label(List<Document> documents, List<? extends TagHead> heads) {
+        return label(documents, heads, SpanScope.SENTENCE);
+    }
+
+    /** @return for each head (outer, in the order given), the tagged documents in input order */
+    public List<List<TaggedDocument>> label(List<Document> documents, List<? extends TagHead> heads, SpanScope scope) {
+        return label(documents, heads, scope, Context.SENTENCE);
+    }
+
+    /** @return for each head (outer, in the order given), the tagged documents in input order */
+    public List<List<TaggedDocument>> label(List<Document> documents, List<? extends TagHead> heads, SpanScope scope,
+                                            Context context) {
+        int[][] sentenceStarts = new int[documents.size()][];
+        for (int d = 0; d < documents.size(); d++) {
+            Document doc = documents.get(d);
+            sentenceStarts[d] = SEGMENTER.sentenceStarts(doc.text(), doc.words());
+        }
         // logProbs[head][doc][word][tag]
         float[][][][] logProbs = new float[heads.size()][documents.size()][][];
         for (int h = 0; h < heads.size(); h++) {
@@ -62,7 +92,7 @@ public final class SpanLabeler {
                 logProbs[h][d] = rows;
             }
         }
-        encode(documents, (doc, words, vectors, positions) -> {
+        encode(documents, context == Context.SENTENCE ? sentenceStarts : new int[documents.size()][], (doc, words, vectors, positions) -> {
             for (int h = 0; h < heads.size(); h++) {
                 float[][] logits = heads.get(h).wordLogits(vectors, positions);
                 for (int k = 0; k < logits.length; k++) {
@@ -78,7 +108,7 @@ public final class SpanLabeler {
             List<TaggedDocument> tagged = new ArrayList<>(documents.size());
             for (int d = 0; d < documents.size(); d++) {
                 float[][] lp = logProbs[h][d];
-                int[] tags = decoder.decode(lp);
+                int[] tags = scope == SpanScope.FIELD ? decoder.decode(lp) : decodeSentences(decoder, lp, sentenceStarts[d]);
                 float[] probs = new float[tags.length];
                 for (int w = 0; w < tags.length; w++) {
                     probs[w] = (float) Math.exp(lp[w][tags[w]]);
@@ -90,11 +120,31 @@ public final class SpanLabeler {
         return result;
     }
 
+    /** Decodes each sentence {@code [starts[s], starts[s + 1])} on its own, so no span crosses a sentence boundary. */
+    static int[] decodeSentences(BioViterbiDecoder decoder, float[][] logProbs, int[] starts) {
+        int[] tags = new int[logProbs.length];
+        for (int s = 0; s < starts.length; s++) {
+            int from = starts[s];
+            int to = s + 1 < starts.length ? starts[s + 1] : logProbs.length;
+            int[] part = decoder.decode(Arrays.copyOfRange(logProbs, from, to));
+            System.arraycopy(part, 0, tags, from, part.length);
+        }
+        return tags;
+    }
+
     /**
      * Tokenises, windows and encodes the documents, handing every window's output to {@code sink}. Each word with at
      * least one sub-token is handed over exactly once, from the window where it has the most context.
      */
     public void encode(List<Document> documents, WindowSink sink) {
+        encode(documents, null, sink);
+    }
+
+    /**
+     * @param sentenceStarts per document, the first word of every sentence (windows never cross them); null to find
+     *                       them here; a null entry lets that document's windows run across sentences
+     */
+    private void encode(List<Document> documents, int[][] sentenceStarts, WindowSink sink) {
         Windowing.Plan[] plans = new Windowing.Plan[documents.size()];
         List<Job> jobs = new ArrayList<>();
         for (int d = 0; d < documents.size(); d++) {
@@ -108,7 +158,11 @@ public final class SpanLabeler {
             for (int i = 0; i < counts.length; i++) {
                 counts[i] = tokens[i].length;
             }
-            plans[d] = windowing.plan(counts, SEGMENTER.sentenceStarts(doc.text(), doc.words()));
+            if (sentenceStarts == null) {
+                plans[d] = windowing.plan(counts, SEGMENTER.sentenceStarts(doc.text(), doc.words()));
+            } else {
+                plans[d] = sentenceStarts[d] == null ? windowing.plan(counts) : windowing.plan(counts, sentenceStarts[d]);
+            }
             List<Windowing.Window> windows = plans[d].windows();
             for (int w = 0; w < windows.size(); w++) {
                 jobs.add(job(d, w, windows.get(w), tokens));

@@ -8,6 +8,7 @@ import org.polyspan.core.Document;
 import org.polyspan.core.IdentityHead;
 import org.polyspan.core.LinearHead;
 import org.polyspan.core.SpanLabeler;
+import org.polyspan.core.SpanScope;
 import org.polyspan.core.TagHead;
 import org.polyspan.core.TaggedDocument;
 import org.polyspan.seq2seq.Seq2SeqModel;
@@ -152,8 +153,22 @@ public final class LabelingModel implements AutoCloseable {
         return new ArrayList<>(sorted.values());
     }
 
-    /** Labels the documents with the named heads (all heads when empty) in one encoder pass. */
+    /** Labels the documents with the named heads (all heads when empty) in one encoder pass, in sentence scope. */
     public Map<String, List<TaggedDocument>> label(List<Document> documents, List<String> headNames) {
+        return label(documents, headNames, SpanScope.SENTENCE);
+    }
+
+    /**
+     * Labels the documents with the named heads (all heads when empty) in one encoder pass. A text-to-text model always
+     * decodes sentence by sentence, whatever the scope.
+     */
+    public Map<String, List<TaggedDocument>> label(List<Document> documents, List<String> headNames, SpanScope scope) {
+        return label(documents, headNames, scope, SpanLabeler.Context.SENTENCE);
+    }
+
+    /** As {@link #label(List, List, SpanScope)}, choosing what the encoder sees around each sentence. */
+    public Map<String, List<TaggedDocument>> label(List<Document> documents, List<String> headNames, SpanScope scope,
+                                                   SpanLabeler.Context context) {
         List<TagHead> chosen = new ArrayList<>();
         for (String name : headNames.isEmpty() ? heads.keySet() : headNames) {
             TagHead head = heads.get(name);
@@ -169,7 +184,7 @@ public final class LabelingModel implements AutoCloseable {
             inferences.addAndGet(documents.size());
             return Map.of(DEFAULT_HEAD, tagged);
         }
-        List<List<TaggedDocument>> out = labeler.label(documents, chosen);
+        List<List<TaggedDocument>> out = labeler.label(documents, chosen, scope, context);
         inferenceNanos.addAndGet(System.nanoTime() - t0);
         inferences.addAndGet(documents.size());
         Map<String, List<TaggedDocument>> byHead = new LinkedHashMap<>();

@@ -35,7 +35,7 @@ public final class Seq2SeqLabeler {
      * tokens, or 2 windows of 512.
      */
     public static final int DEFAULT_BATCH_TOKENS = 1024;
-    private static final SentenceSegmenter SEGMENTER = new SentenceSegmenter();
+    private static final SentenceSegmenter SEGMENTER = SentenceSegmenter.getDefault();
 
     /**
      * @param labels         label names, e.g. {@code PER}

@@ -154,10 +154,17 @@ class SpanLabelerTest {
         return out;
     }
 
-    /** What the scripted model must find: maximal runs of consecutive words whose first code point is upper case. */
+    /**
+     * What the scripted model must find: maximal runs of consecutive words whose first code point is upper case, cut
+     * at sentence starts (sentence scope).
+     */
     static List<String> expectedPer(String text) {
         List<String> out = new ArrayList<>();
         List<Word> words = Document.of(text).words();
+        java.util.Set<Integer> sentenceStarts = new java.util.HashSet<>();
+        for (int s : SentenceSegmenter.getDefault().sentenceStarts(text, words)) {
+            sentenceStarts.add(s);
+        }
         int i = 0;
         while (i < words.size()) {
             if (!capitalised(text, words.get(i))) {
@@ -165,7 +172,7 @@ class SpanLabelerTest {
                 continue;
             }
             int j = i + 1;
-            while (j < words.size() && capitalised(text, words.get(j))) {
+            while (j < words.size() && capitalised(text, words.get(j)) && !sentenceStarts.contains(j)) {
                 j++;
             }
             out.add(text.substring(words.get(i).start(), words.get(j - 1).end()));
@@ -179,7 +186,28 @@ class SpanLabelerTest {
         return !s.equals("~") && Character.isUpperCase(s.codePointAt(0));
     }
 
+    /** Every word scores I-ALL above B-ALL, so only the decoding constraint (and sentence scope) starts a span. */
+    static LinearHead joinHead() {
+        return new LinearHead("join", new BioLabels(List.of("O", "B-ALL", "I-ALL")),
+                new float[][] {{0, 0, 0, 0}, {0, 0, 0, 7}, {0, 0, 0, 8}}, new float[] {0, 0, 0}, LinearHead.Centering.NONE);
+    }
+
     // ---------------------------------------------------------------- tests
+
+    @Test
+    void sentenceScopeKeepsEverySpanInsideASentence() {
+        SpanLabeler l = labeler(new CharTokenizer(), new ScriptedEncoder(), 512, 128, 4096);
+        String text = "Patients improved. Prof. Smith agreed, e.g. in Fig. 2 and No. 5. 東京に行った。大阪も！ Done";
+        List<Document> docs = List.of(Document.of(text));
+        List<String> bySentence = spanTexts(l.label(docs, List.of(joinHead()), SpanScope.SENTENCE).get(0).get(0).spans());
+        assertEquals(List.of("Patients improved.", "Prof. Smith agreed, e.g. in Fig. 2 and No. 5.", "東京に行った。", "大阪も！", "Done"),
+                bySentence);
+        // the same scores decoded over the whole field make one span that crosses every sentence boundary
+        assertEquals(List.of(text), spanTexts(l.label(docs, List.of(joinHead()), SpanScope.FIELD).get(0).get(0).spans()));
+        // with neighbouring sentences as encoder context, the scope still holds
+        assertEquals(bySentence, spanTexts(l.label(docs, List.of(joinHead()), SpanScope.SENTENCE, SpanLabeler.Context.NEIGHBOURS)
+                .get(0).get(0).spans()));
+    }
 
     @Test
     void knownSentences() {

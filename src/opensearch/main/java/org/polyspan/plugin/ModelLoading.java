@@ -3,6 +3,7 @@ package org.polyspan.plugin;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.core.rest.RestStatus;
 import org.polyspan.core.Document;
+import org.polyspan.core.SpanScope;
 import org.polyspan.core.TaggedDocument;
 import org.polyspan.model.LabelingModel;
 import org.polyspan.model.ModelLease;
@@ -34,7 +35,12 @@ final class ModelLoading {
     }
 
     static Map<String, List<TaggedDocument>> label(LabelingModel model, List<Document> docs, List<String> heads) throws Exception {
-        return call(() -> model.label(docs, heads));
+        return label(model, docs, heads, SpanScope.SENTENCE);
+    }
+
+    static Map<String, List<TaggedDocument>> label(LabelingModel model, List<Document> docs, List<String> heads, SpanScope scope)
+            throws Exception {
+        return call(() -> model.label(docs, heads, scope));
     }
 
     /** {@code command} with the plugin's class loader as context class loader: how model loads run on the load pool. */

@@ -7,6 +7,7 @@ import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.ingest.Processor;
 import org.polyspan.core.Document;
 import org.polyspan.core.Span;
+import org.polyspan.core.SpanScope;
 import org.polyspan.core.TaggedDocument;
 import org.polyspan.model.LabelingModel;
 import org.polyspan.model.ModelFiles;
@@ -40,6 +41,7 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
     private final double minScore;
     private final boolean ignoreMissing;
     private final int maxChars;
+    private final SpanScope spanScope;
 
     /**
      * Where spans go: {@code field} receives the span objects of {@code heads} (all of the model's heads when empty),
@@ -53,6 +55,12 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
 
     SpanLabelingProcessor(String tag, String description, ModelRepository models, String modelId, List<String> fields,
                           List<Target> targets, Set<String> labelFilter, double minScore, boolean ignoreMissing, int maxChars) {
+        this(tag, description, models, modelId, fields, targets, labelFilter, minScore, ignoreMissing, maxChars, SpanScope.SENTENCE);
+    }
+
+    SpanLabelingProcessor(String tag, String description, ModelRepository models, String modelId, List<String> fields,
+                          List<Target> targets, Set<String> labelFilter, double minScore, boolean ignoreMissing, int maxChars,
+                          SpanScope spanScope) {
         super(tag, description);
         this.models = models;
         this.modelId = modelId;
@@ -70,6 +78,7 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
         this.minScore = minScore;
         this.ignoreMissing = ignoreMissing;
         this.maxChars = maxChars;
+        this.spanScope = spanScope;
     }
 
     /** A string to label and where it came from: a field, and its position when the field holds a list. */
@@ -147,7 +156,7 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
         }
         // the lease keeps this copy open until labelling is done, even if _reload or _unload takes it out of service
         try (ModelLease<LabelingModel> lease = ModelLoading.lease(models, modelId)) {
-            return ModelLoading.label(lease.model(), docs, heads);
+            return ModelLoading.label(lease.model(), docs, heads, spanScope);
         }
     }
 
@@ -274,6 +283,10 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
         return maxChars;
     }
 
+    SpanScope spanScope() {
+        return spanScope;
+    }
+
     public static final class Factory implements Processor.Factory {
         private final ModelRepository models;
 
@@ -301,6 +314,13 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
             double minScore = readMinScore(tag, config);
             boolean ignoreMissing = ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "ignore_missing", false);
             int maxChars = ConfigurationUtils.readIntProperty(TYPE, tag, config, "max_chars", DEFAULT_MAX_CHARS);
+            String scopeValue = ConfigurationUtils.readStringProperty(TYPE, tag, config, "span_scope", SpanScope.SENTENCE.label());
+            SpanScope spanScope;
+            try {
+                spanScope = SpanScope.parse(scopeValue);
+            } catch (IllegalArgumentException e) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "span_scope", "must be [sentence] or [field], got [" + scopeValue + "]");
+            }
             if (minScore < 0 || minScore > 1) {
                 throw ConfigurationUtils.newConfigurationException(TYPE, tag, "min_score", "must be between 0 and 1");
             }
@@ -341,7 +361,7 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
             }
             models.loadInBackground(modelId);
             return new SpanLabelingProcessor(tag, description, models, modelId, fields, targets, filter, minScore,
-                    ignoreMissing, maxChars);
+                    ignoreMissing, maxChars, spanScope);
         }
 
         /** Either {@code targets} (target field -> heads) or {@code target_field} with optional {@code heads}. */

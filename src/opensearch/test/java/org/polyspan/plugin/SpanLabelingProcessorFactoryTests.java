@@ -8,6 +8,7 @@ import org.polyspan.model.ModelRepository;
 import org.polyspan.model.OnnxWindowEncoder;
 
 import java.time.Duration;
+import org.polyspan.core.SpanScope;
 
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ public class SpanLabelingProcessorFactoryTests extends SpanLabelingTestCase {
         assertEquals(0.0, p.minScore(), 0);
         assertFalse(p.ignoreMissing());
         assertEquals(SpanLabelingProcessor.DEFAULT_MAX_CHARS, p.maxChars());
+        assertEquals(SpanScope.SENTENCE, p.spanScope());
         assertEquals("t", p.getTag());
         assertEquals("d", p.getDescription());
     }
@@ -30,13 +32,20 @@ public class SpanLabelingProcessorFactoryTests extends SpanLabelingTestCase {
     public void testAllOptions() throws Exception {
         SpanLabelingProcessor p = factory.create(null, null, null, config("model", "all-per", "fields", List.of("a", "b"),
                 "target_field", "entities", "labels", List.of("PER"), "heads", List.of("places"), "min_score", 0.5,
-                "ignore_missing", true, "max_chars", 10));
+                "ignore_missing", true, "max_chars", 10, "span_scope", "field"));
         assertEquals(List.of("a", "b"), p.fields());
         assertEquals(List.of(new SpanLabelingProcessor.Target("entities", List.of("places"))), p.targets());
         assertEquals(Set.of("PER"), p.labelFilter());
         assertEquals(0.5, p.minScore(), 0);
         assertTrue(p.ignoreMissing());
         assertEquals(10, p.maxChars());
+        assertEquals(SpanScope.FIELD, p.spanScope());
+    }
+
+    public void testBadSpanScope() {
+        OpenSearchParseException e = expectThrows(OpenSearchParseException.class, () -> factory.create(null, null, null,
+                config("model", "all-per", "field", "body", "span_scope", "paragraph")));
+        assertTrue(e.getMessage(), e.getMessage().contains("[span_scope] must be [sentence] or [field], got [paragraph]"));
     }
 
     public void testTargetsMapHeadsToFields() throws Exception {

@@ -46,6 +46,20 @@ public class SpanLabelingProcessorTests extends SpanLabelingTestCase {
         assertEquals(Map.of("PER", List.of("Angela", "Merkel", "visited", "Paris", ".")), d.getFieldValue("spans_by_label", Map.class));
     }
 
+    public void testSpansStayInsideSentencesUnlessScopeIsField() throws Exception {
+        String text = "Angela Merkel visited Paris. Prof. Jones agreed, e.g. on Fig. 3. 東京に行った。大阪も！";
+        IngestDocument d = processor("model", "one-span", "field", "body").execute(doc("body", text));
+        List<String> texts = new ArrayList<>();
+        for (Map<String, Object> s : spans(d, "spans")) {
+            assertEquals(s.get("text"), text.substring((Integer) s.get("start"), (Integer) s.get("end")));
+            texts.add((String) s.get("text"));
+        }
+        assertEquals(List.of("Angela Merkel visited Paris.", "Prof. Jones agreed, e.g. on Fig. 3.", "東京に行った。", "大阪も！"), texts);
+
+        IngestDocument field = processor("model", "one-span", "field", "body", "span_scope", "field").execute(doc("body", text));
+        assertEquals(List.of(text), spans(field, "spans").stream().map(s -> s.get("text")).toList());
+    }
+
     public void testTwoHeadsOnePassAndLabelFilter() throws Exception {
         IngestDocument both = processor("model", "all-per", "field", "body").execute(doc("body", "Rome rome"));
         List<Map<String, Object>> spans = spans(both, "spans");

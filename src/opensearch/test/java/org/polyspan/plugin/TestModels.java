@@ -30,7 +30,7 @@ final class TestModels {
         return Path.of(dir);
     }
 
-    /** A models directory with {@code tiny-heads}, {@code tiny-hf} and {@code all-per}. */
+    /** A models directory with {@code tiny-heads}, {@code tiny-hf}, {@code all-per} and {@code one-span}. */
     static Path modelsDir(Path tmp) {
         try {
             Path root = tmp.resolve("models");
@@ -51,6 +51,19 @@ final class TestModels {
             float[] bLoc = new float[TAGS.size()];
             bLoc[TAGS.indexOf("B-LOC")] = 8f;
             HeadFiles.write(allPer.resolve("heads"), "places", TAGS, w, bLoc, LinearHead.Centering.NONE, null);
+            // one-span: I-PER scores above B-PER on every word, so unconstrained by sentences Viterbi makes the whole
+            // value one span
+            Path oneSpan = root.resolve("one-span");
+            copy(fixtures().resolve("tiny-heads"), oneSpan);
+            try (Stream<Path> heads = Files.list(oneSpan.resolve("heads"))) {
+                for (Path p : heads.toList()) {
+                    Files.delete(p);
+                }
+            }
+            float[] bJoin = new float[TAGS.size()];
+            bJoin[TAGS.indexOf("B-PER")] = 7f;
+            bJoin[TAGS.indexOf("I-PER")] = 8f;
+            HeadFiles.write(oneSpan.resolve("heads"), "ner", TAGS, w, bJoin, LinearHead.Centering.NONE, null);
             return root;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

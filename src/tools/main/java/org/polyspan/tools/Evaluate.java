@@ -26,12 +26,19 @@ import java.util.Set;
  * the macro average per group, and sentences per second. Several heads are scored from one encoder pass.
  *
  * <pre>models/tool.sh Evaluate --model models/build/mbert-ner [--task ner] [--head ner[,other]] [--sets all] [--limit N]</pre>
+ *
+ * <p>With {@code --join K}, documents instead of sentences: see {@link DocumentEvaluation}.
  */
 public final class Evaluate {
     private static final int BATCH = 256;
 
     public static void main(String[] argv) throws Exception {
-        Args args = new Args(argv, List.of("model", "task", "head", "data", "sets", "types", "limit", "threads"));
+        Args args = new Args(argv, List.of("model", "task", "head", "data", "sets", "types", "limit", "threads", "join", "scope",
+                "context", "split"));
+        if (!args.get("join", "0").equals("0")) {
+            DocumentEvaluation.run(args);
+            return;
+        }
         Benchmarks.Task task = Benchmarks.Task.valueOf(args.get("task", "ner").toUpperCase(Locale.ROOT));
         Path modelDir = Path.of(args.require("model"));
         Path data = Path.of(args.get("data", "../shared/data"));
