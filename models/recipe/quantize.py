@@ -5,8 +5,8 @@ Runtime's com.microsoft DynamicQuantizeMatMul: the weight is stored as int8, sym
 column (zero point 0); the activations are quantised to uint8 at run time, per tensor. A bias Add that directly follows
 such a MatMul is folded into the operator's bias input. MatMuls between two activations (attention scores) stay float.
 
-With --embeddings, a Gather from a large constant table (the word embeddings) reads an int8 copy of the table with one
-scale per row instead: Gather(int8 table) -> Cast(float) -> Mul(Gather(row scales)).
+With --embeddings, a Gather from a large constant table indexed by a graph input (the word embeddings, indexed by
+input_ids) reads an int8 copy of the table with one scale per row instead: Gather(int8 table) -> Cast(float) -> Mul(Gather(row scales)).
 
   quantize.py IN.onnx OUT.onnx [--keep REGEX]... [--embeddings]
   quantize.py IN_DIR OUT_DIR [--keep REGEX]... [--embeddings]     every *.onnx of IN_DIR, other files copied
@@ -15,6 +15,7 @@ scale per row instead: Gather(int8 table) -> Cast(float) -> Mul(Gather(row scale
 --keep 'layers\\.11/' or --keep 'classifier'. The graph's inputs, outputs and other nodes are unchanged.
 """
 import argparse
+import json
 import os
 import re
 import shutil
@@ -44,7 +45,7 @@ def quantize_rows(t):
 
 
 class Quantizer:
-    def __init__(self, model, keep=(), embeddings=False, embedding_min_rows=1000, min_elements=0, log=print):
+    def __init__(self, model, keep=(), embeddings=False, embedding_min_rows=256, min_elements=0, log=print):
         self.model = model
         self.keep = [re.compile(k) for k in keep]
         self.embeddings = embeddings
@@ -52,6 +53,7 @@ class Quantizer:
         self.min_elements = min_elements
         self.log = log
         self.root = model.graph
+        self.graph_inputs = {i.name for i in model.graph.input}
         # constant float tensors by name, from the main graph and every subgraph
         self.inits = {}
         self._collect(self.root)
@@ -201,7 +203,7 @@ class Quantizer:
 
     def _gather(self, n):
         t = self._float_const(n.input[0], 2)
-        if t is None or t.dims[0] < self.embedding_min_rows or n.input[1] in self.inits:
+        if t is None or t.dims[0] < self.embedding_min_rows or n.input[1] not in self.graph_inputs:
             return None
         if self._kept(n, n.input[0]):
             self.stats["kept"] += 1
@@ -243,7 +245,7 @@ class Quantizer:
         prune(self.root)
 
 
-def quantize_file(src, dst, keep=(), embeddings=False, embedding_min_rows=1000, min_elements=0, log=print):
+def quantize_file(src, dst, keep=(), embeddings=False, embedding_min_rows=256, min_elements=0, log=print):
     model = onnx.load(src)
     q = Quantizer(model, keep, embeddings, embedding_min_rows, min_elements, log)
     stats = q.run()
@@ -259,6 +261,10 @@ def quantize_file(src, dst, keep=(), embeddings=False, embedding_min_rows=1000, 
     return stats
 
 
+# fp32 reference values of the recipe's own checks do not describe a quantised graph
+SKIPPED = {".build-stamp", "reference.json"}
+
+
 def quantize_dir(src, dst, **kw):
     os.makedirs(dst, exist_ok=True)
     found = 0
@@ -271,12 +277,35 @@ def quantize_dir(src, dst, **kw):
             if f.endswith(".onnx"):
                 quantize_file(s, d, **kw)
                 found += 1
-            elif f.endswith(".onnx_data") or f.endswith(".onnx.data") or f == ".build-stamp":
+            elif f.endswith(".onnx_data") or f.endswith(".onnx.data") or (rel == "." and f in SKIPPED):
                 continue  # external weights are loaded with the graph and written into the quantised file
             else:
                 shutil.copy2(s, d)
     if found == 0:
         raise SystemExit("no .onnx file in " + src)
+    describe(os.path.join(dst, "config.json"), kw)
+
+
+def describe(config_file, kw):
+    """Records the quantisation in a Polyspan config.json (a config without a polyspan section is left as it is)."""
+    if not os.path.isfile(config_file):
+        return
+    with open(config_file, encoding="utf-8") as f:
+        config = json.load(f)
+    poly = config.get("polyspan")
+    if not isinstance(poly, dict):
+        return
+    poly["quantization"] = {
+        "method": "dynamic int8: DynamicQuantizeMatMul, int8 weights with one scale per output column, "
+                  "activations quantised per tensor at run time",
+        "embeddings_int8": bool(kw.get("embeddings")),
+        "kept_in_float": list(kw.get("keep") or []),
+    }
+    if poly.get("description"):
+        poly["description"] = poly["description"] + " Int8 quantised encoder (models/recipe/quantize.py)."
+    with open(config_file, "w", encoding="utf-8") as f:
+        json.dump(config, f, indent=2, ensure_ascii=False)
+        f.write("\n")
 
 
 def main(argv=None):
@@ -287,8 +316,8 @@ def main(argv=None):
                    help="keep matching MatMul/Gemm/Gather nodes (node or weight name) in float; repeatable")
     p.add_argument("--embeddings", action="store_true",
                    help="also store large Gather tables (word embeddings) as int8 with one scale per row")
-    p.add_argument("--embedding-min-rows", type=int, default=1000,
-                   help="a Gather table needs at least this many rows to be quantised (default 1000)")
+    p.add_argument("--embedding-min-rows", type=int, default=256,
+                   help="a Gather table needs at least this many rows to be quantised (default 256)")
     p.add_argument("--min-elements", type=int, default=0,
                    help="leave MatMul/Gemm weights with fewer elements in float (default 0: quantise all)")
     a = p.parse_args(argv)
