@@ -185,7 +185,7 @@ if [[ $INT8 -eq 1 ]]; then
     py "$RECIPE/quantize.py" "$OUT" "$INT8_OUT" "${QUANT_ARGS[@]}"
     log "6/6 checking the int8 encoder against fp32"
     POLYSPAN_TOOL_JAVA_OPTS="-Xmx3g" "$HERE/tool.sh" CompareModels --reference "$OUT" --candidate "$INT8_OUT" \
-      --sentences 200 --min-mean-cosine 0.95 \
+      --sentences 100 --min-mean-cosine 0.95 \
       || die "the int8 encoder is too far from fp32 (see above); $INT8_OUT is not usable"
     echo "$KEY $(cd "$INT8_OUT" && digest encoder.onnx)" > "$INT8_STAMP"
   fi
