@@ -4,7 +4,7 @@
 #   models/build-default.sh [--out DIR] [--force]   default model (default DIR: models/build/mbert-ner) and its int8
 #                                                   quantisation in DIR-int8 (--no-int8: only the fp32 model)
 #   models/build-default.sh --tiny DIR              tiny random-weight fixtures in DIR/tiny-heads, DIR/tiny-hf, DIR/tiny-t5*,
-#                                                   DIR/tiny-m2m100, and int8 copies DIR/tiny-heads-int8, DIR/tiny-hf-int8
+#                                                   DIR/tiny-m2m100, and int8 copies DIR/tiny-heads-int8, -hf-int8, -t5-int8, -m2m100-int8
 #   models/build-default.sh --tiny-t5 DIR           only the tiny text-to-text fixtures, DIR/tiny-t5, -merged, -spm
 #
 # Environment: PYTHON (default /usr/bin/python3, needs torch, onnx, numpy), MVN (default mvn),
@@ -67,7 +67,7 @@ if [[ -n "$TINY" ]]; then
   (cd "$RECIPE" && py tiny.py "$TINY")
   (cd "$RECIPE" && py tiny_t5.py "$TINY")
   (cd "$RECIPE" && py tiny_m2m100.py "$TINY")
-  for m in tiny-heads tiny-hf; do
+  for m in tiny-heads tiny-hf tiny-t5 tiny-m2m100; do
     rm -rf "$TINY/$m-int8"
     py "$RECIPE/quantize.py" "$TINY/$m" "$TINY/$m-int8" "${QUANT_ARGS[@]}"
   done

@@ -1,5 +1,8 @@
 package org.polyspan.model;
 
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -90,6 +93,62 @@ class QuantizedModelTest {
             }
             assertTrue(words > 100 && same >= 0.9 * words, same + " of " + words + " words tagged alike");
         }
+    }
+
+    /**
+     * The quantised optimum seq2seq exports (a T5-style tagger and an M2M100-style translator): encoder states and
+     * first-step decoder logits close to float, run with ONNX Runtime on the same token ids.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"tiny-t5", "tiny-m2m100"})
+    void int8Seq2SeqExportIsCloseToFloat(String id) throws Exception {
+        Path floatDir = TinyModels.fixture(id, "decoder_model.onnx");
+        Path int8Dir = TinyModels.fixture(id + "-int8", "decoder_model.onnx");
+        long pad = TinyModels.json(floatDir.resolve("config.json")).get("pad_token_id").getAsLong();
+        long start = TinyModels.json(floatDir.resolve("config.json")).get("decoder_start_token_id").getAsLong();
+        List<String> texts = List.of("Barack Obama visited Paris yesterday .", "The European Commission met in Berlin .",
+                "Angela Merkel met the United Nations in Berlin");
+        try (HuggingFaceSubwordTokenizer tok = new HuggingFaceSubwordTokenizer(floatDir.resolve("tokenizer.json"), pad)) {
+            OrtEnvironment env = OrtEnvironment.getEnvironment();
+            for (String text : texts) {
+                long[] ids = tok.encodeText(text);
+                long[] mask = new long[ids.length];
+                java.util.Arrays.fill(mask, 1);
+                float[][] states = new float[2][];
+                float[][] logits = new float[2][];
+                Path[] dirs = {floatDir, int8Dir};
+                for (int m = 0; m < 2; m++) {
+                    try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+                        o.setIntraOpNumThreads(1);
+                        try (OrtSession enc = env.createSession(dirs[m].resolve("encoder_model.onnx").toString(), o);
+                             OrtSession dec = env.createSession(dirs[m].resolve("decoder_model.onnx").toString(), o);
+                             OnnxTensor idsT = OnnxTensor.createTensor(env, new long[][] {ids});
+                             OnnxTensor maskT = OnnxTensor.createTensor(env, new long[][] {mask});
+                             OrtSession.Result e = enc.run(Map.of("input_ids", idsT, "attention_mask", maskT))) {
+                            OnnxTensor hidden = (OnnxTensor) e.get("last_hidden_state").orElseThrow();
+                            states[m] = flat(hidden);
+                            try (OnnxTensor startT = OnnxTensor.createTensor(env, new long[][] {{start}});
+                                 OrtSession.Result d = dec.run(Map.of("input_ids", startT, "encoder_hidden_states", hidden,
+                                         "encoder_attention_mask", maskT))) {
+                                logits[m] = flat((OnnxTensor) d.get("logits").orElseThrow());
+                            }
+                        }
+                    }
+                }
+                double cs = cosine(states[0], states[1]);
+                double cl = cosine(logits[0], logits[1]);
+                assertTrue(cs > 0.99, id + " encoder states cosine " + cs + " on " + text);
+                // 32 hidden units and random weights: int8 rounding weighs more than in a real model
+                assertTrue(cl > 0.97, id + " decoder logits cosine " + cl + " on " + text);
+            }
+        }
+    }
+
+    private static float[] flat(OnnxTensor t) {
+        java.nio.FloatBuffer b = t.getFloatBuffer();
+        float[] out = new float[b.remaining()];
+        b.get(out);
+        return out;
     }
 
     private static double cosine(float[] a, float[] b) {
