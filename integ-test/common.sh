@@ -22,6 +22,8 @@ case "$ENGINE" in
 esac
 PLUGIN_ZIP="${POLYSPAN_PLUGIN_ZIP:-$REPO_DIR/target/polyspan-$ENGINE-0.1.0.zip}"
 DEFAULT_MODEL_DIR="$REPO_DIR/models/build/mbert-ner"
+# its int8 quantisation (models/build-default.sh step 6), installed as mbert-ner-int8
+INT8_MODEL_DIR="$REPO_DIR/models/build/mbert-ner-int8"
 
 stage() { printf '\n==== %s ====\n' "$*"; }
 info() { printf '[%s] %s\n' "$(basename "$0")" "$*"; }
@@ -87,6 +89,10 @@ build_plugin_if_needed() {
 default_model_built() {
   [[ -f "$DEFAULT_MODEL_DIR/config.json" && -f "$DEFAULT_MODEL_DIR/tokenizer.json" ]] \
     && { [[ -f "$DEFAULT_MODEL_DIR/encoder.onnx" ]] || [[ -f "$DEFAULT_MODEL_DIR/model.onnx" ]]; }
+}
+
+int8_model_built() {
+  [[ -f "$INT8_MODEL_DIR/config.json" && -f "$INT8_MODEL_DIR/tokenizer.json" && -f "$INT8_MODEL_DIR/encoder.onnx" ]]
 }
 
 # Installs the Debian packages the scripts need when any is missing (one apt-get run for all of them).

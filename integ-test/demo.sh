@@ -33,7 +33,7 @@ stage "plugin"
 build_plugin_if_needed
 
 stage "default model (models/build-default.sh)"
-if ! default_model_built \
+if ! default_model_built || ! int8_model_built \
    || [[ -n "$(find "$REPO_DIR/models/default" "$REPO_DIR/models/recipe" -newer "$DEFAULT_MODEL_DIR/config.json" -type f -print -quit 2>/dev/null)" ]]; then
   "$REPO_DIR/models/build-default.sh"
 else

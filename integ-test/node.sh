@@ -187,6 +187,11 @@ prepare_node() {
   else
     info "default model not built (models/build-default.sh); starting without mbert-ner"
   fi
+  if int8_model_built; then
+    copy_model "$INT8_MODEL_DIR" mbert-ner-int8 link
+  else
+    info "int8 model not built (models/build-default.sh); starting without mbert-ner-int8"
+  fi
   if [[ -n "${POLYSPAN_EXTRA_MODELS:-}" ]]; then
     local extra d
     extra="$(cd "$POLYSPAN_EXTRA_MODELS" 2>/dev/null && pwd)" || die "POLYSPAN_EXTRA_MODELS=$POLYSPAN_EXTRA_MODELS is not a directory"

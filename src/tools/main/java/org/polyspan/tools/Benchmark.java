@@ -24,13 +24,17 @@ import java.util.Set;
  * Measures, on the same sentences and in one run, (1) raw ONNX Runtime labelling throughput of a model directory and
  * (2) documents per second through a {@code span_labeling} ingest pipeline of a running node (bulk requests).
  *
- * <pre>models/tool.sh Benchmark --model models/build/mbert-ner --url http://127.0.0.1:9200 [--sentences 2000] [--bulk 100]</pre>
+ * <pre>models/tool.sh Benchmark --model models/build/mbert-ner --url http://127.0.0.1:9200 [--sentences 2000] [--bulk 100]
+ *     [--raw no]</pre>
+ * With {@code --raw no} only the pipeline is measured (the model is not loaded in this process); {@code --pipeline-model}
+ * names the node's model when it differs from the directory name.
  */
 public final class Benchmark {
     private static final List<String> TEXTS = List.of("en", "de", "es", "it");
 
     public static void main(String[] argv) throws Exception {
-        Args args = new Args(argv, List.of("model", "url", "data", "sentences", "bulk", "batch", "threads"));
+        Args args = new Args(argv, List.of("model", "url", "data", "sentences", "bulk", "batch", "threads", "raw",
+                "pipeline-model"));
         Path modelDir = Path.of(args.require("model"));
         Path data = Path.of(args.get("data", "../shared/data"));
         int count = Integer.parseInt(args.get("sentences", "2000"));
@@ -43,9 +47,17 @@ public final class Benchmark {
         System.out.printf(Locale.ROOT, "%d sentences (Europarl test, %s), %.1f characters on average%n", texts.size(), TEXTS,
                 (double) chars / texts.size());
 
-        String modelId = modelDir.getFileName().toString();
-        try (LabelingModel model = LabelingModel.load(modelId, modelDir, OnnxWindowEncoder.Device.CPU,
-                Integer.parseInt(args.get("threads", "0")))) {
+        String modelId = args.get("pipeline-model", modelDir.getFileName().toString());
+        if (!args.get("raw", "yes").equals("no")) {
+            raw(modelDir, modelId, texts, batch, Integer.parseInt(args.get("threads", "0")));
+        }
+        if (!url.isEmpty()) {
+            pipeline(url, modelId, texts, bulk);
+        }
+    }
+
+    static void raw(Path modelDir, String modelId, List<String> texts, int batch, int threads) throws Exception {
+        try (LabelingModel model = LabelingModel.load(modelId, modelDir, OnnxWindowEncoder.Device.CPU, threads)) {
             model.label(List.of(Document.of(texts.get(0))), List.of()); // warm-up
             for (int b : new int[] {1, batch}) {
                 long t0 = System.nanoTime();
@@ -62,9 +74,6 @@ public final class Benchmark {
             if (model.heads().size() > 1) {
                 heads(model, texts, batch);
             }
-        }
-        if (!url.isEmpty()) {
-            pipeline(url, modelId, texts, bulk);
         }
     }
 
