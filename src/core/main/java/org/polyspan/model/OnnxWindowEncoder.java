@@ -27,23 +27,11 @@ public final class OnnxWindowEncoder implements WindowEncoder {
     private final boolean hasTokenTypes;
     private final long padId;
 
+    /** {@code threads}: intra-op threads of this session, unless {@link OnnxSessions} runs every session on its global pool. */
     public OnnxWindowEncoder(Path onnxFile, String outputName, long padId, Device device, int threads) throws OrtException {
-        this.env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            if (threads > 0) {
-                options.setIntraOpNumThreads(threads);
-            }
-            options.setInterOpNumThreads(1);
-            if (device == Device.CUDA) {
-                try {
-                    options.addCUDA(0);
-                } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
-                    throw new IllegalStateException("device [cuda] was requested but the CUDA execution provider is not "
-                            + "available (install the onnxruntime_gpu build and a CUDA driver): " + e.getMessage(), e);
-                }
-            }
-            this.session = env.createSession(onnxFile.toString(), options);
+        this.env = OnnxSessions.environment();
+        try (OrtSession.SessionOptions options = OnnxSessions.options(device == Device.CUDA, threads)) {
+            this.session = OnnxSessions.open(onnxFile, options);
         }
         Map<String, NodeInfo> outputs = session.getOutputInfo();
         NodeInfo out = outputs.get(outputName);

@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import org.polyspan.model.OnnxSessions;
 
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
@@ -53,7 +54,7 @@ public final class OnnxSeq2SeqModel implements LogitsSource, AutoCloseable {
     private final Map<String, long[]> pastShapes = new HashMap<>();
 
     public OnnxSeq2SeqModel(Path dir, boolean cuda, int threads) throws OrtException {
-        this.env = OrtEnvironment.getEnvironment();
+        this.env = OnnxSessions.environment();
         boolean split = Files.isRegularFile(dir.resolve(DECODER)) && Files.isRegularFile(dir.resolve(DECODER_WITH_PAST));
         if (!Files.isRegularFile(dir.resolve(ENCODER)) || (!split && !Files.isRegularFile(dir.resolve(DECODER_MERGED)))) {
             throw new IllegalArgumentException("seq2seq model in " + dir.getFileName() + " needs " + ENCODER + " and either "
@@ -63,24 +64,11 @@ public final class OnnxSeq2SeqModel implements LogitsSource, AutoCloseable {
         OrtSession enc = null;
         OrtSession dec = null;
         OrtSession withPast = null;
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            if (threads > 0) {
-                options.setIntraOpNumThreads(threads);
-            }
-            options.setInterOpNumThreads(1);
-            if (cuda) {
-                try {
-                    options.addCUDA(0);
-                } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
-                    throw new IllegalStateException("device [cuda] was requested but the CUDA execution provider is not "
-                            + "available (install the onnxruntime_gpu build and a CUDA driver): " + e.getMessage(), e);
-                }
-            }
-            enc = env.createSession(dir.resolve(ENCODER).toString(), options);
-            dec = env.createSession(dir.resolve(split ? DECODER : DECODER_MERGED).toString(), options);
+        try (OrtSession.SessionOptions options = OnnxSessions.options(cuda, threads)) {
+            enc = OnnxSessions.open(dir.resolve(ENCODER), options);
+            dec = OnnxSessions.open(dir.resolve(split ? DECODER : DECODER_MERGED), options);
             if (split) {
-                withPast = env.createSession(dir.resolve(DECODER_WITH_PAST).toString(), options);
+                withPast = OnnxSessions.open(dir.resolve(DECODER_WITH_PAST), options);
             }
         } catch (OrtException | RuntimeException e) {
             closeQuietly(enc);

@@ -114,12 +114,22 @@ public final class ApertiumApyTranslator implements Translator {
                         + r.body().substring(0, Math.min(200, r.body().length())));
             }
             return JsonParser.parseString(r.body()).getAsJsonObject();
+        } catch (SecurityException e) {
+            throw new TranslationException("APY " + base.resolve(path) + " is not reachable under the plugin's security policy, which "
+                    + "allows connections to this machine only (127.0.0.1, ::1, localhost; ports 1024-65535). Run APY locally, or add "
+                    + "permission java.net.SocketPermission \"" + base.getHost() + ":" + port(base) + "\", \"connect,resolve\"; to "
+                    + "plugins/polyspan/plugin-security.policy and restart the node (" + String.valueOf(e.getMessage()).lines().findFirst()
+                    .orElse("") + ")", e);
         } catch (IOException | RuntimeException e) {
             throw new TranslationException("APY " + base.resolve(path) + " failed: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TranslationException("interrupted while translating", e);
         }
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
     @Override

@@ -44,7 +44,8 @@ import java.util.Set;
  * and bulk-writes one destination document per source document under the same id, so a re-run overwrites instead of
  * duplicating, and with {@code resume} skips documents already projected. A document that cannot be projected is
  * written with {@code projection.error} and counted, never fatal. Cancellation is checked between batches. Runs on the
- * generic pool: its client calls block.
+ * plugin's project pool, where its client calls may block; each batch's translation and projection run on the inference
+ * pool ({@link Inference}), so they share the node's inference budget with ingest.
  */
 final class IndexProjectionJob {
     private static final TimeValue KEEP_ALIVE = TimeValue.timeValueMinutes(10);
@@ -54,12 +55,19 @@ final class IndexProjectionJob {
     private final Translator.Lookup translators;
     private final IndexProjectionSpec spec;
     private final ProjectIndexTask task;
+    private final Inference inference;
     /** With {@code translate}, the translator of the whole run. */
     private Translator translator;
 
+    /** Runs model work where inference runs and waits for its result. */
+    interface Inference {
+        <T> T call(java.util.concurrent.Callable<T> work) throws Exception;
+    }
+
     IndexProjectionJob(Client client, ModelRepository models, Translator.Lookup translators, IndexProjectionSpec spec,
-                       ProjectIndexTask task) {
+                       ProjectIndexTask task, Inference inference) {
         this.client = client;
+        this.inference = inference;
         this.models = models;
         this.translators = translators;
         this.spec = spec;
@@ -151,13 +159,15 @@ final class IndexProjectionJob {
             List<Map<String, Object>> answers = null;
             String failure = null;
             try {
-                request = RequestTranslator.withTargets(request, translator);
+                ProjectionRequest untranslated = request;
+                request = inference.call(() -> RequestTranslator.withTargets(untranslated, translator));
             } catch (Exception e) {
                 failure = "translation failed: " + e.getMessage();
             }
             if (failure == null) {
                 try {
-                    answers = ProjectionRunner.run(models, request);
+                    ProjectionRequest translated = request;
+                    answers = inference.call(() -> ProjectionRunner.run(models, translated));
                 } catch (Exception e) {
                     failure = "projection failed: " + e.getMessage();
                 }

@@ -18,8 +18,8 @@ import java.util.concurrent.Callable;
 
 /**
  * The boundary between OpenSearch threads and native inference code. Native libraries look up resources through the
- * context class loader, so it is set to the plugin's own; and any {@link Throwable} (an {@code Error} from native code
- * included) becomes an exception, so a bad model fails one document instead of the node. A model that is still loading,
+ * context class loader, so it is set to the plugin's own; and any {@link Throwable} but the JVM's own fatal errors (see
+ * {@link #isFatal}) becomes an exception, so a bad model fails one document instead of the node. A model that is still loading,
  * or that would not fit under {@code polyspan.models.max_bytes}, is answered 429 (retryable), as OpenSearch answers a
  * tripped circuit breaker.
  */
@@ -79,9 +79,32 @@ final class ModelLoading {
         } catch (Exception e) {
             throw e;
         } catch (Throwable t) {
-            throw new IllegalStateException("inference failed: " + t, t);
+            throw asException("inference failed", t);
         } finally {
             thread.setContextClassLoader(previous);
         }
+    }
+
+    /**
+     * Whether {@code t} belongs to the JVM rather than to the plugin: every {@link VirtualMachineError}
+     * ({@link OutOfMemoryError}, {@link InternalError}, {@link UnknownError}) except {@link StackOverflowError}. After
+     * one of these the process's state is unknown, so the plugin lets it propagate and OpenSearch stops the node, as it
+     * does for such errors in its own code. Everything else (exceptions, {@link LinkageError}s such as a native library
+     * that cannot load, {@link StackOverflowError} from deep recursion in a model or the decoder, {@link AssertionError})
+     * is the plugin's: it fails the document or request at hand and the node carries on.
+     */
+    static boolean isFatal(Throwable t) {
+        return t instanceof VirtualMachineError && !(t instanceof StackOverflowError);
+    }
+
+    /** {@code t} as an exception that fails one document or request; a fatal error ({@link #isFatal}) is rethrown. */
+    static Exception asException(String what, Throwable t) {
+        if (t instanceof Exception e) {
+            return e;
+        }
+        if (isFatal(t)) {
+            throw (Error) t;
+        }
+        return new IllegalStateException(what + ": " + t, t);
     }
 }

@@ -11,6 +11,8 @@ import org.opensearch.env.NodeEnvironment;
 import org.opensearch.repositories.RepositoriesService;
 import org.opensearch.script.ScriptService;
 import org.opensearch.tasks.Task;
+import org.opensearch.threadpool.ExecutorBuilder;
+import org.opensearch.threadpool.FixedExecutorBuilder;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.Client;
 import org.opensearch.watcher.ResourceWatcherService;
@@ -22,6 +24,7 @@ import org.opensearch.common.settings.Settings;
 import org.opensearch.common.settings.SettingsFilter;
 import org.opensearch.common.unit.TimeValue;
 import org.opensearch.core.common.unit.ByteSizeValue;
+import org.opensearch.common.util.concurrent.OpenSearchExecutors;
 import org.opensearch.ingest.Processor;
 import org.opensearch.threadpool.ExecutorBuilder;
 import org.opensearch.threadpool.FixedExecutorBuilder;
@@ -30,7 +33,12 @@ import org.opensearch.plugins.IngestPlugin;
 import org.opensearch.plugins.Plugin;
 import org.opensearch.rest.RestController;
 import org.opensearch.rest.RestHandler;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.polyspan.model.InferenceBudget;
+import org.polyspan.model.InferenceRejections;
 import org.polyspan.model.ModelRepository;
+import org.polyspan.model.OnnxSessions;
 import org.polyspan.model.OnnxWindowEncoder;
 import org.polyspan.translation.ApertiumApyTranslator;
 import org.polyspan.translation.TranslationException;
@@ -44,10 +52,29 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 
-/** Registers the {@code span_labeling} ingest processor and the {@code _plugins/polyspan} REST endpoints. */
+/**
+ * Registers the {@code span_labeling} ingest processor, the {@code _plugins/polyspan} REST endpoints and two thread
+ * pools: {@value #INFERENCE_POOL}, where every model call runs (ingest, {@code _project}, the batches of
+ * {@code _project/index}), and {@value #PROJECT_POOL}, which drives {@code _project/index} jobs (their searches and bulk
+ * writes wait there, never on a network, transport or inference thread).
+ */
 public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin {
+    private static final Logger LOGGER = LogManager.getLogger(PolyspanPlugin.class);
+
+    /** The inference pool; its size and queue are {@value #INFERENCE_SIZE_KEY} and {@value #INFERENCE_QUEUE_SIZE_KEY}. */
+    public static final String INFERENCE_POOL = "polyspan_inference";
+    static final String INFERENCE_POOL_PREFIX = "polyspan.inference.pool";
+    static final String INFERENCE_SIZE_KEY = INFERENCE_POOL_PREFIX + ".size";
+    static final String INFERENCE_QUEUE_SIZE_KEY = INFERENCE_POOL_PREFIX + ".queue_size";
+    static final int DEFAULT_INFERENCE_QUEUE_SIZE = 1000;
+    /** The pool that drives {@code _project/index} jobs: {@value #PROJECT_POOL_PREFIX}.size and .queue_size. */
+    public static final String PROJECT_POOL = "polyspan_project";
+    static final String PROJECT_POOL_PREFIX = "polyspan.project.pool";
+    static final int DEFAULT_PROJECT_THREADS = 2;
+    static final int DEFAULT_PROJECT_QUEUE_SIZE = 100;
 
     public static final Setting<String> MODELS_PATH = Setting.simpleString("polyspan.models_path", Setting.Property.NodeScope);
     public static final Setting<String> DEVICE = new Setting<>("polyspan.device", "cpu", v -> {
@@ -57,7 +84,12 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
         }
         return d;
     }, Setting.Property.NodeScope);
-    public static final Setting<Integer> THREADS = Setting.intSetting("polyspan.inference_threads", 0, 0, Setting.Property.NodeScope);
+    /** The former name of {@link #INTRA_OP_THREADS}. */
+    public static final Setting<Integer> THREADS = Setting.intSetting("polyspan.inference_threads", 0, 0,
+            Setting.Property.NodeScope, Setting.Property.Deprecated);
+    /** Threads of ONNX Runtime's global intra-op pool; 0: allocated processors / inference pool threads. */
+    public static final Setting<Integer> INTRA_OP_THREADS = Setting.intSetting("polyspan.inference.intra_op_threads", THREADS, 0,
+            Setting.Property.NodeScope);
     /**
      * Limit on the bytes of a node's loaded models (their files' size): a byte size, a percentage of the machine's
      * physical memory, or {@code -1} for none. By default half of physical memory: the other half is for the JVM heap,
@@ -74,27 +106,86 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
     private final ModelRepository models;
     private final ModelLoadPool loadPool = new ModelLoadPool();
     private final NodeTranslators translators;
+    private final InferenceBudget budget;
+    private final InferenceRejections rejections = new InferenceRejections();
+    /** Set by {@link #createComponents}; documents only arrive after it. */
+    private volatile ThreadPool threadPool;
 
     public PolyspanPlugin(Settings settings, Path configPath) {
-        String custom = MODELS_PATH.get(settings);
-        Path root = custom.isEmpty() ? configPath.resolve("polyspan").resolve("models") : configPath.resolve(custom);
+        Path root = modelsRoot(MODELS_PATH.get(settings), configPath);
+        NativeLibraries.configure();
+        this.budget = budget(settings);
+        if (!OnnxSessions.useGlobalThreadPool(budget.intraOpThreads())) {
+            LOGGER.warn("ONNX Runtime was started before the polyspan plugin (several nodes in one JVM?): its global pool keeps its "
+                    + "first size, not [{}] threads", budget.intraOpThreads());
+        }
+        LOGGER.info("inference budget: {} allocated processors, [{}] {} threads x ONNX Runtime intra-op {} threads",
+                budget.processors(), INFERENCE_POOL, budget.poolThreads(), budget.intraOpThreads());
         OnnxWindowEncoder.Device device = DEVICE.get(settings).equals("cuda") ? OnnxWindowEncoder.Device.CUDA : OnnxWindowEncoder.Device.CPU;
-        this.models = new ModelRepository(root, device, THREADS.get(settings), loadPool,
+        this.models = new ModelRepository(root, device, budget.intraOpThreads(), loadPool,
                 Duration.ofMillis(MODELS_LOAD_WAIT.get(settings).millis()), MODELS_MAX_BYTES.get(settings));
         this.translators = new NodeTranslators(() -> translator(APERTIUM_URL.get(settings)));
-        NativeLibraries.configure();
+    }
+
+    /**
+     * The models directory: {@code polyspan.models_path} resolved against the config directory, which it must stay
+     * in: the plugin's security policy grants reads there only. A symbolic link inside the config directory may point
+     * elsewhere.
+     */
+    static Path modelsRoot(String custom, Path configPath) {
+        if (custom.isEmpty()) {
+            return configPath.resolve("polyspan").resolve("models");
+        }
+        Path config = configPath.toAbsolutePath().normalize();
+        Path root = config.resolve(custom).normalize();
+        if (!root.startsWith(config)) {
+            throw new IllegalArgumentException("[" + MODELS_PATH.getKey() + "] must be a directory inside the config directory " + config
+                    + ", got [" + custom + "]; link a directory from there to use another place");
+        }
+        return root;
+    }
+
+    /** Inference pool threads x intra-op threads, checked against the allocated processors. */
+    static InferenceBudget budget(Settings settings) {
+        int processors = OpenSearchExecutors.allocatedProcessors(settings);
+        int poolThreads = settings.getAsInt(INFERENCE_SIZE_KEY, InferenceBudget.defaultPoolThreads(processors));
+        return InferenceBudget.of(processors, poolThreads, INTRA_OP_THREADS.get(settings), INFERENCE_SIZE_KEY,
+                INTRA_OP_THREADS.getKey());
+    }
+
+    /**
+     * {@value #INFERENCE_POOL}: {@code max(1, processors / 2)} threads by default, queue {@value #DEFAULT_INFERENCE_QUEUE_SIZE}
+     * tasks (a task is one bulk request's documents, one document, or one {@code _project} request); {@value #PROJECT_POOL}:
+     * {@value #DEFAULT_PROJECT_THREADS} threads, queue {@value #DEFAULT_PROJECT_QUEUE_SIZE} jobs. OpenSearch registers
+     * their {@code .size} and {@code .queue_size} settings.
+     */
+    @Override
+    public List<ExecutorBuilder<?>> getExecutorBuilders(Settings settings) {
+        return executorBuilders(settings);
+    }
+
+    static List<ExecutorBuilder<?>> executorBuilders(Settings settings) {
+        int processors = OpenSearchExecutors.allocatedProcessors(settings);
+        return List.of(
+                new FixedExecutorBuilder(settings, INFERENCE_POOL, InferenceBudget.defaultPoolThreads(processors),
+                        DEFAULT_INFERENCE_QUEUE_SIZE, INFERENCE_POOL_PREFIX),
+                new FixedExecutorBuilder(settings, PROJECT_POOL, DEFAULT_PROJECT_THREADS, DEFAULT_PROJECT_QUEUE_SIZE,
+                        PROJECT_POOL_PREFIX),
+                new FixedExecutorBuilder(settings, ModelLoadPool.NAME, ModelLoadPool.SIZE, ModelLoadPool.QUEUE,
+                        "thread_pool." + ModelLoadPool.NAME));
     }
 
     @Override
     public List<Setting<?>> getSettings() {
-        return List.of(MODELS_PATH, DEVICE, THREADS, APERTIUM_URL, MODELS_MAX_BYTES, MODELS_LOAD_WAIT);
+        return List.of(MODELS_PATH, DEVICE, THREADS, INTRA_OP_THREADS, APERTIUM_URL, MODELS_MAX_BYTES, MODELS_LOAD_WAIT);
     }
 
-    /** The pool that loads models, so no load runs on a cluster-applier, network or transport thread. */
-    @Override
-    public List<ExecutorBuilder<?>> getExecutorBuilders(Settings settings) {
-        return List.of(new FixedExecutorBuilder(settings, ModelLoadPool.NAME, ModelLoadPool.SIZE, ModelLoadPool.QUEUE,
-                "thread_pool." + ModelLoadPool.NAME));
+    private ExecutorService inferencePool() {
+        ThreadPool pool = threadPool;
+        if (pool == null) {
+            throw new IllegalStateException("the node has not started its thread pools yet");
+        }
+        return pool.executor(INFERENCE_POOL);
     }
 
     /** {@code -1}, a byte size ({@code 4gb}) or a percentage of physical memory ({@code 50%}). */
@@ -121,15 +212,16 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
 
     @Override
     public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
-        return Map.of(SpanLabelingProcessor.TYPE, new SpanLabelingProcessor.Factory(models));
+        return Map.of(SpanLabelingProcessor.TYPE, new SpanLabelingProcessor.Factory(models, this::inferencePool, rejections));
     }
 
     @Override
     public List<RestHandler> getRestHandlers(Settings settings, RestController restController, ClusterSettings clusterSettings,
                                              IndexScopedSettings indexScopedSettings, SettingsFilter settingsFilter,
                                              IndexNameExpressionResolver resolver, Supplier<DiscoveryNodes> nodes) {
-        return List.of(new RestModelsAction(), new RestMappingTemplateAction(), new RestProjectAction(models, translators),
-                new RestProjectIndexAction(models, translators));
+        return List.of(new RestModelsAction(), new RestMappingTemplateAction(),
+                new RestProjectAction(models, translators, rejections), new RestProjectIndexAction(models, translators),
+                new RestStatsAction(budget, rejections));
     }
 
     @Override
@@ -153,6 +245,7 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
                                                IndexNameExpressionResolver indexNameExpressionResolver,
                                                Supplier<RepositoriesService> repositoriesServiceSupplier) {
         loadPool.bind(threadPool);
+        this.threadPool = threadPool;
         return List.of(models, translators);
     }
 

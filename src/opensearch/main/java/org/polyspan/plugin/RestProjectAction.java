@@ -1,5 +1,6 @@
 package org.polyspan.plugin;
 
+import org.opensearch.common.util.concurrent.AbstractRunnable;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParser;
@@ -7,8 +8,8 @@ import org.opensearch.rest.BaseRestHandler;
 import org.opensearch.rest.BytesRestResponse;
 import org.opensearch.rest.RestChannel;
 import org.opensearch.rest.RestRequest;
-import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.node.NodeClient;
+import org.polyspan.model.InferenceRejections;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.projection.ConllBody;
 import org.polyspan.projection.ConllOutput;
@@ -26,16 +27,19 @@ import static org.opensearch.rest.RestRequest.Method.POST;
  * {@code POST _plugins/polyspan/_project} projects labelled source spans onto target sentences (T-Projection-style
  * candidate ranking with the encoder scorer, or SimAlign-style alignment). Bodies may be CoNLL ({@link ConllBody}) and
  * answers CoNLL text ({@link ConllOutput}). Nothing is stored. Input errors answer
- * 400 naming the pair and the field; inference runs on the generic thread pool, never on the network thread.
+ * 400 naming the pair and the field. The request is parsed on the network thread; translation and inference run on the
+ * inference pool ({@link PolyspanPlugin#INFERENCE_POOL}), whose full queue answers 429.
  */
 public final class RestProjectAction extends BaseRestHandler {
     private final ModelRepository models;
     private final Translator.Lookup translators;
+    private final InferenceRejections rejections;
 
     /** {@code translators} finds Apertium's service when a request asks for {@code "translate": true}. */
-    public RestProjectAction(ModelRepository models, Translator.Lookup translators) {
+    public RestProjectAction(ModelRepository models, Translator.Lookup translators, InferenceRejections rejections) {
         this.models = models;
         this.translators = translators;
+        this.rejections = rejections;
     }
 
     @Override
@@ -59,10 +63,31 @@ public final class RestProjectAction extends BaseRestHandler {
         } catch (ProjectionRequest.PairException e) {
             return channel -> badRequest(channel, e);
         }
-        return channel -> client.threadPool().executor(ThreadPool.Names.GENERIC).execute(() -> run(channel, parsed, conllOutput));
+        return channel -> client.threadPool().executor(PolyspanPlugin.INFERENCE_POOL).execute(new AbstractRunnable() {
+            @Override
+            protected void doRun() {
+                project(channel, parsed, conllOutput);
+            }
+
+            @Override
+            public void onRejection(Exception e) {
+                rejections.rejected(0);
+                try {
+                    error(channel, RestStatus.TOO_MANY_REQUESTS, null, "rejected: the [" + PolyspanPlugin.INFERENCE_POOL
+                            + "] queue is full (" + PolyspanPlugin.INFERENCE_QUEUE_SIZE_KEY + "); retry later");
+                } catch (IOException io) {
+                    channel.sendResponse(new BytesRestResponse(RestStatus.TOO_MANY_REQUESTS, "rejected: inference queue full"));
+                }
+            }
+
+            @Override
+            public void onFailure(Exception e) {
+                fail(channel, e); // project() answers every failure itself; this is for failures while answering
+            }
+        });
     }
 
-    private void run(RestChannel channel, ProjectionRequest parsed, boolean conllOutput) {
+    private void project(RestChannel channel, ProjectionRequest parsed, boolean conllOutput) {
         try {
             long t0 = System.nanoTime();
             ProjectionRequest request = RequestTranslator.withTargets(parsed, translators, models);
@@ -99,14 +124,18 @@ public final class RestProjectAction extends BaseRestHandler {
             } catch (IOException io) {
                 channel.sendResponse(new BytesRestResponse(RestStatus.BAD_REQUEST, e.getMessage()));
             }
-        } catch (Exception e) {
-            // a model still loading or over the memory limit is a retryable 429
-            RestStatus status = e instanceof org.opensearch.OpenSearchException ose ? ose.status() : RestStatus.INTERNAL_SERVER_ERROR;
-            try {
-                error(channel, status, null, "projection failed: " + e.getMessage());
-            } catch (IOException io) {
-                channel.sendResponse(new BytesRestResponse(RestStatus.INTERNAL_SERVER_ERROR, "projection failed"));
-            }
+        } catch (Throwable t) {
+            fail(channel, ModelLoading.asException("projection failed", t)); // fatal JVM errors propagate
+        }
+    }
+
+    private static void fail(RestChannel channel, Exception e) {
+        // a model still loading or over the memory limit is a retryable 429
+        RestStatus status = e instanceof org.opensearch.OpenSearchException ose ? ose.status() : RestStatus.INTERNAL_SERVER_ERROR;
+        try {
+            error(channel, status, null, "projection failed: " + e.getMessage());
+        } catch (Exception io) {
+            channel.sendResponse(new BytesRestResponse(RestStatus.INTERNAL_SERVER_ERROR, "projection failed"));
         }
     }
 

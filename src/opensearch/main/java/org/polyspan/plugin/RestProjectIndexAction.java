@@ -15,7 +15,6 @@ import org.opensearch.rest.RestChannel;
 import org.opensearch.rest.RestRequest;
 import org.opensearch.tasks.LoggingTaskListener;
 import org.opensearch.tasks.Task;
-import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.node.NodeClient;
 import org.polyspan.model.ModelLeases;
 import org.polyspan.model.ModelRepository;
@@ -72,8 +71,9 @@ public final class RestProjectIndexAction extends BaseRestHandler {
             if (!exists.isExists()) {
                 RestProjectAction.badRequest(channel, new ProjectionRequest.PairException(-1, "source_index", "index [" + source + "] does not exist"));
             } else {
-                // checking models and the translator loads them or asks a service: not on a network thread
-                client.threadPool().executor(ThreadPool.Names.GENERIC).execute(() -> {
+                // checking models and the translator loads them or asks a service: not on a network thread but on the
+                // plugin's project pool (a full queue answers 429 through the listener's failure path)
+                client.threadPool().executor(PolyspanPlugin.PROJECT_POOL).execute(() -> {
                     try {
                         ProjectionOptions options = internal.spec().options();
                         if (internal.spec().translate()) {
@@ -88,8 +88,8 @@ public final class RestProjectIndexAction extends BaseRestHandler {
                         badRequestQuietly(channel, new ProjectionRequest.PairException(-1, e.field(), e.getMessage()));
                     } catch (ProjectionRequest.PairException e) {
                         badRequestQuietly(channel, e);
-                    } catch (Exception e) {
-                        fail(channel, e);
+                    } catch (Throwable t) {
+                        fail(channel, ModelLoading.asException("project/index failed", t)); // fatal JVM errors propagate
                     }
                 });
             }

@@ -1,5 +1,9 @@
 package org.polyspan.plugin;
 
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.opensearch.common.util.concurrent.AbstractRunnable;
+import org.opensearch.core.concurrency.OpenSearchRejectedExecutionException;
 import org.opensearch.ingest.AbstractProcessor;
 import org.opensearch.ingest.ConfigurationUtils;
 import org.opensearch.ingest.IngestDocument;
@@ -9,6 +13,7 @@ import org.polyspan.core.Document;
 import org.polyspan.core.Span;
 import org.polyspan.core.SpanScope;
 import org.polyspan.core.TaggedDocument;
+import org.polyspan.model.InferenceRejections;
 import org.polyspan.model.LabelingModel;
 import org.polyspan.model.ModelFiles;
 import org.polyspan.model.ModelFilesException;
@@ -16,23 +21,36 @@ import org.polyspan.model.ModelLease;
 import org.polyspan.model.ModelRepository;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Labels entity or argument spans in one or more text fields and stores them twice: as an array of span objects
  * (map it as {@code nested}) and as a flat {@code label -> [texts]} object that Dashboards can aggregate.
+ *
+ * <p>Asynchronous, like OpenSearch's own inference processors: the write thread reads and checks the fields, the model
+ * runs on the plugin's inference pool ({@link PolyspanPlugin#INFERENCE_POOL}), and the pipeline continues from there.
  */
 public final class SpanLabelingProcessor extends AbstractProcessor {
     public static final String TYPE = "span_labeling";
     static final String DEFAULT_TARGET = "spans";
     static final int DEFAULT_MAX_CHARS = 1_000_000;
+    private static final Logger LOGGER = LogManager.getLogger(SpanLabelingProcessor.class);
 
     private final ModelRepository models;
+    /** Where inference runs: the node's inference pool, read when a document arrives (the pool exists after start). */
+    private final Supplier<? extends Executor> executor;
+    private final InferenceRejections rejections;
     private final String modelId;
     private final List<String> fields;
     private final List<Target> targets;
@@ -53,16 +71,13 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
         }
     }
 
-    SpanLabelingProcessor(String tag, String description, ModelRepository models, String modelId, List<String> fields,
-                          List<Target> targets, Set<String> labelFilter, double minScore, boolean ignoreMissing, int maxChars) {
-        this(tag, description, models, modelId, fields, targets, labelFilter, minScore, ignoreMissing, maxChars, SpanScope.SENTENCE);
-    }
-
-    SpanLabelingProcessor(String tag, String description, ModelRepository models, String modelId, List<String> fields,
-                          List<Target> targets, Set<String> labelFilter, double minScore, boolean ignoreMissing, int maxChars,
-                          SpanScope spanScope) {
+    SpanLabelingProcessor(String tag, String description, ModelRepository models, Supplier<? extends Executor> executor,
+                          InferenceRejections rejections, String modelId, List<String> fields, List<Target> targets,
+                          Set<String> labelFilter, double minScore, boolean ignoreMissing, int maxChars, SpanScope spanScope) {
         super(tag, description);
         this.models = models;
+        this.executor = executor;
+        this.rejections = rejections;
         this.modelId = modelId;
         this.fields = List.copyOf(fields);
         this.targets = List.copyOf(targets);
@@ -84,54 +99,241 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
     /** A string to label and where it came from: a field, and its position when the field holds a list. */
     private record Source(String field, Integer index, String text) {}
 
+    /**
+     * Synchronous form, for callers that run the processor directly (tests, tools): reads, labels and writes on the
+     * calling thread. Pipelines call {@link #execute(IngestDocument, BiConsumer)} instead.
+     */
     @Override
     public IngestDocument execute(IngestDocument document) throws Exception {
         List<Source> sources = sources(document);
         if (sources == null) {
             return document;
         }
-        Map<String, List<TaggedDocument>> tagged = label(sources);
-        write(document, sources, tagged, 0);
+        try (ModelSession model = models()) {
+            write(document, sources, label(model, sources), 0);
+        }
         return document;
     }
 
     /**
-     * Labels the texts of all documents of a bulk request in one go, so windows from many short documents share
-     * encoder batches. A document whose fields are invalid fails alone; a failure of the model fails them all.
+     * Reads and checks the fields on the calling (write) thread, then labels on the inference pool and calls
+     * {@code handler} from there, exactly once. A full queue fails the document with OpenSearch's rejection (429).
+     */
+    @Override
+    public void execute(IngestDocument document, BiConsumer<IngestDocument, Exception> handler) {
+        batchExecute(List.of(new IngestDocumentWrapper(0, 0, document, null)), results -> {
+            IngestDocumentWrapper result = results.get(0);
+            if (result.getException() != null) {
+                handler.accept(null, result.getException());
+            } else {
+                handler.accept(result.getIngestDocument(), null);
+            }
+        });
+    }
+
+    /**
+     * Labels the texts of all documents of a bulk request in one task on the inference pool, so windows from many
+     * short documents share encoder batches. The write thread only reads and checks fields.
+     *
+     * <p>Each document fails alone: invalid fields fail it on the write thread; when the shared model call fails, the
+     * documents are labelled again one by one so that only those that fail on their own fail; writing the spans of one
+     * document cannot fail another. A full queue fails every document of the batch with OpenSearch's rejection (429).
+     * {@code handler} is called exactly once, with one result per document in the order given, whatever happens,
+     * except after a fatal JVM error ({@link ModelLoading#isFatal}), which stops the node.
      */
     @Override
     public void batchExecute(List<IngestDocumentWrapper> wrappers, Consumer<List<IngestDocumentWrapper>> handler) {
-        List<IngestDocumentWrapper> pending = new ArrayList<>();
-        List<List<Source>> perDoc = new ArrayList<>();
-        List<Source> all = new ArrayList<>();
-        for (IngestDocumentWrapper w : wrappers) {
+        Batch batch = new Batch(wrappers, handler);
+        for (int i = 0; i < wrappers.size(); i++) {
+            IngestDocumentWrapper w = wrappers.get(i);
             if (w.getException() != null || w.getIngestDocument() == null) {
+                continue; // failed or dropped before this processor: passed on as it is
+            }
+            List<Source> sources;
+            try {
+                sources = sources(w.getIngestDocument());
+            } catch (Throwable t) {
+                batch.fail(i, ModelLoading.asException("reading the fields failed", t));
                 continue;
             }
-            try {
-                List<Source> sources = sources(w.getIngestDocument());
-                if (sources != null) {
-                    pending.add(w);
-                    perDoc.add(sources);
-                    all.addAll(sources);
-                }
-            } catch (Exception e) {
-                w.update(w.getIngestDocument(), e);
+            if (sources != null) {
+                batch.pending.add(new Pending(i, sources));
             }
         }
-        if (!pending.isEmpty()) {
-            try {
-                Map<String, List<TaggedDocument>> tagged = label(all);
-                int offset = 0;
-                for (int i = 0; i < pending.size(); i++) {
-                    write(pending.get(i).getIngestDocument(), perDoc.get(i), tagged, offset);
-                    offset += perDoc.get(i).size();
+        if (batch.pending.isEmpty()) {
+            batch.complete();
+            return;
+        }
+        Runnable task = new AbstractRunnable() {
+            @Override
+            protected void doRun() {
+                batch.infer();
+                batch.complete();
+            }
+
+            @Override
+            public void onFailure(Exception e) {
+                // only reached when something outside the per-document guards threw, e.g. a later processor of the pipeline
+                // run by handler: the handler has been called then, and must not be called twice
+                if (!batch.failPendingAndComplete(e)) {
+                    LOGGER.warn("span_labeling: failure after the documents were handed on", e);
                 }
-            } catch (Exception e) {
-                pending.forEach(w -> w.update(w.getIngestDocument(), e));
+            }
+
+            @Override
+            public void onRejection(Exception e) {
+                batch.rejected(e);
+            }
+        };
+        try {
+            executor.get().execute(task);
+        } catch (RejectedExecutionException e) {
+            batch.rejected(e); // executors that throw instead of calling onRejection
+        } catch (RuntimeException e) {
+            batch.failPendingAndComplete(e); // no pool (the node is not started or is closing)
+        }
+    }
+
+    /**
+     * The model, ready to label one batch: the hook between this processor and the model repository. It is closed
+     * when the batch is done (so a repository that counts its users knows when a batch has finished).
+     */
+    interface ModelSession extends AutoCloseable {
+        Map<String, List<TaggedDocument>> label(List<Document> documents, List<String> heads) throws Exception;
+
+        @Override
+        default void close() {}
+    }
+
+    /** Opens a {@link ModelSession}; tests replace it to script failures. */
+    interface ModelSource {
+        ModelSession open() throws Exception;
+    }
+
+    private volatile ModelSource modelSource = this::repositoryModel;
+
+    /** A lease on the model for one batch: it keeps this copy open until the batch is done, even across _reload or _unload. */
+    private ModelSession repositoryModel() throws Exception {
+        ModelLease<LabelingModel> lease = ModelLoading.lease(models, modelId);
+        return new ModelSession() {
+            @Override
+            public Map<String, List<TaggedDocument>> label(List<Document> documents, List<String> heads) throws Exception {
+                return ModelLoading.label(lease.model(), documents, heads, spanScope);
+            }
+
+            @Override
+            public void close() {
+                lease.close();
+            }
+        };
+    }
+
+    private ModelSession models() throws Exception {
+        return modelSource.open();
+    }
+
+    /** For tests: where the processor gets its model from. */
+    void modelSource(ModelSource source) {
+        this.modelSource = source;
+    }
+
+    /** A document of a batch that has texts to label: its position in the batch and its texts. */
+    private record Pending(int slot, List<Source> sources) {}
+
+    /** One call of {@link #batchExecute}: its results, filled in place, and the guard that completes it once. */
+    private final class Batch {
+        private final List<IngestDocumentWrapper> wrappers;
+        private final IngestDocumentWrapper[] results;
+        private final Consumer<List<IngestDocumentWrapper>> handler;
+        private final AtomicBoolean completed = new AtomicBoolean();
+        final List<Pending> pending = new ArrayList<>();
+
+        Batch(List<IngestDocumentWrapper> wrappers, Consumer<List<IngestDocumentWrapper>> handler) {
+            this.wrappers = wrappers;
+            this.handler = handler;
+            this.results = wrappers.toArray(new IngestDocumentWrapper[0]);
+        }
+
+        void fail(int slot, Exception e) {
+            IngestDocumentWrapper w = wrappers.get(slot);
+            results[slot] = new IngestDocumentWrapper(w.getSlot(), w.getChildSlot(), w.getIngestDocument(), e);
+        }
+
+        /** Labels every pending document (on the inference pool) and writes its spans; failures stay per document. */
+        void infer() {
+            ModelSession model;
+            try {
+                model = models();
+            } catch (Throwable t) {
+                Exception e = ModelLoading.asException("loading model [" + modelId + "] failed", t);
+                pending.forEach(p -> fail(p.slot(), e));
+                return;
+            }
+            try {
+                inferWith(model);
+            } finally {
+                model.close();
             }
         }
-        handler.accept(wrappers);
+
+        private void inferWith(ModelSession model) {
+            List<Source> all = new ArrayList<>();
+            pending.forEach(p -> all.addAll(p.sources()));
+            Map<String, List<TaggedDocument>> tagged = null;
+            Exception shared = null;
+            try {
+                tagged = label(model, all);
+            } catch (Throwable t) {
+                shared = ModelLoading.asException("inference failed", t);
+            }
+            int offset = 0;
+            for (Pending p : pending) {
+                IngestDocument document = wrappers.get(p.slot()).getIngestDocument();
+                try {
+                    if (tagged != null) {
+                        write(document, p.sources(), tagged, offset);
+                    } else if (pending.size() == 1) {
+                        throw shared;
+                    } else {
+                        // the shared call failed: this document alone decides whether it fails
+                        write(document, p.sources(), label(model, p.sources()), 0);
+                    }
+                } catch (Throwable t) {
+                    fail(p.slot(), ModelLoading.asException("span_labeling failed", t));
+                }
+                offset += p.sources().size();
+            }
+        }
+
+        void rejected(Exception cause) {
+            if (completed.get()) {
+                return;
+            }
+            rejections.rejected(pending.size());
+            String message = "rejected span_labeling inference of " + pending.size() + " document(s): the ["
+                    + PolyspanPlugin.INFERENCE_POOL + "] queue is full (" + PolyspanPlugin.INFERENCE_QUEUE_SIZE_KEY
+                    + "); retry later. " + cause.getMessage();
+            boolean shutdown = cause instanceof OpenSearchRejectedExecutionException r && r.isExecutorShutdown();
+            OpenSearchRejectedExecutionException e = new OpenSearchRejectedExecutionException(message, shutdown);
+            failPendingAndComplete(e);
+        }
+
+        /** Fails every pending document with {@code e} and completes; false when the batch had completed already. */
+        boolean failPendingAndComplete(Exception e) {
+            if (completed.get()) {
+                return false;
+            }
+            pending.forEach(p -> fail(p.slot(), e));
+            complete();
+            return true;
+        }
+
+        /** Hands the results on, once. */
+        void complete() {
+            if (completed.compareAndSet(false, true)) {
+                handler.accept(Arrays.asList(results));
+            }
+        }
     }
 
     /** The strings to label, or null when every field is missing and {@code ignore_missing} is set. */
@@ -146,7 +348,7 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
         return sources;
     }
 
-    private Map<String, List<TaggedDocument>> label(List<Source> sources) throws Exception {
+    private Map<String, List<TaggedDocument>> label(ModelSession model, List<Source> sources) throws Exception {
         if (sources.isEmpty()) {
             return Map.of();
         }
@@ -154,10 +356,7 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
         for (Source s : sources) {
             docs.add(Document.of(s.text()));
         }
-        // the lease keeps this copy open until labelling is done, even if _reload or _unload takes it out of service
-        try (ModelLease<LabelingModel> lease = ModelLoading.lease(models, modelId)) {
-            return ModelLoading.label(lease.model(), docs, heads, spanScope);
-        }
+        return model.label(docs, heads);
     }
 
     /** Writes the spans of {@code sources}, whose results start at {@code offset} in {@code tagged}, to every target. */
@@ -289,9 +488,19 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
 
     public static final class Factory implements Processor.Factory {
         private final ModelRepository models;
+        private final Supplier<? extends Executor> executor;
+        private final InferenceRejections rejections;
 
+        /** Processors that label on the caller's thread (tests and tools; a node uses the pool). */
         public Factory(ModelRepository models) {
+            this(models, () -> Runnable::run, new InferenceRejections());
+        }
+
+        /** Processors that label on {@code executor}, counting its rejections in {@code rejections}. */
+        public Factory(ModelRepository models, Supplier<? extends Executor> executor, InferenceRejections rejections) {
             this.models = models;
+            this.executor = executor;
+            this.rejections = rejections;
         }
 
         @Override
@@ -360,8 +569,8 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
                 }
             }
             models.loadInBackground(modelId);
-            return new SpanLabelingProcessor(tag, description, models, modelId, fields, targets, filter, minScore,
-                    ignoreMissing, maxChars, spanScope);
+            return new SpanLabelingProcessor(tag, description, models, executor, rejections, modelId, fields, targets, filter,
+                    minScore, ignoreMissing, maxChars, spanScope);
         }
 
         /** Either {@code targets} (target field -> heads) or {@code target_field} with optional {@code heads}. */

@@ -1,5 +1,6 @@
 package org.polyspan.plugin;
 
+import org.opensearch.common.settings.Settings;
 import org.opensearch.common.xcontent.XContentHelper;
 import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.core.common.bytes.BytesArray;
@@ -9,6 +10,9 @@ import org.opensearch.test.OpenSearchTestCase;
 import org.opensearch.test.client.NoOpNodeClient;
 import org.opensearch.test.rest.FakeRestChannel;
 import org.opensearch.test.rest.FakeRestRequest;
+import org.opensearch.threadpool.ExecutorBuilder;
+import org.opensearch.threadpool.TestThreadPool;
+import org.polyspan.model.InferenceRejections;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.model.OnnxWindowEncoder;
 import org.polyspan.translation.TranslationException;
@@ -20,7 +24,7 @@ import java.util.Map;
 
 /**
  * Shared set-up of the {@code _project} handler tests: a models directory with the tiny fixtures (plus those a test
- * class asks for), a no-op client, and one request through {@link RestProjectAction} answered on the generic pool.
+ * class asks for), a no-op client, and one request through {@link RestProjectAction} answered on the plugin's inference pool.
  */
 public abstract class RestProjectTestCase extends OpenSearchTestCase {
     protected Path modelsRoot;
@@ -42,7 +46,8 @@ public abstract class RestProjectTestCase extends OpenSearchTestCase {
             TestModels.addFixture(modelsRoot, fixture);
         }
         models = new ModelRepository(modelsRoot, OnnxWindowEncoder.Device.CPU, 1);
-        client = new NoOpNodeClient(getTestName());
+        client = new NoOpNodeClient(new TestThreadPool(getTestName(),
+                PolyspanPlugin.executorBuilders(Settings.EMPTY).toArray(new ExecutorBuilder<?>[0])));
     }
 
     @Override
@@ -61,7 +66,7 @@ public abstract class RestProjectTestCase extends OpenSearchTestCase {
                 throw new TranslationException("none in this test");
             }
             return translator;
-        }).handleRequest(request, channel, client);
+        }, new InferenceRejections()).handleRequest(request, channel, client);
         assertBusy(() -> assertEquals(1, channel.responses().get() + channel.errors().get()));
         return channel.capturedResponse();
     }
