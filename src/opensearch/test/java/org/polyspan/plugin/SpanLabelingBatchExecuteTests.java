@@ -38,6 +38,8 @@ import java.util.function.Consumer;
 public class SpanLabelingBatchExecuteTests extends SpanLabelingTestCase {
     private ThreadPool threadPool;
     private InferenceRejections rejections;
+    /** Models the scripted sources delegate to, leased for the whole test. */
+    private final org.polyspan.model.ModelLeases leases = new org.polyspan.model.ModelLeases();
 
     @Override
     public void setUp() throws Exception {
@@ -49,6 +51,7 @@ public class SpanLabelingBatchExecuteTests extends SpanLabelingTestCase {
     @Override
     public void tearDown() throws Exception {
         ThreadPool.terminate(threadPool, 10, TimeUnit.SECONDS);
+        leases.close();
         super.tearDown();
     }
 
@@ -94,7 +97,7 @@ public class SpanLabelingBatchExecuteTests extends SpanLabelingTestCase {
 
     /** Fails every model call whose texts include one containing {@code marker}; delegates the rest to the real model. */
     private SpanLabelingProcessor.ModelSource failingOn(String marker, Throwable failure) throws Exception {
-        LabelingModel real = models.get("all-per");
+        LabelingModel real = leases.hold(models.lease("all-per"));
         return () -> (documents, heads) -> {
             for (Document d : documents) {
                 if (d.text().contains(marker)) {
@@ -148,7 +151,7 @@ public class SpanLabelingBatchExecuteTests extends SpanLabelingTestCase {
     public void testHandlerRunsOnTheInferencePoolAndTheWriteThreadOnlyReads() throws Exception {
         SpanLabelingProcessor p = pooled("model", "all-per", "field", "body");
         AtomicReference<String> modelThread = new AtomicReference<>();
-        LabelingModel real = models.get("all-per");
+        LabelingModel real = leases.hold(models.lease("all-per"));
         p.modelSource(() -> (documents, heads) -> {
             modelThread.set(Thread.currentThread().getName());
             return real.label(documents, heads);
