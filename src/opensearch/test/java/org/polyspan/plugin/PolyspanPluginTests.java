@@ -20,7 +20,8 @@ public class PolyspanPluginTests extends OpenSearchTestCase {
         Set<String> keys = builders.stream().flatMap(b -> b.getRegisteredSettings().stream()).map(Setting::getKey)
                 .collect(Collectors.toSet());
         assertEquals(Set.of("polyspan.inference.pool.size", "polyspan.inference.pool.queue_size", "polyspan.project.pool.size",
-                "polyspan.project.pool.queue_size"), keys);
+                "polyspan.project.pool.queue_size", "thread_pool.polyspan_model_load.size",
+                "thread_pool.polyspan_model_load.queue_size"), keys);
         Setting<?> size = builders.get(0).getRegisteredSettings().stream()
                 .filter(s -> s.getKey().equals("polyspan.inference.pool.size")).findFirst().orElseThrow();
         assertEquals(1, size.get(Settings.builder().put("node.processors", 2).build()));
