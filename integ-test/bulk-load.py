@@ -5,7 +5,7 @@
                             [--model mbert-ner] [--heads ner,medical,argument]
 
 For each number of clients: a fresh index behind a pipeline with one span_labeling processor, that many threads sending
-_bulk requests of --bulk-size documents (news-like sentences in several languages, about 120 characters) for --seconds,
+_bulk requests of --bulk-size documents (news-like sentences in six languages, about 100 characters) for --seconds,
 and one probe thread that indexes one document into another index without a pipeline and searches it, twice a second.
 Prints documents per second, bulk latency (p50/p99), documents failed and why (a 429 is a rejection by the inference
 pool), the probe's index+search latency (median/max), and the plugin's pool stats. Standard library only.
