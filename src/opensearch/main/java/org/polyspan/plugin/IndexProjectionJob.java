@@ -16,8 +16,6 @@ import org.opensearch.action.search.SearchResponse;
 import org.opensearch.action.search.SearchScrollRequest;
 import org.opensearch.common.unit.TimeValue;
 import org.opensearch.common.xcontent.XContentFactory;
-import org.opensearch.common.xcontent.XContentHelper;
-import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.index.query.QueryBuilders;
@@ -27,6 +25,7 @@ import org.opensearch.search.fetch.subphase.FetchSourceContext;
 import org.opensearch.transport.client.Client;
 import org.polyspan.model.ModelLeases;
 import org.polyspan.model.ModelRepository;
+import org.polyspan.runtime.MappingTemplate;
 import org.polyspan.projection.IndexDocuments;
 import org.polyspan.projection.IndexProjectionSpec;
 import org.polyspan.projection.ProjectionRequest;
@@ -234,10 +233,7 @@ final class IndexProjectionJob {
         if (client.admin().indices().prepareExists(spec.destIndex()).get().isExists()) {
             return;
         }
-        XContentBuilder b = XContentFactory.jsonBuilder();
-        SpanMappings.componentTemplate(b, List.of(spec.spansField()));
-        Map<String, Object> template = (Map<String, Object>) XContentHelper.convertToMap(BytesReference.bytes(b), false, XContentType.JSON)
-                .v2().get("template");
+        Map<String, Object> template = (Map<String, Object>) MappingTemplate.componentTemplate(List.of(spec.spansField())).get("template");
         Map<String, Object> mappings = (Map<String, Object>) template.get("mappings");
         Map<String, Object> properties = (Map<String, Object>) mappings.get("properties");
         Map<String, Object> meta = new LinkedHashMap<>();

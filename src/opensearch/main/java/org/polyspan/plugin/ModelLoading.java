@@ -34,10 +34,6 @@ final class ModelLoading {
         return call(() -> retryable(() -> models.leaseTranslation(id)));
     }
 
-    static Map<String, List<TaggedDocument>> label(LabelingModel model, List<Document> docs, List<String> heads) throws Exception {
-        return label(model, docs, heads, SpanScope.SENTENCE);
-    }
-
     static Map<String, List<TaggedDocument>> label(LabelingModel model, List<Document> docs, List<String> heads, SpanScope scope)
             throws Exception {
         return call(() -> model.label(docs, heads, scope));

@@ -1,5 +1,7 @@
 package org.polyspan.plugin;
 
+import org.polyspan.runtime.MappingTemplate;
+
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.rest.BaseRestHandler;
@@ -32,7 +34,7 @@ public final class RestMappingTemplateAction extends BaseRestHandler {
         String target = request.param("target_field", SpanLabelingProcessor.DEFAULT_TARGET);
         return channel -> {
             XContentBuilder b = channel.newBuilder();
-            SpanMappings.componentTemplate(b, List.of(target));
+            b.map(MappingTemplate.componentTemplate(List.of(target)));
             channel.sendResponse(new BytesRestResponse(RestStatus.OK, b));
         };
     }
