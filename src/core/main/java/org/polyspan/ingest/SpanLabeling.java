@@ -18,8 +18,8 @@ import java.util.Set;
 /**
  * What a {@code span_labeling} processor does to documents, without an engine: read and check the field values, label
  * them, and write the {@code spans} objects and the {@code spans_by_label} map. An engine's processor adapts its
- * document type to {@link FieldAccess} and calls {@link #execute}, or {@link #sources}, {@link #label} and
- * {@link #write} to label many documents in one batch.
+ * document type to {@link FieldAccess} and calls {@link #execute}, or {@link #sources}, {@link #open},
+ * {@link #label(Session, List)} and {@link #write} to label many documents in one batch on one lease of the model.
  */
 public final class SpanLabeling {
     private final ModelRepository models;
@@ -28,6 +28,17 @@ public final class SpanLabeling {
 
     /** A string to label and where it came from: a field, and its position when the field holds a list. */
     public record Source(String field, Integer index, String text) {}
+
+    /**
+     * The model, ready to label one batch. Closing it releases the model: a lease keeps this copy open until the batch
+     * is done, even across {@code _reload} or {@code _unload}.
+     */
+    public interface Session extends AutoCloseable {
+        Map<String, List<TaggedDocument>> label(List<Document> documents, List<String> heads) throws Exception;
+
+        @Override
+        default void close() {}
+    }
 
     public SpanLabeling(ModelRepository models, SpanLabelingOptions options) {
         this.models = models;
@@ -63,8 +74,34 @@ public final class SpanLabeling {
         return sources.isEmpty() && !present ? null : sources;
     }
 
-    /** The spans of {@code sources}, per head, in the order of the sources. */
+    /** A session on the processor's model, loading it if needed (a model still loading throws {@code ModelNotReadyException}). */
+    public Session open() throws Exception {
+        ModelLease<LabelingModel> lease = Inference.lease(models, options.modelId());
+        return new Session() {
+            @Override
+            public Map<String, List<TaggedDocument>> label(List<Document> documents, List<String> heads) throws Exception {
+                return Inference.label(lease.model(), documents, heads, options.spanScope());
+            }
+
+            @Override
+            public void close() {
+                lease.close();
+            }
+        };
+    }
+
+    /** The spans of {@code sources}, per head, in the order of the sources, on a session of its own. */
     public Map<String, List<TaggedDocument>> label(List<Source> sources) throws Exception {
+        if (sources.isEmpty()) {
+            return Map.of();
+        }
+        try (Session session = open()) {
+            return label(session, sources);
+        }
+    }
+
+    /** The spans of {@code sources}, per head, in the order of the sources. */
+    public Map<String, List<TaggedDocument>> label(Session session, List<Source> sources) throws Exception {
         if (sources.isEmpty()) {
             return Map.of();
         }
@@ -72,10 +109,7 @@ public final class SpanLabeling {
         for (Source s : sources) {
             docs.add(Document.of(s.text()));
         }
-        // the lease keeps this copy of the model open while it runs, even if a reload swaps in a new one
-        try (ModelLease<LabelingModel> lease = Inference.lease(models, options.modelId())) {
-            return Inference.label(lease.model(), docs, heads);
-        }
+        return session.label(docs, heads);
     }
 
     /** Writes the spans of {@code sources}, whose results start at {@code offset} in {@code tagged}, to every target. */

@@ -1,5 +1,6 @@
 package org.polyspan.ingest;
 
+import org.polyspan.core.SpanScope;
 import org.polyspan.model.ModelFiles;
 import org.polyspan.model.ModelFilesException;
 import org.polyspan.model.ModelRepository;
@@ -13,11 +14,12 @@ import java.util.Set;
 
 /**
  * The options of a {@code span_labeling} processor, read from its configuration map (each option read is removed from
- * it, so the engine can reject unknown ones) and checked against the model, which is loaded so that errors show when
- * the pipeline is created. Every problem is a {@link ConfigException} naming the option.
+ * it, so the engine can reject unknown ones) and checked against the model's files, so that errors show when the
+ * pipeline is created; the model itself then loads in the background. Every problem is a {@link ConfigException}
+ * naming the option, which each engine's factory turns into its own configuration error.
  */
 public record SpanLabelingOptions(String modelId, List<String> fields, List<Target> targets, Set<String> labelFilter,
-                                  double minScore, boolean ignoreMissing, int maxChars) {
+                                  double minScore, boolean ignoreMissing, int maxChars, SpanScope spanScope) {
     public static final String TYPE = "span_labeling";
     public static final String DEFAULT_TARGET = "spans";
     public static final int DEFAULT_MAX_CHARS = 1_000_000;
@@ -44,7 +46,10 @@ public record SpanLabelingOptions(String modelId, List<String> fields, List<Targ
         return List.copyOf(union);
     }
 
-    /** Reads and checks the options of {@code config}, loading the model. */
+    /**
+     * Reads and checks the options of {@code config}. Pipeline creation runs this on the cluster-applier thread of every
+     * node, so it reads the model's files only and starts the load in the background.
+     */
     public static SpanLabelingOptions parse(Map<String, Object> config, ModelRepository models) {
         String modelId = string(config, "model");
         if (modelId == null) {
@@ -66,6 +71,7 @@ public record SpanLabelingOptions(String modelId, List<String> fields, List<Targ
         double minScore = minScore(config);
         boolean ignoreMissing = bool(config, "ignore_missing", false);
         int maxChars = integer(config, "max_chars", DEFAULT_MAX_CHARS);
+        SpanScope spanScope = spanScope(config);
         if (minScore < 0 || minScore > 1) {
             throw new ConfigException("min_score", "must be between 0 and 1");
         }
@@ -75,7 +81,6 @@ public record SpanLabelingOptions(String modelId, List<String> fields, List<Targ
         if (!models.exists(modelId)) {
             throw new ConfigException("model", models.unknownModelMessage(modelId));
         }
-        // pipeline creation reads the model's files only; the load itself happens in the background
         ModelFiles model;
         try {
             model = models.files(modelId);
@@ -83,10 +88,9 @@ public record SpanLabelingOptions(String modelId, List<String> fields, List<Targ
             throw new ConfigException("model", "model [" + modelId + "] cannot be used: " + e.getMessage());
         }
         if (!model.labels()) {
-            throw new ConfigException("model", "model [" + modelId + "] is a translation model; span_labeling needs a "
-                    + "token-classification or text-to-text model");
+            throw new ConfigException("model", "model [" + modelId + "] is a translation model (polyspan.layout = translation): "
+                    + "it labels no spans");
         }
-        models.loadInBackground(modelId);
         List<Target> targets = targets(targetField, heads, targetMap);
         for (Target t : targets) {
             for (String h : t.heads()) {
@@ -104,7 +108,8 @@ public record SpanLabelingOptions(String modelId, List<String> fields, List<Targ
                 throw new ConfigException("labels", "model [" + modelId + "] has no label [" + l + "]; its labels are " + knownTypes);
             }
         }
-        return new SpanLabelingOptions(modelId, fields, targets, filter, minScore, ignoreMissing, maxChars);
+        models.loadInBackground(modelId);
+        return new SpanLabelingOptions(modelId, fields, targets, filter, minScore, ignoreMissing, maxChars, spanScope);
     }
 
     /** Either {@code targets} (target field -> heads) or {@code target_field} with optional {@code heads}. */
@@ -195,6 +200,18 @@ public record SpanLabelingOptions(String modelId, List<String> fields, List<Targ
             return Integer.parseInt(value.toString());
         } catch (NumberFormatException e) {
             throw new ConfigException(name, "property cannot be converted to an int [" + value + "]");
+        }
+    }
+
+    private static SpanScope spanScope(Map<String, Object> config) {
+        String value = string(config, "span_scope");
+        if (value == null) {
+            return SpanScope.SENTENCE;
+        }
+        try {
+            return SpanScope.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("span_scope", "must be [sentence] or [field], got [" + value + "]");
         }
     }
 

@@ -1,9 +1,12 @@
 package org.polyspan.runtime;
 
 import org.polyspan.core.Document;
+import org.polyspan.core.SpanScope;
 import org.polyspan.core.TaggedDocument;
 import org.polyspan.model.LabelingModel;
 import org.polyspan.model.ModelLease;
+import org.polyspan.model.ModelMemoryLimitException;
+import org.polyspan.model.ModelNotReadyException;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.translation.TranslationModel;
 
@@ -14,8 +17,8 @@ import java.util.concurrent.Callable;
 /**
  * The boundary between an engine's threads and native inference code, for every engine shell. Native libraries look
  * up resources through the context class loader, so it is set to the plugin's own (the loader of this class); and any
- * {@link Throwable} (an {@code Error} from native code included) becomes an exception, so a bad model fails one
- * document or request instead of the node.
+ * {@link Throwable} but the JVM's own fatal errors (see {@link #isFatal}) becomes an exception, so a bad model fails
+ * one document or request instead of the node.
  */
 public final class Inference {
     private Inference() {}
@@ -30,9 +33,9 @@ public final class Inference {
         return call(() -> models.leaseTranslation(id));
     }
 
-    public static Map<String, List<TaggedDocument>> label(LabelingModel model, List<Document> docs, List<String> heads)
-            throws Exception {
-        return call(() -> model.label(docs, heads));
+    public static Map<String, List<TaggedDocument>> label(LabelingModel model, List<Document> docs, List<String> heads,
+                                                          SpanScope scope) throws Exception {
+        return call(() -> model.label(docs, heads, scope));
     }
 
     public static <T> T call(Callable<T> action) throws Exception {
@@ -48,11 +51,56 @@ public final class Inference {
         } catch (Exception e) {
             throw e;
         } catch (Throwable t) {
-            throw new IllegalStateException("inference failed: " + t, t);
+            throw asException("inference failed", t);
         } finally {
             if (swap) {
                 thread.setContextClassLoader(previous);
             }
         }
+    }
+
+    /** {@code command} with the plugin's class loader as context class loader: how model loads run on a load pool. */
+    public static Runnable withPluginClassLoader(Runnable command) {
+        return () -> {
+            Thread thread = Thread.currentThread();
+            ClassLoader previous = thread.getContextClassLoader();
+            thread.setContextClassLoader(Inference.class.getClassLoader());
+            try {
+                command.run();
+            } finally {
+                thread.setContextClassLoader(previous);
+            }
+        };
+    }
+
+    /**
+     * Whether a model cannot be used now but can be later: it is still loading, or it would not fit under
+     * {@code polyspan.models.max_bytes}. Engines answer these 429, as they answer a tripped circuit breaker.
+     */
+    public static boolean isRetryable(Throwable t) {
+        return t instanceof ModelNotReadyException || t instanceof ModelMemoryLimitException;
+    }
+
+    /**
+     * Whether {@code t} belongs to the JVM rather than to the plugin: every {@link VirtualMachineError}
+     * ({@link OutOfMemoryError}, {@link InternalError}, {@link UnknownError}) except {@link StackOverflowError}. After
+     * one of these the process's state is unknown, so the plugin lets it propagate and the engine stops the node, as it
+     * does for such errors in its own code. Everything else (exceptions, {@link LinkageError}s such as a native library
+     * that cannot load, {@link StackOverflowError} from deep recursion in a model or the decoder, {@link AssertionError})
+     * is the plugin's: it fails the document or request at hand and the node carries on.
+     */
+    public static boolean isFatal(Throwable t) {
+        return t instanceof VirtualMachineError && !(t instanceof StackOverflowError);
+    }
+
+    /** {@code t} as an exception that fails one document or request; a fatal error ({@link #isFatal}) is rethrown. */
+    public static Exception asException(String what, Throwable t) {
+        if (t instanceof Exception e) {
+            return e;
+        }
+        if (isFatal(t)) {
+            throw (Error) t;
+        }
+        return new IllegalStateException(what + ": " + t, t);
     }
 }

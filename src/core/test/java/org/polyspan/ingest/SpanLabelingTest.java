@@ -3,6 +3,7 @@ package org.polyspan.ingest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.polyspan.core.SpanScope;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.model.OnnxWindowEncoder;
 import org.polyspan.model.TinyModels;
@@ -76,6 +77,8 @@ class SpanLabelingTest {
         assertFalse(o.ignoreMissing());
         assertEquals(SpanLabelingOptions.DEFAULT_MAX_CHARS, o.maxChars());
         assertEquals(List.of(), o.heads());
+        assertEquals(SpanScope.SENTENCE, o.spanScope());
+        assertEquals(SpanScope.FIELD, parse("model", TinyModels.HEADS, "field", "body", "span_scope", "FIELD").spanScope());
 
         SpanLabelingOptions t = parse("model", TinyModels.HEADS, "fields", List.of("a", "b"), "targets", Map.of("ents", "ner"),
                 "min_score", "0.5", "max_chars", 10, "ignore_missing", true, "labels", List.of("PER"));
@@ -98,6 +101,8 @@ class SpanLabelingTest {
         bad("max_chars", "model", TinyModels.HEADS, "field", "body", "max_chars", 0);
         bad("max_chars", "model", TinyModels.HEADS, "field", "body", "max_chars", "many");
         bad("ignore_missing", "model", TinyModels.HEADS, "field", "body", "ignore_missing", "yes");
+        assertEquals("must be [sentence] or [field], got [paragraph]",
+                bad("span_scope", "model", TinyModels.HEADS, "field", "body", "span_scope", "paragraph").reason());
         assertTrue(bad("heads", "model", TinyModels.HEADS, "field", "body", "heads", List.of("medical")).reason().contains("[ner]"));
         assertTrue(bad("labels", "model", TinyModels.HEADS, "field", "body", "labels", List.of("DRUG")).reason().contains("DRUG"));
         bad("targets", "model", TinyModels.HEADS, "field", "body", "targets", Map.of("x", "ner"), "target_field", "y");

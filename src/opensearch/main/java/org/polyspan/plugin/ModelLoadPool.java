@@ -1,5 +1,6 @@
 package org.polyspan.plugin;
 
+import org.polyspan.runtime.Inference;
 import org.opensearch.threadpool.ThreadPool;
 
 import java.util.concurrent.Executor;
@@ -27,6 +28,6 @@ final class ModelLoadPool implements Executor {
         if (pool == null) {
             throw new RejectedExecutionException("the node is still starting");
         }
-        pool.executor(NAME).execute(ModelLoading.withPluginClassLoader(command));
+        pool.executor(NAME).execute(Inference.withPluginClassLoader(command));
     }
 }

@@ -1,5 +1,6 @@
 package org.polyspan.plugin;
 
+import org.polyspan.runtime.Inference;
 import org.opensearch.OpenSearchStatusException;
 import org.polyspan.model.LabelingModel;
 import org.polyspan.model.ModelFiles;
@@ -68,13 +69,13 @@ final class ProjectionRunner {
         try (ModelLeases leases = new ModelLeases()) {
             if (options.scorer() == ProjectionOptions.Scorer.NMT) {
                 NmtScorer scorer = nmtScorer(models, options, leases);
-                return ModelLoading.call(() -> ProjectionService.runNmt(request, scorer));
+                return Inference.call(() -> ProjectionService.runNmt(request, scorer));
             }
             requireEncoder(models, options.model());
             GeneratedCandidates candidates = options.candidates().generated()
                     ? generator(models, options.generatorModel(), leases) : null;
             LabelingModel model = leases.hold(ModelLoading.lease(models, options.model()));
-            return ModelLoading.call(() ->
+            return Inference.call(() ->
                     ProjectionService.run(request, WordVectors.defaults(model), Projector.defaults(options.method()), candidates));
         }
     }

@@ -1,5 +1,6 @@
 package org.polyspan.plugin;
 
+import org.polyspan.runtime.Inference;
 import org.polyspan.model.ModelLeases;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.projection.MissingTargets;
@@ -67,7 +68,7 @@ final class RequestTranslator {
         }
         checkLengths(request, translator);
         // a translation model runs native inference: inside the plugin's class loader, errors caught
-        return ModelLoading.call(() -> MissingTargets.translate(request, translator));
+        return Inference.call(() -> MissingTargets.translate(request, translator));
     }
 
     /** A translation model reads a bounded number of tokens: a longer source to translate is the request's fault. */

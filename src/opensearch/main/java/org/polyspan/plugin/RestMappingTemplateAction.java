@@ -1,5 +1,6 @@
 package org.polyspan.plugin;
 
+import org.polyspan.ingest.SpanLabelingOptions;
 import org.polyspan.runtime.MappingTemplate;
 
 import org.opensearch.core.rest.RestStatus;
@@ -31,7 +32,7 @@ public final class RestMappingTemplateAction extends BaseRestHandler {
 
     @Override
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
-        String target = request.param("target_field", SpanLabelingProcessor.DEFAULT_TARGET);
+        String target = request.param("target_field", SpanLabelingOptions.DEFAULT_TARGET);
         return channel -> {
             XContentBuilder b = channel.newBuilder();
             b.map(MappingTemplate.componentTemplate(List.of(target)));

@@ -1,5 +1,6 @@
 package org.polyspan.plugin;
 
+import org.polyspan.runtime.Inference;
 import org.opensearch.common.util.concurrent.AbstractRunnable;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.XContentBuilder;
@@ -125,7 +126,7 @@ public final class RestProjectAction extends BaseRestHandler {
                 channel.sendResponse(new BytesRestResponse(RestStatus.BAD_REQUEST, e.getMessage()));
             }
         } catch (Throwable t) {
-            fail(channel, ModelLoading.asException("projection failed", t)); // fatal JVM errors propagate
+            fail(channel, Inference.asException("projection failed", t)); // fatal JVM errors propagate
         }
     }
 

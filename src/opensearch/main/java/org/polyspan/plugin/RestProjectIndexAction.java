@@ -1,5 +1,6 @@
 package org.polyspan.plugin;
 
+import org.polyspan.runtime.Inference;
 import org.opensearch.common.xcontent.XContentFactory;
 import org.opensearch.common.xcontent.json.JsonXContent;
 import org.opensearch.core.action.ActionListener;
@@ -89,7 +90,7 @@ public final class RestProjectIndexAction extends BaseRestHandler {
                     } catch (ProjectionRequest.PairException e) {
                         badRequestQuietly(channel, e);
                     } catch (Throwable t) {
-                        fail(channel, ModelLoading.asException("project/index failed", t)); // fatal JVM errors propagate
+                        fail(channel, Inference.asException("project/index failed", t)); // fatal JVM errors propagate
                     }
                 });
             }

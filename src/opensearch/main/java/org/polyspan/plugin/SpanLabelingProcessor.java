@@ -9,24 +9,21 @@ import org.opensearch.ingest.ConfigurationUtils;
 import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.ingest.Processor;
-import org.polyspan.core.Document;
-import org.polyspan.core.Span;
-import org.polyspan.core.SpanScope;
 import org.polyspan.core.TaggedDocument;
+import org.polyspan.ingest.ConfigException;
+import org.polyspan.ingest.FieldAccess;
+import org.polyspan.ingest.SpanLabeling;
+import org.polyspan.ingest.SpanLabeling.Session;
+import org.polyspan.ingest.SpanLabeling.Source;
+import org.polyspan.ingest.SpanLabelingOptions;
 import org.polyspan.model.InferenceRejections;
-import org.polyspan.model.LabelingModel;
-import org.polyspan.model.ModelFiles;
-import org.polyspan.model.ModelFilesException;
-import org.polyspan.model.ModelLease;
 import org.polyspan.model.ModelRepository;
+import org.polyspan.runtime.Inference;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,66 +35,29 @@ import java.util.function.Supplier;
  * Labels entity or argument spans in one or more text fields and stores them twice: as an array of span objects
  * (map it as {@code nested}) and as a flat {@code label -> [texts]} object that Dashboards can aggregate.
  *
- * <p>Asynchronous, like OpenSearch's own inference processors: the write thread reads and checks the fields, the model
- * runs on the plugin's inference pool ({@link PolyspanPlugin#INFERENCE_POOL}), and the pipeline continues from there.
+ * <p>What is done to a document (options, fields read, spans written) is the core's {@link SpanLabeling}, shared with
+ * the Elasticsearch build; this class adapts it to OpenSearch's ingest threads. It is asynchronous, like OpenSearch's
+ * own inference processors: the write thread reads and checks the fields, the model runs on the plugin's inference
+ * pool ({@link PolyspanPlugin#INFERENCE_POOL}), and the pipeline continues from there.
  */
 public final class SpanLabelingProcessor extends AbstractProcessor {
-    public static final String TYPE = "span_labeling";
-    static final String DEFAULT_TARGET = "spans";
-    static final int DEFAULT_MAX_CHARS = 1_000_000;
+    public static final String TYPE = SpanLabelingOptions.TYPE;
     private static final Logger LOGGER = LogManager.getLogger(SpanLabelingProcessor.class);
 
-    private final ModelRepository models;
+    private final SpanLabeling labeling;
     /** Where inference runs: the node's inference pool, read when a document arrives (the pool exists after start). */
     private final Supplier<? extends Executor> executor;
     private final InferenceRejections rejections;
-    private final String modelId;
-    private final List<String> fields;
-    private final List<Target> targets;
-    private final List<String> heads;
-    private final Set<String> labelFilter;
-    private final double minScore;
-    private final boolean ignoreMissing;
-    private final int maxChars;
-    private final SpanScope spanScope;
 
-    /**
-     * Where spans go: {@code field} receives the span objects of {@code heads} (all of the model's heads when empty),
-     * and {@code field + "_by_label"} their flat copy.
-     */
-    record Target(String field, List<String> heads) {
-        String flatField() {
-            return field + "_by_label";
-        }
-    }
-
-    SpanLabelingProcessor(String tag, String description, ModelRepository models, Supplier<? extends Executor> executor,
-                          InferenceRejections rejections, String modelId, List<String> fields, List<Target> targets,
-                          Set<String> labelFilter, double minScore, boolean ignoreMissing, int maxChars, SpanScope spanScope) {
+    SpanLabelingProcessor(String tag, String description, SpanLabeling labeling, Supplier<? extends Executor> executor,
+                          InferenceRejections rejections) {
         super(tag, description);
-        this.models = models;
+        this.labeling = labeling;
         this.executor = executor;
         this.rejections = rejections;
-        this.modelId = modelId;
-        this.fields = List.copyOf(fields);
-        this.targets = List.copyOf(targets);
-        // the heads every target needs, run in one encoder pass; empty means all heads of the model
-        Set<String> union = new LinkedHashSet<>();
-        boolean all = false;
-        for (Target t : targets) {
-            all |= t.heads().isEmpty();
-            union.addAll(t.heads());
-        }
-        this.heads = all ? List.of() : List.copyOf(union);
-        this.labelFilter = labelFilter;
-        this.minScore = minScore;
-        this.ignoreMissing = ignoreMissing;
-        this.maxChars = maxChars;
-        this.spanScope = spanScope;
+        // a lease on the model for one batch, with a model that is still loading (or over the memory cap) answered 429
+        this.modelSource = () -> ModelLoading.retryable(labeling::open);
     }
-
-    /** A string to label and where it came from: a field, and its position when the field holds a list. */
-    private record Source(String field, Integer index, String text) {}
 
     /**
      * Synchronous form, for callers that run the processor directly (tests, tools): reads, labels and writes on the
@@ -105,12 +65,13 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
      */
     @Override
     public IngestDocument execute(IngestDocument document) throws Exception {
-        List<Source> sources = sources(document);
+        FieldAccess fields = fields(document);
+        List<Source> sources = labeling.sources(fields);
         if (sources == null) {
             return document;
         }
-        try (ModelSession model = models()) {
-            write(document, sources, label(model, sources), 0);
+        try (Session model = modelSource.open()) {
+            labeling.write(fields, sources, labeling.label(model, sources), 0);
         }
         return document;
     }
@@ -139,7 +100,7 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
      * documents are labelled again one by one so that only those that fail on their own fail; writing the spans of one
      * document cannot fail another. A full queue fails every document of the batch with OpenSearch's rejection (429).
      * {@code handler} is called exactly once, with one result per document in the order given, whatever happens,
-     * except after a fatal JVM error ({@link ModelLoading#isFatal}), which stops the node.
+     * except after a fatal JVM error ({@link Inference#isFatal}), which stops the node.
      */
     @Override
     public void batchExecute(List<IngestDocumentWrapper> wrappers, Consumer<List<IngestDocumentWrapper>> handler) {
@@ -151,9 +112,9 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
             }
             List<Source> sources;
             try {
-                sources = sources(w.getIngestDocument());
+                sources = labeling.sources(fields(w.getIngestDocument()));
             } catch (Throwable t) {
-                batch.fail(i, ModelLoading.asException("reading the fields failed", t));
+                batch.fail(i, Inference.asException("reading the fields failed", t));
                 continue;
             }
             if (sources != null) {
@@ -194,43 +155,12 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
         }
     }
 
-    /**
-     * The model, ready to label one batch: the hook between this processor and the model repository. It is closed
-     * when the batch is done (so a repository that counts its users knows when a batch has finished).
-     */
-    interface ModelSession extends AutoCloseable {
-        Map<String, List<TaggedDocument>> label(List<Document> documents, List<String> heads) throws Exception;
-
-        @Override
-        default void close() {}
-    }
-
-    /** Opens a {@link ModelSession}; tests replace it to script failures. */
+    /** Opens a {@link Session} on the model for one batch; tests replace it to script failures. */
     interface ModelSource {
-        ModelSession open() throws Exception;
+        Session open() throws Exception;
     }
 
-    private volatile ModelSource modelSource = this::repositoryModel;
-
-    /** A lease on the model for one batch: it keeps this copy open until the batch is done, even across _reload or _unload. */
-    private ModelSession repositoryModel() throws Exception {
-        ModelLease<LabelingModel> lease = ModelLoading.lease(models, modelId);
-        return new ModelSession() {
-            @Override
-            public Map<String, List<TaggedDocument>> label(List<Document> documents, List<String> heads) throws Exception {
-                return ModelLoading.label(lease.model(), documents, heads, spanScope);
-            }
-
-            @Override
-            public void close() {
-                lease.close();
-            }
-        };
-    }
-
-    private ModelSession models() throws Exception {
-        return modelSource.open();
-    }
+    private volatile ModelSource modelSource;
 
     /** For tests: where the processor gets its model from. */
     void modelSource(ModelSource source) {
@@ -261,11 +191,11 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
 
         /** Labels every pending document (on the inference pool) and writes its spans; failures stay per document. */
         void infer() {
-            ModelSession model;
+            Session model;
             try {
-                model = models();
+                model = modelSource.open();
             } catch (Throwable t) {
-                Exception e = ModelLoading.asException("loading model [" + modelId + "] failed", t);
+                Exception e = Inference.asException("loading model [" + labeling.options().modelId() + "] failed", t);
                 pending.forEach(p -> fail(p.slot(), e));
                 return;
             }
@@ -276,30 +206,30 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
             }
         }
 
-        private void inferWith(ModelSession model) {
+        private void inferWith(Session model) {
             List<Source> all = new ArrayList<>();
             pending.forEach(p -> all.addAll(p.sources()));
             Map<String, List<TaggedDocument>> tagged = null;
             Exception shared = null;
             try {
-                tagged = label(model, all);
+                tagged = labeling.label(model, all);
             } catch (Throwable t) {
-                shared = ModelLoading.asException("inference failed", t);
+                shared = Inference.asException("inference failed", t);
             }
             int offset = 0;
             for (Pending p : pending) {
-                IngestDocument document = wrappers.get(p.slot()).getIngestDocument();
+                FieldAccess document = fields(wrappers.get(p.slot()).getIngestDocument());
                 try {
                     if (tagged != null) {
-                        write(document, p.sources(), tagged, offset);
+                        labeling.write(document, p.sources(), tagged, offset);
                     } else if (pending.size() == 1) {
                         throw shared;
                     } else {
                         // the shared call failed: this document alone decides whether it fails
-                        write(document, p.sources(), label(model, p.sources()), 0);
+                        labeling.write(document, p.sources(), labeling.label(model, p.sources()), 0);
                     }
                 } catch (Throwable t) {
-                    fail(p.slot(), ModelLoading.asException("span_labeling failed", t));
+                    fail(p.slot(), Inference.asException("span_labeling failed", t));
                 }
                 offset += p.sources().size();
             }
@@ -336,113 +266,19 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
         }
     }
 
-    /** The strings to label, or null when every field is missing and {@code ignore_missing} is set. */
-    private List<Source> sources(IngestDocument document) {
-        List<Source> sources = new ArrayList<>();
-        for (String field : fields) {
-            collect(document, field, sources);
-        }
-        if (sources.isEmpty() && !anyFieldPresent(document)) {
-            return null; // leave the document untouched
-        }
-        return sources;
-    }
-
-    private Map<String, List<TaggedDocument>> label(ModelSession model, List<Source> sources) throws Exception {
-        if (sources.isEmpty()) {
-            return Map.of();
-        }
-        List<Document> docs = new ArrayList<>(sources.size());
-        for (Source s : sources) {
-            docs.add(Document.of(s.text()));
-        }
-        return model.label(docs, heads);
-    }
-
-    /** Writes the spans of {@code sources}, whose results start at {@code offset} in {@code tagged}, to every target. */
-    private void write(IngestDocument document, List<Source> sources, Map<String, List<TaggedDocument>> tagged, int offset) {
-        for (Target target : targets) {
-            List<Map<String, Object>> spans = new ArrayList<>();
-            Map<String, Set<String>> byLabel = new LinkedHashMap<>();
-            for (int i = 0; i < sources.size(); i++) {
-                Source source = sources.get(i);
-                for (Map.Entry<String, List<TaggedDocument>> perHead : tagged.entrySet()) {
-                    if (!target.heads().isEmpty() && !target.heads().contains(perHead.getKey())) {
-                        continue;
-                    }
-                    for (Span span : perHead.getValue().get(offset + i).spans()) {
-                        if ((labelFilter.isEmpty() || labelFilter.contains(span.label())) && span.score() >= minScore) {
-                            spans.add(toMap(span, source));
-                            byLabel.computeIfAbsent(span.label(), k -> new LinkedHashSet<>()).add(span.text());
-                        }
-                    }
-                }
+    /** An ingest document as the core sees it (dotted paths allowed; a missing field reads as null). */
+    static FieldAccess fields(IngestDocument document) {
+        return new FieldAccess() {
+            @Override
+            public Object get(String field) {
+                return document.hasField(field) ? document.getFieldValue(field, Object.class, true) : null;
             }
-            Map<String, Object> flat = new LinkedHashMap<>();
-            byLabel.forEach((label, texts) -> flat.put(label, new ArrayList<>(texts)));
-            document.setFieldValue(target.field(), spans);
-            document.setFieldValue(target.flatField(), flat);
-        }
-    }
 
-    private boolean anyFieldPresent(IngestDocument document) {
-        for (String field : fields) {
-            if (document.hasField(field) && document.getFieldValue(field, Object.class, true) != null) {
-                return true;
+            @Override
+            public void set(String field, Object value) {
+                document.setFieldValue(field, value);
             }
-        }
-        return false;
-    }
-
-    private void collect(IngestDocument document, String field, List<Source> out) {
-        Object value = document.hasField(field) ? document.getFieldValue(field, Object.class, true) : null;
-        if (value == null) {
-            if (ignoreMissing) {
-                return;
-            }
-            throw new IllegalArgumentException("field [" + field + "] is missing or null; set ignore_missing to skip such documents");
-        }
-        if (value instanceof String s) {
-            out.add(checked(field, null, s));
-        } else if (value instanceof List<?> list) {
-            for (int i = 0; i < list.size(); i++) {
-                Object element = list.get(i);
-                if (element == null) {
-                    continue;
-                }
-                if (!(element instanceof String s)) {
-                    throw new IllegalArgumentException("field [" + field + "] element [" + i + "] is of type ["
-                            + element.getClass().getSimpleName() + "]; span_labeling needs strings");
-                }
-                out.add(checked(field, i, s));
-            }
-        } else {
-            throw new IllegalArgumentException("field [" + field + "] is of type [" + value.getClass().getSimpleName()
-                    + "]; span_labeling needs a string or a list of strings");
-        }
-    }
-
-    private Source checked(String field, Integer index, String text) {
-        if (text.length() > maxChars) {
-            throw new IllegalArgumentException("field [" + field + "] has " + text.length() + " characters, more than max_chars ["
-                    + maxChars + "]; raise max_chars or split the text");
-        }
-        return new Source(field, index, text);
-    }
-
-    private static Map<String, Object> toMap(Span span, Source source) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("label", span.label());
-        m.put("text", span.text());
-        m.put("start", span.start());
-        m.put("end", span.end());
-        m.put("score", Math.round(span.score() * 1e4) / 1e4);
-        m.put("field", source.field());
-        if (source.index() != null) {
-            m.put("index", source.index());
-        }
-        m.put("head", span.head());
-        return m;
+        };
     }
 
     @Override
@@ -450,40 +286,14 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
         return TYPE;
     }
 
-    String modelId() {
-        return modelId;
+    /** The options this processor was created with. */
+    SpanLabelingOptions options() {
+        return labeling.options();
     }
 
-    List<String> fields() {
-        return fields;
-    }
-
-    List<Target> targets() {
-        return targets;
-    }
-
-    Set<String> labelFilter() {
-        return labelFilter;
-    }
-
+    /** The heads run in one encoder pass for every target; empty means all heads of the model. */
     List<String> heads() {
-        return heads;
-    }
-
-    double minScore() {
-        return minScore;
-    }
-
-    boolean ignoreMissing() {
-        return ignoreMissing;
-    }
-
-    int maxChars() {
-        return maxChars;
-    }
-
-    SpanScope spanScope() {
-        return spanScope;
+        return labeling.options().heads();
     }
 
     public static final class Factory implements Processor.Factory {
@@ -503,118 +313,22 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
             this.rejections = rejections;
         }
 
+        /**
+         * Reads the options with the core's {@link SpanLabelingOptions} (the same checks and messages as
+         * {@link ConfigurationUtils}), and reports a bad one as OpenSearch's configuration error (400, naming the
+         * property). This runs on the cluster-applier thread of every node: it reads the model's files only, and the
+         * load runs in the background.
+         */
         @Override
         public SpanLabelingProcessor create(Map<String, Processor.Factory> registry, String tag, String description,
-                                            Map<String, Object> config) throws Exception {
-            String modelId = ConfigurationUtils.readStringProperty(TYPE, tag, config, "model");
-            String field = ConfigurationUtils.readOptionalStringProperty(TYPE, tag, config, "field");
-            List<String> fieldList = ConfigurationUtils.readOptionalList(TYPE, tag, config, "fields");
-            if ((field == null) == (fieldList == null)) {
-                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "field", "exactly one of [field] or [fields] is required");
-            }
-            List<String> fields = field != null ? List.of(field) : fieldList;
-            if (fields.isEmpty() || fields.stream().anyMatch(f -> f == null || f.isBlank())) {
-                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "fields", "must list one or more field names");
-            }
-            String targetField = ConfigurationUtils.readOptionalStringProperty(TYPE, tag, config, "target_field");
-            Map<String, Object> targetMap = ConfigurationUtils.readOptionalMap(TYPE, tag, config, "targets");
-            List<String> labels = ConfigurationUtils.readOptionalList(TYPE, tag, config, "labels");
-            List<String> heads = ConfigurationUtils.readOptionalList(TYPE, tag, config, "heads");
-            double minScore = readMinScore(tag, config);
-            boolean ignoreMissing = ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "ignore_missing", false);
-            int maxChars = ConfigurationUtils.readIntProperty(TYPE, tag, config, "max_chars", DEFAULT_MAX_CHARS);
-            String scopeValue = ConfigurationUtils.readStringProperty(TYPE, tag, config, "span_scope", SpanScope.SENTENCE.label());
-            SpanScope spanScope;
+                                            Map<String, Object> config) {
+            SpanLabelingOptions options;
             try {
-                spanScope = SpanScope.parse(scopeValue);
-            } catch (IllegalArgumentException e) {
-                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "span_scope", "must be [sentence] or [field], got [" + scopeValue + "]");
+                options = SpanLabelingOptions.parse(config, models);
+            } catch (ConfigException e) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, e.property(), e.reason());
             }
-            if (minScore < 0 || minScore > 1) {
-                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "min_score", "must be between 0 and 1");
-            }
-            if (maxChars < 1) {
-                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "max_chars", "must be positive");
-            }
-            if (!models.exists(modelId)) {
-                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "model", models.unknownModelMessage(modelId));
-            }
-            // This runs on the cluster-applier thread of every node: read the files only, and load in the background.
-            ModelFiles model;
-            try {
-                model = models.files(modelId);
-            } catch (ModelFilesException e) {
-                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "model",
-                        "model [" + modelId + "] cannot be used: " + e.getMessage());
-            }
-            if (!model.labels()) {
-                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "model",
-                        "model [" + modelId + "] is a translation model (polyspan.layout = translation): it labels no spans");
-            }
-            List<Target> targets = targets(tag, targetField, heads, targetMap);
-            Set<String> knownTypes = model.entityTypes();
-            for (Target t : targets) {
-                for (String h : t.heads()) {
-                    if (!model.heads().containsKey(h)) {
-                        throw ConfigurationUtils.newConfigurationException(TYPE, tag, targetMap == null ? "heads" : "targets",
-                                "model [" + modelId + "] has no head [" + h + "]; its heads are " + model.heads().keySet());
-                    }
-                }
-            }
-            Set<String> filter = labels == null ? Set.of() : new LinkedHashSet<>(labels);
-            for (String l : filter) {
-                if (!knownTypes.contains(l)) {
-                    throw ConfigurationUtils.newConfigurationException(TYPE, tag, "labels",
-                            "model [" + modelId + "] has no label [" + l + "]; its labels are " + knownTypes);
-                }
-            }
-            models.loadInBackground(modelId);
-            return new SpanLabelingProcessor(tag, description, models, executor, rejections, modelId, fields, targets, filter,
-                    minScore, ignoreMissing, maxChars, spanScope);
-        }
-
-        /** Either {@code targets} (target field -> heads) or {@code target_field} with optional {@code heads}. */
-        private static List<Target> targets(String tag, String targetField, List<String> heads, Map<String, Object> targetMap) {
-            if (targetMap == null) {
-                return List.of(new Target(targetField == null ? DEFAULT_TARGET : targetField, heads == null ? List.of() : heads));
-            }
-            if (targetField != null || heads != null) {
-                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "targets",
-                        "cannot be combined with [target_field] or [heads]; name the heads of each target field inside [targets]");
-            }
-            if (targetMap.isEmpty()) {
-                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "targets", "must map at least one target field to its heads");
-            }
-            List<Target> out = new ArrayList<>();
-            for (Map.Entry<String, Object> e : targetMap.entrySet()) {
-                Object value = e.getValue();
-                List<String> names = new ArrayList<>();
-                if (value instanceof String one) {
-                    names.add(one);
-                } else if (value instanceof List<?> list && !list.isEmpty() && list.stream().allMatch(x -> x instanceof String)) {
-                    list.forEach(x -> names.add((String) x));
-                } else {
-                    throw ConfigurationUtils.newConfigurationException(TYPE, tag, "targets",
-                            "target [" + e.getKey() + "] must name a head or a non-empty list of heads");
-                }
-                out.add(new Target(e.getKey(), names));
-            }
-            return out;
-        }
-
-        private static double readMinScore(String tag, Map<String, Object> config) {
-            Object value = config.remove("min_score");
-            if (value == null) {
-                return 0.0;
-            }
-            if (value instanceof Number n) {
-                return n.doubleValue();
-            }
-            try {
-                return Double.parseDouble(value.toString());
-            } catch (NumberFormatException e) {
-                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "min_score", "must be a number, got [" + value + "]");
-            }
+            return new SpanLabelingProcessor(tag, description, new SpanLabeling(models, options), executor, rejections);
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.polyspan.plugin;
 
+import org.polyspan.runtime.Inference;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.action.support.HandledTransportAction;
 import org.opensearch.common.inject.Inject;
@@ -56,7 +57,7 @@ public final class TransportProjectIndexAction extends HandledTransportAction<Pr
                 try {
                     response = new IndexProjectionJob(client, models, translators, request.spec(), projectTask, inference).run();
                 } catch (Throwable t) {
-                    listener.onFailure(ModelLoading.asException("project/index failed", t)); // fatal JVM errors propagate
+                    listener.onFailure(Inference.asException("project/index failed", t)); // fatal JVM errors propagate
                     return;
                 }
                 listener.onResponse(response);
@@ -84,7 +85,7 @@ public final class TransportProjectIndexAction extends HandledTransportAction<Pr
                         result.complete(work.call());
                     } catch (Throwable t) {
                         result.completeExceptionally(t);
-                        if (ModelLoading.isFatal(t)) {
+                        if (Inference.isFatal(t)) {
                             throw (Error) t;
                         }
                     }
@@ -100,7 +101,7 @@ public final class TransportProjectIndexAction extends HandledTransportAction<Pr
             try {
                 return result.get();
             } catch (ExecutionException e) {
-                throw ModelLoading.asException("inference failed", e.getCause());
+                throw Inference.asException("inference failed", e.getCause());
             }
         }
     }

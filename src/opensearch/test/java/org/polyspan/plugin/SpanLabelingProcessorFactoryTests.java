@@ -1,5 +1,6 @@
 package org.polyspan.plugin;
 
+import org.polyspan.ingest.SpanLabelingOptions;
 import org.opensearch.OpenSearchParseException;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.core.rest.RestStatus;
@@ -17,14 +18,14 @@ import java.util.Set;
 public class SpanLabelingProcessorFactoryTests extends SpanLabelingTestCase {
     public void testDefaults() throws Exception {
         SpanLabelingProcessor p = factory.create(null, "t", "d", config("model", "tiny-heads", "field", "body"));
-        assertEquals("tiny-heads", p.modelId());
-        assertEquals(List.of("body"), p.fields());
-        assertEquals(List.of(new SpanLabelingProcessor.Target("spans", List.of())), p.targets());
-        assertTrue(p.labelFilter().isEmpty());
-        assertEquals(0.0, p.minScore(), 0);
-        assertFalse(p.ignoreMissing());
-        assertEquals(SpanLabelingProcessor.DEFAULT_MAX_CHARS, p.maxChars());
-        assertEquals(SpanScope.SENTENCE, p.spanScope());
+        assertEquals("tiny-heads", p.options().modelId());
+        assertEquals(List.of("body"), p.options().fields());
+        assertEquals(List.of(new SpanLabelingOptions.Target("spans", List.of())), p.options().targets());
+        assertTrue(p.options().labelFilter().isEmpty());
+        assertEquals(0.0, p.options().minScore(), 0);
+        assertFalse(p.options().ignoreMissing());
+        assertEquals(SpanLabelingOptions.DEFAULT_MAX_CHARS, p.options().maxChars());
+        assertEquals(SpanScope.SENTENCE, p.options().spanScope());
         assertEquals("t", p.getTag());
         assertEquals("d", p.getDescription());
     }
@@ -33,13 +34,13 @@ public class SpanLabelingProcessorFactoryTests extends SpanLabelingTestCase {
         SpanLabelingProcessor p = factory.create(null, null, null, config("model", "all-per", "fields", List.of("a", "b"),
                 "target_field", "entities", "labels", List.of("PER"), "heads", List.of("places"), "min_score", 0.5,
                 "ignore_missing", true, "max_chars", 10, "span_scope", "field"));
-        assertEquals(List.of("a", "b"), p.fields());
-        assertEquals(List.of(new SpanLabelingProcessor.Target("entities", List.of("places"))), p.targets());
-        assertEquals(Set.of("PER"), p.labelFilter());
-        assertEquals(0.5, p.minScore(), 0);
-        assertTrue(p.ignoreMissing());
-        assertEquals(10, p.maxChars());
-        assertEquals(SpanScope.FIELD, p.spanScope());
+        assertEquals(List.of("a", "b"), p.options().fields());
+        assertEquals(List.of(new SpanLabelingOptions.Target("entities", List.of("places"))), p.options().targets());
+        assertEquals(Set.of("PER"), p.options().labelFilter());
+        assertEquals(0.5, p.options().minScore(), 0);
+        assertTrue(p.options().ignoreMissing());
+        assertEquals(10, p.options().maxChars());
+        assertEquals(SpanScope.FIELD, p.options().spanScope());
     }
 
     public void testBadSpanScope() {
@@ -53,8 +54,8 @@ public class SpanLabelingProcessorFactoryTests extends SpanLabelingTestCase {
         targets.put("people", List.of("ner"));
         targets.put("places", "places");
         SpanLabelingProcessor p = factory.create(null, null, null, config("model", "all-per", "field", "body", "targets", targets));
-        assertEquals(List.of(new SpanLabelingProcessor.Target("people", List.of("ner")),
-                new SpanLabelingProcessor.Target("places", List.of("places"))), p.targets());
+        assertEquals(List.of(new SpanLabelingOptions.Target("people", List.of("ner")),
+                new SpanLabelingOptions.Target("places", List.of("places"))), p.options().targets());
     }
 
     public void testTargetsErrors() {
@@ -71,7 +72,7 @@ public class SpanLabelingProcessorFactoryTests extends SpanLabelingTestCase {
 
     public void testHuggingFaceLayoutLoads() throws Exception {
         SpanLabelingProcessor p = factory.create(null, null, null, config("model", "tiny-hf", "field", "body", "labels", List.of("MISC")));
-        assertEquals(Set.of("MISC"), p.labelFilter());
+        assertEquals(Set.of("MISC"), p.options().labelFilter());
     }
 
     public void testModelRequired() {
