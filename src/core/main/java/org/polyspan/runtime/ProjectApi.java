@@ -52,7 +52,10 @@ public final class ProjectApi {
         return Reply.json(400, body);
     }
 
-    /** Runs a checked request: 200 with the projections, 400 naming an unusable option, 500 when inference fails. */
+    /**
+     * Runs a checked request: 200 with the projections, 400 naming an unusable option, 429 for a model that cannot be
+     * used yet, 500 when inference fails.
+     */
     public Reply run(Parsed parsed) {
         // the models of the call stay leased until its answer is built
         try (ModelLeases leases = new ModelLeases()) {
@@ -90,7 +93,8 @@ public final class ProjectApi {
         } catch (ProjectionRequest.PairException e) {
             return badRequest(e);
         } catch (Exception e) {
-            return Reply.error(500, null, "projection failed: " + e.getMessage());
+            // a model still loading, or over the memory cap, is a retryable 429
+            return Reply.error(Inference.isRetryable(e) ? 429 : 500, null, "projection failed: " + e.getMessage());
         }
     }
 }

@@ -25,10 +25,13 @@ import org.opensearch.search.fetch.subphase.FetchSourceContext;
 import org.opensearch.transport.client.Client;
 import org.polyspan.model.ModelLeases;
 import org.polyspan.model.ModelRepository;
-import org.polyspan.runtime.MappingTemplate;
 import org.polyspan.projection.IndexDocuments;
 import org.polyspan.projection.IndexProjectionSpec;
 import org.polyspan.projection.ProjectionRequest;
+import org.polyspan.runtime.BadRequest;
+import org.polyspan.runtime.MappingTemplate;
+import org.polyspan.runtime.ProjectionRunner;
+import org.polyspan.runtime.RequestTranslator;
 import org.polyspan.translation.Translator;
 
 import java.util.ArrayList;
@@ -83,9 +86,12 @@ final class IndexProjectionJob {
     private ProjectIndexResponse run(ModelLeases leases) throws Exception {
         long t0 = System.nanoTime();
         try {
-            ProjectionRunner.check(models, spec.options());
+            ModelLoading.retryable(() -> {
+                ProjectionRunner.check(models, spec.options());
+                return null;
+            });
             translator = spec.translate() ? RequestTranslator.resolve(spec.options(), translators, models, leases) : null;
-        } catch (ProjectionRunner.BadRequest e) {
+        } catch (BadRequest e) {
             throw new IllegalArgumentException("[" + e.field() + "] " + e.getMessage(), e);
         }
         createDestination();
@@ -136,7 +142,7 @@ final class IndexProjectionJob {
                 if (translator != null) {
                     try {
                         RequestTranslator.checkLengths(own, translator);
-                    } catch (ProjectionRunner.BadRequest e) {
+                    } catch (BadRequest e) {
                         throw new IllegalArgumentException("cannot translate: " + e.getMessage().replace("pair [0]: ", ""), e);
                     }
                 }
@@ -166,7 +172,11 @@ final class IndexProjectionJob {
             if (failure == null) {
                 try {
                     ProjectionRequest translated = request;
-                    answers = inference.call(() -> ProjectionRunner.run(models, translated));
+                    answers = inference.call(() -> {
+                        try (ModelLeases batchLeases = new ModelLeases()) {
+                            return ProjectionRunner.run(models, translated, batchLeases);
+                        }
+                    });
                 } catch (Exception e) {
                     failure = "projection failed: " + e.getMessage();
                 }

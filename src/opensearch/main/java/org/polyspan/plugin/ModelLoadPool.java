@@ -1,7 +1,7 @@
 package org.polyspan.plugin;
 
-import org.polyspan.runtime.Inference;
 import org.opensearch.threadpool.ThreadPool;
+import org.polyspan.runtime.Inference;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;

@@ -31,15 +31,17 @@ final class ModelLoading {
         return Inference.isRetryable(e) ? RestStatus.TOO_MANY_REQUESTS : null;
     }
 
+    /** {@code e}, or a 429 in its place when it says that a model cannot be used yet. */
+    static Exception withStatus(Exception e) {
+        return Inference.isRetryable(e) ? new OpenSearchStatusException(e.getMessage(), RestStatus.TOO_MANY_REQUESTS, e) : e;
+    }
+
     /** {@code action}, with a model that cannot be used yet answered 429. */
     static <T> T retryable(Callable<T> action) throws Exception {
         try {
             return action.call();
         } catch (Exception e) {
-            if (Inference.isRetryable(e)) {
-                throw new OpenSearchStatusException(e.getMessage(), RestStatus.TOO_MANY_REQUESTS, e);
-            }
-            throw e;
+            throw withStatus(e);
         }
     }
 }

@@ -1,14 +1,13 @@
 package org.polyspan.plugin;
 
-import org.polyspan.ingest.SpanLabelingOptions;
-import org.polyspan.runtime.MappingTemplate;
-
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.rest.BaseRestHandler;
 import org.opensearch.rest.BytesRestResponse;
 import org.opensearch.rest.RestRequest;
 import org.opensearch.transport.client.node.NodeClient;
+import org.polyspan.ingest.SpanLabelingOptions;
+import org.polyspan.runtime.MappingTemplate;
 
 import java.util.List;
 

@@ -1,6 +1,5 @@
 package org.polyspan.plugin;
 
-import org.polyspan.runtime.Inference;
 import org.opensearch.common.util.concurrent.AbstractRunnable;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.XContentBuilder;
@@ -11,11 +10,16 @@ import org.opensearch.rest.RestChannel;
 import org.opensearch.rest.RestRequest;
 import org.opensearch.transport.client.node.NodeClient;
 import org.polyspan.model.InferenceRejections;
+import org.polyspan.model.ModelLeases;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.projection.ConllBody;
 import org.polyspan.projection.ConllOutput;
 import org.polyspan.projection.ProjectionOptions;
 import org.polyspan.projection.ProjectionRequest;
+import org.polyspan.runtime.BadRequest;
+import org.polyspan.runtime.Inference;
+import org.polyspan.runtime.ProjectionRunner;
+import org.polyspan.runtime.RequestTranslator;
 import org.polyspan.translation.Translator;
 
 import java.io.IOException;
@@ -89,11 +93,12 @@ public final class RestProjectAction extends BaseRestHandler {
     }
 
     private void project(RestChannel channel, ProjectionRequest parsed, boolean conllOutput) {
-        try {
+        // the models of the call stay leased until its answer is built
+        try (ModelLeases leases = new ModelLeases()) {
             long t0 = System.nanoTime();
-            ProjectionRequest request = RequestTranslator.withTargets(parsed, translators, models);
+            ProjectionRequest request = RequestTranslator.withTargets(parsed, translators, models, leases);
             ProjectionOptions options = request.options();
-            List<Map<String, Object>> pairs = ProjectionRunner.run(models, request);
+            List<Map<String, Object>> pairs = ProjectionRunner.run(models, request, leases);
             if (conllOutput) {
                 channel.sendResponse(new BytesRestResponse(RestStatus.OK, "text/plain; charset=UTF-8", ConllOutput.write(request, pairs)));
                 return;
@@ -119,14 +124,14 @@ public final class RestProjectAction extends BaseRestHandler {
             }
             b.endArray().endObject();
             channel.sendResponse(new BytesRestResponse(RestStatus.OK, b));
-        } catch (ProjectionRunner.BadRequest e) {
+        } catch (BadRequest e) {
             try {
                 error(channel, RestStatus.BAD_REQUEST, e.field(), e.getMessage());
             } catch (IOException io) {
                 channel.sendResponse(new BytesRestResponse(RestStatus.BAD_REQUEST, e.getMessage()));
             }
         } catch (Throwable t) {
-            fail(channel, Inference.asException("projection failed", t)); // fatal JVM errors propagate
+            fail(channel, ModelLoading.withStatus(Inference.asException("projection failed", t))); // fatal JVM errors propagate
         }
     }
 

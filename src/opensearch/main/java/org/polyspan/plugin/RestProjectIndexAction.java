@@ -1,6 +1,5 @@
 package org.polyspan.plugin;
 
-import org.polyspan.runtime.Inference;
 import org.opensearch.common.xcontent.XContentFactory;
 import org.opensearch.common.xcontent.json.JsonXContent;
 import org.opensearch.core.action.ActionListener;
@@ -22,6 +21,10 @@ import org.polyspan.model.ModelRepository;
 import org.polyspan.projection.IndexProjectionSpec;
 import org.polyspan.projection.ProjectionOptions;
 import org.polyspan.projection.ProjectionRequest;
+import org.polyspan.runtime.BadRequest;
+import org.polyspan.runtime.Inference;
+import org.polyspan.runtime.ProjectionRunner;
+import org.polyspan.runtime.RequestTranslator;
 import org.polyspan.translation.Translator;
 
 import java.io.IOException;
@@ -85,12 +88,12 @@ public final class RestProjectIndexAction extends BaseRestHandler {
                         }
                         ProjectionRunner.check(models, options);
                         start(channel, client, internal, wait);
-                    } catch (ProjectionRunner.BadRequest e) {
+                    } catch (BadRequest e) {
                         badRequestQuietly(channel, new ProjectionRequest.PairException(-1, e.field(), e.getMessage()));
                     } catch (ProjectionRequest.PairException e) {
                         badRequestQuietly(channel, e);
                     } catch (Throwable t) {
-                        fail(channel, Inference.asException("project/index failed", t)); // fatal JVM errors propagate
+                        fail(channel, ModelLoading.withStatus(Inference.asException("project/index failed", t))); // fatal JVM errors propagate
                     }
                 });
             }

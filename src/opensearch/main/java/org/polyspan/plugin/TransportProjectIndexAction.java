@@ -1,6 +1,5 @@
 package org.polyspan.plugin;
 
-import org.polyspan.runtime.Inference;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.action.support.HandledTransportAction;
 import org.opensearch.common.inject.Inject;
@@ -12,6 +11,7 @@ import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.TransportService;
 import org.opensearch.transport.client.Client;
 import org.polyspan.model.ModelRepository;
+import org.polyspan.runtime.Inference;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;

@@ -1,16 +1,15 @@
 package org.polyspan.plugin;
 
-import org.polyspan.ingest.SpanLabelingOptions;
 import org.opensearch.OpenSearchParseException;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.ingest.IngestDocument;
+import org.polyspan.core.SpanScope;
+import org.polyspan.ingest.SpanLabelingOptions;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.model.OnnxWindowEncoder;
 
 import java.time.Duration;
-import org.polyspan.core.SpanScope;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
