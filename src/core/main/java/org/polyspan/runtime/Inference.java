@@ -35,6 +35,20 @@ public final class Inference {
         return call(() -> model.label(docs, heads));
     }
 
+    /** {@code command} with the plugin's class loader as context class loader: how model loads run on a load pool. */
+    public static Runnable withPluginClassLoader(Runnable command) {
+        return () -> {
+            Thread thread = Thread.currentThread();
+            ClassLoader previous = thread.getContextClassLoader();
+            thread.setContextClassLoader(Inference.class.getClassLoader());
+            try {
+                command.run();
+            } finally {
+                thread.setContextClassLoader(previous);
+            }
+        };
+    }
+
     public static <T> T call(Callable<T> action) throws Exception {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
