@@ -1,6 +1,8 @@
 package org.polyspan.runtime;
 
 import org.polyspan.model.LabelingModel;
+import org.polyspan.model.ModelFiles;
+import org.polyspan.model.ModelFilesException;
 import org.polyspan.model.ModelLeases;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.projection.GeneratedCandidates;
@@ -33,9 +35,7 @@ public final class ProjectionRunner {
                 nmtScorer(models, options, leases);
                 return;
             }
-            if (!models.exists(options.model())) {
-                throw new BadRequest("model", models.unknownModelMessage(options.model()));
-            }
+            requireEncoder(models, options.model());
             if (options.candidates().generated()) {
                 generator(models, options.generatorModel(), leases);
             }
@@ -50,9 +50,7 @@ public final class ProjectionRunner {
             NmtScorer scorer = nmtScorer(models, options, leases);
             return Inference.call(() -> ProjectionService.runNmt(request, scorer));
         }
-        if (!models.exists(options.model())) {
-            throw new BadRequest("model", models.unknownModelMessage(options.model()));
-        }
+        requireEncoder(models, options.model());
         GeneratedCandidates candidates = options.candidates().generated()
                 ? generator(models, options.generatorModel(), leases) : null;
         LabelingModel model = leases.hold(Inference.lease(models, options.model()));
@@ -60,11 +58,55 @@ public final class ProjectionRunner {
                 ProjectionService.run(request, WordVectors.defaults(model), Projector.defaults(options.method()), candidates));
     }
 
+    /**
+     * The encoder whose word vectors rank candidates and align words ({@code model}). Checked from the files before
+     * anything loads: a text-to-text or translation model there has no word vectors.
+     */
+    private static void requireEncoder(ModelRepository models, String id) throws BadRequest {
+        requireKind(models, id, "model", ModelFiles.Kind.TOKEN_CLASSIFICATION, "an encoder with heads (polyspan.layout "
+                + "[encoder_heads]) or a Hugging Face token-classification export, whose word vectors rank the candidates");
+    }
+
+    /** A model named in {@code field} must exist and be of the {@code expected} kind; otherwise a bad request saying what is needed. */
+    private static void requireKind(ModelRepository models, String id, String field, ModelFiles.Kind expected, String what)
+            throws BadRequest {
+        if (!models.exists(id)) {
+            throw new BadRequest(field, models.unknownModelMessage(id));
+        }
+        ModelFiles.Kind kind;
+        try {
+            kind = models.files(id).kind();
+        } catch (ModelFilesException e) {
+            throw new BadRequest(field, e.getMessage());
+        }
+        if (kind != expected) {
+            throw new BadRequest(field, "model [" + id + "] is " + describe(kind) + ", not " + describe(expected)
+                    + ": [" + field + "] needs " + what + elsewhere(kind));
+        }
+    }
+
+    /** e.g. "a text-to-text model", for error messages */
+    private static String describe(ModelFiles.Kind kind) {
+        return switch (kind) {
+            case TOKEN_CLASSIFICATION -> "an encoder model";
+            case TEXT_TO_TEXT -> "a text-to-text model";
+            case TRANSLATION -> "a translation model";
+        };
+    }
+
+    /** Where a model of this kind goes in a {@code _project} request instead. */
+    private static String elsewhere(ModelFiles.Kind kind) {
+        return switch (kind) {
+            case TOKEN_CLASSIFICATION -> "; an encoder model goes in [model]";
+            case TEXT_TO_TEXT -> "; a text-to-text model goes in [generator_model] with \"candidates\": \"seq2seq\"";
+            case TRANSLATION -> "; a translation model goes in [nmt_model] with \"scorer\": \"nmt\", or in [translate]";
+        };
+    }
+
     /** The T-Projection generator of a text-to-text model; unknown, unloadable or non-seq2seq models are bad requests. */
     private static GeneratedCandidates generator(ModelRepository models, String id, ModelLeases leases) throws BadRequest {
-        if (!models.exists(id)) {
-            throw new BadRequest("generator_model", models.unknownModelMessage(id));
-        }
+        requireKind(models, id, "generator_model", ModelFiles.Kind.TEXT_TO_TEXT,
+                "an optimum seq2seq export with polyspan.layout [seq2seq] in its config.json");
         LabelingModel model;
         try {
             model = leases.hold(Inference.lease(models, id));
@@ -84,6 +126,8 @@ public final class ProjectionRunner {
     /** Loads translation model {@code id} (known to exist); one that cannot serve as such is a bad request on {@code field}. */
     public static TranslationModel translationModel(ModelRepository models, String id, String field, ModelLeases leases)
             throws BadRequest {
+        requireKind(models, id, field, ModelFiles.Kind.TRANSLATION,
+                "an M2M100 or NLLB optimum export with polyspan.layout [translation] in its config.json");
         try {
             return leases.hold(Inference.leaseTranslation(models, id));
         } catch (Exception e) {
@@ -108,9 +152,6 @@ public final class ProjectionRunner {
 
     private static NmtScorer nmtScorer(ModelRepository models, ProjectionOptions options, ModelLeases leases) throws BadRequest {
         String id = options.nmtModel();
-        if (!models.exists(id)) {
-            throw new BadRequest("nmt_model", models.unknownModelMessage(id));
-        }
         TranslationModel model = translationModel(models, id, "nmt_model", leases);
         int[] codes = languageTokens(model, options);
         return new NmtScorer(model, codes[0], codes[1]);
