@@ -29,7 +29,6 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * {@code POST _plugins/polyspan/_project/index} on a real node: a source index of English Europarl sentences with their
@@ -50,7 +49,6 @@ class ProjectIndexIT {
 
     @BeforeAll
     static void createSourceIndex() throws Exception {
-        assumeFalse(PolyspanRest.elasticsearch(), "_project/index is not implemented on Elasticsearch yet (it needs a task action of the Elasticsearch shell)");
         Path dir = GoldData.file("projection/europarl_ner/en-europarl.test.conll02").getParent();
         GoldData.file("projection/europarl_ner/es-europarl.test.conll02");
         ConllReader reader = new ConllReader(Map.of(), Set.of());

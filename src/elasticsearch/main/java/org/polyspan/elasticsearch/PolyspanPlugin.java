@@ -2,6 +2,8 @@ package org.polyspan.elasticsearch;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.elasticsearch.action.ActionRequest;
+import org.elasticsearch.action.ActionResponse;
 import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
 import org.elasticsearch.cluster.node.DiscoveryNodes;
 import org.elasticsearch.common.io.stream.NamedWriteableRegistry;
@@ -20,6 +22,7 @@ import org.elasticsearch.plugins.IngestPlugin;
 import org.elasticsearch.plugins.Plugin;
 import org.elasticsearch.rest.RestController;
 import org.elasticsearch.rest.RestHandler;
+import org.elasticsearch.tasks.Task;
 import org.elasticsearch.threadpool.ExecutorBuilder;
 import org.elasticsearch.threadpool.FixedExecutorBuilder;
 import org.elasticsearch.threadpool.ThreadPool;
@@ -47,7 +50,8 @@ import java.util.function.Supplier;
 
 /**
  * Polyspan for Elasticsearch: the {@code span_labeling} ingest processor (and {@code polyspan_record_failure} for
- * {@code on_failure} handlers), the {@code _polyspan} REST endpoints, and the plugin's three bounded thread pools
+ * {@code on_failure} handlers), the {@code _polyspan} REST endpoints with their transport action
+ * ({@code _project/index} as a task), and the plugin's three bounded thread pools
  * ({@link PluginPools}): {@code polyspan_inference} for every model call, {@code polyspan_project} for
  * {@code _project/index} jobs, {@code polyspan_model_load} for model loads. Everything but the adaptation to
  * Elasticsearch's types lives in the engine-neutral core.
@@ -166,7 +170,18 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
                                                    Supplier<DiscoveryNodes> nodesInCluster,
                                                    Predicate<NodeFeature> clusterSupportsFeature) {
         return List.of(new RestModelsAction(new ModelsApi(models)), new RestMappingTemplateAction(),
-                new RestProjectAction(new ProjectApi(models, translators)));
+                new RestProjectAction(new ProjectApi(models, translators)), new RestProjectIndexAction(models, translators));
+    }
+
+    @Override
+    public List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> getActions() {
+        return List.of(new ActionHandler<>(ProjectIndexAction.INSTANCE, TransportProjectIndexAction.class));
+    }
+
+    /** The status of {@code _project/index} tasks, readable by {@code GET _tasks} from any node. */
+    @Override
+    public List<NamedWriteableRegistry.Entry> getNamedWriteables() {
+        return List.of(new NamedWriteableRegistry.Entry(Task.Status.class, ProjectIndexStatus.NAME, ProjectIndexStatus::new));
     }
 
     @Override
