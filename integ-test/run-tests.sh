@@ -151,7 +151,7 @@ begin "10/10 REST tests against Elasticsearch (http://127.0.0.1:$ES_PORT)"
 ES_ITS=ModelsRestIT,TinyModelPipelineIT,Seq2SeqPipelineIT,ProjectRestIT,ProjectIndexIT,ProjectSeq2SeqIT,TranslateFirstIT
 ES_ITS+=,NmtProjectionIT,NmtTranslateFirstIT
 (cd "$REPO_DIR" && "${MVN[@]}" -pl integ-test -am test-compile failsafe:integration-test failsafe:verify -DskipITs=false \
-  -Dit.test="$ES_ITS" -Dpolyspan.skipTestModels=true -Dpolyspan.it.engine=elasticsearch \
+  -Dit.test="$ES_ITS" -Dit.failIfNoSpecifiedTests=false -Dpolyspan.skipTestModels=true -Dpolyspan.it.engine=elasticsearch \
   -Dpolyspan.it.url="http://127.0.0.1:$ES_PORT" "$@")
 POLYSPAN_ENGINE=elasticsearch OPENSEARCH_PORT="$ES_PORT" POLYSPAN_NODES=1 "$INTEG_DIR/node.sh" stop
 ES_NODE_STARTED=
