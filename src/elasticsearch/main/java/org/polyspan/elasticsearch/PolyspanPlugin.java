@@ -33,7 +33,6 @@ import org.polyspan.model.OnnxSessions;
 import org.polyspan.model.OnnxWindowEncoder;
 import org.polyspan.runtime.ApertiumService;
 import org.polyspan.runtime.ModelMemoryLimit;
-import org.polyspan.runtime.ModelsApi;
 import org.polyspan.runtime.NativeLibraries;
 import org.polyspan.runtime.PluginPools;
 import org.polyspan.runtime.ProjectApi;
@@ -50,8 +49,8 @@ import java.util.function.Supplier;
 
 /**
  * Polyspan for Elasticsearch: the {@code span_labeling} ingest processor (and {@code polyspan_record_failure} for
- * {@code on_failure} handlers), the {@code _polyspan} REST endpoints with their transport action
- * ({@code _project/index} as a task), and the plugin's three bounded thread pools
+ * {@code on_failure} handlers), the {@code _polyspan} REST endpoints with their transport actions (the nodes-level
+ * models API, {@code _project/index} as a task), and the plugin's three bounded thread pools
  * ({@link PluginPools}): {@code polyspan_inference} for every model call, {@code polyspan_project} for
  * {@code _project/index} jobs, {@code polyspan_model_load} for model loads. Everything but the adaptation to
  * Elasticsearch's types lives in the engine-neutral core.
@@ -169,13 +168,14 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
                                                    IndexNameExpressionResolver indexNameExpressionResolver,
                                                    Supplier<DiscoveryNodes> nodesInCluster,
                                                    Predicate<NodeFeature> clusterSupportsFeature) {
-        return List.of(new RestModelsAction(new ModelsApi(models)), new RestMappingTemplateAction(),
+        return List.of(new RestModelsAction(), new RestMappingTemplateAction(),
                 new RestProjectAction(new ProjectApi(models, translators)), new RestProjectIndexAction(models, translators));
     }
 
     @Override
     public List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> getActions() {
-        return List.of(new ActionHandler<>(ProjectIndexAction.INSTANCE, TransportProjectIndexAction.class));
+        return List.of(new ActionHandler<>(ModelsAction.INSTANCE, TransportModelsAction.class),
+                new ActionHandler<>(ProjectIndexAction.INSTANCE, TransportProjectIndexAction.class));
     }
 
     /** The status of {@code _project/index} tasks, readable by {@code GET _tasks} from any node. */
