@@ -15,7 +15,7 @@
 # opensearch only: with elasticsearch, stage 5 already runs every test against Elasticsearch), POLYSPAN_IT_PORT
 # (default 9250), POLYSPAN_IT_CLUSTER_PORT (default 9270), POLYSPAN_IT_ES_PORT (default 9260), SOAK_MINUTES (default 1),
 # SKIP_DEFAULT_MODEL=1 (do not build mbert-ner; its tests then fail unless it was built before), KEEP_NODE=1 (leave
-# the single node running for debugging; the cluster stages are then skipped).
+# the single node running for debugging; the cluster and Elasticsearch stages are then skipped).
 set -euo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/common.sh"
 exec < /dev/null
@@ -101,11 +101,11 @@ begin "5/10 mvn verify (unit tests, then integration tests against http://127.0.
 end "mvn verify"
 
 if [[ -n "${KEEP_NODE:-}" ]]; then
-  info "KEEP_NODE set: the cluster stages are skipped"
+  info "KEEP_NODE set: the cluster and Elasticsearch stages are skipped"
   exit 0
 fi
 if [[ "$ENGINE" != opensearch ]]; then
-  info "the cluster stages run on OpenSearch only"
+  info "the cluster and Elasticsearch stages run after OpenSearch tests only"
   exit 0
 fi
 # the single node is not needed any more: its memory and CPU go to the cluster
