@@ -19,7 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * Translate-first with an installed translation model on a real node: {@code "translate": "tiny-m2m100"} (the tiny
@@ -133,7 +132,6 @@ class NmtTranslateFirstIT {
 
     @Test
     void projectIndexTranslatesWithTheModel() {
-        assumeFalse(PolyspanRest.elasticsearch(), "_project/index is not implemented on Elasticsearch yet (it needs a task action of the Elasticsearch shell)");
         String source = rest.name("source");
         String dest = rest.name("dest");
         rest.createIndex(source, null).expectOk();

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The engine-neutral answers of the models, mapping template and _project endpoints. */
+/** The engine-neutral answers of a node's models operations, the mapping template and _project. */
 class RuntimeApisTest {
     private static ModelRepository models;
 
@@ -32,21 +32,27 @@ class RuntimeApisTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void modelsListAndReload() throws Exception {
-        ModelsApi api = new ModelsApi(models);
-        Reply list = api.list();
-        assertEquals(200, list.status());
-        List<Map<String, Object>> listed = (List<Map<String, Object>>) list.json().get("models");
+    void aNodeDescribesReloadsAndUnloadsItsModels() {
+        ModelsNodeOperation node = new ModelsNodeOperation(models);
+        ModelsNodeOperation.Result described = node.describe(Map.of("polyspan_inference", Map.of("threads", 1)));
+        assertEquals(200, described.status());
+        List<Map<String, Object>> listed = (List<Map<String, Object>>) described.body().get("models");
         assertTrue(listed.stream().anyMatch(m -> TinyModels.HEADS.equals(m.get("id"))), listed::toString);
+        assertEquals(Map.of("polyspan_inference", Map.of("threads", 1)), described.body().get("thread_pools"));
 
-        Reply reload = api.reload(TinyModels.HEADS);
-        assertEquals(200, reload.status(), () -> reload.json().toString());
-        assertEquals("loaded", reload.json().get("state"));
-        assertEquals(java.util.Set.of("ner"), ((Map<String, Object>) reload.json().get("heads")).keySet());
+        ModelsNodeOperation.Result reload = node.change(ModelsNodeOperation.Operation.RELOAD, TinyModels.HEADS);
+        assertEquals(200, reload.status(), () -> reload.body().toString());
+        assertEquals("loaded", reload.body().get("state"));
+        assertEquals(List.of("ner"), reload.body().get("heads"), "head names, as before the nodes-level API");
 
-        Reply unknown = api.reload("no-such-model");
+        ModelsNodeOperation.Result unload = node.change(ModelsNodeOperation.Operation.UNLOAD, TinyModels.HEADS);
+        assertEquals(200, unload.status());
+        assertEquals("not_loaded", unload.body().get("state"));
+        assertEquals(true, unload.body().get("was_loaded"));
+
+        ModelsNodeOperation.Result unknown = node.change(ModelsNodeOperation.Operation.RELOAD, "no-such-model");
         assertEquals(404, unknown.status());
-        assertTrue(((String) unknown.json().get("error")).contains("no-such-model"));
+        assertTrue(((String) unknown.body().get("error")).contains("no-such-model"));
     }
 
     @Test

@@ -1,5 +1,9 @@
 package org.polyspan.elasticsearch;
 
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.elasticsearch.action.ActionRequest;
+import org.elasticsearch.action.ActionResponse;
 import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
 import org.elasticsearch.cluster.node.DiscoveryNodes;
 import org.elasticsearch.common.io.stream.NamedWriteableRegistry;
@@ -8,6 +12,9 @@ import org.elasticsearch.common.settings.IndexScopedSettings;
 import org.elasticsearch.common.settings.Setting;
 import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.common.settings.SettingsFilter;
+import org.elasticsearch.common.unit.ByteSizeValue;
+import org.elasticsearch.common.util.concurrent.EsExecutors;
+import org.elasticsearch.core.TimeValue;
 import org.elasticsearch.features.NodeFeature;
 import org.elasticsearch.ingest.Processor;
 import org.elasticsearch.plugins.ActionPlugin;
@@ -15,28 +22,41 @@ import org.elasticsearch.plugins.IngestPlugin;
 import org.elasticsearch.plugins.Plugin;
 import org.elasticsearch.rest.RestController;
 import org.elasticsearch.rest.RestHandler;
+import org.elasticsearch.tasks.Task;
+import org.elasticsearch.threadpool.ExecutorBuilder;
+import org.elasticsearch.threadpool.FixedExecutorBuilder;
+import org.elasticsearch.threadpool.ThreadPool;
 import org.polyspan.ingest.SpanLabelingOptions;
+import org.polyspan.model.InferenceBudget;
 import org.polyspan.model.ModelRepository;
+import org.polyspan.model.OnnxSessions;
 import org.polyspan.model.OnnxWindowEncoder;
 import org.polyspan.runtime.ApertiumService;
-import org.polyspan.runtime.ModelsApi;
+import org.polyspan.runtime.ModelMemoryLimit;
 import org.polyspan.runtime.NativeLibraries;
+import org.polyspan.runtime.PluginPools;
 import org.polyspan.runtime.ProjectApi;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
  * Polyspan for Elasticsearch: the {@code span_labeling} ingest processor (and {@code polyspan_record_failure} for
- * {@code on_failure} handlers) and the {@code _polyspan} REST endpoints.
- * Everything but the adaptation to Elasticsearch's types lives in the engine-neutral core.
+ * {@code on_failure} handlers), the {@code _polyspan} REST endpoints with their transport actions (the nodes-level
+ * models API, {@code _project/index} as a task), and the plugin's three bounded thread pools
+ * ({@link PluginPools}): {@code polyspan_inference} for every model call, {@code polyspan_project} for
+ * {@code _project/index} jobs, {@code polyspan_model_load} for model loads. Everything but the adaptation to
+ * Elasticsearch's types lives in the engine-neutral core.
  */
 public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin {
+    private static final Logger LOGGER = LogManager.getLogger(PolyspanPlugin.class);
 
     public static final Setting<String> MODELS_PATH = Setting.simpleString("polyspan.models_path", Setting.Property.NodeScope);
     public static final Setting<String> DEVICE = new Setting<>("polyspan.device", "cpu", v -> {
@@ -46,30 +66,98 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
         }
         return d;
     }, Setting.Property.NodeScope);
-    public static final Setting<Integer> THREADS = Setting.intSetting("polyspan.inference_threads", 0, 0, Setting.Property.NodeScope);
+    /** The former name of {@link #INTRA_OP_THREADS}. */
+    public static final Setting<Integer> THREADS = Setting.intSetting("polyspan.inference_threads", 0, 0,
+            Setting.Property.NodeScope, Setting.Property.DeprecatedWarning);
+    /** Threads of ONNX Runtime's global intra-op pool; 0: allocated processors / inference pool threads. */
+    public static final Setting<Integer> INTRA_OP_THREADS = Setting.intSetting("polyspan.inference.intra_op_threads", THREADS, 0,
+            Setting.Property.NodeScope);
+    /** Limit on the bytes of the node's loaded models: a byte size, a percentage of physical memory, or -1 for none. */
+    public static final Setting<Long> MODELS_MAX_BYTES = new Setting<>(ModelMemoryLimit.KEY, ModelMemoryLimit.DEFAULT,
+            v -> ModelMemoryLimit.parse(v, s -> ByteSizeValue.parseBytesSizeValue(s, ModelMemoryLimit.KEY).getBytes()),
+            Setting.Property.NodeScope);
+    /** How long a call waits for a model that is loading before it fails with a retryable 429. */
+    public static final Setting<TimeValue> MODELS_LOAD_WAIT = Setting.timeSetting("polyspan.models.load_wait",
+            TimeValue.timeValueSeconds(30), TimeValue.ZERO, Setting.Property.NodeScope);
     /** Apertium's HTTP service (APY) used by {@code _project} with {@code translate}, e.g. http://127.0.0.1:2737. */
     public static final Setting<String> APERTIUM_URL = Setting.simpleString("polyspan.translate.apertium_url", Setting.Property.NodeScope);
 
     private final ModelRepository models;
+    private final ModelLoadPool loadPool = new ModelLoadPool();
     private final ApertiumService translators;
+    /** Set by {@link #createComponents}; documents and requests only arrive after it. */
+    private volatile ThreadPool threadPool;
 
     public PolyspanPlugin(Settings settings, Path configPath) {
         String custom = MODELS_PATH.get(settings);
         Path root = custom.isEmpty() ? configPath.resolve("polyspan").resolve("models") : configPath.resolve(custom);
-        OnnxWindowEncoder.Device device = DEVICE.get(settings).equals("cuda") ? OnnxWindowEncoder.Device.CUDA : OnnxWindowEncoder.Device.CPU;
-        this.models = new ModelRepository(root, device, THREADS.get(settings));
-        this.translators = new ApertiumService(APERTIUM_URL.get(settings));
         NativeLibraries.configure();
+        InferenceBudget budget = budget(settings);
+        if (!OnnxSessions.useGlobalThreadPool(budget.intraOpThreads())) {
+            LOGGER.warn("ONNX Runtime was started before the polyspan plugin (several nodes in one JVM?): its global pool keeps its "
+                    + "first size, not [{}] threads", budget.intraOpThreads());
+        }
+        LOGGER.info("inference budget: {} allocated processors, [{}] {} threads x ONNX Runtime intra-op {} threads",
+                budget.processors(), PluginPools.INFERENCE, budget.poolThreads(), budget.intraOpThreads());
+        OnnxWindowEncoder.Device device = DEVICE.get(settings).equals("cuda") ? OnnxWindowEncoder.Device.CUDA : OnnxWindowEncoder.Device.CPU;
+        this.models = new ModelRepository(root, device, budget.intraOpThreads(), loadPool,
+                Duration.ofMillis(MODELS_LOAD_WAIT.get(settings).millis()), MODELS_MAX_BYTES.get(settings));
+        this.translators = new ApertiumService(APERTIUM_URL.get(settings));
+    }
+
+    /** Inference pool threads x intra-op threads, checked against the allocated processors. */
+    static InferenceBudget budget(Settings settings) {
+        int processors = EsExecutors.allocatedProcessors(settings);
+        int poolThreads = settings.getAsInt(PluginPools.INFERENCE_SIZE_KEY, PluginPools.inferenceThreads(processors));
+        return InferenceBudget.of(processors, poolThreads, INTRA_OP_THREADS.get(settings), PluginPools.INFERENCE_SIZE_KEY,
+                INTRA_OP_THREADS.getKey());
+    }
+
+    /**
+     * The three pools with the same settings and defaults as on OpenSearch: {@code polyspan.inference.pool.size}
+     * ({@code max(1, processors / 2)}) and {@code .queue_size} (1000 tasks), {@code polyspan.project.pool.*} (2 threads,
+     * 100 jobs), {@code thread_pool.polyspan_model_load.*} (1 thread, 64 loads). Elasticsearch registers the settings.
+     */
+    @Override
+    public List<ExecutorBuilder<?>> getExecutorBuilders(Settings settings) {
+        return executorBuilders(settings);
+    }
+
+    static List<ExecutorBuilder<?>> executorBuilders(Settings settings) {
+        int processors = EsExecutors.allocatedProcessors(settings);
+        return List.of(
+                new FixedExecutorBuilder(settings, PluginPools.INFERENCE, PluginPools.inferenceThreads(processors),
+                        PluginPools.INFERENCE_QUEUE, PluginPools.INFERENCE_PREFIX, EsExecutors.TaskTrackingConfig.DO_NOT_TRACK),
+                new FixedExecutorBuilder(settings, PluginPools.PROJECT, PluginPools.PROJECT_THREADS, PluginPools.PROJECT_QUEUE,
+                        PluginPools.PROJECT_PREFIX, EsExecutors.TaskTrackingConfig.DO_NOT_TRACK),
+                new FixedExecutorBuilder(settings, PluginPools.MODEL_LOAD, PluginPools.MODEL_LOAD_THREADS,
+                        PluginPools.MODEL_LOAD_QUEUE, PluginPools.MODEL_LOAD_PREFIX, EsExecutors.TaskTrackingConfig.DO_NOT_TRACK));
     }
 
     @Override
     public List<Setting<?>> getSettings() {
-        return List.of(MODELS_PATH, DEVICE, THREADS, APERTIUM_URL);
+        return List.of(MODELS_PATH, DEVICE, THREADS, INTRA_OP_THREADS, MODELS_MAX_BYTES, MODELS_LOAD_WAIT, APERTIUM_URL);
+    }
+
+    /** One of the plugin's pools; they exist once the node has created its components. */
+    private ExecutorService pool(String name) {
+        ThreadPool pool = threadPool;
+        if (pool == null) {
+            throw new IllegalStateException("the node has not started its thread pools yet");
+        }
+        return pool.executor(name);
+    }
+
+    @Override
+    public Collection<?> createComponents(PluginServices services) {
+        loadPool.bind(services.threadPool());
+        this.threadPool = services.threadPool();
+        return List.of(models, translators);
     }
 
     @Override
     public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
-        return Map.of(SpanLabelingOptions.TYPE, new SpanLabelingProcessor.Factory(models, parameters.genericExecutor),
+        return Map.of(SpanLabelingOptions.TYPE, new SpanLabelingProcessor.Factory(models, () -> pool(PluginPools.INFERENCE)),
                 RecordFailureProcessor.TYPE, new RecordFailureProcessor.Factory());
     }
 
@@ -80,8 +168,20 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
                                                    IndexNameExpressionResolver indexNameExpressionResolver,
                                                    Supplier<DiscoveryNodes> nodesInCluster,
                                                    Predicate<NodeFeature> clusterSupportsFeature) {
-        return List.of(new RestModelsAction(new ModelsApi(models)), new RestMappingTemplateAction(),
-                new RestProjectAction(new ProjectApi(models, translators)));
+        return List.of(new RestModelsAction(), new RestMappingTemplateAction(),
+                new RestProjectAction(new ProjectApi(models, translators)), new RestProjectIndexAction(models, translators));
+    }
+
+    @Override
+    public List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> getActions() {
+        return List.of(new ActionHandler<>(ModelsAction.INSTANCE, TransportModelsAction.class),
+                new ActionHandler<>(ProjectIndexAction.INSTANCE, TransportProjectIndexAction.class));
+    }
+
+    /** The status of {@code _project/index} tasks, readable by {@code GET _tasks} from any node. */
+    @Override
+    public List<NamedWriteableRegistry.Entry> getNamedWriteables() {
+        return List.of(new NamedWriteableRegistry.Entry(Task.Status.class, ProjectIndexStatus.NAME, ProjectIndexStatus::new));
     }
 
     @Override

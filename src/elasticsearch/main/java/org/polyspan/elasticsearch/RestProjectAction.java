@@ -3,7 +3,9 @@ package org.polyspan.elasticsearch;
 import org.elasticsearch.client.internal.node.NodeClient;
 import org.elasticsearch.rest.BaseRestHandler;
 import org.elasticsearch.rest.RestRequest;
-import org.elasticsearch.threadpool.ThreadPool;
+import org.elasticsearch.common.util.concurrent.EsRejectedExecutionException;
+import org.elasticsearch.rest.RestResponse;
+import org.polyspan.runtime.PluginPools;
 import org.polyspan.projection.ProjectionRequest;
 import org.polyspan.runtime.ProjectApi;
 
@@ -15,7 +17,7 @@ import static org.elasticsearch.rest.RestRequest.Method.POST;
 
 /**
  * {@code POST _polyspan/_project}: the body is checked on the network thread (400 naming the pair and the field);
- * translation and projection run on the generic pool.
+ * translation and projection run on the plugin's {@code polyspan_inference} pool, whose full queue answers 429.
  */
 public final class RestProjectAction extends BaseRestHandler {
     private final ProjectApi api;
@@ -43,6 +45,14 @@ public final class RestProjectAction extends BaseRestHandler {
         } catch (ProjectionRequest.PairException e) {
             return channel -> Replies.send(channel, ProjectApi.badRequest(e));
         }
-        return channel -> client.threadPool().executor(ThreadPool.Names.GENERIC).execute(() -> Replies.send(channel, api.run(parsed)));
+        return channel -> {
+            try {
+                client.threadPool().executor(PluginPools.INFERENCE).execute(() -> Replies.send(channel, api.run(parsed)));
+            } catch (EsRejectedExecutionException e) {
+                channel.sendResponse(new RestResponse(channel, new EsRejectedExecutionException("rejected _project: the ["
+                        + PluginPools.INFERENCE + "] queue is full (" + PluginPools.INFERENCE_QUEUE_SIZE_KEY + "); retry later",
+                        e.isExecutorShutdown())));
+            }
+        };
     }
 }

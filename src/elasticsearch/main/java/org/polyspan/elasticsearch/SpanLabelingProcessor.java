@@ -1,5 +1,6 @@
 package org.polyspan.elasticsearch;
 
+import org.elasticsearch.common.util.concurrent.EsRejectedExecutionException;
 import org.elasticsearch.ingest.AbstractProcessor;
 import org.elasticsearch.ingest.ConfigurationUtils;
 import org.elasticsearch.ingest.IngestDocument;
@@ -9,21 +10,26 @@ import org.polyspan.ingest.FieldAccess;
 import org.polyspan.ingest.SpanLabeling;
 import org.polyspan.ingest.SpanLabelingOptions;
 import org.polyspan.model.ModelRepository;
+import org.polyspan.runtime.PluginPools;
 
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The {@code span_labeling} processor on Elasticsearch: an {@link IngestDocument} seen through {@link FieldAccess},
- * labelled by the core's {@link SpanLabeling}. It is asynchronous: inference runs on the generic thread pool, never on
- * a write or network thread.
+ * labelled by the core's {@link SpanLabeling}. It is asynchronous: inference runs on the plugin's
+ * {@code polyspan_inference} pool, never on a write or network thread. When that pool's queue is full the document
+ * fails with Elasticsearch's {@link EsRejectedExecutionException} (429, retryable), which {@code on_failure} sees like
+ * any failure.
  */
 public final class SpanLabelingProcessor extends AbstractProcessor {
     private final SpanLabeling labeling;
-    private final Consumer<Runnable> executor;
+    private final Supplier<? extends Executor> executor;
 
-    SpanLabelingProcessor(String tag, String description, SpanLabeling labeling, Consumer<Runnable> executor) {
+    SpanLabelingProcessor(String tag, String description, SpanLabeling labeling, Supplier<? extends Executor> executor) {
         super(tag, description);
         this.labeling = labeling;
         this.executor = executor;
@@ -46,19 +52,28 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
     @Override
     public void execute(IngestDocument document, BiConsumer<IngestDocument, Exception> handler) {
         FieldAccess fields = fields(document);
+        Runnable task = () -> {
+            try {
+                labeling.execute(fields);
+            } catch (Exception e) {
+                handler.accept(null, Retryable.withStatus(e));
+                return;
+            }
+            handler.accept(document, null);
+        };
         try {
-            executor.accept(() -> {
-                try {
-                    labeling.execute(fields);
-                } catch (Exception e) {
-                    handler.accept(null, e);
-                    return;
-                }
-                handler.accept(document, null);
-            });
-        } catch (Exception rejected) {
-            handler.accept(null, rejected);
+            executor.get().execute(task);
+        } catch (RejectedExecutionException e) {
+            handler.accept(null, rejected(e));
+        } catch (RuntimeException e) {
+            handler.accept(null, e); // no pool: the node is starting or closing
         }
+    }
+
+    /** The document's failure when the pool turned its task away: 429, naming the pool and its queue setting. */
+    static EsRejectedExecutionException rejected(RejectedExecutionException cause) {
+        boolean shutdown = cause instanceof EsRejectedExecutionException r && r.isExecutorShutdown();
+        return new EsRejectedExecutionException(PluginPools.inferenceRejected(1, String.valueOf(cause.getMessage())), shutdown);
     }
 
     @Override
@@ -82,9 +97,10 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
 
     public static final class Factory implements Processor.Factory {
         private final ModelRepository models;
-        private final Consumer<Runnable> executor;
+        private final Supplier<? extends Executor> executor;
 
-        public Factory(ModelRepository models, Consumer<Runnable> executor) {
+        /** Processors that label on {@code executor} (the inference pool, looked up when a document arrives). */
+        public Factory(ModelRepository models, Supplier<? extends Executor> executor) {
             this.models = models;
             this.executor = executor;
         }

@@ -1,0 +1,30 @@
+package org.polyspan.elasticsearch;
+
+import org.elasticsearch.common.util.concurrent.EsRejectedExecutionException;
+import org.elasticsearch.threadpool.ThreadPool;
+import org.polyspan.runtime.Inference;
+import org.polyspan.runtime.PluginPools;
+
+import java.util.concurrent.Executor;
+
+/**
+ * The executor of model loads: the plugin's {@code polyspan_model_load} pool (one thread), so loads never run on a
+ * cluster-applier, network or transport thread and two large models never load at once. The node's thread pool
+ * exists only once components are created, after the processor factories, so it is bound then.
+ */
+final class ModelLoadPool implements Executor {
+    private volatile ThreadPool threadPool;
+
+    void bind(ThreadPool threadPool) {
+        this.threadPool = threadPool;
+    }
+
+    @Override
+    public void execute(Runnable command) {
+        ThreadPool pool = threadPool;
+        if (pool == null) {
+            throw new EsRejectedExecutionException("the node is still starting", false);
+        }
+        pool.executor(PluginPools.MODEL_LOAD).execute(Inference.withPluginClassLoader(command));
+    }
+}

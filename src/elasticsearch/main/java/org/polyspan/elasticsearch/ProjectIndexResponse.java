@@ -1,0 +1,45 @@
+package org.polyspan.elasticsearch;
+
+import org.elasticsearch.action.ActionResponse;
+import org.elasticsearch.common.io.stream.StreamInput;
+import org.elasticsearch.common.io.stream.StreamOutput;
+import org.elasticsearch.xcontent.ToXContentObject;
+import org.elasticsearch.xcontent.XContentBuilder;
+
+import java.io.IOException;
+
+/** The outcome of a finished (or cancelled) {@code _project/index} job; stored as the task's result. */
+public final class ProjectIndexResponse extends ActionResponse implements ToXContentObject {
+    private final ProjectIndexStatus status;
+    private final long tookMillis;
+    private final String cancelled;
+
+    public ProjectIndexResponse(ProjectIndexStatus status, long tookMillis, String cancelled) {
+        this.status = status;
+        this.tookMillis = tookMillis;
+        this.cancelled = cancelled;
+    }
+
+    public ProjectIndexResponse(StreamInput in) throws IOException {
+        this.status = new ProjectIndexStatus(in);
+        this.tookMillis = in.readVLong();
+        this.cancelled = in.readOptionalString();
+    }
+
+    @Override
+    public void writeTo(StreamOutput out) throws IOException {
+        status.writeTo(out);
+        out.writeVLong(tookMillis);
+        out.writeOptionalString(cancelled);
+    }
+
+    @Override
+    public XContentBuilder toXContent(XContentBuilder b, Params params) throws IOException {
+        b.startObject().field("took_ms", tookMillis);
+        if (cancelled != null) {
+            b.field("cancelled", cancelled);
+        }
+        status.fields(b);
+        return b.endObject();
+    }
+}

@@ -1,0 +1,71 @@
+package org.polyspan.elasticsearch;
+
+import org.elasticsearch.action.ActionListener;
+import org.elasticsearch.action.support.ActionFilters;
+import org.elasticsearch.action.support.HandledTransportAction;
+import org.elasticsearch.client.internal.Client;
+import org.elasticsearch.cluster.service.ClusterService;
+import org.elasticsearch.common.util.concurrent.AbstractRunnable;
+import org.elasticsearch.common.util.concurrent.EsExecutors;
+import org.elasticsearch.common.util.concurrent.EsRejectedExecutionException;
+import org.elasticsearch.injection.guice.Inject;
+import org.elasticsearch.tasks.Task;
+import org.elasticsearch.threadpool.ThreadPool;
+import org.elasticsearch.transport.TransportService;
+import org.polyspan.model.ModelRepository;
+import org.polyspan.runtime.ApertiumService;
+import org.polyspan.runtime.BackoffExecution;
+import org.polyspan.runtime.IndexProjectionBatch;
+import org.polyspan.runtime.PluginPools;
+
+import java.util.concurrent.Callable;
+
+/**
+ * Runs {@code _project/index} jobs as tasks of the node's task manager, visible and cancellable through
+ * {@code _tasks}. A job runs on the plugin's {@code polyspan_project} pool: it waits on searches and bulk writes,
+ * which belongs on no transport, network or inference thread. Its model work goes to {@code polyspan_inference}
+ * batch by batch, waiting and retrying while that queue is full ({@link BackoffExecution}).
+ */
+public final class TransportProjectIndexAction extends HandledTransportAction<ProjectIndexRequest, ProjectIndexResponse> {
+    private final Client client;
+    private final ClusterService clusterService;
+    private final ModelRepository models;
+    private final ApertiumService translators;
+    private final ThreadPool threadPool;
+
+    @Inject
+    public TransportProjectIndexAction(TransportService transportService, ActionFilters actionFilters, Client client,
+                                       ClusterService clusterService, ModelRepository models, ApertiumService translators,
+                                       ThreadPool threadPool) {
+        super(ProjectIndexAction.NAME, transportService, actionFilters, ProjectIndexRequest::new, EsExecutors.DIRECT_EXECUTOR_SERVICE);
+        this.client = client;
+        this.clusterService = clusterService;
+        this.models = models;
+        this.translators = translators;
+        this.threadPool = threadPool;
+    }
+
+    @Override
+    protected void doExecute(Task task, ProjectIndexRequest request, ActionListener<ProjectIndexResponse> listener) {
+        ProjectIndexTask projectTask = (ProjectIndexTask) task;
+        IndexProjectionBatch.ModelWork work = new IndexProjectionBatch.ModelWork() {
+            @Override
+            public <T> T call(Callable<T> modelWork) throws Exception {
+                return BackoffExecution.call(threadPool.executor(PluginPools.INFERENCE), projectTask::isCancelled,
+                        e -> e instanceof EsRejectedExecutionException r && r.isExecutorShutdown(), modelWork);
+            }
+        };
+        threadPool.executor(PluginPools.PROJECT).execute(new AbstractRunnable() {
+            @Override
+            protected void doRun() throws Exception {
+                listener.onResponse(new IndexProjectionJob(client, clusterService, models, translators, request.spec(), projectTask, work)
+                        .run());
+            }
+
+            @Override
+            public void onFailure(Exception e) {
+                listener.onFailure(e); // rejected (the project pool's queue is full: 429), or the job failed
+            }
+        });
+    }
+}

@@ -1,0 +1,53 @@
+package org.polyspan.elasticsearch;
+
+import org.elasticsearch.cluster.node.DiscoveryNode;
+import org.elasticsearch.common.Strings;
+import org.elasticsearch.common.settings.Settings;
+import org.elasticsearch.common.transport.TransportAddress;
+import org.elasticsearch.common.io.stream.BytesStreamOutput;
+import org.elasticsearch.common.io.stream.StreamInput;
+import org.junit.jupiter.api.Test;
+import org.polyspan.runtime.IndexProjectionProgress;
+import org.polyspan.runtime.ModelsNodeOperation;
+
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What travels between nodes: a node's models answer and the status of a {@code _project/index} task. */
+class WireFormatTest {
+
+    @Test
+    void aNodesModelsAnswerSurvivesTheWire() throws Exception {
+        DiscoveryNode node = DiscoveryNode.createLocal(Settings.EMPTY, new TransportAddress(InetAddress.getLoopbackAddress(), 9300), "n1");
+        ModelsNodeResponse sent = new ModelsNodeResponse(node, new ModelsNodeOperation.Result(429,
+                Map.of("id", "m", "heads", List.of("ner"), "error", "still loading")));
+        BytesStreamOutput out = new BytesStreamOutput();
+        sent.writeTo(out);
+        ModelsNodeResponse read = new ModelsNodeResponse(out.bytes().streamInput());
+        assertEquals(sent.result(), read.result());
+        assertEquals("n1", read.getNode().getId());
+    }
+
+    @Test
+    void aTaskStatusSurvivesTheWireAndShowsTheFieldsOfOpenSearch() throws Exception {
+        IndexProjectionProgress progress = new IndexProjectionProgress();
+        progress.total(5);
+        progress.batchDone(3, 1, 7, 2);
+        progress.failed("d4", "no translation");
+        ProjectIndexStatus sent = new ProjectIndexStatus(progress.snapshot());
+        BytesStreamOutput out = new BytesStreamOutput();
+        sent.writeTo(out);
+        StreamInput in = out.bytes().streamInput();
+        ProjectIndexStatus read = new ProjectIndexStatus(in);
+        assertEquals(sent, read);
+        String json = Strings.toString(read);
+        assertEquals("{\"total\":5,\"processed\":5,\"projected\":3,\"skipped\":1,\"failed\":1,\"spans_projected\":7,"
+                + "\"spans_unprojected\":2,\"batches\":1,\"failures\":[{\"id\":\"d4\",\"reason\":\"no translation\"}]}", json);
+        assertTrue(Strings.toString(new ProjectIndexResponse(read, 12, "by user request")).startsWith(
+                "{\"took_ms\":12,\"cancelled\":\"by user request\",\"total\":5"));
+    }
+}
