@@ -1,0 +1,376 @@
+package org.polyspan.tools;
+
+import org.polyspan.core.ConllReader;
+import org.polyspan.core.ConllSentence;
+import org.polyspan.core.Document;
+import org.polyspan.core.Word;
+import org.polyspan.core.WordSplitter;
+import org.polyspan.ingest.FieldAccess;
+import org.polyspan.ingest.SpanLabeling;
+import org.polyspan.ingest.SpanLabelingOptions;
+import org.polyspan.model.LabelingModel;
+import org.polyspan.model.ModelLease;
+import org.polyspan.model.ModelRepository;
+import org.polyspan.model.OnnxSessions;
+import org.polyspan.model.OnnxWindowEncoder;
+import org.polyspan.projection.ProjectionRequest;
+import org.polyspan.projection.ProjectionService;
+import org.polyspan.projection.Projector;
+import org.polyspan.projection.WordVectors;
+
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One table, one run: for every model of a directory of models (e.g. {@code mbert-ner} and {@code mbert-ner-int8}),
+ * on the same Europarl sentences, each row measured for all models in turn, slice by slice ({@code --slices}, the order
+ * alternating), so that the ratios hold while a shared machine's load drifts:
+ * <ul>
+ *   <li>the encoder alone (ONNX Runtime, pre-tokenised sentence windows, calls of at most 512 padded sub-tokens, the
+ *       whole output copied out);</li>
+ *   <li>{@code LabelingModel.label}, 64 sentences per call, one head and all heads in one shared pass;</li>
+ *   <li>the {@code span_labeling} processor's engine-neutral code ({@link SpanLabeling}: read the field, label, write
+ *       {@code spans}), bulks of {@code --bulk} documents labelled in one call, as a bulk request reaches it;</li>
+ *   <li>with {@code --url}, the same through a node's ingest pipeline ({@code _bulk}; the node must have the models);</li>
+ *   <li>{@code _project} with the encoder scorer (tproj), in process: English Europarl sentences with their gold spans
+ *       and the German, Spanish and Italian translations, {@code --pairs-per-request} pairs per request.</li>
+ * </ul>
+ *
+ * <pre>models/tool.sh SpeedTable --models models/build --ids mbert-ner,mbert-ner-int8 [--sentences 200] [--pairs 150]
+ *     [--bulk 100] [--slices 4] [--url http://127.0.0.1:9200] [--threads 0 | --node-threads 2]</pre>
+ */
+public final class SpeedTable {
+    private static final int BATCH = 64;
+    private static final int BATCH_TOKENS = 512;
+
+    private record Row(String name, String unit, Map<String, Double> values) {}
+
+    public static void main(String[] argv) throws Exception {
+        Args args = new Args(argv, List.of("models", "ids", "data", "sentences", "pairs", "pairs-per-request", "bulk", "url",
+                "threads", "head", "slices", "node-threads"));
+        Path root = Path.of(args.require("models"));
+        List<String> ids = List.of(args.require("ids").split(","));
+        Path data = Path.of(args.get("data", "../shared/data"));
+        int count = Integer.parseInt(args.get("sentences", "200"));
+        int pairCount = Integer.parseInt(args.get("pairs", "150"));
+        int perRequest = Integer.parseInt(args.get("pairs-per-request", "50"));
+        int bulk = Integer.parseInt(args.get("bulk", "100"));
+        int slices = Integer.parseInt(args.get("slices", "4"));
+        int threads = Integer.parseInt(args.get("threads", "0"));
+        String head = args.get("head", "ner");
+        String url = args.get("url", "").replaceAll("/+$", "");
+
+        int nodeThreads = Integer.parseInt(args.get("node-threads", "0"));
+        if (nodeThreads > 0) {
+            // as a node runs ONNX Runtime: one global intra-op pool, its idle threads blocking instead of spinning
+            OnnxSessions.useGlobalThreadPool(nodeThreads);
+        }
+        List<String> texts = Benchmark.sentences(data, count);
+        List<Map<String, Object>> pairs = projectionPairs(data, pairCount);
+        System.out.printf(Locale.ROOT, "%d Europarl sentences (en/de/es/it, %.1f characters on average); %d en->de/es/it pairs "
+                        + "with gold English spans; %s%n", texts.size(), texts.stream().mapToInt(String::length).average().orElse(0),
+                pairs.size(), nodeThreads > 0 ? "one global pool of " + nodeThreads + " ONNX Runtime threads without spinning, as on a node"
+                        : threads == 0 ? "ONNX Runtime's default threads (per session, spinning)" : threads + " intra-op threads per session");
+
+        try (ModelRepository repository = new ModelRepository(root, OnnxWindowEncoder.Device.CPU, threads)) {
+            Map<String, ModelLease<LabelingModel>> leases = new LinkedHashMap<>();
+            Map<String, LabelingModel> models = new LinkedHashMap<>();
+            for (String id : ids) {
+                long t0 = System.nanoTime();
+                ModelLease<LabelingModel> lease = repository.lease(id);
+                leases.put(id, lease);
+                models.put(id, lease.model());
+                System.out.printf(Locale.ROOT, "loaded %s in %.1f s (heads %s)%n", id, (System.nanoTime() - t0) / 1e9,
+                        lease.model().heads().keySet());
+                lease.model().label(List.of(Document.of(texts.get(0))), List.of()); // warm-up
+            }
+            List<List<String>> textSlices = slices(texts, slices);
+            List<List<Document>> docSlices = textSlices.stream().map(t -> t.stream().map(Document::of).toList()).toList();
+            List<List<Map<String, Object>>> pairSlices = slices(pairs, slices);
+            int[] sentenceUnits = sizes(textSlices);
+            List<Row> rows = new ArrayList<>();
+            rows.add(row("encoder only (ONNX Runtime), sentence windows", "sentences/s", models, sentenceUnits,
+                    (m, i) -> encoderSeconds(m, textSlices.get(i))));
+            rows.addAll(rows(List.of("labelling, 64 sentences per call, head " + head,
+                            "labelling, 64 sentences per call, all heads in one pass"), "sentences/s", models, sentenceUnits,
+                    List.of((m, i) -> labelSeconds(m, docSlices.get(i), List.of(head)),
+                            (m, i) -> labelSeconds(m, docSlices.get(i), List.of()))));
+            rows.add(row("span_labeling processor code, bulk of " + bulk + ", all heads", "docs/s", models, sentenceUnits,
+                    (m, i) -> processorSeconds(repository, m.id(), textSlices.get(i), bulk)));
+            if (!url.isEmpty()) {
+                HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+                rows.add(row("ingest pipeline on a node, _bulk of " + bulk + ", all heads", "docs/s", models, sentenceUnits,
+                        (m, i) -> nodeSeconds(http, url, m.id(), textSlices.get(i), bulk)));
+            }
+            rows.add(row("_project, encoder scorer (tproj), " + perRequest + " pairs per request", "pairs/s", models,
+                    sizes(pairSlices), (m, i) -> projectSeconds(m, pairSlices.get(i), perRequest)));
+            print(rows, ids);
+            Row one = rows.get(1);
+            Row all = rows.get(2);
+            for (String id : ids) {
+                System.out.printf(Locale.ROOT, "%s: all %d heads in one pass cost %.2fx one head%n", id,
+                        models.get(id).heads().size(), one.values().get(id) / all.values().get(id));
+            }
+            for (ModelLease<LabelingModel> lease : leases.values()) {
+                lease.close();
+            }
+        }
+    }
+
+    /** Seconds that one model takes for one slice of the work. */
+    private interface Measure {
+        double seconds(LabelingModel model, int slice) throws Exception;
+    }
+
+    /**
+     * The work is cut into slices; every slice is run by each model in turn (the order alternating), so that the load
+     * of a shared machine, which drifts over minutes, weighs on all models alike.
+     *
+     * @param units units of work (sentences, documents, pairs) in each slice
+     */
+    private static Row row(String name, String unit, Map<String, LabelingModel> models, int[] units, Measure measure) throws Exception {
+        return rows(List.of(name), unit, models, units, List.of(measure)).get(0);
+    }
+
+    /** As {@link #row}, for variants of the same work measured slice by slice together (e.g. one head and all heads). */
+    private static List<Row> rows(List<String> names, String unit, Map<String, LabelingModel> models, int[] units,
+                                  List<Measure> variants) throws Exception {
+        List<Map<String, Double>> seconds = new ArrayList<>();
+        for (int v = 0; v < variants.size(); v++) {
+            seconds.add(new LinkedHashMap<>());
+        }
+        List<String> ids = new ArrayList<>(models.keySet());
+        for (int slice = 0; slice < units.length; slice++) {
+            for (int k = 0; k < ids.size(); k++) {
+                String id = ids.get(slice % 2 == 0 ? k : ids.size() - 1 - k);
+                for (int j = 0; j < variants.size(); j++) {
+                    int v = slice % 2 == 0 ? j : variants.size() - 1 - j;
+                    seconds.get(v).merge(id, variants.get(v).seconds(models.get(id), slice), Double::sum);
+                }
+            }
+        }
+        int total = java.util.Arrays.stream(units).sum();
+        List<Row> out = new ArrayList<>();
+        for (int v = 0; v < variants.size(); v++) {
+            Map<String, Double> values = new LinkedHashMap<>();
+            for (String id : ids) {
+                values.put(id, total / seconds.get(v).get(id));
+            }
+            System.out.printf(Locale.ROOT, "  %s: %s%n", names.get(v), values);
+            out.add(new Row(names.get(v), unit, values));
+        }
+        return out;
+    }
+
+    /** {@code list} cut into {@code n} consecutive slices. */
+    private static <T> List<List<T>> slices(List<T> list, int n) {
+        List<List<T>> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(list.subList(list.size() * i / n, list.size() * (i + 1) / n));
+        }
+        return out;
+    }
+
+    private static int[] sizes(List<? extends List<?>> slices) {
+        return slices.stream().mapToInt(List::size).toArray();
+    }
+
+    private static void print(List<Row> rows, List<String> ids) {
+        StringBuilder header = new StringBuilder("| path | unit |");
+        StringBuilder rule = new StringBuilder("|---|---|");
+        for (String id : ids) {
+            header.append(' ').append(id).append(" |");
+            rule.append("---:|");
+        }
+        for (int i = 1; i < ids.size(); i++) {
+            header.append(' ').append(ids.get(i)).append(" / ").append(ids.get(0)).append(" |");
+            rule.append("---:|");
+        }
+        System.out.println();
+        System.out.println(header);
+        System.out.println(rule);
+        for (Row r : rows) {
+            StringBuilder line = new StringBuilder("| " + r.name() + " | " + r.unit() + " |");
+            for (String id : ids) {
+                line.append(String.format(Locale.ROOT, " %.1f |", r.values().get(id)));
+            }
+            for (int i = 1; i < ids.size(); i++) {
+                line.append(String.format(Locale.ROOT, " %.2fx |", r.values().get(ids.get(i)) / r.values().get(ids.get(0))));
+            }
+            System.out.println(line);
+        }
+    }
+
+    /** Tokenised sentence windows, length-sorted into calls of at most 512 padded sub-tokens, as the labeler makes them. */
+    static double encoderSeconds(LabelingModel model, List<String> texts) {
+        long[] prefix = model.tokenizer().prefixIds();
+        long[] suffix = model.tokenizer().suffixIds();
+        int max = model.maxLength() - prefix.length - suffix.length;
+        List<long[]> ids = new ArrayList<>();
+        for (String text : texts) {
+            Document doc = Document.of(text);
+            List<String> words = new ArrayList<>();
+            for (Word w : doc.words()) {
+                words.add(WordSplitter.tokenizerText(doc.text(), w));
+            }
+            List<Long> seq = new ArrayList<>();
+            for (long id : prefix) {
+                seq.add(id);
+            }
+            for (int[] word : model.tokenizer().tokenize(words)) {
+                if (word.length == 0 || seq.size() - prefix.length + word.length > max) {
+                    continue;
+                }
+                for (int id : word) {
+                    seq.add((long) id);
+                }
+            }
+            for (long id : suffix) {
+                seq.add(id);
+            }
+            ids.add(seq.stream().mapToLong(Long::longValue).toArray());
+        }
+        Integer[] order = new Integer[ids.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, Comparator.comparingInt(i -> ids.get(i).length));
+        long t0 = System.nanoTime();
+        for (int from = 0; from < order.length; ) {
+            int to = from + 1;
+            while (to < order.length && (long) ids.get(order[to]).length * (to - from + 1) <= BATCH_TOKENS) {
+                to++;
+            }
+            long[][] seqs = new long[to - from][];
+            for (int k = from; k < to; k++) {
+                seqs[k - from] = ids.get(order[k]);
+            }
+            model.encoder().encode(seqs);
+            from = to;
+        }
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    static double labelSeconds(LabelingModel model, List<Document> docs, List<String> heads) {
+        long t0 = System.nanoTime();
+        for (int from = 0; from < docs.size(); from += BATCH) {
+            model.label(docs.subList(from, Math.min(docs.size(), from + BATCH)), heads);
+        }
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** A document of the benchmark: one {@code body} field, in a map. */
+    private record MapDocument(Map<String, Object> fields) implements FieldAccess {
+        @Override
+        public Object get(String field) {
+            return fields.get(field);
+        }
+
+        @Override
+        public void set(String field, Object value) {
+            fields.put(field, value);
+        }
+    }
+
+    static double processorSeconds(ModelRepository repository, String id, List<String> texts, int bulk) {
+        try {
+            SpanLabeling labeling = new SpanLabeling(repository, SpanLabelingOptions.parse(
+                    new HashMap<>(Map.of("model", id, "field", "body")), repository));
+            long t0 = System.nanoTime();
+            int spans = 0;
+            for (int from = 0; from < texts.size(); from += bulk) {
+                List<MapDocument> documents = new ArrayList<>();
+                List<List<SpanLabeling.Source>> sources = new ArrayList<>();
+                List<SpanLabeling.Source> all = new ArrayList<>();
+                for (String t : texts.subList(from, Math.min(texts.size(), from + bulk))) {
+                    MapDocument d = new MapDocument(new HashMap<>(Map.of("body", t)));
+                    List<SpanLabeling.Source> s = labeling.sources(d);
+                    documents.add(d);
+                    sources.add(s);
+                    all.addAll(s);
+                }
+                var tagged = labeling.label(all);
+                int offset = 0;
+                for (int d = 0; d < documents.size(); d++) {
+                    labeling.write(documents.get(d), sources.get(d), tagged, offset);
+                    offset += sources.get(d).size();
+                    spans += ((List<?>) documents.get(d).get("spans")).size();
+                }
+            }
+            double s = (System.nanoTime() - t0) / 1e9;
+            if (spans == 0) {
+                throw new IllegalStateException("the processor wrote no spans at all");
+            }
+            return s;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static double nodeSeconds(HttpClient http, String url, String id, List<String> texts, int bulk) {
+        try {
+            long t0 = System.nanoTime();
+            Benchmark.pipeline(url, id, texts, bulk);
+            return (System.nanoTime() - t0) / 1e9;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** English Europarl NER test sentences with gold tags, each paired with its German, Spanish or Italian translation. */
+    static List<Map<String, Object>> projectionPairs(Path data, int count) throws Exception {
+        Path dir = data.resolve("projection/europarl_ner");
+        ConllReader reader = new ConllReader(Map.of(), Set.of());
+        List<ConllSentence> english = reader.read(dir.resolve("en-europarl.test.conll02"));
+        List<List<ConllSentence>> targets = new ArrayList<>();
+        for (String lang : List.of("de", "es", "it")) {
+            targets.add(reader.read(dir.resolve(lang + "-europarl.test.conll02")));
+        }
+        List<Map<String, Object>> pairs = new ArrayList<>();
+        for (int i = 0; pairs.size() < count && i < english.size(); i++) {
+            ConllSentence en = english.get(i);
+            if (en.tags().stream().allMatch("O"::equals)) {
+                continue; // nothing to project
+            }
+            List<ConllSentence> target = targets.get(pairs.size() % targets.size());
+            if (i >= target.size()) {
+                continue;
+            }
+            pairs.add(Map.of("source", Map.of("tokens", en.tokens(), "tags", en.tags()),
+                    "target", Map.of("tokens", target.get(i).tokens())));
+        }
+        return pairs;
+    }
+
+    static double projectSeconds(LabelingModel model, List<Map<String, Object>> pairs, int perRequest) {
+        try {
+            long t0 = System.nanoTime();
+            int projected = 0;
+            for (int from = 0; from < pairs.size(); from += perRequest) {
+                Map<String, Object> body = new HashMap<>();
+                body.put("model", model.id());
+                body.put("pairs", pairs.subList(from, Math.min(pairs.size(), from + perRequest)));
+                ProjectionRequest request = ProjectionRequest.parse(body);
+                List<Map<String, Object>> answers = ProjectionService.run(request, WordVectors.defaults(model),
+                        Projector.defaults(request.options().method()));
+                projected += answers.size();
+            }
+            double s = (System.nanoTime() - t0) / 1e9;
+            if (projected != pairs.size()) {
+                throw new IllegalStateException(projected + " answers for " + pairs.size() + " pairs");
+            }
+            return s;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
