@@ -210,6 +210,28 @@ class SpanLabelerTest {
     }
 
     @Test
+    void clauseUnitsKeepSpansToWholeClauses() {
+        SpanLabeler l = labeler(new CharTokenizer(), new ScriptedEncoder(), 512, 128, 4096);
+        List<Document> docs = List.of(Document.of("Anna met Barack Obama, then Carl Dee spoke. Eve left"));
+        BioLabels labels = perHead().labels();
+        float[][] w = {{0, 0, 0, 2}, {5, 0, 0, 0}, {5.5f, 0, 0, 0}};
+        float[] b = {0, 0, 0};
+        LinearHead words = new LinearHead("per", labels, w, b, LinearHead.Centering.NONE, null, SpanDecoding.WORDS);
+        assertEquals(List.of("Anna", "Barack Obama", "Carl Dee", "Eve"),
+                spanTexts(l.label(docs, List.of(words)).get(0).get(0).spans()));
+        // a span may start only at a sentence start or after a comma, and end only before or on a comma or at a
+        // sentence end: each capitalised name pulls its whole clause in
+        LinearHead clauses = new LinearHead("per", labels, w, b, LinearHead.Centering.NONE, null,
+                new SpanDecoding(SpanUnits.CLAUSES, Float.POSITIVE_INFINITY));
+        assertEquals(List.of("Anna met Barack Obama", "then Carl Dee spoke.", "Eve left"),
+                spanTexts(l.label(docs, List.of(clauses)).get(0).get(0).spans()));
+        LinearHead sentences = new LinearHead("per", labels, w, b, LinearHead.Centering.NONE, null,
+                new SpanDecoding(SpanUnits.SENTENCES, Float.POSITIVE_INFINITY));
+        assertEquals(List.of("Anna met Barack Obama, then Carl Dee spoke.", "Eve left"),
+                spanTexts(l.label(docs, List.of(sentences)).get(0).get(0).spans()));
+    }
+
+    @Test
     void knownSentences() {
         SpanLabeler l = labeler(new CharTokenizer(), new ScriptedEncoder(), 512, 128, 4096);
         List<List<Span>> got = spans(l, List.of(
