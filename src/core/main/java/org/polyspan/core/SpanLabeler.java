@@ -112,9 +112,10 @@ public final class SpanLabeler {
                 Document doc = documents.get(d);
                 SpanUnits.Boundaries bounds = decoding.constrained()
                         ? decoding.units().boundaries(doc.text(), doc.words(), sentenceStarts[d]) : null;
+                float[][] scores = withOutsidePenalty(lp, head.labels(), decoding.outsidePenalty());
                 int[] tags = scope == SpanScope.FIELD
-                        ? decode(decoder, lp, bounds, decoding.boundaryPenalty(), 0, lp.length)
-                        : decodeSentences(decoder, lp, sentenceStarts[d], bounds, decoding.boundaryPenalty());
+                        ? decode(decoder, scores, bounds, decoding.boundaryPenalty(), 0, lp.length)
+                        : decodeSentences(decoder, scores, sentenceStarts[d], bounds, decoding.boundaryPenalty());
                 float[] probs = new float[tags.length];
                 for (int w = 0; w < tags.length; w++) {
                     probs[w] = (float) Math.exp(lp[w][tags[w]]);
@@ -124,6 +125,23 @@ public final class SpanLabeler {
             result.add(tagged);
         }
         return result;
+    }
+
+    /** The scores Viterbi sees: {@code penalty} less for O at every word; the tag probabilities stay the head's. */
+    static float[][] withOutsidePenalty(float[][] logProbs, BioLabels labels, float penalty) {
+        if (penalty == 0) {
+            return logProbs;
+        }
+        float[][] out = new float[logProbs.length][];
+        for (int w = 0; w < out.length; w++) {
+            out[w] = logProbs[w].clone();
+            for (int t = 0; t < out[w].length; t++) {
+                if (labels.entityOf(t) == null) {
+                    out[w][t] -= penalty;
+                }
+            }
+        }
+        return out;
     }
 
     /** Decodes each sentence {@code [starts[s], starts[s + 1])} on its own, so no span crosses a sentence boundary. */

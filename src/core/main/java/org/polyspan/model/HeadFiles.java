@@ -64,15 +64,16 @@ public final class HeadFiles {
     }
 
     /**
-     * {@code "decoding": {"units": "clauses", "boundary_penalty": 4.0}}; without {@code boundary_penalty} spans that
-     * begin or end between units are impossible.
+     * {@code "decoding": {"units": "clauses", "boundary_penalty": 4.0, "outside_penalty": 0.5}}; without
+     * {@code boundary_penalty} spans that begin or end between units are impossible.
      */
     private static SpanDecoding readDecoding(JsonElement e, Path json) throws IOException {
         try {
             JsonObject d = e.getAsJsonObject();
             SpanUnits units = SpanUnits.parse(d.get("units").getAsString());
             float penalty = d.has("boundary_penalty") ? d.get("boundary_penalty").getAsFloat() : Float.POSITIVE_INFINITY;
-            return new SpanDecoding(units, units == SpanUnits.WORDS ? 0f : penalty);
+            float outside = d.has("outside_penalty") ? d.get("outside_penalty").getAsFloat() : 0f;
+            return new SpanDecoding(units, units == SpanUnits.WORDS ? 0f : penalty, outside);
         } catch (RuntimeException ex) {
             throw new IOException(json.getFileName() + ": bad \"decoding\" " + e + ": " + ex.getMessage(), ex);
         }
@@ -84,6 +85,9 @@ public final class HeadFiles {
         d.addProperty("units", decoding.units().label());
         if (!Float.isInfinite(decoding.boundaryPenalty())) {
             d.addProperty("boundary_penalty", decoding.boundaryPenalty());
+        }
+        if (decoding.outsidePenalty() > 0) {
+            d.addProperty("outside_penalty", decoding.outsidePenalty());
         }
         return d;
     }

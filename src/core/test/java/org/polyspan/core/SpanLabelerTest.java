@@ -232,6 +232,23 @@ class SpanLabelerTest {
     }
 
     @Test
+    void outsidePenaltyMovesTheSpanThresholdButNotTheScores() {
+        SpanLabeler l = labeler(new CharTokenizer(), new ScriptedEncoder(), 512, 128, 4096);
+        List<Document> docs = List.of(Document.of("met Obama today"));
+        LinearHead plain = perHead();
+        // lower-case words: O -0.24, B or I -2.24; a penalty of 1 keeps them outside, one of 3 pulls them in
+        LinearHead mild = new LinearHead("per", plain.labels(), new float[][] {{0, 0, 0, 2}, {5, 0, 0, 0}, {5.5f, 0, 0, 0}},
+                new float[] {0, 0, 0}, LinearHead.Centering.NONE, null, new SpanDecoding(SpanUnits.WORDS, 0f, 1f));
+        LinearHead strong = new LinearHead("per", plain.labels(), new float[][] {{0, 0, 0, 2}, {5, 0, 0, 0}, {5.5f, 0, 0, 0}},
+                new float[] {0, 0, 0}, LinearHead.Centering.NONE, null, new SpanDecoding(SpanUnits.WORDS, 0f, 3f));
+        assertEquals(List.of("O", "B-PER", "O"), l.label(docs, List.of(mild)).get(0).get(0).tagNames());
+        TaggedDocument all = l.label(docs, List.of(strong)).get(0).get(0);
+        assertTrue(!all.tagNames().contains("O"), all.tagNames().toString()); // B and I tie on lower-case words
+        double zLower = Math.exp(2) + 2;
+        assertEquals(1 / zLower, all.tagProbabilities()[0], 1e-5);
+    }
+
+    @Test
     void knownSentences() {
         SpanLabeler l = labeler(new CharTokenizer(), new ScriptedEncoder(), 512, 128, 4096);
         List<List<Span>> got = spans(l, List.of(

@@ -63,5 +63,6 @@ class SpanUnitsTest {
         assertThrows(IllegalArgumentException.class, () -> SpanUnits.parse("phrases"));
         assertThrows(IllegalArgumentException.class, () -> new SpanDecoding(SpanUnits.CLAUSES, -1f));
         assertThrows(IllegalArgumentException.class, () -> new SpanDecoding(SpanUnits.CLAUSES, Float.NaN));
+        assertThrows(IllegalArgumentException.class, () -> new SpanDecoding(SpanUnits.CLAUSES, 1f, -0.5f));
     }
 }

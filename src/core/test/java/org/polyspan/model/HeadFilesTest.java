@@ -80,7 +80,8 @@ class HeadFilesTest {
         List<String> labels = List.of("O", "B-Claim", "I-Claim");
         HeadFiles.write(dir, "plain", labels, w, b, LinearHead.Centering.NONE, null);
         assertEquals(SpanDecoding.WORDS, HeadFiles.read(dir.resolve("plain.json")).decoding());
-        for (SpanDecoding d : List.of(new SpanDecoding(SpanUnits.CLAUSES, 4.5f), new SpanDecoding(SpanUnits.SENTENCES, Float.POSITIVE_INFINITY))) {
+        for (SpanDecoding d : List.of(new SpanDecoding(SpanUnits.CLAUSES, 4.5f),
+                new SpanDecoding(SpanUnits.SENTENCES, Float.POSITIVE_INFINITY, 0.5f))) {
             JsonObject extra = new JsonObject();
             extra.add("decoding", HeadFiles.decodingJson(d));
             HeadFiles.write(dir, "arg", labels, w, b, LinearHead.Centering.NONE, extra);

@@ -120,7 +120,7 @@ public final class Evaluate {
                     overall.get(head).addAll(m);
                     groupF1.get(head).computeIfAbsent(b.group(), k -> new ArrayList<>()).add(m.f1());
                     String row = String.format(Locale.ROOT, "| %s | %s%s | %d | %.3f | %.3f | %.3f | %.3f |", b.group(), b.language(),
-                            sentences.size(), m.precision(), m.recall(), m.f1(), tokenMetrics.get(head).f1());
+                            split.equals("test") ? "" : " (" + split + ")", sentences.size(), m.precision(), m.recall(), m.f1(), tokenMetrics.get(head).f1());
                     tables.get(head).append(row).append('\n');
                     System.out.printf(Locale.ROOT, "%s %s  (%s, %.0f sentences/s)%n", row, head, head, sentences.size() / (nanos / 1e9));
                 }
