@@ -26,11 +26,33 @@ public final class BioViterbiDecoder {
         return prior == null ? 0 : prior.weight() * prior.next()[from][to];
     }
 
+    /** The cost of tag {@code to} at word {@code i} when it begins a span where spans should not begin. */
+    private double beginCost(int to, int i, boolean[] mayStart, float penalty) {
+        return mayStart != null && !mayStart[i] && labels.isBegin(to) ? penalty : 0;
+    }
+
+    /** The cost of a span ending at word {@code i} (tag {@code from}, next tag {@code to}) where spans should not end. */
+    private double endCost(int from, int to, int i, boolean[] mayEnd, float penalty) {
+        return mayEnd != null && !mayEnd[i] && labels.entityOf(from) != null && !labels.isInside(to) ? penalty : 0;
+    }
+
     /**
      * @param logProbs one row of log-probabilities per word, one column per tag
      * @return the best allowed tag index per word
      */
     public int[] decode(float[][] logProbs) {
+        return decode(logProbs, null, null, 0f);
+    }
+
+    /**
+     * As {@link #decode(float[][])}, paying {@code penalty} for every span that begins at a word where
+     * {@code mayStart} is false and for every span whose last word has {@code mayEnd} false (the last word of the
+     * sequence may always end one). With an infinite penalty such spans are impossible; all-{@code O} always remains.
+     *
+     * @param mayStart per word, null for everywhere
+     * @param mayEnd   per word, null for everywhere
+     */
+    public int[] decode(float[][] logProbs, boolean[] mayStart, boolean[] mayEnd, float penalty) {
         int n = logProbs.length;
         int k = labels.size();
         int[] best = new int[n];
@@ -41,7 +63,8 @@ public final class BioViterbiDecoder {
         double[] next = new double[k];
         int[][] back = new int[n][k];
         for (int t = 0; t < k; t++) {
-            score[t] = labels.allowedAtStart(t) ? logProbs[0][t] + startScore(t) : Double.NEGATIVE_INFINITY;
+            score[t] = labels.allowedAtStart(t) ? logProbs[0][t] + startScore(t) - beginCost(t, 0, mayStart, penalty)
+                    : Double.NEGATIVE_INFINITY;
         }
         for (int i = 1; i < n; i++) {
             for (int to = 0; to < k; to++) {
@@ -49,7 +72,8 @@ public final class BioViterbiDecoder {
                 int bestFrom = 0;
                 for (int from = 0; from < k; from++) {
                     if (labels.allowed(from, to)) {
-                        double s = score[from] + transitionScore(from, to);
+                        double s = score[from] + transitionScore(from, to) - beginCost(to, i, mayStart, penalty)
+                                - endCost(from, to, i - 1, mayEnd, penalty);
                         if (s > bestScore) {
                             bestScore = s;
                             bestFrom = from;

@@ -18,6 +18,7 @@ public final class LinearHead implements TagHead {
     private final float[] bias;
     private final Centering centering;
     private final TransitionPrior transitions;
+    private final SpanDecoding decoding;
 
     public LinearHead(String name, BioLabels labels, float[][] weights, float[] bias, Centering centering) {
         this(name, labels, weights, bias, centering, null);
@@ -25,6 +26,11 @@ public final class LinearHead implements TagHead {
 
     public LinearHead(String name, BioLabels labels, float[][] weights, float[] bias, Centering centering,
                       TransitionPrior transitions) {
+        this(name, labels, weights, bias, centering, transitions, SpanDecoding.WORDS);
+    }
+
+    public LinearHead(String name, BioLabels labels, float[][] weights, float[] bias, Centering centering,
+                      TransitionPrior transitions, SpanDecoding decoding) {
         if (weights.length != labels.size() || bias.length != labels.size()) {
             throw new IllegalArgumentException("head [" + name + "] has " + labels.size() + " labels but "
                     + weights.length + " weight rows and " + bias.length + " biases");
@@ -36,6 +42,12 @@ public final class LinearHead implements TagHead {
         this.bias = bias;
         this.centering = centering;
         this.transitions = transitions;
+        this.decoding = decoding;
+    }
+
+    @Override
+    public SpanDecoding decoding() {
+        return decoding;
     }
 
     @Override

@@ -18,4 +18,9 @@ public interface TagHead {
     default TransitionPrior transitions() {
         return null;
     }
+
+    /** Where the decoder lets this head's spans begin and end. */
+    default SpanDecoding decoding() {
+        return SpanDecoding.WORDS;
+    }
 }

@@ -6,6 +6,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.polyspan.core.BioLabels;
 import org.polyspan.core.LinearHead;
+import org.polyspan.core.SpanDecoding;
+import org.polyspan.core.SpanUnits;
 import org.polyspan.core.TransitionPrior;
 
 import java.io.DataOutputStream;
@@ -23,7 +25,8 @@ import java.util.Locale;
 
 /**
  * Reads and writes linear heads: {@code <name>.json} (labels, input size, centring) beside {@code <name>.bin}, the
- * float32 little-endian weight matrix {@code [labels][input]} followed by the bias {@code [labels]}.
+ * float32 little-endian weight matrix {@code [labels][input]} followed by the bias {@code [labels]}. The JSON may also
+ * hold a tag transition prior ({@code transitions}) and where spans may begin and end ({@code decoding}).
  */
 public final class HeadFiles {
     private HeadFiles() {}
@@ -56,7 +59,37 @@ public final class HeadFiles {
         floats.get(b);
         BioLabels bio = new BioLabels(labels);
         TransitionPrior prior = o.has("transitions") ? readPrior(o.getAsJsonObject("transitions"), labels.size(), json) : null;
-        return new LinearHead(name, bio, w, b, centering, prior);
+        SpanDecoding decoding = o.has("decoding") ? readDecoding(o.get("decoding"), json) : SpanDecoding.WORDS;
+        return new LinearHead(name, bio, w, b, centering, prior, decoding);
+    }
+
+    /**
+     * {@code "decoding": {"units": "clauses", "boundary_penalty": 4.0, "outside_penalty": 0.5}}; without
+     * {@code boundary_penalty} spans that begin or end between units are impossible.
+     */
+    private static SpanDecoding readDecoding(JsonElement e, Path json) throws IOException {
+        try {
+            JsonObject d = e.getAsJsonObject();
+            SpanUnits units = SpanUnits.parse(d.get("units").getAsString());
+            float penalty = d.has("boundary_penalty") ? d.get("boundary_penalty").getAsFloat() : Float.POSITIVE_INFINITY;
+            float outside = d.has("outside_penalty") ? d.get("outside_penalty").getAsFloat() : 0f;
+            return new SpanDecoding(units, units == SpanUnits.WORDS ? 0f : penalty, outside);
+        } catch (RuntimeException ex) {
+            throw new IOException(json.getFileName() + ": bad \"decoding\" " + e + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /** The JSON form of a decoding option, for the {@code extra} argument of {@link #write}. */
+    public static JsonObject decodingJson(SpanDecoding decoding) {
+        JsonObject d = new JsonObject();
+        d.addProperty("units", decoding.units().label());
+        if (!Float.isInfinite(decoding.boundaryPenalty())) {
+            d.addProperty("boundary_penalty", decoding.boundaryPenalty());
+        }
+        if (decoding.outsidePenalty() > 0) {
+            d.addProperty("outside_penalty", decoding.outsidePenalty());
+        }
+        return d;
     }
 
     private static TransitionPrior readPrior(JsonObject t, int k, Path json) throws IOException {

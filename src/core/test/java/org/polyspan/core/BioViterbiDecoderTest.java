@@ -172,4 +172,136 @@ class BioViterbiDecoderTest {
             assertTrue(allowed(LABELS, got), "seed " + seed + ", case " + iter + ": " + Arrays.toString(got));
         }
     }
+
+    // ---------------------------------------------------------------- span boundaries
+
+    private static final BioLabels ARG = new BioLabels(List.of("O", "B-Claim", "I-Claim", "B-Premise", "I-Premise"));
+
+    private static List<String> names(BioLabels labels, int[] tags) {
+        List<String> out = new ArrayList<>();
+        for (int t : tags) {
+            out.add(labels.tag(t));
+        }
+        return out;
+    }
+
+    @Test
+    void aSpanFoundInPiecesBecomesOneUnit() {
+        // the word scores alone split one clause into two claims
+        float[][] lp = {
+                row(ARG, "B-Claim", -0.1, "I-Claim", -3, "O", -4),
+                row(ARG, "I-Claim", -0.2, "B-Claim", -3, "O", -4),
+                row(ARG, "B-Claim", -0.3, "I-Claim", -0.9, "O", -4),
+                row(ARG, "I-Claim", -0.1, "O", -4)};
+        BioViterbiDecoder d = new BioViterbiDecoder(ARG);
+        assertEquals(List.of("B-Claim", "I-Claim", "B-Claim", "I-Claim"), names(ARG, d.decode(lp)));
+        boolean[] mayStart = {true, false, false, false};
+        boolean[] mayEnd = {false, false, false, true};
+        assertEquals(List.of("B-Claim", "I-Claim", "I-Claim", "I-Claim"),
+                names(ARG, d.decode(lp, mayStart, mayEnd, Float.POSITIVE_INFINITY)));
+        // a small penalty is not worth the 0.6 the split gains
+        assertEquals(List.of("B-Claim", "I-Claim", "B-Claim", "I-Claim"), names(ARG, d.decode(lp, mayStart, mayEnd, 0.2f)));
+        assertEquals(names(ARG, d.decode(lp)), names(ARG, d.decode(lp, mayStart, mayEnd, 0f)));
+    }
+
+    @Test
+    void aSpanStartingMidClauseGrowsToTheClauseOrGoes() {
+        // "we think that it works": the head starts the claim at "it"; units say a claim starts at "we" or nowhere
+        float[][] lp = {
+                row(ARG, "O", -0.2, "B-Claim", -1.8),
+                row(ARG, "O", -0.3, "I-Claim", -1.5),
+                row(ARG, "O", -0.4, "I-Claim", -1.2),
+                row(ARG, "B-Claim", -0.1, "I-Claim", -0.5, "O", -3),
+                row(ARG, "I-Claim", -0.1, "O", -3)};
+        boolean[] mayStart = {true, false, false, false, false};
+        boolean[] mayEnd = {false, false, false, false, true};
+        BioViterbiDecoder d = new BioViterbiDecoder(ARG);
+        // the whole clause as a claim costs 1.8 + 1.5 + 1.2 + 0.5 + 0.1 = 5.1, nothing costs 0.2 + 0.3 + 0.4 + 3 + 3
+        assertEquals(List.of("B-Claim", "I-Claim", "I-Claim", "I-Claim", "I-Claim"),
+                names(ARG, d.decode(lp, mayStart, mayEnd, Float.POSITIVE_INFINITY)));
+        lp[3] = row(ARG, "B-Claim", -0.1, "I-Claim", -5, "O", -1);
+        lp[4] = row(ARG, "I-Claim", -0.1, "O", -1);
+        assertEquals(List.of("O", "O", "O", "O", "O"), names(ARG, d.decode(lp, mayStart, mayEnd, Float.POSITIVE_INFINITY)));
+    }
+
+    @Test
+    void nothingAllowedLeavesEverythingOutside() {
+        float[][] lp = {row(ARG, "B-Premise", -0.01, "O", -9), row(ARG, "I-Premise", -0.01, "O", -9),
+                row(ARG, "B-Premise", -0.01, "O", -9)};
+        boolean[] none = new boolean[3];
+        assertEquals(List.of("O", "O", "O"),
+                names(ARG, new BioViterbiDecoder(ARG).decode(lp, none, none, Float.POSITIVE_INFINITY)));
+    }
+
+    /** Brute force of the penalised objective, with and without a transition prior. */
+    @Test
+    void boundaryPenaltiesMatchBruteForce() {
+        long seed = new Random().nextLong();
+        Random rnd = new Random(seed);
+        int k = ARG.size();
+        for (int iter = 0; iter < 300; iter++) {
+            int n = 1 + rnd.nextInt(6);
+            float[][] lp = new float[n][k];
+            for (float[] r : lp) {
+                float[] logits = new float[k];
+                for (int t = 0; t < k; t++) {
+                    logits[t] = (float) (rnd.nextGaussian() * 3);
+                }
+                System.arraycopy(SpanLabeler.logSoftmax(logits), 0, r, 0, k);
+            }
+            boolean[] mayStart = new boolean[n];
+            boolean[] mayEnd = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                mayStart[i] = rnd.nextBoolean();
+                mayEnd[i] = rnd.nextBoolean();
+            }
+            float penalty = rnd.nextBoolean() ? Float.POSITIVE_INFINITY : (float) (rnd.nextDouble() * 4);
+            TransitionPrior prior = null;
+            if (rnd.nextBoolean()) {
+                float[] start = new float[k];
+                float[][] next = new float[k][k];
+                for (int a = 0; a < k; a++) {
+                    start[a] = (float) -rnd.nextDouble();
+                    for (int b = 0; b < k; b++) {
+                        next[a][b] = (float) -rnd.nextDouble() * 3;
+                    }
+                }
+                prior = new TransitionPrior(start, next, 0.5f);
+            }
+            double best = Double.NEGATIVE_INFINITY;
+            int[] seq = new int[n];
+            for (int code = 0; code < (int) Math.pow(k, n); code++) {
+                int c = code;
+                for (int i = 0; i < n; i++) {
+                    seq[i] = c % k;
+                    c /= k;
+                }
+                if (allowed(ARG, seq)) {
+                    best = Math.max(best, penalised(lp, seq, mayStart, mayEnd, penalty, prior));
+                }
+            }
+            int[] got = new BioViterbiDecoder(ARG, prior).decode(lp, mayStart, mayEnd, penalty);
+            String where = "seed " + seed + ", case " + iter + ", decoded " + Arrays.toString(got);
+            assertTrue(allowed(ARG, got), where);
+            assertEquals(best, penalised(lp, got, mayStart, mayEnd, penalty, prior), 1e-4, where);
+        }
+    }
+
+    private static double penalised(float[][] lp, int[] seq, boolean[] mayStart, boolean[] mayEnd, float penalty,
+                                    TransitionPrior prior) {
+        double s = score(lp, seq);
+        for (int i = 0; i < seq.length; i++) {
+            if (ARG.isBegin(seq[i]) && !mayStart[i]) {
+                s -= penalty;
+            }
+            boolean spanEndsHere = ARG.entityOf(seq[i]) != null && (i + 1 == seq.length || !ARG.isInside(seq[i + 1]));
+            if (spanEndsHere && i + 1 < seq.length && !mayEnd[i]) {
+                s -= penalty;
+            }
+            if (prior != null) {
+                s += prior.weight() * (i == 0 ? prior.start()[seq[0]] : prior.next()[seq[i - 1]][seq[i]]);
+            }
+        }
+        return s;
+    }
 }

@@ -210,6 +210,45 @@ class SpanLabelerTest {
     }
 
     @Test
+    void clauseUnitsKeepSpansToWholeClauses() {
+        SpanLabeler l = labeler(new CharTokenizer(), new ScriptedEncoder(), 512, 128, 4096);
+        List<Document> docs = List.of(Document.of("Anna met Barack Obama, then Carl Dee spoke. Eve left"));
+        BioLabels labels = perHead().labels();
+        float[][] w = {{0, 0, 0, 2}, {5, 0, 0, 0}, {5.5f, 0, 0, 0}};
+        float[] b = {0, 0, 0};
+        LinearHead words = new LinearHead("per", labels, w, b, LinearHead.Centering.NONE, null, SpanDecoding.WORDS);
+        assertEquals(List.of("Anna", "Barack Obama", "Carl Dee", "Eve"),
+                spanTexts(l.label(docs, List.of(words)).get(0).get(0).spans()));
+        // a span may start only at a sentence start or after a comma, and end only before or on a comma or at a
+        // sentence end: each capitalised name pulls its whole clause in
+        LinearHead clauses = new LinearHead("per", labels, w, b, LinearHead.Centering.NONE, null,
+                new SpanDecoding(SpanUnits.CLAUSES, Float.POSITIVE_INFINITY));
+        assertEquals(List.of("Anna met Barack Obama", "then Carl Dee spoke.", "Eve left"),
+                spanTexts(l.label(docs, List.of(clauses)).get(0).get(0).spans()));
+        LinearHead sentences = new LinearHead("per", labels, w, b, LinearHead.Centering.NONE, null,
+                new SpanDecoding(SpanUnits.SENTENCES, Float.POSITIVE_INFINITY));
+        assertEquals(List.of("Anna met Barack Obama, then Carl Dee spoke.", "Eve left"),
+                spanTexts(l.label(docs, List.of(sentences)).get(0).get(0).spans()));
+    }
+
+    @Test
+    void outsidePenaltyMovesTheSpanThresholdButNotTheScores() {
+        SpanLabeler l = labeler(new CharTokenizer(), new ScriptedEncoder(), 512, 128, 4096);
+        List<Document> docs = List.of(Document.of("met Obama today"));
+        LinearHead plain = perHead();
+        // lower-case words: O -0.24, B or I -2.24; a penalty of 1 keeps them outside, one of 3 pulls them in
+        LinearHead mild = new LinearHead("per", plain.labels(), new float[][] {{0, 0, 0, 2}, {5, 0, 0, 0}, {5.5f, 0, 0, 0}},
+                new float[] {0, 0, 0}, LinearHead.Centering.NONE, null, new SpanDecoding(SpanUnits.WORDS, 0f, 1f));
+        LinearHead strong = new LinearHead("per", plain.labels(), new float[][] {{0, 0, 0, 2}, {5, 0, 0, 0}, {5.5f, 0, 0, 0}},
+                new float[] {0, 0, 0}, LinearHead.Centering.NONE, null, new SpanDecoding(SpanUnits.WORDS, 0f, 3f));
+        assertEquals(List.of("O", "B-PER", "O"), l.label(docs, List.of(mild)).get(0).get(0).tagNames());
+        TaggedDocument all = l.label(docs, List.of(strong)).get(0).get(0);
+        assertTrue(!all.tagNames().contains("O"), all.tagNames().toString()); // B and I tie on lower-case words
+        double zLower = Math.exp(2) + 2;
+        assertEquals(1 / zLower, all.tagProbabilities()[0], 1e-5);
+    }
+
+    @Test
     void knownSentences() {
         SpanLabeler l = labeler(new CharTokenizer(), new ScriptedEncoder(), 512, 128, 4096);
         List<List<Span>> got = spans(l, List.of(

@@ -4,6 +4,8 @@ import com.google.gson.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.polyspan.core.LinearHead;
+import org.polyspan.core.SpanDecoding;
+import org.polyspan.core.SpanUnits;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -69,6 +71,25 @@ class HeadFilesTest {
         // bit-exact weights: the bias alone comes back for a zero input
         float[] zero = head.logits(new float[][] {new float[7]})[0];
         assertArrayEquals(b, zero);
+    }
+
+    @Test
+    void decodingOptionRoundTrip() throws IOException {
+        float[][] w = {{1, 2}, {3, 4}, {5, 6}};
+        float[] b = {0, 0, 0};
+        List<String> labels = List.of("O", "B-Claim", "I-Claim");
+        HeadFiles.write(dir, "plain", labels, w, b, LinearHead.Centering.NONE, null);
+        assertEquals(SpanDecoding.WORDS, HeadFiles.read(dir.resolve("plain.json")).decoding());
+        for (SpanDecoding d : List.of(new SpanDecoding(SpanUnits.CLAUSES, 4.5f),
+                new SpanDecoding(SpanUnits.SENTENCES, Float.POSITIVE_INFINITY, 0.5f))) {
+            JsonObject extra = new JsonObject();
+            extra.add("decoding", HeadFiles.decodingJson(d));
+            HeadFiles.write(dir, "arg", labels, w, b, LinearHead.Centering.NONE, extra);
+            assertEquals(d, HeadFiles.read(dir.resolve("arg.json")).decoding());
+        }
+        Files.writeString(dir.resolve("arg.json"), Files.readString(dir.resolve("arg.json")).replace("sentences", "phrases"));
+        IOException e = assertThrows(IOException.class, () -> HeadFiles.read(dir.resolve("arg.json")));
+        assertTrue(e.getMessage().contains("phrases"), e.getMessage());
     }
 
     @Test

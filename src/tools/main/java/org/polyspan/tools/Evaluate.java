@@ -25,7 +25,11 @@ import java.util.Set;
  * entity-level micro P/R/F1 per set (seqeval semantics, exact spans, only the task's entity types), token-level F1,
  * the macro average per group, and sentences per second. Several heads are scored from one encoder pass.
  *
- * <pre>models/tool.sh Evaluate --model models/build/mbert-ner [--task ner] [--head ner[,other]] [--sets all] [--limit N]</pre>
+ * <pre>models/tool.sh Evaluate --model models/build/mbert-ner [--task ner] [--head ner[,other]] [--sets all] [--limit N]
+ *     [--split test|dev] [--dump DIR]</pre>
+ *
+ * <p>{@code --split dev} scores the development file beside each test file; {@code --dump DIR} writes every set's
+ * tokens with gold and predicted tags ({@code token TAB gold TAB predicted}) for error analysis.
  *
  * <p>With {@code --join K}, documents instead of sentences: see {@link DocumentEvaluation}.
  */
@@ -34,7 +38,7 @@ public final class Evaluate {
 
     public static void main(String[] argv) throws Exception {
         Args args = new Args(argv, List.of("model", "task", "head", "data", "sets", "types", "limit", "threads", "join", "scope",
-                "context", "split"));
+                "context", "split", "dump"));
         if (!args.get("join", "0").equals("0")) {
             DocumentEvaluation.run(args);
             return;
@@ -46,6 +50,8 @@ public final class Evaluate {
         Set<String> typesOverride = args.get("types", "").isEmpty() ? null : new LinkedHashSet<>(Arrays.asList(args.get("types", "").split(",")));
         int limit = Integer.parseInt(args.get("limit", "0"));
         int threads = Integer.parseInt(args.get("threads", "0"));
+        String split = args.get("split", "test");
+        Path dump = args.get("dump", "").isEmpty() ? null : Path.of(args.get("dump", ""));
         try (LabelingModel model = LabelingModel.load(modelDir.getFileName().toString(), modelDir, OnnxWindowEncoder.Device.CPU, threads)) {
             List<String> heads = Arrays.asList(args.get("head", task.defaultHead()).split(","));
             for (String head : heads) {
@@ -68,12 +74,15 @@ public final class Evaluate {
             for (Benchmarks.Benchmark b : Benchmarks.select(data, task, sets)) {
                 Set<String> types = typesOverride != null ? typesOverride : b.types();
                 ConllReader reader = new ConllReader(b.rename(), types);
-                List<ConllSentence> sentences = reader.read(b.file());
+                Path file = split.equals("test") ? b.file() : DocumentEvaluation.devFile(b.file());
+                List<ConllSentence> sentences = reader.read(file);
                 if (limit > 0 && sentences.size() > limit) {
                     sentences = sentences.subList(0, limit);
                 }
                 Map<String, SpanMetrics> metrics = new LinkedHashMap<>();
                 Map<String, TokenMetrics> tokenMetrics = new LinkedHashMap<>();
+                Map<String, StringBuilder> dumps = new LinkedHashMap<>();
+                heads.forEach(h -> dumps.put(h, new StringBuilder()));
                 heads.forEach(h -> metrics.put(h, new SpanMetrics()));
                 heads.forEach(h -> tokenMetrics.put(h, new TokenMetrics()));
                 long t0 = System.nanoTime();
@@ -89,18 +98,29 @@ public final class Evaluate {
                             List<String> predicted = keepTypes(tagged.get(head).get(i).tagNames(), types);
                             metrics.get(head).add(batch.get(i).tags(), predicted);
                             tokenMetrics.get(head).add(batch.get(i).tags(), predicted);
+                            if (dump != null) {
+                                appendConll(dumps.get(head), batch.get(i), predicted);
+                            }
                         }
                     }
                 }
                 long nanos = System.nanoTime() - t0;
+                if (dump != null) {
+                    for (String head : heads) {
+                        java.nio.file.Files.createDirectories(dump);
+                        Path f = dump.resolve(b.group() + "-" + b.language() + "-" + split + "-" + head + ".conll");
+                        java.nio.file.Files.writeString(f, dumps.get(head));
+                        System.out.println("  wrote " + f);
+                    }
+                }
                 totalNanos += nanos;
                 totalSentences += sentences.size();
                 for (String head : heads) {
                     SpanMetrics m = metrics.get(head);
                     overall.get(head).addAll(m);
                     groupF1.get(head).computeIfAbsent(b.group(), k -> new ArrayList<>()).add(m.f1());
-                    String row = String.format(Locale.ROOT, "| %s | %s | %d | %.3f | %.3f | %.3f | %.3f |", b.group(), b.language(),
-                            sentences.size(), m.precision(), m.recall(), m.f1(), tokenMetrics.get(head).f1());
+                    String row = String.format(Locale.ROOT, "| %s | %s%s | %d | %.3f | %.3f | %.3f | %.3f |", b.group(), b.language(),
+                            split.equals("test") ? "" : " (" + split + ")", sentences.size(), m.precision(), m.recall(), m.f1(), tokenMetrics.get(head).f1());
                     tables.get(head).append(row).append('\n');
                     System.out.printf(Locale.ROOT, "%s %s  (%s, %.0f sentences/s)%n", row, head, head, sentences.size() / (nanos / 1e9));
                 }
@@ -124,6 +144,14 @@ public final class Evaluate {
             System.out.printf(Locale.ROOT, "%d sentences in %.1f s (%.1f sentences/s, %d head(s) per pass)%n", totalSentences,
                     totalNanos / 1e9, totalSentences / (totalNanos / 1e9), heads.size());
         }
+    }
+
+    /** One token per line: the token, its gold tag and the predicted tag; a blank line after the sentence. */
+    static void appendConll(StringBuilder out, ConllSentence sentence, List<String> predicted) {
+        for (int k = 0; k < predicted.size(); k++) {
+            out.append(sentence.tokens().get(k)).append('\t').append(sentence.tags().get(k)).append('\t').append(predicted.get(k)).append('\n');
+        }
+        out.append('\n');
     }
 
     /** Predicted types outside the evaluated set become O, like the gold ones. */
