@@ -41,7 +41,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>It prints documents sent, indexed and failed (by reason), the index's document count (sent = indexed + failed;
  * every acknowledged document in the index, nothing more), node deaths (a node that stops answering as the same
  * process, or writes a JVM crash file), heap after GC and resident memory per node at start and end, bulk p50/p99 and
- * plain index/search latency. It exits with 1 when a document is lost or duplicated, a malformed document is
+ * plain index/search latency. After each reload it prints every node's resident memory and its lowest and highest value
+ * since the previous reload, which tells memory kept for reuse (a floor that levels off) from a leak (a floor that keeps
+ * rising). It exits with 1 when a document is lost or duplicated, a malformed document is
  * indexed, nothing is indexed, or a node dies; the memory and latency targets are reported, not enforced.
  *
  * <pre>models/tool.sh Soak --urls http://127.0.0.1:9280,http://127.0.0.1:9281,http://127.0.0.1:9282 --minutes 1
