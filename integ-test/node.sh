@@ -24,6 +24,8 @@
 #   NODE_START_TIMEOUT       seconds to wait for yellow health with every node joined (default 120, 240 for a cluster)
 #   POLYSPAN_APY_PORT        port of the Apertium APY service started beside the node when apertium-apy is installed
 #                            (default OPENSEARCH_PORT + 2000); it serves _project with "translate" for every node
+#   GLIBC_TUNABLES           glibc malloc settings of the node process (default glibc.malloc.mmap_threshold=131072:
+#                            freed model memory goes back to the system after a _reload; README, Soak)
 #
 # OpenSearch refuses to run as root; as root the node runs in a user namespace mapped to uid 1000.
 set -euo pipefail
@@ -55,7 +57,7 @@ APY_PORT="${POLYSPAN_APY_PORT:-$((PORT + 2000))}"
 APY_PID_FILE="$BUILD_DIR/apy-$PORT.pid"
 APY_MODES=/usr/share/apertium/modes
 
-usage() { sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 # Per-node paths and ports: select_node I sets them for node I of the cluster (node 0 alone for a single node).
 select_node() {
@@ -264,6 +266,10 @@ launch_node() {
       export ES_JAVA_HOME="$OPENSEARCH_JAVA_HOME" ES_PATH_CONF="$NODE_DIR/config" ES_TMPDIR="$NODE_DIR/tmp"
       export ES_JAVA_OPTS="-Xms$HEAP -Xmx$HEAP ${POLYSPAN_NODE_JAVA_OPTS:-}"
     fi
+    # A fixed mmap threshold (glibc's initial 128 KiB) keeps glibc from raising it after the first large free, so a
+    # model's weights stay in their own mappings and a closed copy's memory goes back to the system instead of staying
+    # in the malloc arenas: without it, RSS grew by about one model copy over the first _reloads (README, Soak).
+    export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.mmap_threshold=131072}"
     unset JAVA_HOME
     exec setsid "${launcher[@]}" "$NODE_DIR/bin/$ENGINE" -p "$PID_FILE" > "$CONSOLE_LOG" 2>&1 < /dev/null
   ) &

@@ -33,21 +33,29 @@ public final class OnnxWindowEncoder implements WindowEncoder {
         try (OrtSession.SessionOptions options = OnnxSessions.options(device == Device.CUDA, threads)) {
             this.session = OnnxSessions.open(onnxFile, options);
         }
-        Map<String, NodeInfo> outputs = session.getOutputInfo();
-        NodeInfo out = outputs.get(outputName);
-        if (out == null) {
-            session.close();
-            throw new IllegalArgumentException(onnxFile.getFileName() + " has no output [" + outputName + "]; outputs: "
-                    + outputs.keySet());
+        try {
+            Map<String, NodeInfo> outputs = session.getOutputInfo();
+            NodeInfo out = outputs.get(outputName);
+            if (out == null) {
+                throw new IllegalArgumentException(onnxFile.getFileName() + " has no output [" + outputName + "]; outputs: "
+                        + outputs.keySet());
+            }
+            long[] shape = ((TensorInfo) out.getInfo()).getShape();
+            this.outputDim = (int) shape[shape.length - 1];
+            Set<String> inputs = session.getInputNames();
+            if (!inputs.contains("input_ids") || !inputs.contains("attention_mask")) {
+                throw new IllegalArgumentException(onnxFile.getFileName() + " must take input_ids and attention_mask, takes " + inputs);
+            }
+            this.hasTokenTypes = inputs.contains("token_type_ids");
+        } catch (OrtException | RuntimeException | Error e) {
+            // a session whose metadata does not fit is closed here: nobody else holds it to close it later
+            try {
+                session.close();
+            } catch (OrtException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
         }
-        long[] shape = ((TensorInfo) out.getInfo()).getShape();
-        this.outputDim = (int) shape[shape.length - 1];
-        Set<String> inputs = session.getInputNames();
-        if (!inputs.contains("input_ids") || !inputs.contains("attention_mask")) {
-            session.close();
-            throw new IllegalArgumentException(onnxFile.getFileName() + " must take input_ids and attention_mask, takes " + inputs);
-        }
-        this.hasTokenTypes = inputs.contains("token_type_ids");
         this.outputName = outputName;
         this.padId = padId;
     }

@@ -41,7 +41,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>It prints documents sent, indexed and failed (by reason), the index's document count (sent = indexed + failed;
  * every acknowledged document in the index, nothing more), node deaths (a node that stops answering as the same
  * process, or writes a JVM crash file), heap after GC and resident memory per node at start and end, bulk p50/p99 and
- * plain index/search latency. It exits with 1 when a document is lost or duplicated, a malformed document is
+ * plain index/search latency. After each reload it prints every node's resident memory and its lowest and highest value
+ * since the previous reload, which tells memory kept for reuse (a floor that levels off) from a leak (a floor that keeps
+ * rising). It exits with 1 when a document is lost or duplicated, a malformed document is
  * indexed, nothing is indexed, or a node dies; the memory and latency targets are reported, not enforced.
  *
  * <pre>models/tool.sh Soak --urls http://127.0.0.1:9280,http://127.0.0.1:9281,http://127.0.0.1:9282 --minutes 1
@@ -75,11 +77,16 @@ public final class Soak {
     private final AtomicLong nextPlain = new AtomicLong();
     private final List<String> unansweredIds = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean running = true;
+    private volatile long startNanos = System.nanoTime();
+    private final RssRange rssRange;
+    /** Each node's lowest resident memory between the first and the second reload: its size once warmed up, or null. */
+    private volatile List<Long> rssFloorAfterFirstReload;
 
     private Soak(List<String> urls, String model, Path data) throws Exception {
         for (String url : urls) {
             nodes.add(new SoakNode(http, url));
         }
+        this.rssRange = new RssRange(nodes);
         this.model = model;
         Path dir = data.resolve("projection/europarl_ner");
         ConllReader reader = new ConllReader(Map.of(), Set.of());
@@ -130,8 +137,9 @@ public final class Soak {
             plainRound(idleIndex, idleSearch);
         }
         Map<SoakNode, long[]> start = memory();
+        startNanos = System.nanoTime();
 
-        ExecutorService pool = Executors.newFixedThreadPool(clients + 4);
+        ExecutorService pool = Executors.newFixedThreadPool(clients + 5);
         for (int c = 0; c < clients; c++) {
             int client = c;
             pool.submit(() -> loop(() -> bulkRound(client, bulkSize), 0));
@@ -148,11 +156,12 @@ public final class Soak {
         }
         pool.submit(() -> loop(() -> plainRound(plainIndex, plainSearch), 250));
         pool.submit(() -> loop(() -> nodes.forEach(SoakNode::probe), 2000));
+        pool.submit(() -> loop(rssRange::sample, 1000));
         long end = System.nanoTime() + (long) (minutes * 60e9);
         while (System.nanoTime() < end) {
             Thread.sleep(Math.min(10_000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
-            System.out.printf(Locale.ROOT, "  ... sent %d, indexed %d, failed %d, bulk %s%n", ledger.sent.get(), ledger.indexed.get(),
-                    ledger.failed.get(), bulk.summary());
+            System.out.printf(Locale.ROOT, "  ... sent %d, indexed %d, failed %d, bulk %s, RSS %s%n", ledger.sent.get(), ledger.indexed.get(),
+                    ledger.failed.get(), bulk.summary(), mibs(nodes.stream().map(SoakNode::rss).toList()));
         }
         running = false;
         pool.shutdown();
@@ -283,7 +292,17 @@ public final class Soak {
         HttpResponse<String> r = http.send(request("POST", node.url + "/_plugins/polyspan/models/" + model + "/_reload", ""),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 200) {
-            reloads.incrementAndGet();
+            long n = reloads.incrementAndGet();
+            // per node: the lowest and highest resident memory since the previous reload, and now; a floor that keeps
+            // rising from reload to reload would be a leak, a floor that levels off is memory kept for reuse
+            List<Long> lows = rssRange.lows();
+            List<Long> highs = rssRange.highs();
+            rssRange.reset();
+            if (n == 2) {
+                rssFloorAfterFirstReload = lows;
+            }
+            System.out.printf(Locale.ROOT, "  reload %d at %.0f s: RSS now %s; since the previous reload lowest %s, highest %s%n", n,
+                    (System.nanoTime() - startNanos) / 1e9, mibs(nodes.stream().map(SoakNode::rss).toList()), mibs(lows), mibs(highs));
         } else {
             otherFailure("_reload HTTP " + r.statusCode() + ": " + shorten(r.body()));
         }
@@ -379,11 +398,16 @@ public final class Soak {
         System.out.printf(Locale.ROOT, "  index count %d (expected %d): lost %d, unexpected extra %d%n", count, expected, lost, extra);
         System.out.println("== nodes");
         System.out.printf(Locale.ROOT, "  deaths %d%n", deaths);
-        for (SoakNode n : nodes) {
+        List<Long> warm = rssFloorAfterFirstReload;
+        for (int i = 0; i < nodes.size(); i++) {
+            SoakNode n = nodes.get(i);
             long[] s = start.get(n);
             long[] e = end.get(n);
-            System.out.printf(Locale.ROOT, "  %-16s pid %-7d heap after GC %s -> %s   RSS %s -> %s (%s)   longest unreachable %.0fs%n", n.name, n.pid,
-                    mib(s[0]), mib(e[0]), mib(s[1]), mib(e[1]), growth(s[1], e[1]), n.longestUnreachableSeconds());
+            String afterReload = warm == null ? "" : String.format(Locale.ROOT, ", lowest after the 1st reload %s (%s to the end)",
+                    mib(warm.get(i)), growth(warm.get(i), e[1]));
+            System.out.printf(Locale.ROOT, "  %-16s pid %-7d heap after GC %s -> %s   RSS %s -> %s (%s)%s   longest unreachable %.0fs%n",
+                    n.name, n.pid, mib(s[0]), mib(e[0]), mib(s[1]), mib(e[1]), growth(s[1], e[1]), afterReload,
+                    n.longestUnreachableSeconds());
         }
         System.out.println("== latency");
         System.out.println("  bulk (" + ledger.sent.get() / Math.max(1, bulk.count()) + " docs)      " + bulk.summary());
@@ -405,6 +429,15 @@ public final class Soak {
             long s = start.get(n)[1];
             long e = end.get(n)[1];
             target("RSS growth under 10 % on " + n.name, s > 0 && e > 0 && (e - s) < RSS_GROWTH_TARGET * s);
+        }
+        if (warm != null) {
+            // warm-up: the first inferences and the first reload, which held two copies of the model at once
+            for (int i = 0; i < nodes.size(); i++) {
+                long w = warm.get(i);
+                long e = end.get(nodes.get(i))[1];
+                target("RSS growth under 10 % after warm-up (from the lowest RSS after the 1st reload) on " + nodes.get(i).name,
+                        w > 0 && e > 0 && (e - w) < RSS_GROWTH_TARGET * w);
+            }
         }
 
         if (lost > 0) {
@@ -523,6 +556,10 @@ public final class Soak {
 
     private static String mib(long bytes) {
         return bytes < 0 || bytes == Long.MAX_VALUE ? "n/a" : (bytes >> 20) + " MiB";
+    }
+
+    private static String mibs(List<Long> bytes) {
+        return String.join(", ", bytes.stream().map(Soak::mib).toList());
     }
 
     private static String growth(long start, long end) {
