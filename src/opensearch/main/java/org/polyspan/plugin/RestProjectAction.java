@@ -9,6 +9,7 @@ import org.opensearch.rest.BytesRestResponse;
 import org.opensearch.rest.RestChannel;
 import org.opensearch.rest.RestRequest;
 import org.opensearch.transport.client.node.NodeClient;
+import org.polyspan.runtime.PluginPools;
 import org.polyspan.model.InferenceRejections;
 import org.polyspan.model.ModelLeases;
 import org.polyspan.model.ModelRepository;
@@ -33,7 +34,7 @@ import static org.opensearch.rest.RestRequest.Method.POST;
  * candidate ranking with the encoder scorer, or SimAlign-style alignment). Bodies may be CoNLL ({@link ConllBody}) and
  * answers CoNLL text ({@link ConllOutput}). Nothing is stored. Input errors answer
  * 400 naming the pair and the field. The request is parsed on the network thread; translation and inference run on the
- * inference pool ({@link PolyspanPlugin#INFERENCE_POOL}), whose full queue answers 429.
+ * inference pool ({@link PluginPools#INFERENCE}), whose full queue answers 429.
  */
 public final class RestProjectAction extends BaseRestHandler {
     private final ModelRepository models;
@@ -68,7 +69,7 @@ public final class RestProjectAction extends BaseRestHandler {
         } catch (ProjectionRequest.PairException e) {
             return channel -> badRequest(channel, e);
         }
-        return channel -> client.threadPool().executor(PolyspanPlugin.INFERENCE_POOL).execute(new AbstractRunnable() {
+        return channel -> client.threadPool().executor(PluginPools.INFERENCE).execute(new AbstractRunnable() {
             @Override
             protected void doRun() {
                 project(channel, parsed, conllOutput);
@@ -78,8 +79,8 @@ public final class RestProjectAction extends BaseRestHandler {
             public void onRejection(Exception e) {
                 rejections.rejected(0);
                 try {
-                    error(channel, RestStatus.TOO_MANY_REQUESTS, null, "rejected: the [" + PolyspanPlugin.INFERENCE_POOL
-                            + "] queue is full (" + PolyspanPlugin.INFERENCE_QUEUE_SIZE_KEY + "); retry later");
+                    error(channel, RestStatus.TOO_MANY_REQUESTS, null, "rejected: the [" + PluginPools.INFERENCE
+                            + "] queue is full (" + PluginPools.INFERENCE_QUEUE_SIZE_KEY + "); retry later");
                 } catch (IOException io) {
                     channel.sendResponse(new BytesRestResponse(RestStatus.TOO_MANY_REQUESTS, "rejected: inference queue full"));
                 }

@@ -16,6 +16,7 @@ import org.opensearch.rest.RestRequest;
 import org.opensearch.tasks.LoggingTaskListener;
 import org.opensearch.tasks.Task;
 import org.opensearch.transport.client.node.NodeClient;
+import org.polyspan.runtime.PluginPools;
 import org.polyspan.model.ModelLeases;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.projection.IndexProjectionSpec;
@@ -77,7 +78,7 @@ public final class RestProjectIndexAction extends BaseRestHandler {
             } else {
                 // checking models and the translator loads them or asks a service: not on a network thread but on the
                 // plugin's project pool (a full queue answers 429 through the listener's failure path)
-                client.threadPool().executor(PolyspanPlugin.PROJECT_POOL).execute(() -> {
+                client.threadPool().executor(PluginPools.PROJECT).execute(() -> {
                     try {
                         ProjectionOptions options = internal.spec().options();
                         if (internal.spec().translate()) {

@@ -7,6 +7,7 @@ import org.opensearch.rest.BytesRestResponse;
 import org.opensearch.rest.RestRequest;
 import org.opensearch.threadpool.ThreadPoolStats;
 import org.opensearch.transport.client.node.NodeClient;
+import org.polyspan.runtime.PluginPools;
 import org.polyspan.model.InferenceBudget;
 import org.polyspan.model.InferenceRejections;
 import org.polyspan.model.OnnxSessions;
@@ -51,7 +52,7 @@ public final class RestStatsAction extends BaseRestHandler {
                     .field("onnxruntime_global_pool", OnnxSessions.globalIntraOpThreads() > 0)
                     .endObject();
             b.startObject("thread_pools");
-            Set<String> ours = Set.of(PolyspanPlugin.INFERENCE_POOL, PolyspanPlugin.PROJECT_POOL);
+            Set<String> ours = Set.of(PluginPools.INFERENCE, PluginPools.PROJECT);
             for (ThreadPoolStats.Stats s : client.threadPool().stats()) {
                 if (ours.contains(s.getName())) {
                     b.startObject(s.getName())

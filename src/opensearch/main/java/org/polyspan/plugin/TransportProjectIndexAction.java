@@ -10,6 +10,7 @@ import org.opensearch.tasks.Task;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.TransportService;
 import org.opensearch.transport.client.Client;
+import org.polyspan.runtime.PluginPools;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.runtime.Inference;
 
@@ -20,7 +21,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Runs {@code _project/index} jobs as tasks of the node's task manager. A job runs on the plugin's project pool
- * ({@link PolyspanPlugin#PROJECT_POOL}): it waits on searches and bulk writes, which belongs on no transport, network or
+ * ({@link PluginPools#PROJECT}): it waits on searches and bulk writes, which belongs on no transport, network or
  * inference thread. Its model work goes to the inference pool, batch by batch ({@link #onInferencePool}).
  */
 public final class TransportProjectIndexAction extends HandledTransportAction<ProjectIndexRequest, ProjectIndexResponse> {
@@ -50,7 +51,7 @@ public final class TransportProjectIndexAction extends HandledTransportAction<Pr
                 return onInferencePool(threadPool, projectTask::isCancelled, work);
             }
         };
-        threadPool.executor(PolyspanPlugin.PROJECT_POOL).execute(new AbstractRunnable() {
+        threadPool.executor(PluginPools.PROJECT).execute(new AbstractRunnable() {
             @Override
             protected void doRun() {
                 ProjectIndexResponse response;
@@ -80,7 +81,7 @@ public final class TransportProjectIndexAction extends HandledTransportAction<Pr
         while (true) {
             CompletableFuture<T> result = new CompletableFuture<>();
             try {
-                threadPool.executor(PolyspanPlugin.INFERENCE_POOL).execute(() -> {
+                threadPool.executor(PluginPools.INFERENCE).execute(() -> {
                     try {
                         result.complete(work.call());
                     } catch (Throwable t) {
