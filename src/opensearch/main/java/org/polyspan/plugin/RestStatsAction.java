@@ -7,10 +7,10 @@ import org.opensearch.rest.BytesRestResponse;
 import org.opensearch.rest.RestRequest;
 import org.opensearch.threadpool.ThreadPoolStats;
 import org.opensearch.transport.client.node.NodeClient;
-import org.polyspan.runtime.PluginPools;
 import org.polyspan.model.InferenceBudget;
 import org.polyspan.model.InferenceRejections;
 import org.polyspan.model.OnnxSessions;
+import org.polyspan.runtime.PluginPools;
 
 import java.util.List;
 import java.util.Set;

@@ -13,10 +13,10 @@ import org.opensearch.test.rest.FakeRestRequest;
 import org.opensearch.threadpool.ExecutorBuilder;
 import org.opensearch.threadpool.TestThreadPool;
 import org.opensearch.threadpool.ThreadPool;
-import org.polyspan.runtime.PluginPools;
 import org.polyspan.model.InferenceRejections;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.model.OnnxWindowEncoder;
+import org.polyspan.runtime.PluginPools;
 import org.polyspan.translation.TranslationException;
 
 import java.io.IOException;
