@@ -10,13 +10,13 @@ import org.opensearch.tasks.Task;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.TransportService;
 import org.opensearch.transport.client.Client;
-import org.polyspan.runtime.PluginPools;
 import org.polyspan.model.ModelRepository;
+import org.polyspan.runtime.BackoffExecution;
+import org.polyspan.runtime.IndexProjectionBatch;
 import org.polyspan.runtime.Inference;
+import org.polyspan.runtime.PluginPools;
 
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -25,8 +25,6 @@ import java.util.function.BooleanSupplier;
  * inference thread. Its model work goes to the inference pool, batch by batch ({@link #onInferencePool}).
  */
 public final class TransportProjectIndexAction extends HandledTransportAction<ProjectIndexRequest, ProjectIndexResponse> {
-    private static final long MAX_BACKOFF_MILLIS = 5_000;
-
     private final Client client;
     private final ModelRepository models;
     private final NodeTranslators translators;
@@ -45,10 +43,10 @@ public final class TransportProjectIndexAction extends HandledTransportAction<Pr
     @Override
     protected void doExecute(Task task, ProjectIndexRequest request, ActionListener<ProjectIndexResponse> listener) {
         ProjectIndexTask projectTask = (ProjectIndexTask) task;
-        IndexProjectionJob.Inference inference = new IndexProjectionJob.Inference() {
+        IndexProjectionBatch.ModelWork work = new IndexProjectionBatch.ModelWork() {
             @Override
-            public <T> T call(Callable<T> work) throws Exception {
-                return onInferencePool(threadPool, projectTask::isCancelled, work);
+            public <T> T call(Callable<T> modelWork) throws Exception {
+                return onInferencePool(threadPool, projectTask::isCancelled, modelWork);
             }
         };
         threadPool.executor(PluginPools.PROJECT).execute(new AbstractRunnable() {
@@ -56,7 +54,7 @@ public final class TransportProjectIndexAction extends HandledTransportAction<Pr
             protected void doRun() {
                 ProjectIndexResponse response;
                 try {
-                    response = new IndexProjectionJob(client, models, translators, request.spec(), projectTask, inference).run();
+                    response = new IndexProjectionJob(client, models, translators, request.spec(), projectTask, work).run();
                 } catch (Throwable t) {
                     listener.onFailure(Inference.asException("project/index failed", t)); // fatal JVM errors propagate
                     return;
@@ -72,38 +70,11 @@ public final class TransportProjectIndexAction extends HandledTransportAction<Pr
     }
 
     /**
-     * Runs {@code work} on the inference pool and waits for it. While the pool's queue is full the call waits and tries
-     * again (50 ms, doubling up to 5 s): a background job yields to ingest instead of failing its batch. It gives up when
-     * {@code cancelled} or the pool shuts down.
+     * Runs {@code work} on the inference pool and waits for it, retrying while the pool's queue is full
+     * ({@link BackoffExecution}); OpenSearch's rejection says whether the pool shuts down.
      */
     static <T> T onInferencePool(ThreadPool threadPool, BooleanSupplier cancelled, Callable<T> work) throws Exception {
-        long backoff = 50;
-        while (true) {
-            CompletableFuture<T> result = new CompletableFuture<>();
-            try {
-                threadPool.executor(PluginPools.INFERENCE).execute(() -> {
-                    try {
-                        result.complete(work.call());
-                    } catch (Throwable t) {
-                        result.completeExceptionally(t);
-                        if (Inference.isFatal(t)) {
-                            throw (Error) t;
-                        }
-                    }
-                });
-            } catch (OpenSearchRejectedExecutionException e) {
-                if (e.isExecutorShutdown() || cancelled.getAsBoolean()) {
-                    throw e;
-                }
-                Thread.sleep(backoff);
-                backoff = Math.min(2 * backoff, MAX_BACKOFF_MILLIS);
-                continue;
-            }
-            try {
-                return result.get();
-            } catch (ExecutionException e) {
-                throw Inference.asException("inference failed", e.getCause());
-            }
-        }
+        return BackoffExecution.call(threadPool.executor(PluginPools.INFERENCE), cancelled,
+                e -> e instanceof OpenSearchRejectedExecutionException r && r.isExecutorShutdown(), work);
     }
 }
