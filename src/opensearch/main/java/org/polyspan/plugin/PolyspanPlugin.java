@@ -38,11 +38,9 @@ import org.polyspan.model.InferenceRejections;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.model.OnnxSessions;
 import org.polyspan.model.OnnxWindowEncoder;
+import org.polyspan.runtime.ApertiumService;
 import org.polyspan.runtime.ModelMemoryLimit;
 import org.polyspan.runtime.PluginPools;
-import org.polyspan.translation.ApertiumApyTranslator;
-import org.polyspan.translation.TranslationException;
-import org.polyspan.translation.Translator;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -93,7 +91,7 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
 
     private final ModelRepository models;
     private final ModelLoadPool loadPool = new ModelLoadPool();
-    private final NodeTranslators translators;
+    private final ApertiumService translators;
     private final InferenceBudget budget;
     private final InferenceRejections rejections = new InferenceRejections();
     /** Set by {@link #createComponents}; documents only arrive after it. */
@@ -112,7 +110,7 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
         OnnxWindowEncoder.Device device = DEVICE.get(settings).equals("cuda") ? OnnxWindowEncoder.Device.CUDA : OnnxWindowEncoder.Device.CPU;
         this.models = new ModelRepository(root, device, budget.intraOpThreads(), loadPool,
                 Duration.ofMillis(MODELS_LOAD_WAIT.get(settings).millis()), MODELS_MAX_BYTES.get(settings));
-        this.translators = new NodeTranslators(() -> translator(APERTIUM_URL.get(settings)));
+        this.translators = new ApertiumService(APERTIUM_URL.get(settings));
     }
 
     /**
@@ -212,17 +210,6 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
         loadPool.bind(threadPool);
         this.threadPool = threadPool;
         return List.of(models, translators);
-    }
-
-    /**
-     * The node's translator: Apertium's HTTP service when configured. Without it there is none, since the node's
-     * system call filter forbids starting the {@code apertium} command.
-     */
-    private static Translator translator(String apertiumUrl) throws TranslationException {
-        if (apertiumUrl.isEmpty()) {
-            throw new TranslationException("polyspan.translate.apertium_url is not set");
-        }
-        return ApertiumApyTranslator.connect(apertiumUrl, Duration.ofSeconds(120));
     }
 
     @Override

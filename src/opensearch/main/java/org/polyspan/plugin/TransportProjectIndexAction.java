@@ -11,6 +11,7 @@ import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.TransportService;
 import org.opensearch.transport.client.Client;
 import org.polyspan.model.ModelRepository;
+import org.polyspan.runtime.ApertiumService;
 import org.polyspan.runtime.BackoffExecution;
 import org.polyspan.runtime.IndexProjectionBatch;
 import org.polyspan.runtime.Inference;
@@ -27,12 +28,12 @@ import java.util.function.BooleanSupplier;
 public final class TransportProjectIndexAction extends HandledTransportAction<ProjectIndexRequest, ProjectIndexResponse> {
     private final Client client;
     private final ModelRepository models;
-    private final NodeTranslators translators;
+    private final ApertiumService translators;
     private final ThreadPool threadPool;
 
     @Inject
     public TransportProjectIndexAction(TransportService transportService, ActionFilters actionFilters, Client client,
-                                       ModelRepository models, NodeTranslators translators, ThreadPool threadPool) {
+                                       ModelRepository models, ApertiumService translators, ThreadPool threadPool) {
         super(ProjectIndexAction.NAME, transportService, actionFilters, ProjectIndexRequest::new);
         this.client = client;
         this.models = models;
