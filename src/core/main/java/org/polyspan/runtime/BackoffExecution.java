@@ -11,7 +11,8 @@ import java.util.function.Predicate;
 /**
  * Runs work on a bounded pool and waits for it, for a background job: while the pool's queue is full the call waits
  * and tries again (50 ms, doubling up to 5 s), so the job yields to ingest instead of failing its batch. It gives up
- * when the job is cancelled or the pool shuts down.
+ * when the job is cancelled or the pool shuts down. The work's exceptions come back as they were, other throwables as
+ * exceptions, and the JVM's fatal errors propagate ({@link Inference#isFatal}).
  */
 public final class BackoffExecution {
     private static final long FIRST_BACKOFF_MILLIS = 50;
@@ -33,6 +34,9 @@ public final class BackoffExecution {
                         result.complete(Inference.call(work));
                     } catch (Throwable t) {
                         result.completeExceptionally(t);
+                        if (Inference.isFatal(t)) {
+                            throw (Error) t; // the JVM's own errors reach the pool thread too, so the engine stops the node
+                        }
                     }
                 });
             } catch (RejectedExecutionException e) {
@@ -46,8 +50,7 @@ public final class BackoffExecution {
             try {
                 return result.get();
             } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                throw cause instanceof Exception ex ? ex : new IllegalStateException("inference failed: " + cause, cause);
+                throw Inference.asException("inference failed", e.getCause()); // a fatal error is rethrown here as well
             }
         }
     }

@@ -5,10 +5,12 @@ import org.junit.jupiter.api.Test;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A background job's model work on a full pool: it waits and tries again, unless the job is cancelled or the pool shuts down. */
 class BackoffExecutionTest {
@@ -50,5 +52,29 @@ class BackoffExecutionTest {
                     throw thrown;
                 }));
         assertSame(thrown, e);
+    }
+
+    @Test
+    void otherThrowablesComeBackAsExceptionsAndTheJvmsFatalErrorsPropagate() throws Exception {
+        IllegalStateException soe = assertThrows(IllegalStateException.class,
+                () -> BackoffExecution.call(fullFor(0, new AtomicInteger()), () -> false, r -> false, () -> {
+                    throw new StackOverflowError();
+                }));
+        assertTrue(soe.getCause() instanceof StackOverflowError);
+
+        AtomicReference<Thread> poolThread = new AtomicReference<>();
+        AtomicReference<Throwable> uncaught = new AtomicReference<>();
+        Executor pool = task -> {
+            Thread t = new Thread(task);
+            t.setUncaughtExceptionHandler((thread, e) -> uncaught.set(e));
+            poolThread.set(t);
+            t.start();
+        };
+        OutOfMemoryError oom = new OutOfMemoryError("scripted");
+        assertSame(oom, assertThrows(OutOfMemoryError.class, () -> BackoffExecution.call(pool, () -> false, r -> false, () -> {
+            throw oom;
+        })));
+        poolThread.get().join(10_000);
+        assertSame(oom, uncaught.get(), "the pool thread sees the fatal error too, so the engine stops the node");
     }
 }

@@ -25,10 +25,10 @@ import org.opensearch.search.fetch.subphase.FetchSourceContext;
 import org.opensearch.transport.client.Client;
 import org.polyspan.model.ModelLeases;
 import org.polyspan.model.ModelRepository;
-import org.polyspan.projection.IndexDocuments;
 import org.polyspan.projection.IndexProjectionSpec;
-import org.polyspan.projection.ProjectionRequest;
 import org.polyspan.runtime.BadRequest;
+import org.polyspan.runtime.IndexProjectionBatch;
+import org.polyspan.runtime.IndexProjectionProgress;
 import org.polyspan.runtime.MappingTemplate;
 import org.polyspan.runtime.ProjectionRunner;
 import org.polyspan.runtime.RequestTranslator;
@@ -37,17 +37,16 @@ import org.polyspan.translation.Translator;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * One {@code _project/index} run: scrolls the source index in batches, projects each batch with {@link ProjectionRunner}
- * and bulk-writes one destination document per source document under the same id, so a re-run overwrites instead of
- * duplicating, and with {@code resume} skips documents already projected. A document that cannot be projected is
- * written with {@code projection.error} and counted, never fatal. Cancellation is checked between batches. Runs on the
- * plugin's project pool, where its client calls may block; each batch's translation and projection run on the inference
- * pool ({@link Inference}), so they share the node's inference budget with ingest.
+ * One {@code _project/index} run on OpenSearch: scrolls the source index in batches, has the core's
+ * {@link IndexProjectionBatch} project each batch, and bulk-writes one destination document per source document under
+ * the same id, so a re-run overwrites instead of duplicating, and with {@code resume} skips documents already
+ * projected. Cancellation is checked between batches. Runs on the plugin's project pool, where its client calls may
+ * block; each batch's model work runs on the inference pool ({@link IndexProjectionBatch.ModelWork}), so it shares the
+ * node's inference budget with ingest.
  */
 final class IndexProjectionJob {
     private static final TimeValue KEEP_ALIVE = TimeValue.timeValueMinutes(10);
@@ -57,19 +56,12 @@ final class IndexProjectionJob {
     private final Translator.Lookup translators;
     private final IndexProjectionSpec spec;
     private final ProjectIndexTask task;
-    private final Inference inference;
-    /** With {@code translate}, the translator of the whole run. */
-    private Translator translator;
-
-    /** Runs model work where inference runs and waits for its result. */
-    interface Inference {
-        <T> T call(java.util.concurrent.Callable<T> work) throws Exception;
-    }
+    private final IndexProjectionBatch.ModelWork work;
 
     IndexProjectionJob(Client client, ModelRepository models, Translator.Lookup translators, IndexProjectionSpec spec,
-                       ProjectIndexTask task, Inference inference) {
+                       ProjectIndexTask task, IndexProjectionBatch.ModelWork work) {
         this.client = client;
-        this.inference = inference;
+        this.work = work;
         this.models = models;
         this.translators = translators;
         this.spec = spec;
@@ -85,6 +77,7 @@ final class IndexProjectionJob {
 
     private ProjectIndexResponse run(ModelLeases leases) throws Exception {
         long t0 = System.nanoTime();
+        Translator translator;
         try {
             ModelLoading.retryable(() -> {
                 ProjectionRunner.check(models, spec.options());
@@ -94,6 +87,8 @@ final class IndexProjectionJob {
         } catch (BadRequest e) {
             throw new IllegalArgumentException("[" + e.field() + "] " + e.getMessage(), e);
         }
+        IndexProjectionBatch batch = new IndexProjectionBatch(models, spec, translator, work);
+        IndexProjectionProgress progress = task.progress();
         createDestination();
         SearchSourceBuilder source = new SearchSourceBuilder().size(spec.batchSize()).sort("_doc").trackTotalHits(true);
         if (spec.query() != null) {
@@ -103,13 +98,13 @@ final class IndexProjectionJob {
         String scrollId = page.getScrollId();
         String cancelled = null;
         try {
-            task.total(page.getHits().getTotalHits() == null ? -1 : page.getHits().getTotalHits().value());
+            progress.total(page.getHits().getTotalHits() == null ? -1 : page.getHits().getTotalHits().value());
             while (page.getHits().getHits().length > 0) {
                 if (task.isCancelled()) {
                     cancelled = task.getReasonCancelled();
                     break;
                 }
-                batch(page.getHits().getHits());
+                write(batch, sources(page.getHits().getHits()), progress);
                 page = client.searchScroll(new SearchScrollRequest(scrollId).scroll(KEEP_ALIVE)).actionGet();
                 scrollId = page.getScrollId();
             }
@@ -124,105 +119,45 @@ final class IndexProjectionJob {
         return new ProjectIndexResponse(task.getStatus(), (System.nanoTime() - t0) / 1_000_000, cancelled);
     }
 
-    private void batch(SearchHit[] hits) {
-        Set<String> done = spec.resume() ? alreadyProjected(hits) : Set.of();
-        List<SearchHit> todo = new ArrayList<>();
-        List<IndexDocuments.Prepared> prepared = new ArrayList<>();
-        BulkRequest bulk = new BulkRequest();
-        List<Boolean> isError = new ArrayList<>();
-        List<String> reasons = new ArrayList<>();
+    private static List<IndexProjectionBatch.Source> sources(SearchHit[] hits) {
+        List<IndexProjectionBatch.Source> out = new ArrayList<>(hits.length);
         for (SearchHit hit : hits) {
-            if (done.contains(hit.getId())) {
-                continue;
-            }
-            Map<String, Object> src = hit.getSourceAsMap();
-            try {
-                IndexDocuments.Prepared p = IndexDocuments.prepare(src, spec);
-                ProjectionRequest own = ProjectionRequest.of(List.of(p.pair()), spec.options()); // the document's own input errors
-                if (translator != null) {
-                    try {
-                        RequestTranslator.checkLengths(own, translator);
-                    } catch (BadRequest e) {
-                        throw new IllegalArgumentException("cannot translate: " + e.getMessage().replace("pair [0]: ", ""), e);
-                    }
-                }
-                todo.add(hit);
-                prepared.add(p);
-            } catch (IllegalArgumentException e) {
-                add(bulk, isError, reasons, hit.getId(), IndexDocuments.failed(hit.getId(), src, e.getMessage(), spec), e.getMessage());
-            }
+            out.add(new IndexProjectionBatch.Source(hit.getId(), hit.getSourceAsMap()));
         }
-        long spansProjected = 0;
-        long spansUnprojected = 0;
-        if (!todo.isEmpty()) {
-            List<Object> pairs = new ArrayList<>();
-            for (IndexDocuments.Prepared p : prepared) {
-                pairs.add(p.pair());
-            }
-            ProjectionRequest request = ProjectionRequest.of(pairs, spec.options());
-            String method = request.options().method().name().toLowerCase(Locale.ROOT);
-            List<Map<String, Object>> answers = null;
-            String failure = null;
-            try {
-                ProjectionRequest untranslated = request;
-                request = inference.call(() -> RequestTranslator.withTargets(untranslated, translator));
-            } catch (Exception e) {
-                failure = "translation failed: " + e.getMessage();
-            }
-            if (failure == null) {
-                try {
-                    ProjectionRequest translated = request;
-                    answers = inference.call(() -> {
-                        try (ModelLeases batchLeases = new ModelLeases()) {
-                            return ProjectionRunner.run(models, translated, batchLeases);
-                        }
-                    });
-                } catch (Exception e) {
-                    failure = "projection failed: " + e.getMessage();
-                }
-            }
-            for (int i = 0; i < todo.size(); i++) {
-                SearchHit hit = todo.get(i);
-                if (answers == null) {
-                    add(bulk, isError, reasons, hit.getId(), IndexDocuments.failed(hit.getId(), hit.getSourceAsMap(), failure, spec), failure);
-                    continue;
-                }
-                Map<String, Object> answer = answers.get(i);
-                spansProjected += ((List<?>) answer.get("spans")).size();
-                spansUnprojected += ((List<?>) answer.get("unprojected")).size();
-                add(bulk, isError, reasons, hit.getId(), IndexDocuments.projected(hit.getId(), hit.getSourceAsMap(), prepared.get(i),
-                        answer, spec, method, request.options().model()), null);
-            }
-        }
+        return out;
+    }
+
+    /** Projects one batch and writes it; bulk item failures count as failed documents. */
+    private void write(IndexProjectionBatch batch, List<IndexProjectionBatch.Source> hits, IndexProjectionProgress progress) {
+        Set<String> done = spec.resume() ? alreadyProjected(hits) : Set.of();
+        IndexProjectionBatch.Result result = batch.run(hits, done);
         long projected = 0;
-        if (bulk.numberOfActions() > 0) {
+        if (!result.writes().isEmpty()) {
+            BulkRequest bulk = new BulkRequest();
+            for (IndexProjectionBatch.Write w : result.writes()) {
+                bulk.add(new IndexRequest(spec.destIndex()).id(w.id()).source(w.document()));
+            }
             BulkResponse response = client.bulk(bulk).actionGet();
             for (BulkItemResponse item : response.getItems()) {
-                int k = item.getItemId();
+                IndexProjectionBatch.Write w = result.writes().get(item.getItemId());
                 if (item.isFailed()) {
-                    task.failed(item.getId(), "writing to [" + spec.destIndex() + "] failed: " + item.getFailureMessage());
-                } else if (isError.get(k)) {
-                    task.failed(item.getId(), reasons.get(k));
+                    progress.failed(item.getId(), "writing to [" + spec.destIndex() + "] failed: " + item.getFailureMessage());
+                } else if (w.failure() != null) {
+                    progress.failed(w.id(), w.failure());
                 } else {
                     projected++;
                 }
             }
         }
-        task.batchDone(projected, done.size(), spansProjected, spansUnprojected);
-    }
-
-    private void add(BulkRequest bulk, List<Boolean> isError, List<String> reasons, String id, Map<String, Object> doc, String reason) {
-        bulk.add(new IndexRequest(spec.destIndex()).id(id).source(doc));
-        isError.add(reason != null);
-        reasons.add(reason);
+        progress.batchDone(projected, result.skipped(), result.spansProjected(), result.spansUnprojected());
     }
 
     /** Ids of the batch whose destination document exists without an error. */
-    private Set<String> alreadyProjected(SearchHit[] hits) {
+    private Set<String> alreadyProjected(List<IndexProjectionBatch.Source> hits) {
         MultiGetRequest get = new MultiGetRequest();
         FetchSourceContext only = new FetchSourceContext(true, new String[] {IndexProjectionSpec.META + ".error"}, null);
-        for (SearchHit hit : hits) {
-            get.add(new MultiGetRequest.Item(spec.destIndex(), hit.getId()).fetchSourceContext(only));
+        for (IndexProjectionBatch.Source hit : hits) {
+            get.add(new MultiGetRequest.Item(spec.destIndex(), hit.id()).fetchSourceContext(only));
         }
         MultiGetResponse response = client.multiGet(get).actionGet();
         Set<String> done = new java.util.HashSet<>();

@@ -2,6 +2,7 @@ package org.polyspan.plugin;
 
 import org.opensearch.threadpool.ThreadPool;
 import org.polyspan.runtime.Inference;
+import org.polyspan.runtime.PluginPools;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -12,10 +13,6 @@ import java.util.concurrent.RejectedExecutionException;
  * only once components are created, after the processor factory, so it is bound then.
  */
 final class ModelLoadPool implements Executor {
-    static final String NAME = "polyspan_model_load";
-    static final int SIZE = 1;
-    static final int QUEUE = 64;
-
     private volatile ThreadPool threadPool;
 
     void bind(ThreadPool threadPool) {
@@ -28,6 +25,6 @@ final class ModelLoadPool implements Executor {
         if (pool == null) {
             throw new RejectedExecutionException("the node is still starting");
         }
-        pool.executor(NAME).execute(Inference.withPluginClassLoader(command));
+        pool.executor(PluginPools.MODEL_LOAD).execute(Inference.withPluginClassLoader(command));
     }
 }

@@ -26,11 +26,6 @@ final class ModelLoading {
         return retryable(() -> Inference.leaseTranslation(models, id));
     }
 
-    /** The HTTP status for a model that cannot be used now: 429 when retrying later can succeed, else null. */
-    static RestStatus retryableStatus(Throwable e) {
-        return Inference.isRetryable(e) ? RestStatus.TOO_MANY_REQUESTS : null;
-    }
-
     /** {@code e}, or a 429 in its place when it says that a model cannot be used yet. */
     static Exception withStatus(Exception e) {
         return Inference.isRetryable(e) ? new OpenSearchStatusException(e.getMessage(), RestStatus.TOO_MANY_REQUESTS, e) : e;

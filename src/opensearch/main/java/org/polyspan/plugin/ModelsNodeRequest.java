@@ -3,12 +3,13 @@ package org.polyspan.plugin;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.transport.TransportRequest;
+import org.polyspan.runtime.ModelsNodeOperation;
 
 import java.io.IOException;
 
 /** The part of a {@link ModelsNodesRequest} sent to one node. */
 public final class ModelsNodeRequest extends TransportRequest {
-    private final ModelsNodesRequest.Operation operation;
+    private final ModelsNodeOperation.Operation operation;
     private final String modelId;
 
     ModelsNodeRequest(ModelsNodesRequest request) {
@@ -18,11 +19,11 @@ public final class ModelsNodeRequest extends TransportRequest {
 
     public ModelsNodeRequest(StreamInput in) throws IOException {
         super(in);
-        operation = in.readEnum(ModelsNodesRequest.Operation.class);
+        operation = in.readEnum(ModelsNodeOperation.Operation.class);
         modelId = in.readOptionalString();
     }
 
-    ModelsNodesRequest.Operation operation() {
+    ModelsNodeOperation.Operation operation() {
         return operation;
     }
 

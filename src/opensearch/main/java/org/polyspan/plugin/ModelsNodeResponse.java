@@ -5,42 +5,36 @@ import org.opensearch.cluster.node.DiscoveryNode;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.rest.RestStatus;
+import org.polyspan.runtime.ModelsNodeOperation;
 
 import java.io.IOException;
-import java.util.Map;
 
 /**
- * One node's answer: an HTTP-like status for what the operation did on that node (200, or 404/400/429/500 with an
- * {@code error} in the body) and the body itself, a JSON-like map (model states and figures).
+ * One node's answer ({@link ModelsNodeOperation.Result}: an HTTP-like status and a JSON-like body) on the wire. The
+ * status travels as a {@link RestStatus}, as it did before the core's operation, so nodes of both builds understand
+ * each other during a rolling restart.
  */
 public final class ModelsNodeResponse extends BaseNodeResponse {
-    private final RestStatus status;
-    private final Map<String, Object> body;
+    private final ModelsNodeOperation.Result result;
 
-    ModelsNodeResponse(DiscoveryNode node, RestStatus status, Map<String, Object> body) {
+    ModelsNodeResponse(DiscoveryNode node, ModelsNodeOperation.Result result) {
         super(node);
-        this.status = status;
-        this.body = body;
+        this.result = result;
     }
 
     public ModelsNodeResponse(StreamInput in) throws IOException {
         super(in);
-        status = RestStatus.readFrom(in);
-        body = in.readMap();
+        result = new ModelsNodeOperation.Result(RestStatus.readFrom(in).getStatus(), in.readMap());
     }
 
-    public RestStatus status() {
-        return status;
-    }
-
-    public Map<String, Object> body() {
-        return body;
+    public ModelsNodeOperation.Result result() {
+        return result;
     }
 
     @Override
     public void writeTo(StreamOutput out) throws IOException {
         super.writeTo(out);
-        RestStatus.writeTo(out, status);
-        out.writeMap(body);
+        RestStatus.writeTo(out, RestStatus.fromCode(result.status()));
+        out.writeMap(result.body());
     }
 }

@@ -4,22 +4,17 @@ import org.opensearch.action.ActionRequestValidationException;
 import org.opensearch.action.support.nodes.BaseNodesRequest;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
+import org.polyspan.runtime.ModelsNodeOperation;
 
 import java.io.IOException;
 
 /** A models operation for the nodes it names (all nodes when none): describe the models, or reload or unload one. */
 public final class ModelsNodesRequest extends BaseNodesRequest<ModelsNodesRequest> {
 
-    public enum Operation {
-        DESCRIBE,
-        RELOAD,
-        UNLOAD
-    }
-
-    private final Operation operation;
+    private final ModelsNodeOperation.Operation operation;
     private final String modelId;
 
-    public ModelsNodesRequest(Operation operation, String modelId, String... nodeIds) {
+    public ModelsNodesRequest(ModelsNodeOperation.Operation operation, String modelId, String... nodeIds) {
         super(nodeIds);
         this.operation = operation;
         this.modelId = modelId;
@@ -27,22 +22,22 @@ public final class ModelsNodesRequest extends BaseNodesRequest<ModelsNodesReques
 
     public ModelsNodesRequest(StreamInput in) throws IOException {
         super(in);
-        operation = in.readEnum(Operation.class);
+        operation = in.readEnum(ModelsNodeOperation.Operation.class);
         modelId = in.readOptionalString();
     }
 
-    public Operation operation() {
+    public ModelsNodeOperation.Operation operation() {
         return operation;
     }
 
-    /** The model to reload or unload; null for {@link Operation#DESCRIBE}. */
+    /** The model to reload or unload; null for a describe. */
     public String modelId() {
         return modelId;
     }
 
     @Override
     public ActionRequestValidationException validate() {
-        if (operation != Operation.DESCRIBE && (modelId == null || modelId.isEmpty())) {
+        if (operation != ModelsNodeOperation.Operation.DESCRIBE && (modelId == null || modelId.isEmpty())) {
             ActionRequestValidationException e = new ActionRequestValidationException();
             e.addValidationError("a model id is required to " + operation.name().toLowerCase(java.util.Locale.ROOT));
             return e;

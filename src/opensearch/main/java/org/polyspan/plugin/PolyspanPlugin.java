@@ -26,8 +26,6 @@ import org.opensearch.common.unit.TimeValue;
 import org.opensearch.core.common.unit.ByteSizeValue;
 import org.opensearch.common.util.concurrent.OpenSearchExecutors;
 import org.opensearch.ingest.Processor;
-import org.opensearch.threadpool.ExecutorBuilder;
-import org.opensearch.threadpool.FixedExecutorBuilder;
 import org.opensearch.plugins.ActionPlugin;
 import org.opensearch.plugins.IngestPlugin;
 import org.opensearch.plugins.Plugin;
@@ -40,12 +38,11 @@ import org.polyspan.model.InferenceRejections;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.model.OnnxSessions;
 import org.polyspan.model.OnnxWindowEncoder;
-import org.polyspan.translation.ApertiumApyTranslator;
-import org.polyspan.translation.TranslationException;
-import org.polyspan.translation.Translator;
+import org.polyspan.runtime.ApertiumService;
+import org.polyspan.runtime.ModelMemoryLimit;
+import org.polyspan.runtime.PluginPools;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
@@ -56,25 +53,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 
 /**
- * Registers the {@code span_labeling} ingest processor, the {@code _plugins/polyspan} REST endpoints and two thread
- * pools: {@value #INFERENCE_POOL}, where every model call runs (ingest, {@code _project}, the batches of
- * {@code _project/index}), and {@value #PROJECT_POOL}, which drives {@code _project/index} jobs (their searches and bulk
- * writes wait there, never on a network, transport or inference thread).
+ * Registers the {@code span_labeling} ingest processor, the {@code _plugins/polyspan} REST endpoints and the plugin's
+ * three thread pools ({@link PluginPools}): {@code polyspan_inference}, where every model call runs (ingest,
+ * {@code _project}, the batches of {@code _project/index}), {@code polyspan_project}, which drives
+ * {@code _project/index} jobs (their searches and bulk writes wait there, never on a network, transport or inference
+ * thread), and {@code polyspan_model_load} for model loads.
  */
 public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin {
     private static final Logger LOGGER = LogManager.getLogger(PolyspanPlugin.class);
-
-    /** The inference pool; its size and queue are {@value #INFERENCE_SIZE_KEY} and {@value #INFERENCE_QUEUE_SIZE_KEY}. */
-    public static final String INFERENCE_POOL = "polyspan_inference";
-    static final String INFERENCE_POOL_PREFIX = "polyspan.inference.pool";
-    static final String INFERENCE_SIZE_KEY = INFERENCE_POOL_PREFIX + ".size";
-    static final String INFERENCE_QUEUE_SIZE_KEY = INFERENCE_POOL_PREFIX + ".queue_size";
-    static final int DEFAULT_INFERENCE_QUEUE_SIZE = 1000;
-    /** The pool that drives {@code _project/index} jobs: {@value #PROJECT_POOL_PREFIX}.size and .queue_size. */
-    public static final String PROJECT_POOL = "polyspan_project";
-    static final String PROJECT_POOL_PREFIX = "polyspan.project.pool";
-    static final int DEFAULT_PROJECT_THREADS = 2;
-    static final int DEFAULT_PROJECT_QUEUE_SIZE = 100;
 
     public static final Setting<String> MODELS_PATH = Setting.simpleString("polyspan.models_path", Setting.Property.NodeScope);
     public static final Setting<String> DEVICE = new Setting<>("polyspan.device", "cpu", v -> {
@@ -92,11 +78,11 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
             Setting.Property.NodeScope);
     /**
      * Limit on the bytes of a node's loaded models (their files' size): a byte size, a percentage of the machine's
-     * physical memory, or {@code -1} for none. By default half of physical memory: the other half is for the JVM heap,
-     * which OpenSearch sizes at most half of memory, and the file-system cache.
+     * physical memory, or {@code -1} for none ({@link ModelMemoryLimit}); OpenSearch's parser reads the byte sizes.
      */
-    public static final Setting<Long> MODELS_MAX_BYTES = new Setting<>("polyspan.models.max_bytes", "50%",
-            PolyspanPlugin::parseMaxBytes, Setting.Property.NodeScope);
+    public static final Setting<Long> MODELS_MAX_BYTES = new Setting<>(ModelMemoryLimit.KEY, ModelMemoryLimit.DEFAULT,
+            v -> ModelMemoryLimit.parse(v, s -> ByteSizeValue.parseBytesSizeValue(s, ModelMemoryLimit.KEY).getBytes()),
+            Setting.Property.NodeScope);
     /** How long a call waits for a model that is loading before it fails with a retryable 429. */
     public static final Setting<TimeValue> MODELS_LOAD_WAIT = Setting.timeSetting("polyspan.models.load_wait",
             TimeValue.timeValueSeconds(30), TimeValue.ZERO, Setting.Property.NodeScope);
@@ -105,7 +91,7 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
 
     private final ModelRepository models;
     private final ModelLoadPool loadPool = new ModelLoadPool();
-    private final NodeTranslators translators;
+    private final ApertiumService translators;
     private final InferenceBudget budget;
     private final InferenceRejections rejections = new InferenceRejections();
     /** Set by {@link #createComponents}; documents only arrive after it. */
@@ -120,11 +106,11 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
                     + "first size, not [{}] threads", budget.intraOpThreads());
         }
         LOGGER.info("inference budget: {} allocated processors, [{}] {} threads x ONNX Runtime intra-op {} threads",
-                budget.processors(), INFERENCE_POOL, budget.poolThreads(), budget.intraOpThreads());
+                budget.processors(), PluginPools.INFERENCE, budget.poolThreads(), budget.intraOpThreads());
         OnnxWindowEncoder.Device device = DEVICE.get(settings).equals("cuda") ? OnnxWindowEncoder.Device.CUDA : OnnxWindowEncoder.Device.CPU;
         this.models = new ModelRepository(root, device, budget.intraOpThreads(), loadPool,
                 Duration.ofMillis(MODELS_LOAD_WAIT.get(settings).millis()), MODELS_MAX_BYTES.get(settings));
-        this.translators = new NodeTranslators(() -> translator(APERTIUM_URL.get(settings)));
+        this.translators = new ApertiumService(APERTIUM_URL.get(settings));
     }
 
     /**
@@ -148,16 +134,15 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
     /** Inference pool threads x intra-op threads, checked against the allocated processors. */
     static InferenceBudget budget(Settings settings) {
         int processors = OpenSearchExecutors.allocatedProcessors(settings);
-        int poolThreads = settings.getAsInt(INFERENCE_SIZE_KEY, InferenceBudget.defaultPoolThreads(processors));
-        return InferenceBudget.of(processors, poolThreads, INTRA_OP_THREADS.get(settings), INFERENCE_SIZE_KEY,
+        int poolThreads = settings.getAsInt(PluginPools.INFERENCE_SIZE_KEY, PluginPools.inferenceThreads(processors));
+        return InferenceBudget.of(processors, poolThreads, INTRA_OP_THREADS.get(settings), PluginPools.INFERENCE_SIZE_KEY,
                 INTRA_OP_THREADS.getKey());
     }
 
     /**
-     * {@value #INFERENCE_POOL}: {@code max(1, processors / 2)} threads by default, queue {@value #DEFAULT_INFERENCE_QUEUE_SIZE}
-     * tasks (a task is one bulk request's documents, one document, or one {@code _project} request); {@value #PROJECT_POOL}:
-     * {@value #DEFAULT_PROJECT_THREADS} threads, queue {@value #DEFAULT_PROJECT_QUEUE_SIZE} jobs. OpenSearch registers
-     * their {@code .size} and {@code .queue_size} settings.
+     * The three pools of {@link PluginPools} with their defaults: {@code polyspan.inference.pool.size}
+     * ({@code max(1, processors / 2)}) and {@code .queue_size} (1000 tasks), {@code polyspan.project.pool.*} (2 threads,
+     * 100 jobs), {@code thread_pool.polyspan_model_load.*} (1 thread, 64 loads). OpenSearch registers the settings.
      */
     @Override
     public List<ExecutorBuilder<?>> getExecutorBuilders(Settings settings) {
@@ -167,12 +152,12 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
     static List<ExecutorBuilder<?>> executorBuilders(Settings settings) {
         int processors = OpenSearchExecutors.allocatedProcessors(settings);
         return List.of(
-                new FixedExecutorBuilder(settings, INFERENCE_POOL, InferenceBudget.defaultPoolThreads(processors),
-                        DEFAULT_INFERENCE_QUEUE_SIZE, INFERENCE_POOL_PREFIX),
-                new FixedExecutorBuilder(settings, PROJECT_POOL, DEFAULT_PROJECT_THREADS, DEFAULT_PROJECT_QUEUE_SIZE,
-                        PROJECT_POOL_PREFIX),
-                new FixedExecutorBuilder(settings, ModelLoadPool.NAME, ModelLoadPool.SIZE, ModelLoadPool.QUEUE,
-                        "thread_pool." + ModelLoadPool.NAME));
+                new FixedExecutorBuilder(settings, PluginPools.INFERENCE, PluginPools.inferenceThreads(processors),
+                        PluginPools.INFERENCE_QUEUE, PluginPools.INFERENCE_PREFIX),
+                new FixedExecutorBuilder(settings, PluginPools.PROJECT, PluginPools.PROJECT_THREADS, PluginPools.PROJECT_QUEUE,
+                        PluginPools.PROJECT_PREFIX),
+                new FixedExecutorBuilder(settings, PluginPools.MODEL_LOAD, PluginPools.MODEL_LOAD_THREADS,
+                        PluginPools.MODEL_LOAD_QUEUE, PluginPools.MODEL_LOAD_PREFIX));
     }
 
     @Override
@@ -185,29 +170,7 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
         if (pool == null) {
             throw new IllegalStateException("the node has not started its thread pools yet");
         }
-        return pool.executor(INFERENCE_POOL);
-    }
-
-    /** {@code -1}, a byte size ({@code 4gb}) or a percentage of physical memory ({@code 50%}). */
-    static long parseMaxBytes(String value) {
-        String v = value.trim();
-        if (v.equals("-1")) {
-            return -1;
-        }
-        if (v.endsWith("%")) {
-            double percent;
-            try {
-                percent = Double.parseDouble(v.substring(0, v.length() - 1));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("polyspan.models.max_bytes must be -1, a byte size or a percentage, got [" + value + "]");
-            }
-            if (percent < 0 || percent > 100) {
-                throw new IllegalArgumentException("polyspan.models.max_bytes percentage must be between 0 and 100, got [" + value + "]");
-            }
-            long ram = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
-            return (long) (ram * percent / 100);
-        }
-        return ByteSizeValue.parseBytesSizeValue(v, "polyspan.models.max_bytes").getBytes();
+        return pool.executor(PluginPools.INFERENCE);
     }
 
     @Override
@@ -247,17 +210,6 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
         loadPool.bind(threadPool);
         this.threadPool = threadPool;
         return List.of(models, translators);
-    }
-
-    /**
-     * The node's translator: Apertium's HTTP service when configured. Without it there is none, since the node's
-     * system call filter forbids starting the {@code apertium} command.
-     */
-    private static Translator translator(String apertiumUrl) throws TranslationException {
-        if (apertiumUrl.isEmpty()) {
-            throw new TranslationException("polyspan.translate.apertium_url is not set");
-        }
-        return ApertiumApyTranslator.connect(apertiumUrl, Duration.ofSeconds(120));
     }
 
     @Override

@@ -18,6 +18,7 @@ import org.polyspan.projection.ProjectionOptions;
 import org.polyspan.projection.ProjectionRequest;
 import org.polyspan.runtime.BadRequest;
 import org.polyspan.runtime.Inference;
+import org.polyspan.runtime.PluginPools;
 import org.polyspan.runtime.ProjectionRunner;
 import org.polyspan.runtime.RequestTranslator;
 import org.polyspan.translation.Translator;
@@ -33,7 +34,7 @@ import static org.opensearch.rest.RestRequest.Method.POST;
  * candidate ranking with the encoder scorer, or SimAlign-style alignment). Bodies may be CoNLL ({@link ConllBody}) and
  * answers CoNLL text ({@link ConllOutput}). Nothing is stored. Input errors answer
  * 400 naming the pair and the field. The request is parsed on the network thread; translation and inference run on the
- * inference pool ({@link PolyspanPlugin#INFERENCE_POOL}), whose full queue answers 429.
+ * inference pool ({@link PluginPools#INFERENCE}), whose full queue answers 429.
  */
 public final class RestProjectAction extends BaseRestHandler {
     private final ModelRepository models;
@@ -68,7 +69,7 @@ public final class RestProjectAction extends BaseRestHandler {
         } catch (ProjectionRequest.PairException e) {
             return channel -> badRequest(channel, e);
         }
-        return channel -> client.threadPool().executor(PolyspanPlugin.INFERENCE_POOL).execute(new AbstractRunnable() {
+        return channel -> client.threadPool().executor(PluginPools.INFERENCE).execute(new AbstractRunnable() {
             @Override
             protected void doRun() {
                 project(channel, parsed, conllOutput);
@@ -78,8 +79,8 @@ public final class RestProjectAction extends BaseRestHandler {
             public void onRejection(Exception e) {
                 rejections.rejected(0);
                 try {
-                    error(channel, RestStatus.TOO_MANY_REQUESTS, null, "rejected: the [" + PolyspanPlugin.INFERENCE_POOL
-                            + "] queue is full (" + PolyspanPlugin.INFERENCE_QUEUE_SIZE_KEY + "); retry later");
+                    error(channel, RestStatus.TOO_MANY_REQUESTS, null, "rejected: the [" + PluginPools.INFERENCE
+                            + "] queue is full (" + PluginPools.INFERENCE_QUEUE_SIZE_KEY + "); retry later");
                 } catch (IOException io) {
                     channel.sendResponse(new BytesRestResponse(RestStatus.TOO_MANY_REQUESTS, "rejected: inference queue full"));
                 }

@@ -23,6 +23,7 @@ import org.polyspan.projection.ProjectionOptions;
 import org.polyspan.projection.ProjectionRequest;
 import org.polyspan.runtime.BadRequest;
 import org.polyspan.runtime.Inference;
+import org.polyspan.runtime.PluginPools;
 import org.polyspan.runtime.ProjectionRunner;
 import org.polyspan.runtime.RequestTranslator;
 import org.polyspan.translation.Translator;
@@ -77,7 +78,7 @@ public final class RestProjectIndexAction extends BaseRestHandler {
             } else {
                 // checking models and the translator loads them or asks a service: not on a network thread but on the
                 // plugin's project pool (a full queue answers 429 through the listener's failure path)
-                client.threadPool().executor(PolyspanPlugin.PROJECT_POOL).execute(() -> {
+                client.threadPool().executor(PluginPools.PROJECT).execute(() -> {
                     try {
                         ProjectionOptions options = internal.spec().options();
                         if (internal.spec().translate()) {

@@ -10,6 +10,7 @@ import org.opensearch.transport.client.node.NodeClient;
 import org.polyspan.model.InferenceBudget;
 import org.polyspan.model.InferenceRejections;
 import org.polyspan.model.OnnxSessions;
+import org.polyspan.runtime.PluginPools;
 
 import java.util.List;
 import java.util.Set;
@@ -51,7 +52,7 @@ public final class RestStatsAction extends BaseRestHandler {
                     .field("onnxruntime_global_pool", OnnxSessions.globalIntraOpThreads() > 0)
                     .endObject();
             b.startObject("thread_pools");
-            Set<String> ours = Set.of(PolyspanPlugin.INFERENCE_POOL, PolyspanPlugin.PROJECT_POOL);
+            Set<String> ours = Set.of(PluginPools.INFERENCE, PluginPools.PROJECT);
             for (ThreadPoolStats.Stats s : client.threadPool().stats()) {
                 if (ours.contains(s.getName())) {
                     b.startObject(s.getName())

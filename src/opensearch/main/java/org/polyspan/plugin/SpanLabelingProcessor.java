@@ -19,6 +19,7 @@ import org.polyspan.ingest.SpanLabelingOptions;
 import org.polyspan.model.InferenceRejections;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.runtime.Inference;
+import org.polyspan.runtime.PluginPools;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,7 +39,7 @@ import java.util.function.Supplier;
  * <p>What is done to a document (options, fields read, spans written) is the core's {@link SpanLabeling}, shared with
  * the Elasticsearch build; this class adapts it to OpenSearch's ingest threads. It is asynchronous, like OpenSearch's
  * own inference processors: the write thread reads and checks the fields, the model runs on the plugin's inference
- * pool ({@link PolyspanPlugin#INFERENCE_POOL}), and the pipeline continues from there.
+ * pool ({@link PluginPools#INFERENCE}), and the pipeline continues from there.
  */
 public final class SpanLabelingProcessor extends AbstractProcessor {
     public static final String TYPE = SpanLabelingOptions.TYPE;
@@ -240,9 +241,7 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
                 return;
             }
             rejections.rejected(pending.size());
-            String message = "rejected span_labeling inference of " + pending.size() + " document(s): the ["
-                    + PolyspanPlugin.INFERENCE_POOL + "] queue is full (" + PolyspanPlugin.INFERENCE_QUEUE_SIZE_KEY
-                    + "); retry later. " + cause.getMessage();
+            String message = PluginPools.inferenceRejected(pending.size(), String.valueOf(cause.getMessage()));
             boolean shutdown = cause instanceof OpenSearchRejectedExecutionException r && r.isExecutorShutdown();
             OpenSearchRejectedExecutionException e = new OpenSearchRejectedExecutionException(message, shutdown);
             failPendingAndComplete(e);

@@ -16,6 +16,7 @@ import org.opensearch.threadpool.ThreadPool;
 import org.polyspan.model.InferenceRejections;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.model.OnnxWindowEncoder;
+import org.polyspan.runtime.PluginPools;
 import org.polyspan.translation.TranslationException;
 
 import java.io.IOException;
@@ -49,7 +50,7 @@ public class ProjectThreadingTests extends OpenSearchTestCase {
 
     private void fillInferencePool() {
         for (int i = 0; i < 2; i++) {
-            threadPool.executor(PolyspanPlugin.INFERENCE_POOL).execute(() -> {
+            threadPool.executor(PluginPools.INFERENCE).execute(() -> {
                 try {
                     release.await();
                 } catch (InterruptedException e) {
@@ -61,7 +62,7 @@ public class ProjectThreadingTests extends OpenSearchTestCase {
 
     public void testBatchWorkRunsOnTheInferencePool() throws Exception {
         String thread = TransportProjectIndexAction.onInferencePool(threadPool, () -> false, () -> Thread.currentThread().getName());
-        assertTrue(thread, thread.contains(PolyspanPlugin.INFERENCE_POOL));
+        assertTrue(thread, thread.contains(PluginPools.INFERENCE));
     }
 
     public void testFailuresComeBackAsTheyWereAndErrorsAsExceptions() {

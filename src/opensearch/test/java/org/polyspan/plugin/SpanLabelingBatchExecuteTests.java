@@ -17,6 +17,7 @@ import org.opensearch.threadpool.ThreadPool;
 import org.polyspan.core.Document;
 import org.polyspan.model.InferenceRejections;
 import org.polyspan.model.LabelingModel;
+import org.polyspan.runtime.PluginPools;
 
 import java.util.AbstractList;
 import java.util.ArrayList;
@@ -57,7 +58,7 @@ public class SpanLabelingBatchExecuteTests extends SpanLabelingTestCase {
 
     /** A processor whose inference runs on the plugin's pool of a test thread pool. */
     private SpanLabelingProcessor pooled(Object... kv) throws Exception {
-        return new SpanLabelingProcessor.Factory(models, () -> threadPool.executor(PolyspanPlugin.INFERENCE_POOL), rejections)
+        return new SpanLabelingProcessor.Factory(models, () -> threadPool.executor(PluginPools.INFERENCE), rejections)
                 .create(null, null, null, config(kv));
     }
 
@@ -163,9 +164,9 @@ public class SpanLabelingBatchExecuteTests extends SpanLabelingTestCase {
             done.countDown();
         });
         assertTrue(done.await(30, TimeUnit.SECONDS));
-        assertTrue(modelThread.get(), modelThread.get().contains(PolyspanPlugin.INFERENCE_POOL));
-        assertTrue(handlerThread.get(), handlerThread.get().contains(PolyspanPlugin.INFERENCE_POOL));
-        assertFalse(Thread.currentThread().getName().contains(PolyspanPlugin.INFERENCE_POOL));
+        assertTrue(modelThread.get(), modelThread.get().contains(PluginPools.INFERENCE));
+        assertTrue(handlerThread.get(), handlerThread.get().contains(PluginPools.INFERENCE));
+        assertFalse(Thread.currentThread().getName().contains(PluginPools.INFERENCE));
     }
 
     public void testSingleDocumentExecuteIsAsynchronousToo() throws Exception {
@@ -274,7 +275,7 @@ public class SpanLabelingBatchExecuteTests extends SpanLabelingTestCase {
     public void testFullQueueRejectsWith429AndCounts() throws Exception {
         // one thread, a queue of one: block the thread, fill the queue, then the batch is rejected
         ThreadContext context = new ThreadContext(Settings.EMPTY);
-        ExecutorService tiny = OpenSearchExecutors.newFixed("test/" + PolyspanPlugin.INFERENCE_POOL, 1, 1,
+        ExecutorService tiny = OpenSearchExecutors.newFixed("test/" + PluginPools.INFERENCE, 1, 1,
                 OpenSearchExecutors.daemonThreadFactory("test-inference"), context);
         CountDownLatch release = new CountDownLatch(1);
         try {
@@ -293,7 +294,7 @@ public class SpanLabelingBatchExecuteTests extends SpanLabelingTestCase {
                 Exception e = out.get(i).getException();
                 assertTrue(String.valueOf(e), e instanceof OpenSearchRejectedExecutionException);
                 assertEquals(RestStatus.TOO_MANY_REQUESTS, ExceptionsHelper.status(e));
-                assertTrue(e.getMessage(), e.getMessage().contains(PolyspanPlugin.INFERENCE_QUEUE_SIZE_KEY));
+                assertTrue(e.getMessage(), e.getMessage().contains(PluginPools.INFERENCE_QUEUE_SIZE_KEY));
             }
             assertTrue("a field error is still that document's own", message(out.get(1)).contains("field [body] is missing"));
             assertEquals(1, rejections.tasks());
