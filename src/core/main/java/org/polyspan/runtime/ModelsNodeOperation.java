@@ -1,8 +1,6 @@
 package org.polyspan.runtime;
 
 import org.polyspan.model.ModelFilesException;
-import org.polyspan.model.ModelMemoryLimitException;
-import org.polyspan.model.ModelNotReadyException;
 import org.polyspan.model.ModelRepository;
 
 import java.io.IOException;
@@ -79,7 +77,7 @@ public final class ModelsNodeOperation {
 
     /** 429 when retrying can succeed (still loading, over the memory limit), 400 for unusable files, 500 otherwise. */
     public static int status(Exception e) {
-        if (e instanceof ModelNotReadyException || e instanceof ModelMemoryLimitException) {
+        if (Inference.isRetryable(e)) {
             return 429;
         }
         return e instanceof ModelFilesException || e instanceof IllegalArgumentException ? 400 : 500;

@@ -2,8 +2,7 @@ package org.polyspan.elasticsearch;
 
 import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.rest.RestStatus;
-import org.polyspan.model.ModelMemoryLimitException;
-import org.polyspan.model.ModelNotReadyException;
+import org.polyspan.runtime.Inference;
 
 /**
  * A model that cannot be used now but may be later (still loading, or not fitting under
@@ -13,13 +12,8 @@ import org.polyspan.model.ModelNotReadyException;
 final class Retryable {
     private Retryable() {}
 
-    /** 429 when retrying later can succeed, else null. */
-    static RestStatus status(Throwable e) {
-        return e instanceof ModelNotReadyException || e instanceof ModelMemoryLimitException ? RestStatus.TOO_MANY_REQUESTS : null;
-    }
-
     /** {@code e} with the status Elasticsearch should answer: a 429 status exception for a retryable model error. */
     static Exception withStatus(Exception e) {
-        return status(e) != null ? new ElasticsearchStatusException(e.getMessage(), RestStatus.TOO_MANY_REQUESTS, e) : e;
+        return Inference.isRetryable(e) ? new ElasticsearchStatusException(e.getMessage(), RestStatus.TOO_MANY_REQUESTS, e) : e;
     }
 }

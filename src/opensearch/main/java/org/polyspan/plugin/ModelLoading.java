@@ -2,29 +2,17 @@ package org.polyspan.plugin;
 
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.core.rest.RestStatus;
-import org.polyspan.model.LabelingModel;
-import org.polyspan.model.ModelLease;
-import org.polyspan.model.ModelRepository;
 import org.polyspan.runtime.Inference;
-import org.polyspan.translation.TranslationModel;
 
 import java.util.concurrent.Callable;
 
 /**
- * Leases on models, in OpenSearch's terms: a model that is still loading, or that would not fit under
+ * Model errors in OpenSearch's terms: a model that is still loading, or that would not fit under
  * {@code polyspan.models.max_bytes}, is answered 429 (retryable), as OpenSearch answers a tripped circuit breaker.
  * The thread and {@code Throwable} policy itself is the core's {@link Inference}.
  */
 final class ModelLoading {
     private ModelLoading() {}
-
-    static ModelLease<LabelingModel> lease(ModelRepository models, String id) throws Exception {
-        return retryable(() -> Inference.lease(models, id));
-    }
-
-    static ModelLease<TranslationModel> leaseTranslation(ModelRepository models, String id) throws Exception {
-        return retryable(() -> Inference.leaseTranslation(models, id));
-    }
 
     /** {@code e}, or a 429 in its place when it says that a model cannot be used yet. */
     static Exception withStatus(Exception e) {
