@@ -150,7 +150,7 @@ else
 fi
 
 # 4. encoder.onnx + reference.json (MLM check, export, torch reference values)
-KEY="$JAR_SHA1-$(recipe_key bert_onnx.py tf_bundle.py wordpiece_ref.py)"
+KEY="$JAR_SHA1-$(recipe_key bert_onnx.py fuse.py tf_bundle.py wordpiece_ref.py)"
 if step_ok encoder "$KEY" encoder.onnx reference.json; then
   log "4/6 encoder.onnx up to date"
 else
