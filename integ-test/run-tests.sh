@@ -148,7 +148,7 @@ begin "10/10 REST tests against Elasticsearch (http://127.0.0.1:$ES_PORT)"
 # paths, processor, errors, models API, tasks); tests that cannot hold on Elasticsearch skip with their reason
 # (PolyspanRest.elasticsearch()). Left out: DefaultModelIT, Int8ModelIT and MedicalArgumentIT measure what the models
 # label (the engine-neutral core, the same bytes on both engines; they ran in stage 5), ClusterIT needs a cluster.
-ES_ITS=ModelsRestIT,TinyModelPipelineIT,Seq2SeqPipelineIT,ProjectRestIT,ProjectIndexIT,ProjectSeq2SeqIT,TranslateFirstIT
+ES_ITS=ModelsRestIT,StatsRestIT,TinyModelPipelineIT,Seq2SeqPipelineIT,ProjectRestIT,ProjectIndexIT,ProjectSeq2SeqIT,TranslateFirstIT
 ES_ITS+=,NmtProjectionIT,NmtTranslateFirstIT
 (cd "$REPO_DIR" && "${MVN[@]}" -pl integ-test -am test-compile failsafe:integration-test failsafe:verify -DskipITs=false \
   -Dit.test="$ES_ITS" -Dit.failIfNoSpecifiedTests=false -Dpolyspan.skipTestModels=true -Dpolyspan.it.engine=elasticsearch \

@@ -28,6 +28,7 @@ import org.elasticsearch.threadpool.FixedExecutorBuilder;
 import org.elasticsearch.threadpool.ThreadPool;
 import org.polyspan.ingest.SpanLabelingOptions;
 import org.polyspan.model.InferenceBudget;
+import org.polyspan.model.InferenceRejections;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.model.OnnxSessions;
 import org.polyspan.model.OnnxWindowEncoder;
@@ -85,6 +86,9 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
     private final ModelRepository models;
     private final ModelLoadPool loadPool = new ModelLoadPool();
     private final ApertiumService translators;
+    private final InferenceBudget budget;
+    /** Work the inference pool turned away, for the stats endpoint. */
+    private final InferenceRejections rejections = new InferenceRejections();
     /** Set by {@link #createComponents}; documents and requests only arrive after it. */
     private volatile ThreadPool threadPool;
 
@@ -92,7 +96,7 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
         String custom = MODELS_PATH.get(settings);
         Path root = custom.isEmpty() ? configPath.resolve("polyspan").resolve("models") : configPath.resolve(custom);
         NativeLibraries.configure();
-        InferenceBudget budget = budget(settings);
+        this.budget = budget(settings);
         if (!OnnxSessions.useGlobalThreadPool(budget.intraOpThreads())) {
             LOGGER.warn("ONNX Runtime was started before the polyspan plugin (several nodes in one JVM?): its global pool keeps its "
                     + "first size, not [{}] threads", budget.intraOpThreads());
@@ -157,7 +161,7 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
 
     @Override
     public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
-        return Map.of(SpanLabelingOptions.TYPE, new SpanLabelingProcessor.Factory(models, () -> pool(PluginPools.INFERENCE)),
+        return Map.of(SpanLabelingOptions.TYPE, new SpanLabelingProcessor.Factory(models, () -> pool(PluginPools.INFERENCE), rejections),
                 RecordFailureProcessor.TYPE, new RecordFailureProcessor.Factory());
     }
 
@@ -168,8 +172,8 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
                                                    IndexNameExpressionResolver indexNameExpressionResolver,
                                                    Supplier<DiscoveryNodes> nodesInCluster,
                                                    Predicate<NodeFeature> clusterSupportsFeature) {
-        return List.of(new RestModelsAction(), new RestMappingTemplateAction(),
-                new RestProjectAction(new ProjectApi(models, translators)), new RestProjectIndexAction(models, translators));
+        return List.of(new RestModelsAction(), new RestMappingTemplateAction(), new RestStatsAction(budget, rejections),
+                new RestProjectAction(new ProjectApi(models, translators), rejections), new RestProjectIndexAction(models, translators));
     }
 
     @Override

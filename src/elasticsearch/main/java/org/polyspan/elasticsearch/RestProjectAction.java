@@ -7,6 +7,7 @@ import org.elasticsearch.common.util.concurrent.EsRejectedExecutionException;
 import org.elasticsearch.rest.RestResponse;
 import org.polyspan.runtime.PluginPools;
 import org.polyspan.projection.ProjectionRequest;
+import org.polyspan.model.InferenceRejections;
 import org.polyspan.runtime.ProjectApi;
 
 import java.io.IOException;
@@ -22,8 +23,11 @@ import static org.elasticsearch.rest.RestRequest.Method.POST;
 public final class RestProjectAction extends BaseRestHandler {
     private final ProjectApi api;
 
-    RestProjectAction(ProjectApi api) {
+    private final InferenceRejections rejections;
+
+    RestProjectAction(ProjectApi api, InferenceRejections rejections) {
         this.api = api;
+        this.rejections = rejections;
     }
 
     @Override
@@ -49,6 +53,7 @@ public final class RestProjectAction extends BaseRestHandler {
             try {
                 client.threadPool().executor(PluginPools.INFERENCE).execute(() -> Replies.send(channel, api.run(parsed)));
             } catch (EsRejectedExecutionException e) {
+                rejections.rejected(0);
                 channel.sendResponse(new RestResponse(channel, new EsRejectedExecutionException("rejected _project: the ["
                         + PluginPools.INFERENCE + "] queue is full (" + PluginPools.INFERENCE_QUEUE_SIZE_KEY + "); retry later",
                         e.isExecutorShutdown())));

@@ -9,6 +9,7 @@ import org.polyspan.ingest.ConfigException;
 import org.polyspan.ingest.FieldAccess;
 import org.polyspan.ingest.SpanLabeling;
 import org.polyspan.ingest.SpanLabelingOptions;
+import org.polyspan.model.InferenceRejections;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.runtime.PluginPools;
 
@@ -28,11 +29,14 @@ import java.util.function.Supplier;
 public final class SpanLabelingProcessor extends AbstractProcessor {
     private final SpanLabeling labeling;
     private final Supplier<? extends Executor> executor;
+    private final InferenceRejections rejections;
 
-    SpanLabelingProcessor(String tag, String description, SpanLabeling labeling, Supplier<? extends Executor> executor) {
+    SpanLabelingProcessor(String tag, String description, SpanLabeling labeling, Supplier<? extends Executor> executor,
+                          InferenceRejections rejections) {
         super(tag, description);
         this.labeling = labeling;
         this.executor = executor;
+        this.rejections = rejections;
     }
 
     @Override
@@ -64,6 +68,7 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
         try {
             executor.get().execute(task);
         } catch (RejectedExecutionException e) {
+            rejections.rejected(1);
             handler.accept(null, rejected(e));
         } catch (RuntimeException e) {
             handler.accept(null, e); // no pool: the node is starting or closing
@@ -98,11 +103,16 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
     public static final class Factory implements Processor.Factory {
         private final ModelRepository models;
         private final Supplier<? extends Executor> executor;
+        private final InferenceRejections rejections;
 
-        /** Processors that label on {@code executor} (the inference pool, looked up when a document arrives). */
-        public Factory(ModelRepository models, Supplier<? extends Executor> executor) {
+        /**
+         * Processors that label on {@code executor} (the inference pool, looked up when a document arrives), counting
+         * the documents it turns away in {@code rejections}.
+         */
+        public Factory(ModelRepository models, Supplier<? extends Executor> executor, InferenceRejections rejections) {
             this.models = models;
             this.executor = executor;
+            this.rejections = rejections;
         }
 
         @Override
@@ -114,7 +124,7 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
             } catch (ConfigException e) {
                 throw ConfigurationUtils.newConfigurationException(SpanLabelingOptions.TYPE, tag, e.property(), e.reason());
             }
-            return new SpanLabelingProcessor(tag, description, new SpanLabeling(models, options), executor);
+            return new SpanLabelingProcessor(tag, description, new SpanLabeling(models, options), executor, rejections);
         }
     }
 }

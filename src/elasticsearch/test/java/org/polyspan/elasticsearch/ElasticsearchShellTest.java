@@ -7,6 +7,7 @@ import org.elasticsearch.ingest.IngestDocument;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.polyspan.model.InferenceRejections;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.model.OnnxWindowEncoder;
 
@@ -48,7 +49,7 @@ class ElasticsearchShellTest {
 
     @Test
     void badOptionsBecomeElasticsearchConfigurationErrorsNamingTheOption() {
-        SpanLabelingProcessor.Factory factory = new SpanLabelingProcessor.Factory(models, () -> Runnable::run);
+        SpanLabelingProcessor.Factory factory = new SpanLabelingProcessor.Factory(models, () -> Runnable::run, new InferenceRejections());
         Map<String, Object> config = new HashMap<>(Map.of("model", "tiny-heads", "field", "body", "min_score", 2));
         ElasticsearchException e = assertThrows(ElasticsearchException.class, () -> factory.create(Map.of(), "t1", null, config));
         assertEquals(400, e.status().getStatus());
@@ -60,7 +61,7 @@ class ElasticsearchShellTest {
     @Test
     void labelsOnTheGivenExecutorAndHandsTheDocumentBack() throws Exception {
         List<Runnable> queued = new ArrayList<>();
-        SpanLabelingProcessor p = new SpanLabelingProcessor.Factory(models, () -> queued::add)
+        SpanLabelingProcessor p = new SpanLabelingProcessor.Factory(models, () -> queued::add, new InferenceRejections())
                 .create(Map.of(), null, null, new HashMap<>(Map.of("model", "tiny-heads", "field", "body")));
         assertTrue(p.isAsync());
         IngestDocument doc = document(Map.of("body", "Angela Merkel besucht Paris."));

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.polyspan.model.InferenceBudget;
+import org.polyspan.model.InferenceRejections;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.model.OnnxWindowEncoder;
 import org.polyspan.runtime.PluginPools;
@@ -117,8 +118,9 @@ class ThreadPoolsTest {
             assertTrue(running.await(10, TimeUnit.SECONDS));
             pool.executor(PluginPools.INFERENCE).execute(() -> {}); // fills the queue
 
-            SpanLabelingProcessor labeller = new SpanLabelingProcessor.Factory(models, () -> pool.executor(PluginPools.INFERENCE))
-                    .create(Map.of(), null, null, new HashMap<>(Map.of("model", "tiny-heads", "field", "body")));
+            InferenceRejections rejections = new InferenceRejections();
+            SpanLabelingProcessor labeller = new SpanLabelingProcessor.Factory(models, () -> pool.executor(PluginPools.INFERENCE),
+                    rejections).create(Map.of(), null, null, new HashMap<>(Map.of("model", "tiny-heads", "field", "body")));
             AtomicReference<Exception> error = new AtomicReference<>();
             IngestDocument alone = document();
             labeller.execute(alone, (d, e) -> error.set(e));
@@ -126,6 +128,7 @@ class ThreadPoolsTest {
             assertEquals(RestStatus.TOO_MANY_REQUESTS, ExceptionsHelper.status(rejected));
             assertTrue(rejected.getMessage().contains("[polyspan_inference] queue is full"), rejected::getMessage);
             assertFalse(rejected.isExecutorShutdown());
+            assertEquals(1, rejections.documents(), "the stats endpoint counts the rejected document");
 
             CompoundProcessor pipeline = new CompoundProcessor(false, List.of(labeller),
                     List.of(new RecordFailureProcessor.Factory().create(Map.of(), null, null, new HashMap<>())));
@@ -140,6 +143,7 @@ class ThreadPoolsTest {
             String recorded = result.get().getFieldValue("ingest_error", String.class);
             assertTrue(recorded.contains("rejected span_labeling inference of 1 document(s)"), recorded);
             assertFalse(result.get().hasField("spans"));
+            assertEquals(2, rejections.tasks());
         } finally {
             release.countDown();
             ThreadPool.terminate(pool, 10, TimeUnit.SECONDS);

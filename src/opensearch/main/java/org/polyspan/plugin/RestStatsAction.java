@@ -1,5 +1,6 @@
 package org.polyspan.plugin;
 
+import org.opensearch.common.unit.SizeValue;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.rest.BaseRestHandler;
@@ -10,16 +11,17 @@ import org.opensearch.transport.client.node.NodeClient;
 import org.polyspan.model.InferenceBudget;
 import org.polyspan.model.InferenceRejections;
 import org.polyspan.model.OnnxSessions;
-import org.polyspan.runtime.PluginPools;
+import org.polyspan.runtime.PluginStats;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 import static org.opensearch.rest.RestRequest.Method.GET;
 
 /**
- * {@code GET _plugins/polyspan/stats}: this node's inference budget, the state of the plugin's two thread pools
- * (threads, active, queue, rejected, completed) and the documents the inference pool turned away.
+ * {@code GET _plugins/polyspan/stats}: this node's inference budget, the state of the plugin's thread pools (threads,
+ * active, queue, rejected, completed) and the documents the inference pool turned away; the body is
+ * {@link PluginStats#body}.
  */
 public final class RestStatsAction extends BaseRestHandler {
     private final InferenceBudget budget;
@@ -43,33 +45,16 @@ public final class RestStatsAction extends BaseRestHandler {
     @Override
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
         return channel -> {
-            XContentBuilder b = channel.newBuilder();
-            b.startObject().field("node", client.getLocalNodeId());
-            b.startObject("budget")
-                    .field("allocated_processors", budget.processors())
-                    .field("inference_threads", budget.poolThreads())
-                    .field("intra_op_threads", budget.intraOpThreads())
-                    .field("onnxruntime_global_pool", OnnxSessions.globalIntraOpThreads() > 0)
-                    .endObject();
-            b.startObject("thread_pools");
-            Set<String> ours = Set.of(PluginPools.INFERENCE, PluginPools.PROJECT);
+            List<PluginStats.Pool> pools = new ArrayList<>();
             for (ThreadPoolStats.Stats s : client.threadPool().stats()) {
-                if (ours.contains(s.getName())) {
-                    b.startObject(s.getName())
-                            .field("threads", s.getThreads())
-                            .field("active", s.getActive())
-                            .field("queue", s.getQueue())
-                            .field("queue_size", client.threadPool().info(s.getName()).getQueueSize() == null ? -1
-                                    : client.threadPool().info(s.getName()).getQueueSize().singles())
-                            .field("rejected", s.getRejected())
-                            .field("largest", s.getLargest())
-                            .field("completed", s.getCompleted())
-                            .endObject();
+                if (PluginStats.isPluginPool(s.getName())) {
+                    SizeValue queueSize = client.threadPool().info(s.getName()).getQueueSize();
+                    pools.add(new PluginStats.Pool(s.getName(), s.getThreads(), s.getActive(), s.getQueue(),
+                            queueSize == null ? -1 : (int) queueSize.singles(), s.getRejected(), s.getLargest(), s.getCompleted()));
                 }
             }
-            b.endObject();
-            b.startObject("rejections").field("tasks", rejections.tasks()).field("documents", rejections.documents()).endObject();
-            b.endObject();
+            XContentBuilder b = channel.newBuilder();
+            b.map(PluginStats.body(client.getLocalNodeId(), budget, OnnxSessions.globalIntraOpThreads() > 0, pools, rejections));
             channel.sendResponse(new BytesRestResponse(RestStatus.OK, b));
         };
     }
