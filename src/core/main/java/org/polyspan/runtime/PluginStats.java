@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * The body of the stats endpoint ({@code GET _plugins/polyspan/stats} on OpenSearch, {@code GET _polyspan/stats} on
  * Elasticsearch), the same on both engines: this node's inference budget, the plugin's own thread pools and the work
- * the inference pool turned away. Each shell reads its engine's pool statistics into {@link Pool}s.
+ * the inference pool turned away. Each shell reads its engine's pool statistics into {@link Pool}s; the models API
+ * answers the same {@link #pools} per node.
  */
 public final class PluginStats {
     /** One pool as the engine reports it; {@code queueSize} is -1 for an unbounded queue. */
@@ -26,17 +27,9 @@ public final class PluginStats {
         return PluginPools.INFERENCE.equals(name) || PluginPools.PROJECT.equals(name) || PluginPools.MODEL_LOAD.equals(name);
     }
 
-    public static Map<String, Object> body(String nodeId, InferenceBudget budget, boolean onnxRuntimeGlobalPool,
-                                           List<Pool> pools, InferenceRejections rejections) {
-        Map<String, Object> b = new LinkedHashMap<>();
-        b.put("node", nodeId);
-        Map<String, Object> budgetMap = new LinkedHashMap<>();
-        budgetMap.put("allocated_processors", budget.processors());
-        budgetMap.put("inference_threads", budget.poolThreads());
-        budgetMap.put("intra_op_threads", budget.intraOpThreads());
-        budgetMap.put("onnxruntime_global_pool", onnxRuntimeGlobalPool);
-        b.put("budget", budgetMap);
-        Map<String, Object> poolMaps = new LinkedHashMap<>();
+    /** The plugin's pools by name, each with its counters; the engine's other pools are left out. */
+    public static Map<String, Object> pools(List<Pool> pools) {
+        Map<String, Object> answer = new LinkedHashMap<>();
         for (Pool p : pools) {
             if (!isPluginPool(p.name())) {
                 continue;
@@ -49,9 +42,22 @@ public final class PluginStats {
             m.put("rejected", p.rejected());
             m.put("largest", p.largest());
             m.put("completed", p.completed());
-            poolMaps.put(p.name(), m);
+            answer.put(p.name(), m);
         }
-        b.put("thread_pools", poolMaps);
+        return answer;
+    }
+
+    public static Map<String, Object> body(String nodeId, InferenceBudget budget, boolean onnxRuntimeGlobalPool,
+                                           List<Pool> pools, InferenceRejections rejections) {
+        Map<String, Object> b = new LinkedHashMap<>();
+        b.put("node", nodeId);
+        Map<String, Object> budgetMap = new LinkedHashMap<>();
+        budgetMap.put("allocated_processors", budget.processors());
+        budgetMap.put("inference_threads", budget.poolThreads());
+        budgetMap.put("intra_op_threads", budget.intraOpThreads());
+        budgetMap.put("onnxruntime_global_pool", onnxRuntimeGlobalPool);
+        b.put("budget", budgetMap);
+        b.put("thread_pools", pools(pools));
         b.put("rejections", Map.of("tasks", rejections.tasks(), "documents", rejections.documents()));
         return b;
     }

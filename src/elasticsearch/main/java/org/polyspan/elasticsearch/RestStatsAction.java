@@ -1,17 +1,14 @@
 package org.polyspan.elasticsearch;
 
 import org.elasticsearch.client.internal.node.NodeClient;
-import org.elasticsearch.common.unit.SizeValue;
 import org.elasticsearch.rest.BaseRestHandler;
 import org.elasticsearch.rest.RestRequest;
-import org.elasticsearch.threadpool.ThreadPoolStats;
 import org.polyspan.model.InferenceBudget;
 import org.polyspan.model.InferenceRejections;
 import org.polyspan.model.OnnxSessions;
 import org.polyspan.runtime.PluginStats;
 import org.polyspan.runtime.Reply;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.elasticsearch.rest.RestRequest.Method.GET;
@@ -42,14 +39,7 @@ public final class RestStatsAction extends BaseRestHandler {
     @Override
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
         return channel -> {
-            List<PluginStats.Pool> pools = new ArrayList<>();
-            for (ThreadPoolStats.Stats s : client.threadPool().stats()) {
-                if (PluginStats.isPluginPool(s.name())) {
-                    SizeValue queueSize = client.threadPool().info(s.name()).getQueueSize();
-                    pools.add(new PluginStats.Pool(s.name(), s.threads(), s.active(), s.queue(),
-                            queueSize == null ? -1 : (int) queueSize.singles(), s.rejected(), s.largest(), s.completed()));
-                }
-            }
+            List<PluginStats.Pool> pools = PluginThreadPools.read(client.threadPool());
             Replies.send(channel, Reply.json(200, PluginStats.body(client.getLocalNodeId(), budget,
                     OnnxSessions.globalIntraOpThreads() > 0, pools, rejections)));
         };

@@ -9,14 +9,12 @@ import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.tasks.Task;
 import org.elasticsearch.threadpool.ThreadPool;
-import org.elasticsearch.threadpool.ThreadPoolStats;
 import org.elasticsearch.transport.TransportService;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.runtime.ModelsNodeOperation;
-import org.polyspan.runtime.PluginPools;
+import org.polyspan.runtime.PluginStats;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -64,20 +62,8 @@ public final class TransportModelsAction extends TransportNodesAction<ModelsNode
         return new ModelsNodeResponse(local, operation.change(request.operation(), request.modelId()));
     }
 
-    /** The plugin's own pools: threads, active, queue, rejections, completed. */
+    /** The plugin's own pools, as the stats endpoint answers them. */
     private Map<String, Object> pools() {
-        Map<String, Object> pools = new LinkedHashMap<>();
-        for (ThreadPoolStats.Stats pool : threadPool.stats()) {
-            if (pool.name().startsWith(PluginPools.NAME_PREFIX)) {
-                Map<String, Object> p = new LinkedHashMap<>();
-                p.put("threads", pool.threads());
-                p.put("active", pool.active());
-                p.put("queue", pool.queue());
-                p.put("rejected", pool.rejected());
-                p.put("completed", pool.completed());
-                pools.put(pool.name(), p);
-            }
-        }
-        return pools;
+        return PluginStats.pools(PluginThreadPools.read(threadPool));
     }
 }

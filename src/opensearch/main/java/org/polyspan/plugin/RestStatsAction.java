@@ -1,19 +1,16 @@
 package org.polyspan.plugin;
 
-import org.opensearch.common.unit.SizeValue;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.rest.BaseRestHandler;
 import org.opensearch.rest.BytesRestResponse;
 import org.opensearch.rest.RestRequest;
-import org.opensearch.threadpool.ThreadPoolStats;
 import org.opensearch.transport.client.node.NodeClient;
 import org.polyspan.model.InferenceBudget;
 import org.polyspan.model.InferenceRejections;
 import org.polyspan.model.OnnxSessions;
 import org.polyspan.runtime.PluginStats;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.opensearch.rest.RestRequest.Method.GET;
@@ -45,14 +42,7 @@ public final class RestStatsAction extends BaseRestHandler {
     @Override
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
         return channel -> {
-            List<PluginStats.Pool> pools = new ArrayList<>();
-            for (ThreadPoolStats.Stats s : client.threadPool().stats()) {
-                if (PluginStats.isPluginPool(s.getName())) {
-                    SizeValue queueSize = client.threadPool().info(s.getName()).getQueueSize();
-                    pools.add(new PluginStats.Pool(s.getName(), s.getThreads(), s.getActive(), s.getQueue(),
-                            queueSize == null ? -1 : (int) queueSize.singles(), s.getRejected(), s.getLargest(), s.getCompleted()));
-                }
-            }
+            List<PluginStats.Pool> pools = PluginThreadPools.read(client.threadPool());
             XContentBuilder b = channel.newBuilder();
             b.map(PluginStats.body(client.getLocalNodeId(), budget, OnnxSessions.globalIntraOpThreads() > 0, pools, rejections));
             channel.sendResponse(new BytesRestResponse(RestStatus.OK, b));

@@ -8,14 +8,12 @@ import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.threadpool.ThreadPool;
-import org.opensearch.threadpool.ThreadPoolStats;
 import org.opensearch.transport.TransportService;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.runtime.ModelsNodeOperation;
-import org.polyspan.runtime.PluginPools;
+import org.polyspan.runtime.PluginStats;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -61,20 +59,8 @@ public final class TransportModelsAction extends TransportNodesAction<ModelsNode
         return new ModelsNodeResponse(local, operation.change(request.operation(), request.modelId()));
     }
 
-    /** The plugin's own pools: threads, active, queue, rejections, completed. */
+    /** The plugin's own pools, as the stats endpoint answers them. */
     private Map<String, Object> pools() {
-        Map<String, Object> pools = new LinkedHashMap<>();
-        for (ThreadPoolStats.Stats pool : threadPool.stats()) {
-            if (pool.getName().startsWith(PluginPools.NAME_PREFIX)) {
-                Map<String, Object> p = new LinkedHashMap<>();
-                p.put("threads", pool.getThreads());
-                p.put("active", pool.getActive());
-                p.put("queue", pool.getQueue());
-                p.put("rejected", pool.getRejected());
-                p.put("completed", pool.getCompleted());
-                pools.put(pool.getName(), p);
-            }
-        }
-        return pools;
+        return PluginStats.pools(PluginThreadPools.read(threadPool));
     }
 }
