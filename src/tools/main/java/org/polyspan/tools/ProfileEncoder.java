@@ -51,7 +51,9 @@ public final class ProfileEncoder {
             List<OrtSession> sessions = new ArrayList<>();
             try {
                 for (Path f : files) {
-                    sessions.add(OnnxSessions.open(f, OnnxSessions.options(false, threads)));
+                    try (OrtSession.SessionOptions options = options(threads)) {
+                        sessions.add(OnnxSessions.open(f, options));
+                    }
                 }
                 List<List<Double>> times = timeInTurns(sessions, inputs, rounds);
                 for (int i = 0; i < files.size(); i++) {
@@ -74,6 +76,13 @@ public final class ProfileEncoder {
                 t.close();
             }
         }
+    }
+
+    /** Per-session threads that block when idle: a spinning pool of the file that just ran would slow the next one. */
+    private static OrtSession.SessionOptions options(int threads) throws Exception {
+        OrtSession.SessionOptions options = OnnxSessions.options(false, threads);
+        options.addConfigEntry("session.intra_op.allow_spinning", "0");
+        return options;
     }
 
     private static Map<String, OnnxTensor> inputs(OrtEnvironment env, int batch, int length, int maxId) throws Exception {
@@ -112,7 +121,7 @@ public final class ProfileEncoder {
     private static Path profile(Path file, int threads, Map<String, OnnxTensor> in, int calls) throws Exception {
         Path prefix = Files.createTempFile("polyspan-profile-", "");
         Files.delete(prefix);
-        try (OrtSession.SessionOptions options = OnnxSessions.options(false, threads)) {
+        try (OrtSession.SessionOptions options = options(threads)) {
             options.enableProfiling(prefix.toString());
             try (OrtSession session = OnnxSessions.open(file, options)) {
                 for (int i = 0; i < calls; i++) {
