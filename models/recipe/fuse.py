@@ -149,7 +149,7 @@ class LayerNormFuser:
         return add
 
     def run(self):
-        replaced = {}  # id(first removed node) -> new node
+        replaced = {}  # id(residual Add) -> the fused node that takes its place
         removed = set()
         count = 0
         for n in self.index.nodes:
