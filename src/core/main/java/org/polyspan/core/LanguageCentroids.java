@@ -6,7 +6,8 @@ import java.util.List;
  * One mean encoder feature vector per language, computed from the same kind of text in every language, so that the
  * differences between them are language rather than domain. A multilingual encoder's features carry a per-language
  * offset; a head trained on the reference language (English) sees another language's text more as it saw its
- * training data once that offset is replaced by the reference language's: {@code f - mu_L + mu_ref}.
+ * training data once that offset is replaced by the reference language's: {@code f - mu_L + mu_ref}, or a share
+ * {@code strength} of it: {@code f + strength * (mu_ref - mu_L)}.
  *
  * <p>The language {@code L} of a text is not given: it is the centroid nearest to the text's mean feature vector, by
  * cosine taken around the mean of all centroids (the raw mean vectors of all languages point almost the same way; what
@@ -18,10 +19,22 @@ public final class LanguageCentroids {
     private final float[][] centroids;
     private final int reference;
     private final float minCosine;
+    private final float strength;
     private final float[] origin;
     private final float[][] directions;
 
     public LanguageCentroids(List<String> languages, float[][] centroids, String reference, float minCosine) {
+        this(languages, centroids, reference, minCosine, 1f);
+    }
+
+    /**
+     * @param strength the share of the offset between the text's language and the reference language that is removed:
+     *                 1 moves the text's mean onto the reference centroid, 0 leaves the features alone
+     */
+    public LanguageCentroids(List<String> languages, float[][] centroids, String reference, float minCosine, float strength) {
+        if (!(strength >= 0 && strength <= 1)) {
+            throw new IllegalArgumentException("strength must be within 0 and 1, not " + strength);
+        }
         if (languages.isEmpty() || languages.size() != centroids.length) {
             throw new IllegalArgumentException(languages.size() + " languages but " + centroids.length + " centroids");
         }
@@ -38,6 +51,7 @@ public final class LanguageCentroids {
         this.languages = List.copyOf(languages);
         this.centroids = centroids;
         this.minCosine = minCosine;
+        this.strength = strength;
         this.origin = new float[dim];
         for (float[] c : centroids) {
             for (int d = 0; d < dim; d++) {
@@ -60,6 +74,10 @@ public final class LanguageCentroids {
 
     public float minCosine() {
         return minCosine;
+    }
+
+    public float strength() {
+        return strength;
     }
 
     public int dim() {
@@ -110,6 +128,9 @@ public final class LanguageCentroids {
             return features;
         }
         float[] shift = minus(centroids[reference], centroids[language]);
+        for (int d = 0; d < shift.length; d++) {
+            shift[d] *= strength;
+        }
         float[][] out = new float[features.length][];
         for (int i = 0; i < features.length; i++) {
             if (features[i].length != shift.length) {

@@ -19,7 +19,7 @@ import java.util.List;
 /**
  * Reads and writes the language centroids that heads with {@code "centering": "language"} use. They sit beside the
  * heads, in {@code heads/language_centroids.json} ({@code languages}, {@code input_dim}, {@code reference},
- * {@code min_cosine}, {@code vectors}) and {@code heads/language_centroids.bin}, float32 little-endian
+ * {@code min_cosine}, optional {@code strength}, {@code vectors}) and {@code heads/language_centroids.bin}, float32 little-endian
  * {@code [languages][input_dim]}, so a model directory carries them with its heads. A head may name another file
  * ({@code "centroids": "language_centroids-strict.json"}), which may share the vectors through {@code vectors}.
  */
@@ -55,7 +55,8 @@ public final class LanguageCentroidFiles {
             for (float[] c : centroids) {
                 floats.get(c);
             }
-            return new LanguageCentroids(languages, centroids, o.get("reference").getAsString(), o.get("min_cosine").getAsFloat());
+            float strength = o.has("strength") ? o.get("strength").getAsFloat() : 1f;
+            return new LanguageCentroids(languages, centroids, o.get("reference").getAsString(), o.get("min_cosine").getAsFloat(), strength);
         } catch (IOException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -73,6 +74,7 @@ public final class LanguageCentroidFiles {
         o.addProperty("input_dim", centroids.dim());
         o.addProperty("reference", centroids.reference());
         o.addProperty("min_cosine", centroids.minCosine());
+        o.addProperty("strength", centroids.strength());
         o.addProperty("vectors", BIN);
         if (extra != null) {
             extra.entrySet().forEach(e -> o.add(e.getKey(), e.getValue()));

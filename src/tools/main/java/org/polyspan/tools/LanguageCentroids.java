@@ -25,7 +25,7 @@ import java.util.Set;
  * half) and, with {@code --check}, how often the nearest centroid names the right language on gold sets.
  *
  * <pre>models/tool.sh LanguageCentroids --model DIR [--out DIR/heads] [--languages de,en,es,fr,it,nl,pl,pt,ru]
- *     [--sentences 500] [--reference en] [--min-cosine 0.3] [--check argument:all,ner:wikineural/fr,...]
+ *     [--sentences 500] [--reference en] [--min-cosine 0.3] [--strength 1] [--check argument:all,ner:wikineural/fr,...]
  *     [--check-limit 200] [--check-split test|dev] [--centroids FILE]</pre>
  *
  * <p>{@code --centroids FILE} checks existing centroids instead of computing new ones.
@@ -35,7 +35,7 @@ public final class LanguageCentroids {
 
     public static void main(String[] argv) throws Exception {
         Args args = new Args(argv, List.of("model", "out", "data", "languages", "sentences", "reference", "min-cosine", "check",
-                "check-limit", "check-split", "threads", "centroids"));
+                "check-limit", "check-split", "threads", "centroids", "strength"));
         Path modelDir = Path.of(args.require("model"));
         Path out = Path.of(args.get("out", modelDir.resolve("heads").toString()));
         Path data = Path.of(args.get("data", "../shared/data"));
@@ -43,6 +43,7 @@ public final class LanguageCentroids {
         int perLanguage = Integer.parseInt(args.get("sentences", "500"));
         String reference = args.get("reference", "en");
         float minCosine = Float.parseFloat(args.get("min-cosine", "0.3"));
+        float strength = Float.parseFloat(args.get("strength", "1"));
         try (LabelingModel model = LabelingModel.load(modelDir.getFileName().toString(), modelDir, OnnxWindowEncoder.Device.CPU,
                 Integer.parseInt(args.get("threads", "0")))) {
             org.polyspan.core.LanguageCentroids result;
@@ -53,7 +54,7 @@ public final class LanguageCentroids {
                     result = withMinCosine(result, minCosine);
                 }
             } else {
-                result = compute(model, data, languages, perLanguage, reference, minCosine);
+                result = compute(model, data, languages, perLanguage, reference, minCosine, strength);
                 JsonObject extra = new JsonObject();
                 extra.addProperty("source", "WikiNEuRal validation split (CC BY-NC-SA 4.0), first " + perLanguage
                         + " sentences per language, labels unused");
@@ -69,7 +70,7 @@ public final class LanguageCentroids {
     }
 
     static org.polyspan.core.LanguageCentroids compute(LabelingModel model, Path data, List<String> languages, int perLanguage,
-                                                       String reference, float minCosine) throws java.io.IOException {
+                                                       String reference, float minCosine, float strength) throws java.io.IOException {
         float[][] centroids = new float[languages.size()][];
         float[][] firstHalf = new float[languages.size()][];
         float[][] secondHalf = new float[languages.size()][];
@@ -85,7 +86,7 @@ public final class LanguageCentroids {
             secondHalf[l] = mean(means, perLanguage / 2, perLanguage);
             System.out.printf(Locale.ROOT, "%s: %d sentences of %s%n", languages.get(l), perLanguage, file);
         }
-        org.polyspan.core.LanguageCentroids result = new org.polyspan.core.LanguageCentroids(languages, centroids, reference, minCosine);
+        org.polyspan.core.LanguageCentroids result = new org.polyspan.core.LanguageCentroids(languages, centroids, reference, minCosine, strength);
         printStability(languages, result, firstHalf, secondHalf);
         return result;
     }
@@ -95,7 +96,7 @@ public final class LanguageCentroids {
         for (int l = 0; l < vectors.length; l++) {
             vectors[l] = c.centroid(l);
         }
-        return new org.polyspan.core.LanguageCentroids(c.languages(), vectors, c.reference(), minCosine);
+        return new org.polyspan.core.LanguageCentroids(c.languages(), vectors, c.reference(), minCosine, c.strength());
     }
 
     /**
