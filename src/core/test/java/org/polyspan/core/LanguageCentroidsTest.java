@@ -34,9 +34,11 @@ class LanguageCentroidsTest {
     void theNearestCentroidAroundTheCommonMeanIsChosen() {
         LanguageCentroids c = centroids(0.5f);
         assertEquals(1, c.nearest(new float[] {10, 10, 0.1f, 1.2f, 0.1f}));
-        assertEquals(2, c.nearest(new float[] {9, 11, 0, 0.2f, 0.9f}));
+        assertEquals(2, c.nearest(new float[] {10, 10, 0, 0.2f, 0.9f}));
+        // an offset in the common directions (the first two) is no language: it lowers every cosine
+        assertEquals(-1, c.nearest(new float[] {9, 11, 0, 0.2f, 0.9f}));
         assertEquals(0, c.nearest(EN));
-        // raw cosine would call this English-like text anything: the common component dominates it
+        // around the common mean the French offset stands out (raw cosines would all be near 1)
         float[] cos = c.cosines(new float[] {10, 10, 0.1f, 1.2f, 0.1f});
         assertEquals(3, cos.length);
         assertEquals(1, argmax(cos));
