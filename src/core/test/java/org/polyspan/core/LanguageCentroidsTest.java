@@ -58,6 +58,14 @@ class LanguageCentroidsTest {
         }
         // the window mean lands on the English centroid
         assertArrayEquals(EN, LinearHead.windowMean(moved), 1e-6f);
+        // strength 0.5 moves it half way
+        LanguageCentroids half = new LanguageCentroids(List.of("en", "fr", "de"), new float[][] {EN.clone(), FR.clone(), DE.clone()}, "en",
+                0.5f, 0.5f);
+        float[] halfway = LinearHead.windowMean(half.centre(window, words));
+        for (int d = 0; d < EN.length; d++) {
+            assertEquals((EN[d] + FR[d]) / 2, halfway[d], 1e-6);
+        }
+        assertThrows(IllegalArgumentException.class, () -> new LanguageCentroids(List.of("en"), new float[][] {EN}, "en", 0, 1.5f));
     }
 
     @Test

@@ -35,7 +35,7 @@ class LanguageCentroidFilesTest {
                 row[d] = (float) rnd.nextGaussian();
             }
         }
-        return new LanguageCentroids(List.of("de", "en", "fr"), c, "en", 0.25f);
+        return new LanguageCentroids(List.of("de", "en", "fr"), c, "en", 0.25f, 0.75f);
     }
 
     @Test
@@ -50,6 +50,7 @@ class LanguageCentroidFilesTest {
         assertEquals(List.of("de", "en", "fr"), back.languages());
         assertEquals("en", back.reference());
         assertEquals(0.25f, back.minCosine());
+        assertEquals(0.75f, back.strength());
         for (int l = 0; l < 3; l++) {
             assertArrayEquals(c.centroid(l), back.centroid(l));
         }
