@@ -1,14 +1,16 @@
 package org.polyspan.core;
 
 /**
- * A softmax-regression head over frozen encoder features, optionally applied to features centred on the window's
- * mean. Centring removes much of what is specific to the language of the text (its mean vector) while keeping what
- * distinguishes words from one another, which helps an English-trained head transfer to other languages.
+ * A softmax-regression head over frozen encoder features, optionally applied to centred features. {@code WINDOW_MEAN}
+ * subtracts the window's own mean vector; {@code LANGUAGE} replaces the mean vector of the window's language, found
+ * from its features, by the reference (training) language's (see {@link LanguageCentroids}). Both aim at what is
+ * specific to the language of the text while keeping what distinguishes words from one another, so that an
+ * English-trained head transfers to other languages.
  */
 public final class LinearHead implements TagHead {
 
     public enum Centering {
-        NONE, WINDOW_MEAN
+        NONE, WINDOW_MEAN, LANGUAGE
     }
 
     private final String name;
@@ -19,6 +21,7 @@ public final class LinearHead implements TagHead {
     private final Centering centering;
     private final TransitionPrior transitions;
     private final SpanDecoding decoding;
+    private final LanguageCentroids languageCentroids;
 
     public LinearHead(String name, BioLabels labels, float[][] weights, float[] bias, Centering centering) {
         this(name, labels, weights, bias, centering, null);
@@ -31,6 +34,12 @@ public final class LinearHead implements TagHead {
 
     public LinearHead(String name, BioLabels labels, float[][] weights, float[] bias, Centering centering,
                       TransitionPrior transitions, SpanDecoding decoding) {
+        this(name, labels, weights, bias, centering, transitions, decoding, null);
+    }
+
+    /** {@code languageCentroids} is required with {@link Centering#LANGUAGE} and ignored otherwise. */
+    public LinearHead(String name, BioLabels labels, float[][] weights, float[] bias, Centering centering,
+                      TransitionPrior transitions, SpanDecoding decoding, LanguageCentroids languageCentroids) {
         if (weights.length != labels.size() || bias.length != labels.size()) {
             throw new IllegalArgumentException("head [" + name + "] has " + labels.size() + " labels but "
                     + weights.length + " weight rows and " + bias.length + " biases");
@@ -43,6 +52,16 @@ public final class LinearHead implements TagHead {
         this.centering = centering;
         this.transitions = transitions;
         this.decoding = decoding;
+        if (centering == Centering.LANGUAGE) {
+            if (languageCentroids == null) {
+                throw new IllegalArgumentException("head [" + name + "] centres by language but has no language centroids");
+            }
+            if (languageCentroids.dim() != inputDim) {
+                throw new IllegalArgumentException("head [" + name + "] expects " + inputDim + " features but its language centroids have "
+                        + languageCentroids.dim());
+            }
+        }
+        this.languageCentroids = centering == Centering.LANGUAGE ? languageCentroids : null;
     }
 
     @Override
@@ -73,6 +92,11 @@ public final class LinearHead implements TagHead {
         return centering;
     }
 
+    /** The centroids this head centres with, or null unless its centring is {@link Centering#LANGUAGE}. */
+    public LanguageCentroids languageCentroids() {
+        return languageCentroids;
+    }
+
     @Override
     public float[][] wordLogits(float[][] window, int[] positions) {
         float[][] features = new float[positions.length][];
@@ -84,10 +108,17 @@ public final class LinearHead implements TagHead {
 
     /** The features the head actually sees; also what the trainer must learn on. */
     public float[][] centre(float[][] window, float[][] features) {
+        if (centering == Centering.LANGUAGE) {
+            return languageCentroids.centre(window, features);
+        }
         return centre(centering, window, features);
     }
 
+    /** {@code NONE} and {@code WINDOW_MEAN}, which need nothing but the window. */
     public static float[][] centre(Centering centering, float[][] window, float[][] features) {
+        if (centering == Centering.LANGUAGE) {
+            throw new IllegalArgumentException("language centring needs the head's centroids");
+        }
         if (centering == Centering.NONE || features.length == 0) {
             return features;
         }

@@ -26,7 +26,8 @@ import java.util.Locale;
 /**
  * Reads and writes linear heads: {@code <name>.json} (labels, input size, centring) beside {@code <name>.bin}, the
  * float32 little-endian weight matrix {@code [labels][input]} followed by the bias {@code [labels]}. The JSON may also
- * hold a tag transition prior ({@code transitions}) and where spans may begin and end ({@code decoding}).
+ * hold a tag transition prior ({@code transitions}) and where spans may begin and end ({@code decoding}). A head
+ * with {@code "centering": "language"} reads the language centroids beside it ({@link LanguageCentroidFiles}).
  */
 public final class HeadFiles {
     private HeadFiles() {}
@@ -60,7 +61,24 @@ public final class HeadFiles {
         BioLabels bio = new BioLabels(labels);
         TransitionPrior prior = o.has("transitions") ? readPrior(o.getAsJsonObject("transitions"), labels.size(), json) : null;
         SpanDecoding decoding = o.has("decoding") ? readDecoding(o.get("decoding"), json) : SpanDecoding.WORDS;
-        return new LinearHead(name, bio, w, b, centering, prior, decoding);
+        return new LinearHead(name, bio, w, b, centering, prior, decoding, languageCentroids(name, centering, o, json));
+    }
+
+    /**
+     * A head centred by language needs {@code language_centroids.json} beside it (or the file its {@code centroids}
+     * key names, so that variants can be compared in one pass); its absence is a load error.
+     */
+    private static org.polyspan.core.LanguageCentroids languageCentroids(String name, LinearHead.Centering centering, JsonObject o,
+                                                                        Path json) throws IOException {
+        if (centering != LinearHead.Centering.LANGUAGE) {
+            return null;
+        }
+        try {
+            return LanguageCentroidFiles.read(json.resolveSibling(LanguageCentroidFiles.fileOf(o)));
+        } catch (IOException e) {
+            throw new IOException("head [" + name + "] has \"centering\": \"language\" but its language centroids do not load: "
+                    + e.getMessage(), e);
+        }
     }
 
     /**

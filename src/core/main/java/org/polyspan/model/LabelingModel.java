@@ -114,6 +114,9 @@ public final class LabelingModel implements AutoCloseable {
                     files.forEach(sorted::add);
                     sorted.sort(null);
                     for (Path f : sorted) {
+                        if (LanguageCentroidFiles.isCentroidFile(f)) {
+                            continue; // read by the heads that centre by language
+                        }
                         LinearHead head = HeadFiles.read(f);
                         heads.put(head.name(), head);
                     }

@@ -95,7 +95,9 @@ public record ModelFiles(String id, Path dir, Kind kind, String description, int
             if (encoderHeads) {
                 require(id, dir, poly.has("encoder") ? poly.get("encoder").getAsString() : "encoder.onnx");
                 for (Path f : headFiles(dir.resolve("heads"))) {
-                    head(id, f, heads);
+                    if (!LanguageCentroidFiles.isCentroidFile(f)) {
+                        head(id, f, heads);
+                    }
                 }
             } else {
                 require(id, dir, "model.onnx");
@@ -128,6 +130,11 @@ public record ModelFiles(String id, Path dir, Kind kind, String description, int
         if (Files.size(bin) != expected) {
             throw new ModelFilesException("model [" + id + "]: " + bin.getFileName() + " has " + Files.size(bin) + " bytes, expected "
                     + expected + " for " + labels.size() + " labels x " + o.get("input_dim").getAsLong() + " inputs plus bias");
+        }
+        if (o.has("centering") && o.get("centering").getAsString().equalsIgnoreCase("language")
+                && !Files.isRegularFile(json.resolveSibling(LanguageCentroidFiles.fileOf(o)))) {
+            throw new ModelFilesException("model [" + id + "]: head [" + name + "] has \"centering\": \"language\" but there is no "
+                    + LanguageCentroidFiles.fileOf(o) + " beside it");
         }
         heads.put(name, entityTypes(labels));
     }

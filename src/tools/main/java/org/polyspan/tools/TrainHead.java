@@ -65,7 +65,13 @@ public final class TrainHead {
         String name = args.require("name");
         List<LinearHead.Centering> centerings = new ArrayList<>();
         for (String c : args.get("centering", "none").split(",")) {
-            centerings.add(LinearHead.Centering.valueOf(c.toUpperCase(Locale.ROOT)));
+            LinearHead.Centering centering = LinearHead.Centering.valueOf(c.toUpperCase(Locale.ROOT));
+            if (centering == LinearHead.Centering.LANGUAGE) {
+                // English training text maps onto itself: train uncentred, then set "centering": "language" in the JSON
+                throw new IllegalArgumentException("--centering language is not a training option: train with none and set "
+                        + "\"centering\": \"language\" in the head's JSON (see models/tool.sh LanguageCentroids)");
+            }
+            centerings.add(centering);
         }
         int epochs = Integer.parseInt(args.get("epochs", "10"));
         double lr = Double.parseDouble(args.get("lr", "0.0005"));
