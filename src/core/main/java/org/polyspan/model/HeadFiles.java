@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.polyspan.core.BioLabels;
+import org.polyspan.core.LanguageCentroids;
 import org.polyspan.core.LinearHead;
 import org.polyspan.core.SpanDecoding;
 import org.polyspan.core.SpanUnits;
@@ -68,8 +69,8 @@ public final class HeadFiles {
      * A head centred by language needs {@code language_centroids.json} beside it (or the file its {@code centroids}
      * key names, so that variants can be compared in one pass); its absence is a load error.
      */
-    private static org.polyspan.core.LanguageCentroids languageCentroids(String name, LinearHead.Centering centering, JsonObject o,
-                                                                        Path json) throws IOException {
+    private static LanguageCentroids languageCentroids(String name, LinearHead.Centering centering, JsonObject o,
+                                                        Path json) throws IOException {
         if (centering != LinearHead.Centering.LANGUAGE) {
             return null;
         }
