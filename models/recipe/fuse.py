@@ -1,7 +1,7 @@
 """Two graph fusions that ONNX Runtime's own optimiser does not make on our exported encoders, with python3-onnx only.
 
-Measured on the default encoder with `models/tool.sh ProfileEncoder` (12 x 42 tokens, two threads), fp32 380 -> 338 ms
-and int8 187 -> 145 ms a call, with the same features (`CompareModels`: cosine 1.0000, the same tags from every head).
+Measured on the default encoder with `models/tool.sh ProfileEncoder` (12 x 42 tokens, two threads), fp32 337 -> 309 ms
+and int8 144 -> 118 ms a call, with the same features (`CompareModels`: cosine 1.0000, the same tags from every head).
 
 1. Residual Add + layer normalisation -> com.microsoft SkipLayerNormalization. Exported at opset 14, each
    normalisation is eight elementwise nodes, which ONNX Runtime fuses into its LayerNormalization kernel but not
