@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A bounded soak of a running node or cluster: bulk clients index Europarl sentences (English, German, Spanish) through a
+ * A bounded soak of a running node or cluster (OpenSearch or Elasticsearch): bulk clients index Europarl sentences (English, German, Spanish) through a
  * {@code span_labeling} pipeline, 1 % of them malformed (a number where the text should be: the processor fails them,
  * and with no {@code on_failure} in the pipeline each comes back as a failed bulk item with its reason); at the same time
  * one client calls {@code _project}, one reloads the model every {@code --reload-seconds}, and one indexes and searches
@@ -63,6 +63,8 @@ public final class Soak {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
     private final List<SoakNode> nodes = new ArrayList<>();
+    /** The plugin's REST prefix on the nodes' engine, found in {@link #setUp}. */
+    private String api = "/_plugins/polyspan";
     private final String model;
     private final List<String> texts;
     private final List<String> projectBodies;
@@ -176,6 +178,8 @@ public final class Soak {
 
     private void setUp() throws Exception {
         String url = nodes.get(0).url;
+        api = pluginApi(url);
+        System.out.println("plugin API " + api);
         boolean cluster = nodes.size() > 1;
         String shards = cluster ? "{\"number_of_shards\":3,\"number_of_replicas\":1" : "{\"number_of_shards\":1,\"number_of_replicas\":0";
         send("DELETE", url + "/" + INDEX, null);
@@ -189,8 +193,18 @@ public final class Soak {
         for (SoakNode n : nodes) {
             send("POST", n.url + "/_ingest/pipeline/" + PIPELINE + "/_simulate", "{\"docs\":[{\"_source\":{\"body\":"
                     + quote(texts.get(0)) + "}}]}");
-            send("POST", n.url + "/_plugins/polyspan/_project", projectBodies.get(0));
+            send("POST", n.url + api + "/_project", projectBodies.get(0));
         }
+    }
+
+    /** The plugin's REST prefix: {@code /_plugins/polyspan} where its stats endpoint answers (OpenSearch), else {@code /_polyspan}. */
+    private String pluginApi(String url) throws IOException, InterruptedException {
+        for (String prefix : List.of("/_plugins/polyspan", "/_polyspan")) {
+            if (http.send(request("GET", url + prefix + "/stats", null), HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
+                return prefix;
+            }
+        }
+        throw new IllegalStateException(url + " answers neither /_plugins/polyspan/stats nor /_polyspan/stats: is the plugin installed?");
     }
 
     // ------------------------------------------------------------------ the load
@@ -278,7 +292,7 @@ public final class Soak {
         long n = nextPlain.get();
         SoakNode node = nodes.get((int) (n % nodes.size()));
         long t0 = System.nanoTime();
-        HttpResponse<String> r = http.send(request("POST", node.url + "/_plugins/polyspan/_project",
+        HttpResponse<String> r = http.send(request("POST", node.url + api + "/_project",
                 projectBodies.get((int) (n % projectBodies.size()))), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 200) {
             project.add(t0);
@@ -289,7 +303,7 @@ public final class Soak {
 
     private void reloadRound() throws Exception {
         SoakNode node = nodes.get((int) (reloads.get() % nodes.size()));
-        HttpResponse<String> r = http.send(request("POST", node.url + "/_plugins/polyspan/models/" + model + "/_reload", ""),
+        HttpResponse<String> r = http.send(request("POST", node.url + api + "/models/" + model + "/_reload", ""),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 200) {
             long n = reloads.incrementAndGet();
