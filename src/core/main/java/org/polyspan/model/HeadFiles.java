@@ -18,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,6 +33,25 @@ import java.util.Locale;
  */
 public final class HeadFiles {
     private HeadFiles() {}
+
+    /**
+     * The head JSON files of a model's {@code heads/} directory, sorted by name; language centroid files, read by the
+     * heads that centre by language, are not heads. Empty when the directory does not exist.
+     */
+    public static List<Path> list(Path headDir) throws IOException {
+        List<Path> sorted = new ArrayList<>();
+        if (Files.isDirectory(headDir)) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(headDir, "*.json")) {
+                for (Path f : files) {
+                    if (!LanguageCentroidFiles.isCentroidFile(f)) {
+                        sorted.add(f);
+                    }
+                }
+            }
+        }
+        sorted.sort(null);
+        return sorted;
+    }
 
     public static LinearHead read(Path json) throws IOException {
         JsonObject o = JsonParser.parseString(Files.readString(json)).getAsJsonObject();

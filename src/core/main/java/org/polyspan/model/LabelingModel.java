@@ -14,7 +14,6 @@ import org.polyspan.core.TaggedDocument;
 import org.polyspan.seq2seq.Seq2SeqModel;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -107,20 +106,9 @@ public final class LabelingModel implements AutoCloseable {
         String outputName = encoderHeads ? (poly.has("features_output") ? poly.get("features_output").getAsString() : "features") : "logits";
         Map<String, TagHead> heads = new LinkedHashMap<>();
         if (encoderHeads) {
-            Path headDir = dir.resolve("heads");
-            if (Files.isDirectory(headDir)) {
-                try (DirectoryStream<Path> files = Files.newDirectoryStream(headDir, "*.json")) {
-                    List<Path> sorted = new ArrayList<>();
-                    files.forEach(sorted::add);
-                    sorted.sort(null);
-                    for (Path f : sorted) {
-                        if (LanguageCentroidFiles.isCentroidFile(f)) {
-                            continue; // read by the heads that centre by language
-                        }
-                        LinearHead head = HeadFiles.read(f);
-                        heads.put(head.name(), head);
-                    }
-                }
+            for (Path f : HeadFiles.list(dir.resolve("heads"))) {
+                LinearHead head = HeadFiles.read(f);
+                heads.put(head.name(), head);
             }
         } else {
             heads.put(DEFAULT_HEAD, new IdentityHead(DEFAULT_HEAD, new BioLabels(id2label(config, id))));

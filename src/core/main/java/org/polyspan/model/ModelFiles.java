@@ -8,7 +8,6 @@ import org.polyspan.seq2seq.Seq2SeqModel;
 import org.polyspan.translation.TranslationModel;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -94,10 +93,8 @@ public record ModelFiles(String id, Path dir, Kind kind, String description, int
             Map<String, List<String>> heads = new LinkedHashMap<>();
             if (encoderHeads) {
                 require(id, dir, poly.has("encoder") ? poly.get("encoder").getAsString() : "encoder.onnx");
-                for (Path f : headFiles(dir.resolve("heads"))) {
-                    if (!LanguageCentroidFiles.isCentroidFile(f)) {
-                        head(id, f, heads);
-                    }
+                for (Path f : HeadFiles.list(dir.resolve("heads"))) {
+                    head(id, f, heads);
                 }
             } else {
                 require(id, dir, "model.onnx");
@@ -152,17 +149,6 @@ public record ModelFiles(String id, Path dir, Kind kind, String description, int
             sorted.put(Integer.parseInt(e.getKey()), e.getValue().getAsString());
         }
         return new ArrayList<>(sorted.values());
-    }
-
-    private static List<Path> headFiles(Path headDir) throws IOException {
-        List<Path> sorted = new ArrayList<>();
-        if (Files.isDirectory(headDir)) {
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(headDir, "*.json")) {
-                files.forEach(sorted::add);
-            }
-        }
-        sorted.sort(null);
-        return sorted;
     }
 
     private static void require(String id, Path dir, String file) throws ModelFilesException {
