@@ -79,20 +79,17 @@ public enum SpanUnits {
 
     /** The word's trailing run of punctuation (e.g. {@code ,} or {@code ";"}) holds a clause mark. */
     static boolean endsWithClauseMark(String text, Word w) {
-        for (int i = w.end() - 1; i >= w.start(); i--) {
-            char c = text.charAt(i);
-            if (isClauseMark(c)) {
-                return true;
-            }
-            if (!WordSplitter.isPunctuation(c)) {
-                return false;
-            }
-        }
-        return false;
+        return punctuationRunHasClauseMark(text, w.end() - 1, w.start() - 1, -1);
     }
 
+    /** The word's leading run of punctuation holds a clause mark. */
     static boolean startsWithClauseMark(String text, Word w) {
-        for (int i = w.start(); i < w.end(); i++) {
+        return punctuationRunHasClauseMark(text, w.start(), w.end(), 1);
+    }
+
+    /** Walks from {@code from} towards {@code stop} (exclusive) by {@code step} while the characters are punctuation. */
+    private static boolean punctuationRunHasClauseMark(String text, int from, int stop, int step) {
+        for (int i = from; i != stop; i += step) {
             char c = text.charAt(i);
             if (isClauseMark(c)) {
                 return true;
