@@ -62,6 +62,18 @@ class GraphIndex:
             return numpy_helper.to_array(n.attribute[0].t)
         return None
 
+    def produced_by(self, name, op_type):
+        """The node producing name if it is an op_type node, else None."""
+        n = self.producer.get(name)
+        return n if n is not None and n.op_type == op_type else None
+
+    def single_consumer(self, name, op_type):
+        """The only reader of name if it is an op_type node and name is not a graph output, else None."""
+        users = self.consumers.get(name, [])
+        if len(users) == 1 and users[0].op_type == op_type and name not in self.outputs:
+            return users[0]
+        return None
+
     def rewrite(self, replaced, removed, first=()):
         """The graph's nodes in order, with replaced[id(node)] in place of node, removed ones dropped, first in front."""
         kept = list(first)
@@ -83,13 +95,6 @@ class LayerNormFuser:
         self.outputs = self.index.outputs
         self._constant = self.index.constant
 
-    def _only(self, name, op_type):
-        """The single consumer of name if it is an op_type node, else None."""
-        users = self.consumers.get(name, [])
-        if len(users) == 1 and users[0].op_type == op_type and name not in self.outputs:
-            return users[0]
-        return None
-
     def _last_axis(self, node):
         for a in node.attribute:
             if a.name == "axes":
@@ -103,7 +108,7 @@ class LayerNormFuser:
         x = mean.input[0]
         if not self._last_axis(mean):
             return None
-        sub = self._only(mean.output[0], "Sub")
+        sub = self.index.single_consumer(mean.output[0], "Sub")
         if sub is None or list(sub.input) != [x, mean.output[0]]:
             return None
         users = self.consumers.get(sub.output[0], [])
@@ -112,16 +117,16 @@ class LayerNormFuser:
         if len(users) != 2 or pow_ is None or div is None or div.input[0] != sub.output[0]:
             return None
         two = self._constant(pow_.input[1])
-        var = self._only(pow_.output[0], "ReduceMean")
+        var = self.index.single_consumer(pow_.output[0], "ReduceMean")
         if two is None or float(two) != 2.0 or var is None or not self._last_axis(var):
             return None
-        add_eps = self._only(var.output[0], "Add")
+        add_eps = self.index.single_consumer(var.output[0], "Add")
         eps = self._constant(add_eps.input[1]) if add_eps is not None else None
-        sqrt = self._only(add_eps.output[0], "Sqrt") if add_eps is not None else None
+        sqrt = self.index.single_consumer(add_eps.output[0], "Sqrt") if add_eps is not None else None
         if eps is None or eps.size != 1 or sqrt is None or div.input[1] != sqrt.output[0]:
             return None
-        mul = self._only(div.output[0], "Mul")
-        add_beta = self._only(mul.output[0], "Add") if mul is not None else None
+        mul = self.index.single_consumer(div.output[0], "Mul")
+        add_beta = self.index.single_consumer(mul.output[0], "Add") if mul is not None else None
         if add_beta is None or mul.input[1] not in self.inits or add_beta.input[1] not in self.inits:
             return None
         nodes = [mean, sub, pow_, var, add_eps, sqrt, div, mul, add_beta]
@@ -186,17 +191,8 @@ class AttentionFuser:
     def __init__(self, model):
         self.index = GraphIndex(model.graph)
         self.producer = self.index.producer
-        self.consumers = self.index.consumers
         self.inputs = self.index.inputs
         self._constant = self.index.constant
-
-    def _op(self, name, op_type):
-        n = self.producer.get(name)
-        return n if n is not None and n.op_type == op_type else None
-
-    def _single_user(self, name, op_type):
-        users = self.consumers.get(name, [])
-        return users[0] if len(users) == 1 and users[0].op_type == op_type else None
 
     @staticmethod
     def _perm(node):
@@ -206,13 +202,13 @@ class AttentionFuser:
         """(Reshape, number of heads) when transpose = Transpose(perm) of Reshape(x, [b, s, heads, size])."""
         if transpose is None or transpose.op_type != "Transpose" or self._perm(transpose)[0] != perm:
             return None
-        reshape = self._op(transpose.input[0], "Reshape")
+        reshape = self.index.produced_by(transpose.input[0], "Reshape")
         if reshape is None:
             return None
         shape = self._constant(reshape.input[1])
         if shape is not None and shape.size == 4:
             return reshape, int(shape.reshape(-1)[2])
-        concat = self._op(reshape.input[1], "Concat")
+        concat = self.index.produced_by(reshape.input[1], "Concat")
         if concat is None or len(concat.input) != 4:
             return None
         heads = self._constant(concat.input[2])
@@ -220,7 +216,7 @@ class AttentionFuser:
 
     def _mask_from_attention_mask(self, name):
         """True when name is (1 - Cast(attention_mask)) broadcast to [b, 1, 1, s] times -10000, the BERT mask bias."""
-        mul = self._op(name, "Mul")
+        mul = self.index.produced_by(name, "Mul")
         if mul is None or self._constant(mul.input[1]) is None or float(self._constant(mul.input[1])) != -10000.0:
             return False
         seen, todo = 0, [mul.input[0]]
@@ -237,22 +233,22 @@ class AttentionFuser:
 
     def _block(self, softmax):
         """The nodes of one attention block around softmax, its Q/K/V inputs, heads, scale and output, or None."""
-        add = self._op(softmax.input[0], "Add")
-        div = self._op(add.input[0], "Div") if add is not None else None
+        add = self.index.produced_by(softmax.input[0], "Add")
+        div = self.index.produced_by(add.input[0], "Div") if add is not None else None
         if div is None or not self._mask_from_attention_mask(add.input[1]):
             return None
         root = self._constant(div.input[1])
-        scores = self._op(div.input[0], "MatMul")
+        scores = self.index.produced_by(div.input[0], "MatMul")
         if root is None or root.size != 1 or scores is None:
             return None
         q = self._heads(self.producer.get(scores.input[0]), [0, 2, 1, 3])
         k = self._heads(self.producer.get(scores.input[1]), [0, 2, 3, 1])
-        context = self._single_user(softmax.output[0], "MatMul")
+        context = self.index.single_consumer(softmax.output[0], "MatMul")
         if q is None or k is None or context is None or context.input[0] != softmax.output[0]:
             return None
         v = self._heads(self.producer.get(context.input[1]), [0, 2, 1, 3])
-        back = self._single_user(context.output[0], "Transpose")
-        merged = self._single_user(back.output[0], "Reshape") if back is not None else None
+        back = self.index.single_consumer(context.output[0], "Transpose")
+        merged = self.index.single_consumer(back.output[0], "Reshape") if back is not None else None
         if v is None or merged is None or self._perm(back)[0] != [0, 2, 1, 3] or not q[1] == k[1] == v[1]:
             return None
         transposes = [self.producer[scores.input[0]], self.producer[scores.input[1]], self.producer[context.input[1]]]
