@@ -144,12 +144,10 @@ public final class SpanLabeler {
         return out;
     }
 
-    /** Decodes each sentence {@code [starts[s], starts[s + 1])} on its own, so no span crosses a sentence boundary. */
-    static int[] decodeSentences(BioViterbiDecoder decoder, float[][] logProbs, int[] starts) {
-        return decodeSentences(decoder, logProbs, starts, null, 0f);
-    }
-
-    /** As above, keeping span boundaries where {@code bounds} lets them be (null: anywhere). */
+    /**
+     * Decodes each sentence {@code [starts[s], starts[s + 1])} on its own, so no span crosses a sentence boundary,
+     * keeping span boundaries where {@code bounds} lets them be (null: anywhere).
+     */
     static int[] decodeSentences(BioViterbiDecoder decoder, float[][] logProbs, int[] starts, SpanUnits.Boundaries bounds,
                                  float penalty) {
         int[] tags = new int[logProbs.length];
