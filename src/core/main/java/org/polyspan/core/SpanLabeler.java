@@ -104,18 +104,11 @@ public final class SpanLabeler {
         List<List<TaggedDocument>> result = new ArrayList<>(heads.size());
         for (int h = 0; h < heads.size(); h++) {
             TagHead head = heads.get(h);
-            BioViterbiDecoder decoder = new BioViterbiDecoder(head.labels(), head.transitions());
+            HeadDecoder decoder = new HeadDecoder(head);
             List<TaggedDocument> tagged = new ArrayList<>(documents.size());
             for (int d = 0; d < documents.size(); d++) {
                 float[][] lp = logProbs[h][d];
-                SpanDecoding decoding = head.decoding();
-                Document doc = documents.get(d);
-                SpanUnits.Boundaries bounds = decoding.constrained()
-                        ? decoding.units().boundaries(doc.text(), doc.words(), sentenceStarts[d]) : null;
-                float[][] scores = withOutsidePenalty(lp, head.labels(), decoding.outsidePenalty());
-                int[] tags = scope == SpanScope.FIELD
-                        ? decode(decoder, scores, bounds, decoding.boundaryPenalty(), 0, lp.length)
-                        : decodeSentences(decoder, scores, sentenceStarts[d], bounds, decoding.boundaryPenalty());
+                int[] tags = decoder.decode(documents.get(d), lp, sentenceStarts[d], scope);
                 float[] probs = new float[tags.length];
                 for (int w = 0; w < tags.length; w++) {
                     probs[w] = (float) Math.exp(lp[w][tags[w]]);
@@ -125,50 +118,6 @@ public final class SpanLabeler {
             result.add(tagged);
         }
         return result;
-    }
-
-    /** The scores Viterbi sees: {@code penalty} less for O at every word; the tag probabilities stay the head's. */
-    static float[][] withOutsidePenalty(float[][] logProbs, BioLabels labels, float penalty) {
-        if (penalty == 0) {
-            return logProbs;
-        }
-        float[][] out = new float[logProbs.length][];
-        for (int w = 0; w < out.length; w++) {
-            out[w] = logProbs[w].clone();
-            for (int t = 0; t < out[w].length; t++) {
-                if (labels.entityOf(t) == null) {
-                    out[w][t] -= penalty;
-                }
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Decodes each sentence {@code [starts[s], starts[s + 1])} on its own, so no span crosses a sentence boundary,
-     * keeping span boundaries where {@code bounds} lets them be (null: anywhere).
-     */
-    static int[] decodeSentences(BioViterbiDecoder decoder, float[][] logProbs, int[] starts, SpanUnits.Boundaries bounds,
-                                 float penalty) {
-        int[] tags = new int[logProbs.length];
-        for (int s = 0; s < starts.length; s++) {
-            int from = starts[s];
-            int to = s + 1 < starts.length ? starts[s + 1] : logProbs.length;
-            int[] part = decode(decoder, logProbs, bounds, penalty, from, to);
-            System.arraycopy(part, 0, tags, from, part.length);
-        }
-        return tags;
-    }
-
-    /** Decodes words {@code [from, to)} as one sequence. */
-    private static int[] decode(BioViterbiDecoder decoder, float[][] logProbs, SpanUnits.Boundaries bounds, float penalty,
-                                int from, int to) {
-        float[][] part = Arrays.copyOfRange(logProbs, from, to);
-        if (bounds == null) {
-            return decoder.decode(part);
-        }
-        return decoder.decode(part, Arrays.copyOfRange(bounds.mayStart(), from, to), Arrays.copyOfRange(bounds.mayEnd(), from, to),
-                penalty);
     }
 
     /**
