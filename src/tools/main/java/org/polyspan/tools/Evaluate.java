@@ -26,10 +26,11 @@ import java.util.Set;
  * the macro average per group, and sentences per second. Several heads are scored from one encoder pass.
  *
  * <pre>models/tool.sh Evaluate --model models/build/mbert-ner [--task ner] [--head ner[,other]] [--sets all] [--limit N]
- *     [--split test|dev] [--dump DIR]</pre>
+ *     [--split test|dev] [--dump DIR] [--bootstrap 1000]</pre>
  *
  * <p>{@code --split dev} scores the development file beside each test file; {@code --dump DIR} writes every set's
- * tokens with gold and predicted tags ({@code token TAB gold TAB predicted}) for error analysis.
+ * tokens with gold and predicted tags ({@code token TAB gold TAB predicted}) for error analysis. {@code --bootstrap N} adds
+ * a column with each set's 95 % bootstrap interval of span F1 (N resamples of its sentences).
  *
  * <p>With {@code --join K}, documents instead of sentences: see {@link DocumentEvaluation}.
  */
@@ -38,7 +39,7 @@ public final class Evaluate {
 
     public static void main(String[] argv) throws Exception {
         Args args = new Args(argv, List.of("model", "task", "head", "data", "sets", "types", "limit", "threads", "join", "scope",
-                "context", "split", "dump"));
+                "context", "split", "dump", "bootstrap"));
         if (!args.get("join", "0").equals("0")) {
             DocumentEvaluation.run(args);
             return;
@@ -52,6 +53,7 @@ public final class Evaluate {
         int threads = Integer.parseInt(args.get("threads", "0"));
         String split = args.get("split", "test");
         Path dump = args.get("dump", "").isEmpty() ? null : Path.of(args.get("dump", ""));
+        int bootstrap = Integer.parseInt(args.get("bootstrap", "0"));
         try (LabelingModel model = LabelingModel.load(modelDir.getFileName().toString(), modelDir, OnnxWindowEncoder.Device.CPU, threads)) {
             List<String> heads = Arrays.asList(args.get("head", task.defaultHead()).split(","));
             for (String head : heads) {
@@ -64,7 +66,9 @@ public final class Evaluate {
             Map<String, Map<String, List<Double>>> groupF1 = new LinkedHashMap<>();
             Map<String, SpanMetrics> overall = new LinkedHashMap<>();
             for (String head : heads) {
-                tables.put(head, new StringBuilder("| set | lang | sentences | P | R | F1 | token F1 |\n|---|---|---:|---:|---:|---:|---:|\n"));
+                tables.put(head, new StringBuilder(bootstrap > 0
+                        ? "| set | lang | sentences | P | R | F1 | token F1 | F1, 95 % bootstrap interval |\n|---|---|---:|---:|---:|---:|---:|---|\n"
+                        : "| set | lang | sentences | P | R | F1 | token F1 |\n|---|---|---:|---:|---:|---:|---:|\n"));
                 groupF1.put(head, new LinkedHashMap<>());
                 overall.put(head, new SpanMetrics());
             }
@@ -121,6 +125,10 @@ public final class Evaluate {
                     groupF1.get(head).computeIfAbsent(b.group(), k -> new ArrayList<>()).add(m.f1());
                     String row = String.format(Locale.ROOT, "| %s | %s%s | %d | %.3f | %.3f | %.3f | %.3f |", b.group(), b.language(),
                             split.equals("test") ? "" : " (" + split + ")", sentences.size(), m.precision(), m.recall(), m.f1(), tokenMetrics.get(head).f1());
+                    if (bootstrap > 0) {
+                        double[] ci = m.f1Interval(bootstrap, 0.95, 1);
+                        row += String.format(Locale.ROOT, " %.3f–%.3f |", ci[0], ci[1]);
+                    }
                     tables.get(head).append(row).append('\n');
                     System.out.printf(Locale.ROOT, "%s %s  (%s, %.0f sentences/s)%n", row, head, head, sentences.size() / (nanos / 1e9));
                 }

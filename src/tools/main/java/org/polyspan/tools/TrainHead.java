@@ -2,10 +2,13 @@ package org.polyspan.tools;
 
 import com.google.gson.JsonObject;
 import org.polyspan.core.BioLabels;
-import org.polyspan.core.BioViterbiDecoder;
 import org.polyspan.core.Document;
+import org.polyspan.core.HeadDecoder;
 import org.polyspan.core.LinearHead;
+import org.polyspan.core.SentenceSegmenter;
+import org.polyspan.core.SpanDecoding;
 import org.polyspan.core.SpanLabeler;
+import org.polyspan.core.SpanScope;
 import org.polyspan.core.TransitionPrior;
 import org.polyspan.core.ConllReader;
 import org.polyspan.core.ConllSentence;
@@ -31,7 +34,14 @@ import java.util.stream.IntStream;
  * {@code POST _plugins/polyspan/models/<id>/_reload}.
  *
  * <pre>models/tool.sh TrainHead --model DIR --train FILE --name ner [--dev FILE] [--types PER,ORG,LOC,MISC]
- *     [--centering none|window_mean] [--epochs 10] [--lr 0.0005] [--l2 0.0001] [--prior-weight 0.5] [--limit N] [--out DIR]</pre>
+ *     [--centering none|window_mean] [--epochs 10] [--lr 0.0005] [--l2 0.0001] [--seed 13] [--prior-weight 0.5]
+ *     [--like HEAD.json] [--limit N] [--out DIR]</pre>
+ *
+ * <p>With {@code --dev}, the head kept is the epoch with the best development span F1. {@code --lr}, {@code --l2} and
+ * {@code --seed} take comma-separated lists: every combination is trained on the same features and the one with the
+ * best development F1 is written (a table of all of them is printed). {@code --like HEAD.json} gives the new head
+ * that head's {@code decoding} object and language centring, and development F1 is then measured as the head will
+ * decode (span units, outside penalty), through the processor's own {@link HeadDecoder}.
  *
  * <p>{@code --prior-only HEAD.json} skips training and writes a copy of an existing head with a tag transition prior
  * estimated from {@code --train}.
@@ -60,7 +70,7 @@ public final class TrainHead {
 
     public static void main(String[] argv) throws Exception {
         Args args = new Args(argv, List.of("model", "train", "dev", "name", "types", "centering", "epochs", "lr", "l2",
-                "limit", "out", "seed", "threads", "prior-weight", "prior-only"));
+                "limit", "out", "seed", "threads", "prior-weight", "prior-only", "like"));
         Path modelDir = Path.of(args.require("model"));
         String name = args.require("name");
         List<LinearHead.Centering> centerings = new ArrayList<>();
@@ -74,11 +84,13 @@ public final class TrainHead {
             centerings.add(centering);
         }
         int epochs = Integer.parseInt(args.get("epochs", "10"));
-        double lr = Double.parseDouble(args.get("lr", "0.0005"));
-        double l2 = Double.parseDouble(args.get("l2", "0.0001"));
+        List<Double> lrs = numbers(args.get("lr", "0.0005"));
+        List<Double> l2s = numbers(args.get("l2", "0.0001"));
+        List<Long> seeds = numbers(args.get("seed", "13")).stream().map(Double::longValue).toList();
         int limit = Integer.parseInt(args.get("limit", "0"));
         Path out = Path.of(args.get("out", modelDir.resolve("heads").toString()));
         Set<String> types = args.get("types", "").isEmpty() ? Set.of() : new LinkedHashSet<>(Arrays.asList(args.get("types", "").split(",")));
+        Like like = args.get("like", "").isEmpty() ? Like.NONE : Like.read(Path.of(args.get("like", "")));
 
         List<ConllSentence> train = read(Path.of(args.require("train")), types, limit);
         float priorWeight = Float.parseFloat(args.get("prior-weight", "0.5"));
@@ -89,7 +101,12 @@ public final class TrainHead {
         List<String> tags = tagSet(train);
         BioLabels labels = new BioLabels(tags);
         TransitionPrior prior = priorWeight > 0 ? TransitionPrior.estimate(tagIndices(train, tags), labels, priorWeight) : null;
-        System.out.printf(Locale.ROOT, "training head [%s] on %d sentences, tags %s, centring %s%n", name, train.size(), tags, centerings);
+        int settings = lrs.size() * l2s.size() * seeds.size();
+        if (settings > 1 && args.get("dev", "").isEmpty()) {
+            throw new IllegalArgumentException("several --lr, --l2 or --seed values need --dev to choose between them");
+        }
+        System.out.printf(Locale.ROOT, "training head [%s] on %d sentences, tags %s, centring %s, decoding %s%n", name, train.size(),
+                tags, centerings, like.decoding());
 
         try (LabelingModel model = LabelingModel.load(modelDir.getFileName().toString(), modelDir, OnnxWindowEncoder.Device.CPU,
                 Integer.parseInt(args.get("threads", "0")))) {
@@ -97,14 +114,37 @@ public final class TrainHead {
             Features trainF = features(model, train, tags);
             System.out.printf(Locale.ROOT, "encoded %d words in %.1f s%n", trainF.y().length, (System.nanoTime() - t0) / 1e9);
             List<ConllSentence> dev = args.get("dev", "").isEmpty() ? List.of() : read(Path.of(args.get("dev", "")), types, limit);
-            Features devF = dev.isEmpty() ? null : features(model, dev, tags);
+            DevSet devSet = dev.isEmpty() ? null : new DevSet(dev, features(model, dev, tags), labels, prior, like.decoding());
             for (LinearHead.Centering centering : centerings) {
                 String headName = centerings.size() == 1 ? name : name + "-" + centering.name().toLowerCase(Locale.ROOT);
                 System.out.println("== head " + headName);
-                train(headName, centering, trainF, devF, dev, labels, prior, epochs, lr, l2,
-                        Long.parseLong(args.get("seed", "13")), Path.of(args.require("train")), train.size(), out);
+                Trained best = null;
+                List<Trained> all = new ArrayList<>();
+                for (double lr : lrs) {
+                    for (double l2 : l2s) {
+                        for (long seed : seeds) {
+                            Trained t = train(centering, trainF, devSet, labels, epochs, lr, l2, seed);
+                            all.add(t);
+                            if (best == null || t.devF1() > best.devF1()) {
+                                best = t;
+                            }
+                        }
+                    }
+                }
+                if (all.size() > 1) {
+                    System.out.println("lr\tl2\tseed\tbest epoch\tdev F1");
+                    for (Trained t : all) {
+                        System.out.printf(Locale.ROOT, "%s\t%s\t%d\t%d\t%.4f%s%n", t.lr(), t.l2(), t.seed(), t.epoch(), t.devF1(),
+                                t == best ? "\tkept" : "");
+                    }
+                }
+                write(headName, best, centering, like, labels, prior, epochs, Path.of(args.require("train")), train.size(), out);
             }
         }
+    }
+
+    static List<Double> numbers(String list) {
+        return Arrays.stream(list.split(",")).map(String::trim).map(Double::parseDouble).toList();
     }
 
     /** Writes a copy of an existing head with a transition prior estimated from {@code train}'s tags. */
@@ -143,19 +183,21 @@ public final class TrainHead {
         return out;
     }
 
-    static void train(String name, LinearHead.Centering centering, Features trainF, Features devF, List<ConllSentence> dev,
-                      BioLabels labels, TransitionPrior prior, int epochs, double lr, double l2, long seed, Path trainFile,
-                      int sentences, Path out) throws java.io.IOException {
+    /** One training run; without a development set the last epoch is kept and {@code devF1} is -1. */
+    record Trained(float[][] w, float[] b, double lr, double l2, long seed, int epoch, double devF1) {
+    }
+
+    static Trained train(LinearHead.Centering centering, Features trainF, DevSet dev, BioLabels labels, int epochs, double lr,
+                         double l2, long seed) {
         List<String> tags = labels.tags();
         int dim = trainF.raw()[0].length;
         float[][] w = new float[tags.size()][dim];
         float[] b = new float[tags.size()];
-        float[][] bestW = null;
-        float[] bestB = null;
-        double bestF1 = -1;
+        Trained best = null;
         Adam adam = new Adam(tags.size(), dim, lr);
         Random random = new Random(seed);
         int[] order = IntStream.range(0, trainF.y().length).toArray();
+        System.out.printf(Locale.ROOT, "-- lr %s, l2 %s, seed %d%n", lr, l2, seed);
         for (int epoch = 1; epoch <= epochs; epoch++) {
             shuffle(order, random);
             double loss = 0;
@@ -164,34 +206,54 @@ public final class TrainHead {
                 loss += step(w, b, trainF, centering, batch, adam, l2);
             }
             String devReport = "";
-            if (devF != null) {
-                double f1 = devF1(w, b, labels, prior, devF, centering, dev);
+            if (dev != null) {
+                double f1 = dev.f1(w, b, centering);
                 devReport = String.format(Locale.ROOT, ", dev F1 %.4f", f1);
-                if (f1 > bestF1) {
-                    bestF1 = f1;
-                    bestW = deepCopy(w);
-                    bestB = b.clone();
+                if (best == null || f1 > best.devF1()) {
+                    best = new Trained(deepCopy(w), b.clone(), lr, l2, seed, epoch, f1);
                 }
             }
             System.out.printf(Locale.ROOT, "epoch %d: loss %.4f%s%n", epoch, loss / order.length, devReport);
         }
-        if (bestW != null) {
-            w = bestW;
-            b = bestB;
-        }
+        return best != null ? best : new Trained(w, b, lr, l2, seed, epochs, -1);
+    }
+
+    static void write(String name, Trained t, LinearHead.Centering centering, Like like, BioLabels labels, TransitionPrior prior,
+                      int epochs, Path trainFile, int sentences, Path out) throws java.io.IOException {
         JsonObject meta = new JsonObject();
         meta.addProperty("trained_on", trainFile.getFileName().toString());
         meta.addProperty("sentences", sentences);
-        meta.addProperty("epochs", epochs);
-        meta.addProperty("l2", l2);
-        if (bestF1 >= 0) {
-            meta.addProperty("dev_f1", Math.round(bestF1 * 1e4) / 1e4);
+        meta.addProperty("epochs", t.devF1() >= 0 ? t.epoch() : epochs);
+        meta.addProperty("lr", t.lr());
+        meta.addProperty("l2", t.l2());
+        meta.addProperty("seed", t.seed());
+        if (t.devF1() >= 0) {
+            meta.addProperty("dev_f1", Math.round(t.devF1() * 1e4) / 1e4);
         }
         if (prior != null) {
             meta.add("transitions", HeadFiles.priorJson(prior));
         }
-        HeadFiles.write(out, name, tags, w, b, centering, meta);
+        if (like.decoding() != SpanDecoding.WORDS) {
+            meta.add("decoding", HeadFiles.decodingJson(like.decoding()));
+        }
+        if (like.centroids() != null) {
+            meta.addProperty("centroids", like.centroids());
+        }
+        // English training text maps onto itself under language centring, so the head trains uncentred and takes it here
+        HeadFiles.write(out, name, labels.tags(), t.w(), t.b(), like.languageCentring() ? LinearHead.Centering.LANGUAGE : centering, meta);
         System.out.println("wrote " + out.resolve(name + ".json") + " and " + out.resolve(name + ".bin"));
+    }
+
+    /** What {@code --like HEAD.json} carries over to the new head: its decoding and whether it centres by language. */
+    record Like(SpanDecoding decoding, boolean languageCentring, String centroids) {
+        static final Like NONE = new Like(SpanDecoding.WORDS, false, null);
+
+        static Like read(Path json) throws java.io.IOException {
+            JsonObject o = com.google.gson.JsonParser.parseString(java.nio.file.Files.readString(json)).getAsJsonObject();
+            boolean language = o.has("centering") && o.get("centering").getAsString().equalsIgnoreCase("language");
+            LinearHead head = HeadFiles.read(json); // validates the decoding object (and the centroids, when centred)
+            return new Like(head.decoding(), language, o.has("centroids") ? o.get("centroids").getAsString() : null);
+        }
     }
 
     static List<ConllSentence> read(Path file, Set<String> types, int limit) throws Exception {
@@ -330,28 +392,34 @@ public final class TrainHead {
         return s0 + s1 + s2 + s3;
     }
 
-    static double devF1(float[][] w, float[] b, BioLabels labels, TransitionPrior prior, Features f,
-                        LinearHead.Centering centering, List<ConllSentence> dev) {
-        LinearHead head = new LinearHead("dev", labels, w, b, LinearHead.Centering.NONE);
-        BioViterbiDecoder decoder = new BioViterbiDecoder(labels, prior);
-        SpanMetrics m = new SpanMetrics();
-        for (int s = 0; s < dev.size(); s++) {
-            float[][] x = new float[f.sentenceStart()[s + 1] - f.sentenceStart()[s]][];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = f.row(f.sentenceStart()[s] + i, centering);
+    /** Development sentences with their features, scored by span F1 as a head with {@code decoding} would tag them. */
+    record DevSet(List<ConllSentence> sentences, Features features, BioLabels labels, TransitionPrior prior, SpanDecoding decoding) {
+
+        double f1(float[][] w, float[] b, LinearHead.Centering centering) {
+            LinearHead head = new LinearHead("dev", labels, w, b, LinearHead.Centering.NONE, prior, decoding);
+            HeadDecoder decoder = new HeadDecoder(head);
+            SentenceSegmenter segmenter = SentenceSegmenter.getDefault();
+            SpanMetrics m = new SpanMetrics();
+            for (int s = 0; s < sentences.size(); s++) {
+                int from = features.sentenceStart()[s];
+                float[][] x = new float[features.sentenceStart()[s + 1] - from][];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = features.row(from + i, centering);
+                }
+                float[][] logits = head.logits(x);
+                for (int i = 0; i < logits.length; i++) {
+                    logits[i] = SpanLabeler.logSoftmax(logits[i]);
+                }
+                Document doc = Document.ofTokens(sentences.get(s).tokens());
+                int[] tags = decoder.decode(doc, logits, segmenter.sentenceStarts(doc.text(), doc.words()), SpanScope.SENTENCE);
+                List<String> names = new ArrayList<>();
+                for (int t : tags) {
+                    names.add(labels.tag(t));
+                }
+                m.add(sentences.get(s).tags(), names);
             }
-            float[][] logits = head.logits(x);
-            for (int i = 0; i < logits.length; i++) {
-                logits[i] = SpanLabeler.logSoftmax(logits[i]);
-            }
-            int[] tags = decoder.decode(logits);
-            List<String> names = new ArrayList<>();
-            for (int t : tags) {
-                names.add(labels.tag(t));
-            }
-            m.add(dev.get(s).tags(), names);
+            return m.f1();
         }
-        return m.f1();
     }
 
     private static void shuffle(int[] a, Random r) {

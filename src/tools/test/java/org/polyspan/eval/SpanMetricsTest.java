@@ -6,6 +6,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SpanMetricsTest {
 
@@ -77,5 +78,27 @@ class SpanMetricsTest {
         assertEquals(0.5, m.precision(), 1e-12);
         assertEquals(1.0 / 3, m.recall(), 1e-12);
         assertEquals(2 * 0.5 / 3 / (0.5 + 1.0 / 3), m.f1(), 1e-12);
+    }
+
+    @Test
+    void bootstrapIntervalHoldsTheFigureAndNarrowsWithMoreSentences() {
+        SpanMetrics few = new SpanMetrics();
+        SpanMetrics many = new SpanMetrics();
+        for (int i = 0; i < 400; i++) {
+            // three sentences in four right: F1 0.75 either way
+            String pred = i % 4 == 0 ? "O B-PER" : "B-PER O";
+            if (i < 20) {
+                few.add(tags("B-PER O"), tags(pred));
+            }
+            many.add(tags("B-PER O"), tags(pred));
+        }
+        double[] wide = few.f1Interval(1000, 0.95, 1);
+        double[] narrow = many.f1Interval(1000, 0.95, 1);
+        assertTrue(wide[0] < 0.75 && 0.75 < wide[1], wide[0] + "-" + wide[1]);
+        assertTrue(narrow[0] < 0.75 && 0.75 < narrow[1], narrow[0] + "-" + narrow[1]);
+        assertTrue(narrow[1] - narrow[0] < (wide[1] - wide[0]) / 2, "400 sentences give less than half the width of 20");
+        assertArrayEquals(narrow, many.f1Interval(1000, 0.95, 1), "the same seed gives the same interval");
+        SpanMetrics perfect = metrics("B-PER O", "B-PER O");
+        assertArrayEquals(new double[] {1.0, 1.0}, perfect.f1Interval(100, 0.95, 1));
     }
 }
