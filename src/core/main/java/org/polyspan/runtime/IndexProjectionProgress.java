@@ -16,6 +16,12 @@ public final class IndexProjectionProgress {
     /** A document that could not be projected. */
     public record Failure(String id, String reason) {}
 
+    /**
+     * How the engine's bulk request answered one write of a batch: the write's position in
+     * {@link IndexProjectionBatch.Result#writes()}, and the engine's failure message, or null when it was stored.
+     */
+    public record WriteOutcome(int item, String failure) {}
+
     /** A snapshot of the counters. */
     public record Snapshot(long total, long processed, long projected, long skipped, long failed, long spansProjected,
                            long spansUnprojected, long batches, List<Failure> failures) {
@@ -62,6 +68,25 @@ public final class IndexProjectionProgress {
         this.spansProjected += spansProjected;
         this.spansUnprojected += spansUnprojected;
         this.batches++;
+    }
+
+    /**
+     * Counts a batch once the engine has answered its bulk write: a write the engine refused, and a document the batch
+     * could not project (stored with its error), both count as failed; the rest as projected.
+     */
+    public synchronized void batchWritten(IndexProjectionBatch.Result result, String destIndex, List<WriteOutcome> outcomes) {
+        long written = 0;
+        for (WriteOutcome outcome : outcomes) {
+            IndexProjectionBatch.Write w = result.writes().get(outcome.item());
+            if (outcome.failure() != null) {
+                failed(w.id(), "writing to [" + destIndex + "] failed: " + outcome.failure());
+            } else if (w.failure() != null) {
+                failed(w.id(), w.failure());
+            } else {
+                written++;
+            }
+        }
+        batchDone(written, result.skipped(), result.spansProjected(), result.spansUnprojected());
     }
 
     public synchronized void failed(String id, String reason) {

@@ -131,7 +131,7 @@ final class IndexProjectionJob {
     private void write(IndexProjectionBatch batch, List<IndexProjectionBatch.Source> hits, IndexProjectionProgress progress) {
         Set<String> done = spec.resume() ? alreadyProjected(hits) : Set.of();
         IndexProjectionBatch.Result result = batch.run(hits, done);
-        long projected = 0;
+        List<IndexProjectionProgress.WriteOutcome> outcomes = new ArrayList<>();
         if (!result.writes().isEmpty()) {
             BulkRequest bulk = new BulkRequest();
             for (IndexProjectionBatch.Write w : result.writes()) {
@@ -139,17 +139,10 @@ final class IndexProjectionJob {
             }
             BulkResponse response = client.bulk(bulk).actionGet();
             for (BulkItemResponse item : response.getItems()) {
-                IndexProjectionBatch.Write w = result.writes().get(item.getItemId());
-                if (item.isFailed()) {
-                    progress.failed(item.getId(), "writing to [" + spec.destIndex() + "] failed: " + item.getFailureMessage());
-                } else if (w.failure() != null) {
-                    progress.failed(w.id(), w.failure());
-                } else {
-                    projected++;
-                }
+                outcomes.add(new IndexProjectionProgress.WriteOutcome(item.getItemId(), item.isFailed() ? item.getFailureMessage() : null));
             }
         }
-        progress.batchDone(projected, result.skipped(), result.spansProjected(), result.spansUnprojected());
+        progress.batchWritten(result, spec.destIndex(), outcomes);
     }
 
     /** Ids of the batch whose destination document exists without an error. */
