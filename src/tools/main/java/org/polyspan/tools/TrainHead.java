@@ -91,6 +91,9 @@ public final class TrainHead {
         Path out = Path.of(args.get("out", modelDir.resolve("heads").toString()));
         Set<String> types = args.get("types", "").isEmpty() ? Set.of() : new LinkedHashSet<>(Arrays.asList(args.get("types", "").split(",")));
         Like like = args.get("like", "").isEmpty() ? Like.NONE : Like.read(Path.of(args.get("like", "")));
+        if (like.languageCentring() && centerings.stream().anyMatch(c -> c != LinearHead.Centering.NONE)) {
+            throw new IllegalArgumentException("--like names a head centred by language, which trains uncentred: drop --centering");
+        }
 
         List<ConllSentence> train = read(Path.of(args.require("train")), types, limit);
         float priorWeight = Float.parseFloat(args.get("prior-weight", "0.5"));
