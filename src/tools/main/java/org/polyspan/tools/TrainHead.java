@@ -35,13 +35,15 @@ import java.util.stream.IntStream;
  *
  * <pre>models/tool.sh TrainHead --model DIR --train FILE --name ner [--dev FILE] [--types PER,ORG,LOC,MISC]
  *     [--centering none|window_mean] [--epochs 10] [--lr 0.0005] [--l2 0.0001] [--seed 13] [--prior-weight 0.5]
- *     [--like HEAD.json] [--limit N] [--out DIR]</pre>
+ *     [--like HEAD.json] [--limit N] [--out DIR] [--dump-features DIR]</pre>
  *
  * <p>With {@code --dev}, the head kept is the epoch with the best development span F1. {@code --lr}, {@code --l2} and
  * {@code --seed} take comma-separated lists: every combination is trained on the same features and the one with the
  * best development F1 is written (a table of all of them is printed). {@code --like HEAD.json} gives the new head
  * that head's {@code decoding} object and language centring, and development F1 is then measured as the head will
  * decode (span units, outside penalty), through the processor's own {@link HeadDecoder}.
+ *
+ * <p>{@code --dump-features DIR} writes the encoded training and development words to {@code DIR} and trains nothing.
  *
  * <p>{@code --prior-only HEAD.json} skips training and writes a copy of an existing head with a tag transition prior
  * estimated from {@code --train}.
@@ -70,7 +72,7 @@ public final class TrainHead {
 
     public static void main(String[] argv) throws Exception {
         Args args = new Args(argv, List.of("model", "train", "dev", "name", "types", "centering", "epochs", "lr", "l2",
-                "limit", "out", "seed", "threads", "prior-weight", "prior-only", "like"));
+                "limit", "out", "seed", "threads", "prior-weight", "prior-only", "like", "dump-features"));
         Path modelDir = Path.of(args.require("model"));
         String name = args.require("name");
         List<LinearHead.Centering> centerings = new ArrayList<>();
@@ -118,6 +120,15 @@ public final class TrainHead {
             System.out.printf(Locale.ROOT, "encoded %d words in %.1f s%n", trainF.y().length, (System.nanoTime() - t0) / 1e9);
             List<ConllSentence> dev = args.get("dev", "").isEmpty() ? List.of() : read(Path.of(args.get("dev", "")), types, limit);
             DevSet devSet = dev.isEmpty() ? null : new DevSet(dev, features(model, dev, tags), labels, prior, like.decoding());
+            if (!args.get("dump-features", "").isEmpty()) {
+                Path dir = Path.of(args.get("dump-features", ""));
+                dumpFeatures(trainF, dir.resolve("train"));
+                if (devSet != null) {
+                    dumpFeatures(devSet.features(), dir.resolve("dev"));
+                }
+                System.out.println("wrote the features to " + dir + "; nothing trained");
+                return;
+            }
             for (LinearHead.Centering centering : centerings) {
                 String headName = centerings.size() == 1 ? name : name + "-" + centering.name().toLowerCase(Locale.ROOT);
                 System.out.println("== head " + headName);
@@ -144,6 +155,34 @@ public final class TrainHead {
                 write(headName, best, centering, like, labels, prior, epochs, Path.of(args.require("train")), train.size(), out);
             }
         }
+    }
+
+    /**
+     * Writes {@code prefix.x} (float32 little-endian, one row of raw features per word), {@code prefix.y} (the gold tag
+     * index per word, one per line) and {@code prefix.s} (where each sentence starts, plus the total), for head
+     * experiments outside Java (see {@code models/analysis/head_probe.py}).
+     */
+    static void dumpFeatures(Features f, Path prefix) throws java.io.IOException {
+        java.nio.file.Files.createDirectories(prefix.getParent());
+        try (java.io.OutputStream out = new java.io.BufferedOutputStream(
+                java.nio.file.Files.newOutputStream(prefix.resolveSibling(prefix.getFileName() + ".x")), 1 << 20)) {
+            java.nio.ByteBuffer row = java.nio.ByteBuffer.allocate(4 * f.raw()[0].length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (float[] x : f.raw()) {
+                row.clear();
+                row.asFloatBuffer().put(x);
+                out.write(row.array());
+            }
+        }
+        StringBuilder y = new StringBuilder();
+        for (int v : f.y()) {
+            y.append(v).append('\n');
+        }
+        java.nio.file.Files.writeString(prefix.resolveSibling(prefix.getFileName() + ".y"), y);
+        StringBuilder starts = new StringBuilder();
+        for (int v : f.sentenceStart()) {
+            starts.append(v).append('\n');
+        }
+        java.nio.file.Files.writeString(prefix.resolveSibling(prefix.getFileName() + ".s"), starts);
     }
 
     static List<Double> numbers(String list) {

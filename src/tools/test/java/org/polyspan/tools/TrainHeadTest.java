@@ -1,12 +1,18 @@
 package org.polyspan.tools;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.polyspan.core.BioLabels;
 import org.polyspan.core.ConllSentence;
 import org.polyspan.core.LinearHead;
 import org.polyspan.core.SpanDecoding;
 import org.polyspan.core.SpanUnits;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,5 +53,16 @@ class TrainHeadTest {
         TrainHead.Trained noDev = TrainHead.train(LinearHead.Centering.NONE, f, null, LABELS, 3, 0.05, 0, 7);
         assertEquals(3, noDev.epoch());
         assertEquals(-1, noDev.devF1());
+    }
+
+    @Test
+    void dumpedFeaturesReadBackRowByRow(@TempDir Path dir) throws Exception {
+        TrainHead.dumpFeatures(oneClaim(), dir.resolve("train"));
+        FloatBuffer x = ByteBuffer.wrap(Files.readAllBytes(dir.resolve("train.x"))).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        assertEquals(8, x.remaining());
+        assertEquals(1f, x.get(0));
+        assertEquals(1f, x.get(3)); // the second word's second feature
+        assertEquals(List.of("1", "2", "2", "2"), Files.readAllLines(dir.resolve("train.y")));
+        assertEquals(List.of("0", "4"), Files.readAllLines(dir.resolve("train.s")));
     }
 }
