@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * Labels documents with one or more heads over one encoder pass: words are split into sub-tokens, cut into windows
  * that fit the model and never mix sentences, encoded in length-sorted batches, scored by every head, and decoded with
- * {@link BioViterbiDecoder}: sentence by sentence in {@link SpanScope#SENTENCE} scope (no span crosses a sentence
+ * {@link HeadDecoder}: sentence by sentence in {@link SpanScope#SENTENCE} scope (no span crosses a sentence
  * boundary), or over the whole word sequence in {@link SpanScope#FIELD} scope. Either way spans never break at window
  * edges.
  */
