@@ -292,9 +292,9 @@ public final class TrainHead {
 
         static Like read(Path json) throws java.io.IOException {
             JsonObject o = com.google.gson.JsonParser.parseString(java.nio.file.Files.readString(json)).getAsJsonObject();
-            boolean language = o.has("centering") && o.get("centering").getAsString().equalsIgnoreCase("language");
             LinearHead head = HeadFiles.read(json); // validates the decoding object (and the centroids, when centred)
-            return new Like(head.decoding(), language, o.has("centroids") ? o.get("centroids").getAsString() : null);
+            return new Like(head.decoding(), head.centering() == LinearHead.Centering.LANGUAGE,
+                    o.has("centroids") ? o.get("centroids").getAsString() : null);
         }
     }
 
@@ -435,12 +435,37 @@ public final class TrainHead {
     }
 
     /** Development sentences with their features, scored by span F1 as a head with {@code decoding} would tag them. */
-    record DevSet(List<ConllSentence> sentences, Features features, BioLabels labels, TransitionPrior prior, SpanDecoding decoding) {
+    static final class DevSet {
+        private final List<ConllSentence> sentences;
+        private final Features features;
+        private final BioLabels labels;
+        private final TransitionPrior prior;
+        private final SpanDecoding decoding;
+        // the texts and their sentence starts do not change between epochs: found once
+        private final List<Document> docs = new ArrayList<>();
+        private final List<int[]> sentenceStarts = new ArrayList<>();
+
+        DevSet(List<ConllSentence> sentences, Features features, BioLabels labels, TransitionPrior prior, SpanDecoding decoding) {
+            this.sentences = sentences;
+            this.features = features;
+            this.labels = labels;
+            this.prior = prior;
+            this.decoding = decoding;
+            SentenceSegmenter segmenter = SentenceSegmenter.getDefault();
+            for (ConllSentence s : sentences) {
+                Document doc = Document.ofTokens(s.tokens());
+                docs.add(doc);
+                sentenceStarts.add(segmenter.sentenceStarts(doc.text(), doc.words()));
+            }
+        }
+
+        Features features() {
+            return features;
+        }
 
         double f1(float[][] w, float[] b, LinearHead.Centering centering) {
             LinearHead head = new LinearHead("dev", labels, w, b, LinearHead.Centering.NONE, prior, decoding);
             HeadDecoder decoder = new HeadDecoder(head);
-            SentenceSegmenter segmenter = SentenceSegmenter.getDefault();
             SpanMetrics m = new SpanMetrics();
             for (int s = 0; s < sentences.size(); s++) {
                 int from = features.sentenceStart()[s];
@@ -452,8 +477,7 @@ public final class TrainHead {
                 for (int i = 0; i < logits.length; i++) {
                     logits[i] = SpanLabeler.logSoftmax(logits[i]);
                 }
-                Document doc = Document.ofTokens(sentences.get(s).tokens());
-                int[] tags = decoder.decode(doc, logits, segmenter.sentenceStarts(doc.text(), doc.words()), SpanScope.SENTENCE);
+                int[] tags = decoder.decode(docs.get(s), logits, sentenceStarts.get(s), SpanScope.SENTENCE);
                 List<String> names = new ArrayList<>();
                 for (int t : tags) {
                     names.add(labels.tag(t));
