@@ -1,7 +1,8 @@
 package org.polyspan.core;
 
 /**
- * A softmax-regression head over frozen encoder features, optionally applied to centred features. {@code WINDOW_MEAN}
+ * A softmax-regression head over frozen encoder features, optionally applied to centred features and optionally
+ * through one {@link HiddenLayer} before its linear output layer. {@code WINDOW_MEAN}
  * subtracts the window's own mean vector; {@code LANGUAGE} replaces the mean vector of the window's language, found
  * from its features, by the reference (training) language's (see {@link LanguageCentroids}). Both aim at what is
  * specific to the language of the text while keeping what distinguishes words from one another, so that an
@@ -22,6 +23,7 @@ public final class LinearHead implements TagHead {
     private final TransitionPrior transitions;
     private final SpanDecoding decoding;
     private final LanguageCentroids languageCentroids;
+    private final HiddenLayer hidden;
 
     public LinearHead(String name, BioLabels labels, float[][] weights, float[] bias, Centering centering) {
         this(name, labels, weights, bias, centering, null);
@@ -40,13 +42,27 @@ public final class LinearHead implements TagHead {
     /** {@code languageCentroids} is required with {@link Centering#LANGUAGE} and ignored otherwise. */
     public LinearHead(String name, BioLabels labels, float[][] weights, float[] bias, Centering centering,
                       TransitionPrior transitions, SpanDecoding decoding, LanguageCentroids languageCentroids) {
+        this(name, labels, null, weights, bias, centering, transitions, decoding, languageCentroids);
+    }
+
+    /**
+     * With a {@code hidden} layer (null for none) {@code weights} is {@code [labels][hidden size]} and the head's input
+     * size is the hidden layer's.
+     */
+    public LinearHead(String name, BioLabels labels, HiddenLayer hidden, float[][] weights, float[] bias, Centering centering,
+                      TransitionPrior transitions, SpanDecoding decoding, LanguageCentroids languageCentroids) {
         if (weights.length != labels.size() || bias.length != labels.size()) {
             throw new IllegalArgumentException("head [" + name + "] has " + labels.size() + " labels but "
                     + weights.length + " weight rows and " + bias.length + " biases");
         }
+        if (hidden != null && hidden.size() != weights[0].length) {
+            throw new IllegalArgumentException("head [" + name + "] has a hidden layer of " + hidden.size()
+                    + " but output weights over " + weights[0].length + " inputs");
+        }
         this.name = name;
         this.labels = labels;
-        this.inputDim = weights[0].length;
+        this.hidden = hidden;
+        this.inputDim = hidden != null ? hidden.inputDim() : weights[0].length;
         this.weights = weights;
         this.bias = bias;
         this.centering = centering;
@@ -86,6 +102,20 @@ public final class LinearHead implements TagHead {
 
     public int inputDim() {
         return inputDim;
+    }
+
+    /** The output layer's weights, {@code [labels][input or hidden size]}. */
+    public float[][] weights() {
+        return weights;
+    }
+
+    public float[] bias() {
+        return bias;
+    }
+
+    /** The layer between the features and the output weights, or null when the head is linear. */
+    public HiddenLayer hidden() {
+        return hidden;
     }
 
     public Centering centering() {
@@ -155,10 +185,13 @@ public final class LinearHead implements TagHead {
             if (x.length != inputDim) {
                 throw new IllegalStateException("head [" + name + "] expects " + inputDim + " features, got " + x.length);
             }
+            if (hidden != null) {
+                x = hidden.apply(x);
+            }
             for (int k = 0; k < weights.length; k++) {
                 float[] w = weights[k];
                 double s = bias[k];
-                for (int d = 0; d < inputDim; d++) {
+                for (int d = 0; d < w.length; d++) {
                     s += w[d] * x[d];
                 }
                 out[i][k] = (float) s;

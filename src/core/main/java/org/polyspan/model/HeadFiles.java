@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.polyspan.core.BioLabels;
+import org.polyspan.core.HiddenLayer;
 import org.polyspan.core.LanguageCentroids;
 import org.polyspan.core.LinearHead;
 import org.polyspan.core.SpanDecoding;
@@ -27,7 +28,10 @@ import java.util.Locale;
 
 /**
  * Reads and writes linear heads: {@code <name>.json} (labels, input size, centring) beside {@code <name>.bin}, the
- * float32 little-endian weight matrix {@code [labels][input]} followed by the bias {@code [labels]}. The JSON may also
+ * float32 little-endian weight matrix {@code [labels][input]} followed by the bias {@code [labels]}. A head with
+ * {@code "hidden": {"size": H, "activation": "gelu_tanh"}} has a {@link HiddenLayer} first: its {@code .bin} holds
+ * the hidden weights {@code [H][input]} and biases {@code [H]}, then the output weights {@code [labels][H]} and
+ * biases {@code [labels]}. The JSON may also
  * hold a tag transition prior ({@code transitions}) and where spans may begin and end ({@code decoding}). A head
  * with {@code "centering": "language"} reads the language centroids beside it ({@link LanguageCentroidFiles}).
  */
@@ -67,22 +71,67 @@ public final class HeadFiles {
                 : LinearHead.Centering.NONE;
         Path bin = json.resolveSibling(weightsFile);
         byte[] bytes = Files.readAllBytes(bin);
-        long expected = 4L * labels.size() * (dim + 1);
+        int hiddenSize = hiddenSize(o, json);
+        long expected = weightBytes(labels.size(), dim, hiddenSize);
         if (bytes.length != expected) {
-            throw new IOException(bin.getFileName() + " has " + bytes.length + " bytes, expected " + expected
-                    + " for " + labels.size() + " labels x " + dim + " inputs plus bias");
+            throw new IOException(bin.getFileName() + " has " + bytes.length + " bytes, expected " + expected + " for "
+                    + shape(labels.size(), dim, hiddenSize));
         }
         FloatBuffer floats = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-        float[][] w = new float[labels.size()][dim];
-        for (float[] row : w) {
-            floats.get(row);
+        HiddenLayer hidden = null;
+        if (hiddenSize > 0) {
+            hidden = new HiddenLayer(matrix(floats, hiddenSize, dim), vector(floats, hiddenSize));
         }
-        float[] b = new float[labels.size()];
-        floats.get(b);
+        float[][] w = matrix(floats, labels.size(), hiddenSize > 0 ? hiddenSize : dim);
+        float[] b = vector(floats, labels.size());
         BioLabels bio = new BioLabels(labels);
         TransitionPrior prior = o.has("transitions") ? readPrior(o.getAsJsonObject("transitions"), labels.size(), json) : null;
         SpanDecoding decoding = o.has("decoding") ? readDecoding(o.get("decoding"), json) : SpanDecoding.WORDS;
-        return new LinearHead(name, bio, w, b, centering, prior, decoding, languageCentroids(name, centering, o, json));
+        return new LinearHead(name, bio, hidden, w, b, centering, prior, decoding, languageCentroids(name, centering, o, json));
+    }
+
+    /** The size of a head's hidden layer from its JSON, 0 for a linear head. */
+    static int hiddenSize(JsonObject o, Path json) throws IOException {
+        if (!o.has("hidden")) {
+            return 0;
+        }
+        try {
+            JsonObject h = o.getAsJsonObject("hidden");
+            int size = h.get("size").getAsInt();
+            String activation = h.has("activation") ? h.get("activation").getAsString() : "";
+            if (size <= 0 || !activation.equals(HiddenLayer.ACTIVATION)) {
+                throw new IllegalArgumentException("needs a positive size and \"activation\": \"" + HiddenLayer.ACTIVATION + "\"");
+            }
+            return size;
+        } catch (RuntimeException e) {
+            throw new IOException(json.getFileName() + ": bad \"hidden\" " + o.get("hidden") + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The size of a head's {@code .bin}: the hidden layer (when {@code hiddenSize > 0}) and the output layer. */
+    static long weightBytes(int labels, long inputDim, int hiddenSize) {
+        long hidden = hiddenSize > 0 ? (long) hiddenSize * (inputDim + 1) : 0;
+        return 4L * (hidden + (long) labels * ((hiddenSize > 0 ? hiddenSize : inputDim) + 1));
+    }
+
+    static String shape(int labels, long inputDim, int hiddenSize) {
+        return hiddenSize > 0
+                ? "a hidden layer of " + hiddenSize + " x " + inputDim + " inputs and " + labels + " labels x " + hiddenSize + ", each plus bias"
+                : labels + " labels x " + inputDim + " inputs plus bias";
+    }
+
+    private static float[][] matrix(FloatBuffer floats, int rows, int cols) {
+        float[][] m = new float[rows][cols];
+        for (float[] row : m) {
+            floats.get(row);
+        }
+        return m;
+    }
+
+    private static float[] vector(FloatBuffer floats, int n) {
+        float[] v = new float[n];
+        floats.get(v);
+        return v;
     }
 
     /**
@@ -175,20 +224,44 @@ public final class HeadFiles {
 
     public static void write(Path dir, String name, List<String> labels, float[][] w, float[] b,
                              LinearHead.Centering centering, JsonObject extra) throws IOException {
+        write(dir, name, labels, null, w, b, centering, extra);
+    }
+
+    /** {@code hidden} may be null; with it {@code w} is the output layer's {@code [labels][hidden size]}. */
+    public static void write(Path dir, String name, List<String> labels, HiddenLayer hidden, float[][] w, float[] b,
+                             LinearHead.Centering centering, JsonObject extra) throws IOException {
         Files.createDirectories(dir);
         JsonObject o = new JsonObject();
         o.addProperty("name", name);
         JsonArray arr = new JsonArray();
         labels.forEach(arr::add);
         o.add("labels", arr);
-        o.addProperty("input_dim", w[0].length);
+        o.addProperty("input_dim", hidden != null ? hidden.inputDim() : w[0].length);
         o.addProperty("weights", name + ".bin");
+        if (hidden != null) {
+            JsonObject h = new JsonObject();
+            h.addProperty("size", hidden.size());
+            h.addProperty("activation", HiddenLayer.ACTIVATION);
+            o.add("hidden", h);
+        }
         o.addProperty("centering", centering.name().toLowerCase(Locale.ROOT));
         if (extra != null) {
             extra.entrySet().forEach(e -> o.add(e.getKey(), e.getValue()));
         }
         Files.writeString(dir.resolve(name + ".json"), o.toString() + "\n", StandardCharsets.UTF_8);
-        ByteBuffer buf = ByteBuffer.allocate(4 * labels.size() * (w[0].length + 1)).order(ByteOrder.LITTLE_ENDIAN);
+        int inputDim = hidden != null ? hidden.inputDim() : w[0].length;
+        ByteBuffer buf = ByteBuffer.allocate((int) weightBytes(labels.size(), inputDim, hidden != null ? hidden.size() : 0))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        if (hidden != null) {
+            put(buf, hidden.weights(), hidden.bias());
+        }
+        put(buf, w, b);
+        try (OutputStream out = new DataOutputStream(Files.newOutputStream(dir.resolve(name + ".bin")))) {
+            out.write(buf.array());
+        }
+    }
+
+    private static void put(ByteBuffer buf, float[][] w, float[] b) {
         for (float[] row : w) {
             for (float v : row) {
                 buf.putFloat(v);
@@ -196,9 +269,6 @@ public final class HeadFiles {
         }
         for (float v : b) {
             buf.putFloat(v);
-        }
-        try (OutputStream out = new DataOutputStream(Files.newOutputStream(dir.resolve(name + ".bin")))) {
-            out.write(buf.array());
         }
     }
 }

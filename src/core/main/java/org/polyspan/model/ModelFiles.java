@@ -120,13 +120,14 @@ public record ModelFiles(String id, Path dir, Kind kind, String description, int
         }
         String name = o.has("name") ? o.get("name").getAsString() : json.getFileName().toString().replaceFirst("\\.json$", "");
         Path bin = json.resolveSibling(o.has("weights") ? o.get("weights").getAsString() : name + ".bin");
-        long expected = 4L * labels.size() * (o.get("input_dim").getAsLong() + 1);
+        int hiddenSize = HeadFiles.hiddenSize(o, json);
+        long expected = HeadFiles.weightBytes(labels.size(), o.get("input_dim").getAsLong(), hiddenSize);
         if (!Files.isRegularFile(bin)) {
             throw new ModelFilesException("model [" + id + "]: head [" + name + "] has no weights file " + bin.getFileName());
         }
         if (Files.size(bin) != expected) {
             throw new ModelFilesException("model [" + id + "]: " + bin.getFileName() + " has " + Files.size(bin) + " bytes, expected "
-                    + expected + " for " + labels.size() + " labels x " + o.get("input_dim").getAsLong() + " inputs plus bias");
+                    + expected + " for " + HeadFiles.shape(labels.size(), o.get("input_dim").getAsLong(), hiddenSize));
         }
         if (o.has("centering") && o.get("centering").getAsString().equalsIgnoreCase("language")
                 && !Files.isRegularFile(json.resolveSibling(LanguageCentroidFiles.fileOf(o)))) {

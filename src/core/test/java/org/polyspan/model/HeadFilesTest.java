@@ -3,6 +3,7 @@ package org.polyspan.model;
 import com.google.gson.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.polyspan.core.HiddenLayer;
 import org.polyspan.core.LinearHead;
 import org.polyspan.core.SpanDecoding;
 import org.polyspan.core.SpanUnits;
@@ -138,5 +139,57 @@ class HeadFilesTest {
         HeadFiles.write(dir, "bad", List.of("O", "PERSON"), new float[][] {{1}, {2}}, new float[2], LinearHead.Centering.NONE, null);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HeadFiles.read(dir.resolve("bad.json")));
         assertTrue(e.getMessage().contains("PERSON"), e.getMessage());
+    }
+
+    @Test
+    void hiddenLayerRoundTripScoresThroughTanhGelu() throws IOException {
+        Random rnd = new Random(5);
+        HiddenLayer hidden = new HiddenLayer(randomWeights(rnd, 4, 6), new float[] {0.1f, -0.2f, 0.3f, 0});
+        float[][] w = randomWeights(rnd, LABELS.size(), 4);
+        float[] b = {1, 0, -1, 0.5f, 0};
+        HeadFiles.write(dir, "deep", LABELS, hidden, w, b, LinearHead.Centering.NONE, null);
+        assertEquals(4L * (4 * (6 + 1) + LABELS.size() * (4 + 1)), Files.size(dir.resolve("deep.bin")));
+        JsonObject json = TinyModels.json(dir.resolve("deep.json"));
+        assertEquals(6, json.get("input_dim").getAsInt());
+        assertEquals("gelu_tanh", json.getAsJsonObject("hidden").get("activation").getAsString());
+
+        LinearHead head = HeadFiles.read(dir.resolve("deep.json"));
+        assertEquals(6, head.inputDim());
+        assertEquals(4, head.hidden().size());
+        float[] x = {0.5f, -1, 2, 0, 1.5f, -0.25f};
+        float[] h = new float[4];
+        for (int j = 0; j < 4; j++) {
+            double s = hidden.bias()[j];
+            for (int d = 0; d < 6; d++) {
+                s += hidden.weights()[j][d] * x[d];
+            }
+            // torch.nn.GELU(approximate='tanh')
+            h[j] = (float) (0.5 * s * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (s + 0.044715 * s * s * s))));
+        }
+        float[] logits = head.logits(new float[][] {x})[0];
+        for (int k = 0; k < LABELS.size(); k++) {
+            double s = b[k];
+            for (int j = 0; j < 4; j++) {
+                s += w[k][j] * h[j];
+            }
+            assertEquals(s, logits[k], 1e-5);
+        }
+        IllegalStateException wrongInput = assertThrows(IllegalStateException.class, () -> head.logits(new float[][] {new float[4]}));
+        assertTrue(wrongInput.getMessage().contains("expects 6 features"), wrongInput.getMessage());
+    }
+
+    @Test
+    void hiddenLayerOfTheWrongSizeOrActivationIsRejected() throws IOException {
+        HiddenLayer hidden = new HiddenLayer(new float[3][2], new float[3]);
+        HeadFiles.write(dir, "deep", LABELS, hidden, new float[LABELS.size()][3], new float[LABELS.size()], LinearHead.Centering.NONE, null);
+        String json = Files.readString(dir.resolve("deep.json"));
+
+        Files.writeString(dir.resolve("deep.json"), json.replace("\"size\":3", "\"size\":2"));
+        IOException size = assertThrows(IOException.class, () -> HeadFiles.read(dir.resolve("deep.json")));
+        assertTrue(size.getMessage().contains("deep.bin has 116 bytes, expected 84"), size.getMessage());
+
+        Files.writeString(dir.resolve("deep.json"), json.replace("gelu_tanh", "relu"));
+        IOException activation = assertThrows(IOException.class, () -> HeadFiles.read(dir.resolve("deep.json")));
+        assertTrue(activation.getMessage().contains("bad \"hidden\""), activation.getMessage());
     }
 }

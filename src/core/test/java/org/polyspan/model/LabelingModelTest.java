@@ -8,6 +8,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.polyspan.core.Document;
+import org.polyspan.core.HiddenLayer;
 import org.polyspan.core.IdentityHead;
 import org.polyspan.core.LinearHead;
 import org.polyspan.core.Span;
@@ -328,6 +329,50 @@ class LabelingModelTest {
         IOException e = assertThrows(IOException.class,
                 () -> LabelingModel.load("m", copy, OnnxWindowEncoder.Device.CPU, 1));
         assertTrue(e.getMessage().contains("narrow") && e.getMessage().contains("10") && e.getMessage().contains("64"),
+                e.getMessage());
+    }
+
+    @Test
+    void headWithAHiddenLayerLoadsAndLabelsAndMustFitTheEncoder() throws Exception {
+        Path copy = TinyModels.copy(TinyModels.HEADS, tmp.resolve("m"));
+        Random rnd = new Random(11);
+        List<String> tags = List.of("O", "B-X", "I-X");
+        float[][] hiddenWeights = new float[8][64];
+        for (float[] row : hiddenWeights) {
+            for (int d = 0; d < row.length; d++) {
+                row[d] = (float) rnd.nextGaussian();
+            }
+        }
+        float[][] out = {new float[8], new float[8], new float[8]};
+        out[1][0] = 1; // B-X wherever the first hidden unit fires harder than the bias below
+        HeadFiles.write(copy.resolve("heads"), "deep", tags, new HiddenLayer(hiddenWeights, new float[8]), out,
+                new float[] {0.5f, 0, -5}, LinearHead.Centering.NONE, null);
+        assertEquals(List.of("deep", "ner"), List.copyOf(ModelFiles.read("m", copy).heads().keySet()));
+        try (LabelingModel m = LabelingModel.load("m", copy, OnnxWindowEncoder.Device.CPU, 1)) {
+            LinearHead deep = (LinearHead) m.heads().get("deep");
+            assertEquals(8, deep.hidden().size());
+            Document doc = Document.of("Alice met Bob in Paris on Monday.");
+            TaggedDocument tagged = m.label(List.of(doc), List.of("deep")).get("deep").get(0);
+            // I-X never wins, so each word is B-X exactly where GELU of the first hidden unit beats O's 0.5
+            int[] expected = new int[doc.words().size()];
+            m.encode(List.of(doc), (d, words, vectors, positions) -> {
+                for (int k = 0; k < words.length; k++) {
+                    double h = 0;
+                    for (int i = 0; i < 64; i++) {
+                        h += hiddenWeights[0][i] * vectors[positions[k]][i];
+                    }
+                    double gelu = 0.5 * h * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (h + 0.044715 * h * h * h)));
+                    expected[words[k]] = gelu > 0.5 ? 1 : 0;
+                }
+            });
+            assertEquals(2, java.util.Arrays.stream(expected).distinct().count(), "the fixture should tag some words and not others");
+            assertArrayEquals(expected, tagged.tags());
+        }
+
+        HeadFiles.write(copy.resolve("heads"), "deep", tags, new HiddenLayer(new float[8][10], new float[8]), out,
+                new float[3], LinearHead.Centering.NONE, null);
+        IOException e = assertThrows(IOException.class, () -> LabelingModel.load("m", copy, OnnxWindowEncoder.Device.CPU, 1));
+        assertTrue(e.getMessage().contains("deep") && e.getMessage().contains("10") && e.getMessage().contains("64"),
                 e.getMessage());
     }
 

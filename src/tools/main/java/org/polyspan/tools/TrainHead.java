@@ -193,14 +193,6 @@ public final class TrainHead {
     static void addPrior(Path headJson, List<ConllSentence> train, float weight, String name, Path out) throws Exception {
         LinearHead head = HeadFiles.read(headJson);
         TransitionPrior prior = TransitionPrior.estimate(tagIndices(train, head.labels().tags()), head.labels(), weight);
-        byte[] bin = java.nio.file.Files.readAllBytes(headJson.resolveSibling(head.name() + ".bin"));
-        java.nio.FloatBuffer f = java.nio.ByteBuffer.wrap(bin).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-        float[][] w = new float[head.labels().size()][head.inputDim()];
-        for (float[] row : w) {
-            f.get(row);
-        }
-        float[] b = new float[head.labels().size()];
-        f.get(b);
         JsonObject meta = com.google.gson.JsonParser.parseString(java.nio.file.Files.readString(headJson)).getAsJsonObject();
         JsonObject extra = new JsonObject();
         for (String key : List.of("trained_on", "sentences", "epochs", "l2", "dev_f1", "description")) {
@@ -209,7 +201,7 @@ public final class TrainHead {
             }
         }
         extra.add("transitions", HeadFiles.priorJson(prior));
-        HeadFiles.write(out, name, head.labels().tags(), w, b, head.centering(), extra);
+        HeadFiles.write(out, name, head.labels().tags(), head.hidden(), head.weights(), head.bias(), head.centering(), extra);
         System.out.println("wrote " + out.resolve(name + ".json") + " with a transition prior of weight " + weight);
     }
 
