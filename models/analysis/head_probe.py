@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Compares head architectures on frozen encoder features before any of them is built into the plugin: a linear head
-(what `TrainHead` trains) against a one-hidden-layer head, trained with torch on the words `TrainHead --dump-features`
-wrote, scored by span F1 on the development words.
+"""Trains heads on frozen encoder features with torch and compares them: a linear head (what `TrainHead` trains) or a
+one-hidden-layer head (the committed `argument` head), trained on the words `TrainHead --dump-features` wrote, scored
+by span F1 on the development words.
 
     D=../shared/data/medical/abstrct/EN/argument_components/original_data
     models/tool.sh TrainHead --model models/build/mbert-ner --train $D/neoplasm_train.tsv --dev $D/neoplasm_dev.tsv \\
