@@ -179,15 +179,15 @@ public final class LinearHead implements TagHead {
     }
 
     public float[][] logits(float[][] features) {
-        float[][] out = new float[features.length][labels.size()];
-        for (int i = 0; i < features.length; i++) {
-            float[] x = features[i];
+        for (float[] x : features) {
             if (x.length != inputDim) {
                 throw new IllegalStateException("head [" + name + "] expects " + inputDim + " features, got " + x.length);
             }
-            if (hidden != null) {
-                x = hidden.apply(x);
-            }
+        }
+        float[][] inputs = hidden != null ? hidden.apply(features) : features;
+        float[][] out = new float[inputs.length][labels.size()];
+        for (int i = 0; i < inputs.length; i++) {
+            float[] x = inputs[i];
             for (int k = 0; k < weights.length; k++) {
                 float[] w = weights[k];
                 double s = bias[k];
