@@ -13,7 +13,6 @@ public final class HiddenLayer {
     /** Words that share one pass over the weights. */
     private static final int BLOCK = 16;
 
-    private final float[][] weights;
     private final float[] bias;
     /**
      * {@code [input][size]}: {@link #apply} adds one input's column to all units at once, a loop the JIT vectorises, and
@@ -32,7 +31,6 @@ public final class HiddenLayer {
                 throw new IllegalArgumentException("hidden layer weight rows differ in length");
             }
         }
-        this.weights = weights;
         this.bias = bias;
         this.byInput = new float[input][weights.length];
         for (int h = 0; h < weights.length; h++) {
@@ -43,23 +41,26 @@ public final class HiddenLayer {
     }
 
     public int inputDim() {
-        return weights[0].length;
+        return byInput.length;
     }
 
     public int size() {
-        return weights.length;
+        return bias.length;
     }
 
+    /** A copy of the weights as the constructor took them, {@code [size][input]} (only the transpose is kept). */
     public float[][] weights() {
-        return weights;
+        float[][] out = new float[size()][inputDim()];
+        for (int d = 0; d < byInput.length; d++) {
+            for (int h = 0; h < out.length; h++) {
+                out[h][d] = byInput[d][h];
+            }
+        }
+        return out;
     }
 
     public float[] bias() {
         return bias;
-    }
-
-    public float[] apply(float[] x) {
-        return apply(new float[][] {x})[0];
     }
 
     /** The layer's output for each row of {@code xs}. */

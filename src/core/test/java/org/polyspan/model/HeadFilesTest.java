@@ -157,11 +157,12 @@ class HeadFilesTest {
         assertEquals(6, head.inputDim());
         assertEquals(4, head.hidden().size());
         float[] x = {0.5f, -1, 2, 0, 1.5f, -0.25f};
+        float[][] w1 = head.hidden().weights();
         float[] h = new float[4];
         for (int j = 0; j < 4; j++) {
             double s = hidden.bias()[j];
             for (int d = 0; d < 6; d++) {
-                s += hidden.weights()[j][d] * x[d];
+                s += w1[j][d] * x[d];
             }
             // torch.nn.GELU(approximate='tanh')
             h[j] = (float) (0.5 * s * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (s + 0.044715 * s * s * s))));
