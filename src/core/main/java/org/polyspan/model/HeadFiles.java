@@ -231,12 +231,13 @@ public final class HeadFiles {
     public static void write(Path dir, String name, List<String> labels, HiddenLayer hidden, float[][] w, float[] b,
                              LinearHead.Centering centering, JsonObject extra) throws IOException {
         Files.createDirectories(dir);
+        int inputDim = hidden != null ? hidden.inputDim() : w[0].length;
         JsonObject o = new JsonObject();
         o.addProperty("name", name);
         JsonArray arr = new JsonArray();
         labels.forEach(arr::add);
         o.add("labels", arr);
-        o.addProperty("input_dim", hidden != null ? hidden.inputDim() : w[0].length);
+        o.addProperty("input_dim", inputDim);
         o.addProperty("weights", name + ".bin");
         if (hidden != null) {
             JsonObject h = new JsonObject();
@@ -249,7 +250,6 @@ public final class HeadFiles {
             extra.entrySet().forEach(e -> o.add(e.getKey(), e.getValue()));
         }
         Files.writeString(dir.resolve(name + ".json"), o.toString() + "\n", StandardCharsets.UTF_8);
-        int inputDim = hidden != null ? hidden.inputDim() : w[0].length;
         ByteBuffer buf = ByteBuffer.allocate((int) weightBytes(labels.size(), inputDim, hidden != null ? hidden.size() : 0))
                 .order(ByteOrder.LITTLE_ENDIAN);
         if (hidden != null) {
