@@ -2,7 +2,13 @@
 
 Every MatMul whose second input is a constant 2-D float weight (and every Gemm with a constant weight) becomes ONNX
 Runtime's com.microsoft DynamicQuantizeMatMul: the weight is stored as int8, symmetric, with one scale per output
-column (zero point 0); the activations are quantised to uint8 at run time, per tensor. A bias Add that directly follows
+column (zero point 0); the activations are quantised to uint8 at run time, per tensor.
+
+Weights use 7 bits, [-63, 63], by default (--weight-bits 7). ONNX Runtime's u8 x s8 kernels on x86-64 CPUs without
+VNNI (AVX2, AVX-512F/BW) add pairs of products into a saturating 16-bit integer (vpmaddubsw): with full-range weights,
+2 x 255 x 127 > 32767 and the model computes wrong answers on those CPUs only. With 7 bits, 2 x 255 x 63 < 32767, so
+the same file computes the same answer on every CPU (VNNI, AMX and ARM compute exactly either way). --weight-bits 8
+gives the full range, for measurement only. A bias Add that directly follows
 such a MatMul is folded into the operator's bias input. MatMuls between two activations (attention scores) stay float.
 
 With --embeddings, a Gather from a large constant table indexed by a graph input (the word embeddings, indexed by
@@ -28,11 +34,15 @@ from onnx import TensorProto, helper, numpy_helper
 MS_DOMAIN = "com.microsoft"
 
 
-def quantize_columns(w):
-    """w [K, N] float -> (int8 [K, N], scale [N]); symmetric, one scale per output column."""
+# 2 x 255 x QMAX must stay below 32768 for kernels that add pairs of u8 x s8 products in 16 bits (see above)
+WEIGHT_QMAX = {7: 63, 8: 127}
+
+
+def quantize_columns(w, qmax=63):
+    """w [K, N] float -> (int8 [K, N] in [-qmax, qmax], scale [N]); symmetric, one scale per output column."""
     amax = np.abs(w).max(axis=0)
-    scale = np.where(amax > 0, amax / 127.0, 1.0).astype(np.float32)
-    q = np.clip(np.rint(w / scale), -127, 127).astype(np.int8)
+    scale = np.where(amax > 0, amax / float(qmax), 1.0).astype(np.float32)
+    q = np.clip(np.rint(w / scale), -qmax, qmax).astype(np.int8)
     return q, scale
 
 
@@ -45,7 +55,10 @@ def quantize_rows(t):
 
 
 class Quantizer:
-    def __init__(self, model, keep=(), embeddings=False, embedding_min_rows=256, min_elements=0, log=print):
+    def __init__(self, model, keep=(), embeddings=False, embedding_min_rows=256, min_elements=0, log=print, weight_bits=7):
+        if weight_bits not in WEIGHT_QMAX:
+            raise ValueError("weight_bits must be 7 or 8, got %r" % (weight_bits,))
+        self.qmax = WEIGHT_QMAX[weight_bits]
         self.model = model
         self.keep = [re.compile(k) for k in keep]
         self.embeddings = embeddings
@@ -103,7 +116,7 @@ class Quantizer:
             w = numpy_helper.to_array(self.inits[name]).astype(np.float32)
             if transpose:
                 w = w.T
-            q, scale = quantize_columns(np.ascontiguousarray(w))
+            q, scale = quantize_columns(np.ascontiguousarray(w), self.qmax)
             base = self._unique(name)
             names = (base + "_int8", base + "_scale", base + "_zero_point")
             self.new_inits += [numpy_helper.from_array(q, names[0]), numpy_helper.from_array(scale, names[1]),
@@ -245,17 +258,17 @@ class Quantizer:
         prune(self.root)
 
 
-def quantize_file(src, dst, keep=(), embeddings=False, embedding_min_rows=256, min_elements=0, log=print):
+def quantize_file(src, dst, keep=(), embeddings=False, embedding_min_rows=256, min_elements=0, log=print, weight_bits=7):
     model = onnx.load(src)
-    q = Quantizer(model, keep, embeddings, embedding_min_rows, min_elements, log)
+    q = Quantizer(model, keep, embeddings, embedding_min_rows, min_elements, log, weight_bits)
     stats = q.run()
     tmp = dst + ".tmp"
     onnx.save(model, tmp)
     onnx.checker.check_model(tmp)
     os.replace(tmp, dst)
-    log("%s -> %s: %d MatMul and %d Gemm as DynamicQuantizeMatMul (%d biases folded), %d embedding Gather(s) int8, "
-        "%d kept in float%s; %.1f MB -> %.1f MB" % (
-            os.path.basename(src), dst, stats["matmul"], stats["gemm"], stats["bias"], stats["gather"], stats["kept"],
+    log("%s -> %s: %d MatMul and %d Gemm as DynamicQuantizeMatMul (%d-bit weights, %d biases folded), %d embedding "
+        "Gather(s) int8, %d kept in float%s; %.1f MB -> %.1f MB" % (
+            os.path.basename(src), dst, stats["matmul"], stats["gemm"], weight_bits, stats["bias"], stats["gather"], stats["kept"],
             (" (" + ", ".join(q.kept_names) + ")") if q.kept_names else "",
             os.path.getsize(src) / 1e6, os.path.getsize(dst) / 1e6))
     return stats
@@ -287,17 +300,21 @@ def quantize_dir(src, dst, **kw):
 
 
 def describe(config_file, kw):
-    """Records the quantisation in a Polyspan config.json (a config without a polyspan section is left as it is)."""
+    """Records the quantisation in config.json's polyspan section (added when absent: the loader reads a Hugging Face
+    export's layout from its other keys), so that a node and the self-check know the model's precision."""
     if not os.path.isfile(config_file):
         return
     with open(config_file, encoding="utf-8") as f:
         config = json.load(f)
-    poly = config.get("polyspan")
+    poly = config.setdefault("polyspan", {})
     if not isinstance(poly, dict):
         return
+    bits = kw.get("weight_bits", 7)
     poly["quantization"] = {
         "method": "dynamic int8: DynamicQuantizeMatMul, int8 weights with one scale per output column, "
                   "activations quantised per tensor at run time",
+        "weight_bits": bits,
+        "weight_range": [-WEIGHT_QMAX[bits], WEIGHT_QMAX[bits]],
         "embeddings_int8": bool(kw.get("embeddings")),
         "kept_in_float": list(kw.get("keep") or []),
     }
@@ -318,11 +335,14 @@ def main(argv=None):
                    help="also store large Gather tables (word embeddings) as int8 with one scale per row")
     p.add_argument("--embedding-min-rows", type=int, default=256,
                    help="a Gather table needs at least this many rows to be quantised (default 256)")
+    p.add_argument("--weight-bits", type=int, choices=sorted(WEIGHT_QMAX), default=7,
+                   help="7 (default): weights in [-63, 63], exact on every CPU; 8: [-127, 127], wrong on CPUs whose int8 "
+                        "kernels saturate (AVX2 or AVX-512 without VNNI), for measurement only")
     p.add_argument("--min-elements", type=int, default=0,
                    help="leave MatMul/Gemm weights with fewer elements in float (default 0: quantise all)")
     a = p.parse_args(argv)
     kw = dict(keep=a.keep, embeddings=a.embeddings, embedding_min_rows=a.embedding_min_rows,
-              min_elements=a.min_elements)
+              min_elements=a.min_elements, weight_bits=a.weight_bits)
     if os.path.isdir(a.src):
         if os.path.abspath(a.src) == os.path.abspath(a.dst):
             raise SystemExit("output directory must differ from the input directory")

@@ -1,6 +1,8 @@
 """Tiny random-weight BERT fixtures for fast unit tests (no download, deterministic).
 
 Command line: python3 tiny.py OUT_DIR
+              python3 tiny.py --reseeded-encoder DIR
+
 
     OUT_DIR/tiny-heads/  encoder.onnx (output "features"), tokenizer.json, config.json
                          (polyspan.layout = encoder_heads), heads/ner.json + ner.bin,
@@ -8,6 +10,10 @@ Command line: python3 tiny.py OUT_DIR
     OUT_DIR/tiny-hf/     model.onnx (output "logits"), tokenizer.json, config.json with
                          id2label/label2id (Hugging Face token-classification layout),
                          reference.json, tokenizer_reference.json, vocab.txt
+
+--reseeded-encoder DIR writes DIR/encoder.onnx: the tiny-heads encoder with the same shapes and other random weights.
+Copied over a copy of tiny-heads, it makes a model whose encoder no longer matches its heads and self-check reference
+(the fixture tiny-heads-broken, which a node must refuse).
 
 The weights are random: outputs are meaningless, only shapes and numerics are testable.
 """
@@ -182,9 +188,22 @@ def build_hf_layout(out, vocab):
                os.path.join(out, "reference.json"), compact=True)
 
 
+def write_reseeded_encoder(out, vocab):
+    """The tiny-heads encoder's graph with weights drawn from another seed."""
+    c = tiny_config(len(vocab))
+    torch.manual_seed(SEED + 100)
+    model = BertEncoder(c).eval()
+    init_params(model, SEED + 100)
+    bert_onnx.export_onnx(model, os.path.join(out, "encoder.onnx"), "features", c.feature_dim)
+
+
 def main(argv):
+    if len(argv) == 3 and argv[1] == "--reseeded-encoder":
+        write_reseeded_encoder(argv[2], tiny_vocab())
+        print("wrote %s/encoder.onnx with reseeded weights" % argv[2])
+        return 0
     if len(argv) != 2:
-        print("usage: tiny.py OUT_DIR", file=sys.stderr)
+        print("usage: tiny.py OUT_DIR | tiny.py --reseeded-encoder DIR", file=sys.stderr)
         return 2
     vocab = tiny_vocab()
     build_heads_layout(os.path.join(argv[1], "tiny-heads"), vocab)

@@ -47,21 +47,33 @@ public final class ModelRepository implements AutoCloseable {
     private final Executor loadExecutor;
     private final Duration loadWait;
     private final MemoryBudget budget;
+    private final String nodeName;
     private final Map<String, ModelSlot> slots = new ConcurrentHashMap<>();
+    /** This node's int8 kernel probe, run once on the load executor; null until it ran. */
+    private volatile Int8KernelProbe.Result int8Probe;
+    private final java.util.concurrent.atomic.AtomicBoolean int8ProbeStarted = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** A repository that loads on the caller's thread, without a memory limit. */
     public ModelRepository(Path root, OnnxWindowEncoder.Device device, int threads) {
-        this(root, device, threads, Runnable::run, NO_WAIT_LIMIT, MemoryBudget.UNLIMITED);
+        this(root, device, threads, Runnable::run, NO_WAIT_LIMIT, MemoryBudget.UNLIMITED, "local");
+    }
+
+    /** As the full constructor, for a process that is not a node (tools, tests): errors name node [local]. */
+    public ModelRepository(Path root, OnnxWindowEncoder.Device device, int threads, Executor loadExecutor, Duration loadWait,
+                           long maxBytes) {
+        this(root, device, threads, loadExecutor, loadWait, maxBytes, "local");
     }
 
     /**
      * @param loadExecutor runs the loads; never a thread that must not block (network, cluster state)
      * @param loadWait     how long a caller waits for a load in flight before a {@link ModelNotReadyException}
      * @param maxBytes     limit on the bytes of loaded copies (see {@link ModelFiles#bytes()}), {@code -1} for none
+     * @param nodeName     the node's name, for errors that must say which node refused a model
      */
     public ModelRepository(Path root, OnnxWindowEncoder.Device device, int threads, Executor loadExecutor, Duration loadWait,
-                           long maxBytes) {
+                           long maxBytes, String nodeName) {
         this.root = root;
+        this.nodeName = nodeName;
         this.device = device;
         this.threads = threads;
         this.loadExecutor = loadExecutor;
@@ -128,6 +140,7 @@ public final class ModelRepository implements AutoCloseable {
             SharedModel copy = slot.current;
             if (copy == null) {
                 checkKind(id, type); // before loading a model of the wrong kind
+                slot.throwIfCheckFailed(); // the same files fail the same check: no load per document
                 await(slot, load(slot, false), deadline);
                 continue;
             }
@@ -144,7 +157,13 @@ public final class ModelRepository implements AutoCloseable {
 
     /** Starts loading the model in the background unless it is loaded or loading; returns the load. */
     public CompletableFuture<?> loadInBackground(String id) {
-        return load(slot(id), false);
+        ModelSlot slot = slot(id);
+        try {
+            slot.throwIfCheckFailed();
+        } catch (ModelCheckFailedException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return load(slot, false);
     }
 
     /**
@@ -237,21 +256,35 @@ public final class ModelRepository implements AutoCloseable {
         try {
             long t0 = System.nanoTime();
             ModelFiles files = files(slot.id);
+            String signature = ModelSlot.signature(files.dir());
+            probeInt8Kernels();
             budget.reserve(slot.id, files.bytes());
             AutoCloseable model;
+            SelfCheckResult check = null;
             try {
                 model = files.kind() == ModelFiles.Kind.TRANSLATION
                         ? TranslationModel.load(slot.id, files.dir(), device == OnnxWindowEncoder.Device.CUDA, threads)
                         : LabelingModel.load(slot.id, files.dir(), device, threads);
+                if (model instanceof LabelingModel labeling) {
+                    // before serving: a model that computes wrong answers on this node must fail, not label nothing
+                    check = ModelSelfCheck.run(labeling);
+                    if (check.failed()) {
+                        model.close();
+                        ModelCheckFailedException failure = new ModelCheckFailedException(slot.id, nodeName, check);
+                        slot.checkFailed(failure, files.dir(), signature);
+                        throw failure;
+                    }
+                }
             } catch (Throwable t) {
                 budget.free(files.bytes());
                 throw t;
             }
+            final SelfCheckResult passed = check;
             SharedModel loaded = new SharedModel(slot.id, model, files.bytes(), (System.nanoTime() - t0) / 1_000_000, closed -> {
                 budget.free(closed.bytes());
                 slot.retired.remove(closed);
             });
-            SharedModel old = slot.install(loaded);
+            SharedModel old = slot.install(loaded, passed);
             if (old != null) {
                 old.retire();
             }
@@ -302,6 +335,62 @@ public final class ModelRepository implements AutoCloseable {
                 + " (models are searched in " + root + ")";
     }
 
+    /**
+     * Runs {@link Int8KernelProbe} once, on the calling thread; later calls return at once. Loads call it on the load
+     * executor; {@link #runtime} starts it there when no load has yet.
+     */
+    private void probeInt8Kernels() {
+        if (int8ProbeStarted.compareAndSet(false, true)) {
+            int8Probe = Int8KernelProbe.run();
+        }
+    }
+
+    /**
+     * What this node runs on: the CPU's architecture and the features that choose ONNX Runtime's kernels, and what its
+     * int8 kernels compute ({@link Int8KernelProbe}; {@code not_probed_yet} until the probe, started on the load
+     * executor by the first call, has run).
+     */
+    public Map<String, Object> runtime() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("node", nodeName);
+        m.put("cpu", CpuFeatures.describe());
+        m.put("device", device.name().toLowerCase(java.util.Locale.ROOT));
+        Int8KernelProbe.Result probe = int8Probe;
+        if (probe == null && !int8ProbeStarted.get()) {
+            try {
+                loadExecutor.execute(this::probeInt8Kernels);
+            } catch (RejectedExecutionException e) {
+                // the node is starting or its load queue is full: the next call tries again
+            }
+            probe = int8Probe; // a caller-runs executor has run it already
+        }
+        m.put("int8", probe == null ? Map.of("int8_kernels", "not_probed_yet") : probe.toMap());
+        return m;
+    }
+
+    /**
+     * Per model this node has loaded or tried to: its state and the status of its self-check ({@code passed},
+     * {@code failed} with the reason, or {@code absent}).
+     */
+    public Map<String, Object> selfChecks() {
+        Map<String, Object> out = new java.util.TreeMap<>();
+        for (ModelSlot slot : slots.values()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            synchronized (slot) {
+                m.put("state", slot.state.label());
+                if (slot.check != null) {
+                    m.put("self_check", slot.check.status());
+                }
+                if (slot.checkFailure != null) {
+                    m.put(slot.check == null ? "self_check" : "last_load_self_check", "failed");
+                    m.put("reason", slot.checkFailure.result().reason());
+                }
+            }
+            out.put(slot.id, m);
+        }
+        return out;
+    }
+
     /** Bytes taken by loaded copies, including copies out of service that are still leased. */
     public long loadedBytes() {
         return budget.reserved();
@@ -346,17 +435,23 @@ public final class ModelRepository implements AutoCloseable {
         ModelState state;
         String error;
         boolean reloading;
+        SelfCheckResult check;
+        SelfCheckResult failedCheck;
         if (slot == null) {
             copy = null;
             state = ModelState.NOT_LOADED;
             error = null;
             reloading = false;
+            check = null;
+            failedCheck = null;
         } else {
             synchronized (slot) {
                 copy = slot.current;
                 state = slot.state;
                 error = slot.error;
                 reloading = slot.loading != null && copy != null;
+                check = slot.check;
+                failedCheck = slot.checkFailure == null ? null : slot.checkFailure.result();
             }
         }
         if (state == ModelState.NOT_LOADED && filesError != null) {
@@ -369,6 +464,13 @@ public final class ModelRepository implements AutoCloseable {
         }
         if (reloading) {
             m.put("reloading", true);
+        }
+        if (check != null) {
+            m.put("self_check", check.toMap());
+        }
+        if (failedCheck != null) {
+            // the check of the last load, which failed; a copy still in service passed its own (above)
+            m.put(check == null ? "self_check" : "failed_self_check", failedCheck.toMap());
         }
         if (copy != null) {
             m.put("load_time_ms", copy.loadMillis());

@@ -45,6 +45,7 @@ public final class ModelsNodeOperation {
             body.put("error", "cannot list " + models.root() + ": " + e.getMessage());
         }
         body.put("thread_pools", pools);
+        body.put("runtime", models.runtime());
         return new Result(200, body);
     }
 
@@ -75,7 +76,10 @@ public final class ModelsNodeOperation {
         }
     }
 
-    /** 429 when retrying can succeed (still loading, over the memory limit), 400 for unusable files, 500 otherwise. */
+    /**
+     * 429 when retrying can succeed (still loading, over the memory limit), 400 for unusable files, 500 otherwise (a
+     * model that fails its self-check among them: the node is fine, the model's answers are not).
+     */
     public static int status(Exception e) {
         if (Inference.isRetryable(e)) {
             return 429;

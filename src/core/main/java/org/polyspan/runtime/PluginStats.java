@@ -47,8 +47,13 @@ public final class PluginStats {
         return answer;
     }
 
+    /**
+     * @param runtime    what the node runs on ({@code ModelRepository.runtime()})
+     * @param selfChecks each model's state and self-check on this node ({@code ModelRepository.selfChecks()})
+     */
     public static Map<String, Object> body(String nodeId, InferenceBudget budget, boolean onnxRuntimeGlobalPool,
-                                           List<Pool> pools, InferenceRejections rejections) {
+                                           List<Pool> pools, InferenceRejections rejections, Map<String, Object> runtime,
+                                           Map<String, Object> selfChecks) {
         Map<String, Object> b = new LinkedHashMap<>();
         b.put("node", nodeId);
         Map<String, Object> budgetMap = new LinkedHashMap<>();
@@ -59,6 +64,8 @@ public final class PluginStats {
         b.put("budget", budgetMap);
         b.put("thread_pools", pools(pools));
         b.put("rejections", Map.of("tasks", rejections.tasks(), "documents", rejections.documents()));
+        b.put("runtime", runtime);
+        b.put("models", selfChecks);
         return b;
     }
 }

@@ -22,7 +22,9 @@ class PluginStatsTest {
                 new PluginStats.Pool(PluginPools.INFERENCE, 2, 1, 7, 1000, 2, 2, 40),
                 new PluginStats.Pool("write", 2, 2, 0, 10000, 0, 2, 900),
                 new PluginStats.Pool(PluginPools.MODEL_LOAD, 1, 0, 0, 64, 0, 1, 3));
-        Map<String, Object> body = PluginStats.body("n1", new InferenceBudget(4, 2, 2), true, pools, rejections);
+        Map<String, Object> runtime = Map.of("cpu", Map.of("arch", "amd64"), "int8", Map.of("int8_kernels", "exact"));
+        Map<String, Object> checks = Map.of("m", Map.of("state", "failed", "self_check", "failed"));
+        Map<String, Object> body = PluginStats.body("n1", new InferenceBudget(4, 2, 2), true, pools, rejections, runtime, checks);
 
         assertEquals("n1", body.get("node"));
         assertEquals(Map.of("allocated_processors", 4, "inference_threads", 2, "intra_op_threads", 2,
@@ -33,5 +35,7 @@ class PluginStatsTest {
         assertEquals(Map.of("threads", 2, "active", 1, "queue", 7, "queue_size", 1000, "rejected", 2L, "largest", 2,
                 "completed", 40L), answered.get(PluginPools.INFERENCE));
         assertEquals(Map.of("tasks", 2L, "documents", 50L), body.get("rejections"));
+        assertEquals(runtime, body.get("runtime"));
+        assertEquals(checks, body.get("models"));
     }
 }

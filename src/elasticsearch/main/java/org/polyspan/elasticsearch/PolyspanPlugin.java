@@ -105,7 +105,8 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
                 budget.processors(), PluginPools.INFERENCE, budget.poolThreads(), budget.intraOpThreads());
         OnnxWindowEncoder.Device device = DEVICE.get(settings).equals("cuda") ? OnnxWindowEncoder.Device.CUDA : OnnxWindowEncoder.Device.CPU;
         this.models = new ModelRepository(root, device, budget.intraOpThreads(), loadPool,
-                Duration.ofMillis(MODELS_LOAD_WAIT.get(settings).millis()), MODELS_MAX_BYTES.get(settings));
+                Duration.ofMillis(MODELS_LOAD_WAIT.get(settings).millis()), MODELS_MAX_BYTES.get(settings),
+                settings.get("node.name", "unnamed"));
         this.translators = new ApertiumService(APERTIUM_URL.get(settings));
     }
 
@@ -172,7 +173,7 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
                                                    IndexNameExpressionResolver indexNameExpressionResolver,
                                                    Supplier<DiscoveryNodes> nodesInCluster,
                                                    Predicate<NodeFeature> clusterSupportsFeature) {
-        return List.of(new RestModelsAction(), new RestMappingTemplateAction(), new RestStatsAction(budget, rejections),
+        return List.of(new RestModelsAction(), new RestMappingTemplateAction(), new RestStatsAction(budget, rejections, models),
                 new RestProjectAction(new ProjectApi(models, translators), rejections), new RestProjectIndexAction(models, translators));
     }
 

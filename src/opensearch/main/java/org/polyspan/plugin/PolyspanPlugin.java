@@ -109,7 +109,8 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
                 budget.processors(), PluginPools.INFERENCE, budget.poolThreads(), budget.intraOpThreads());
         OnnxWindowEncoder.Device device = DEVICE.get(settings).equals("cuda") ? OnnxWindowEncoder.Device.CUDA : OnnxWindowEncoder.Device.CPU;
         this.models = new ModelRepository(root, device, budget.intraOpThreads(), loadPool,
-                Duration.ofMillis(MODELS_LOAD_WAIT.get(settings).millis()), MODELS_MAX_BYTES.get(settings));
+                Duration.ofMillis(MODELS_LOAD_WAIT.get(settings).millis()), MODELS_MAX_BYTES.get(settings),
+                settings.get("node.name", "unnamed"));
         this.translators = new ApertiumService(APERTIUM_URL.get(settings));
     }
 
@@ -184,7 +185,7 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
                                              IndexNameExpressionResolver resolver, Supplier<DiscoveryNodes> nodes) {
         return List.of(new RestModelsAction(), new RestMappingTemplateAction(),
                 new RestProjectAction(models, translators, rejections), new RestProjectIndexAction(models, translators),
-                new RestStatsAction(budget, rejections));
+                new RestStatsAction(budget, rejections, models));
     }
 
     @Override

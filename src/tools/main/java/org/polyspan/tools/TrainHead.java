@@ -203,6 +203,21 @@ public final class TrainHead {
         extra.add("transitions", HeadFiles.priorJson(prior));
         HeadFiles.write(out, name, head.labels().tags(), head.hidden(), head.weights(), head.bias(), head.centering(), extra);
         System.out.println("wrote " + out.resolve(name + ".json") + " with a transition prior of weight " + weight);
+        keepSelfCheckTrue(out);
+    }
+
+    /**
+     * A head written into a model's own {@code heads/} changes what the model's self-check must expect: its expected
+     * tags are computed again, or the node would refuse the model at its next load.
+     */
+    private static void keepSelfCheckTrue(Path headsDir) throws Exception {
+        Path modelDir = headsDir.toAbsolutePath().getParent();
+        if (!headsDir.getFileName().toString().equals("heads") || modelDir == null
+                || !java.nio.file.Files.isRegularFile(modelDir.resolve(org.polyspan.model.SelfCheckReference.FILE))) {
+            return;
+        }
+        SelfCheck.updateHeads(modelDir, 0);
+        System.out.println("updated the expected head tags of " + modelDir.resolve(org.polyspan.model.SelfCheckReference.FILE));
     }
 
     static List<int[]> tagIndices(List<ConllSentence> sentences, List<String> tags) {
@@ -253,7 +268,7 @@ public final class TrainHead {
     }
 
     static void write(String name, Trained t, LinearHead.Centering centering, Like like, BioLabels labels, TransitionPrior prior,
-                      int epochs, Path trainFile, int sentences, Path out) throws java.io.IOException {
+                      int epochs, Path trainFile, int sentences, Path out) throws Exception {
         JsonObject meta = new JsonObject();
         meta.addProperty("trained_on", trainFile.getFileName().toString());
         meta.addProperty("sentences", sentences);
@@ -276,6 +291,7 @@ public final class TrainHead {
         // English training text maps onto itself under language centring, so the head trains uncentred and takes it here
         HeadFiles.write(out, name, labels.tags(), t.w(), t.b(), like.languageCentring() ? LinearHead.Centering.LANGUAGE : centering, meta);
         System.out.println("wrote " + out.resolve(name + ".json") + " and " + out.resolve(name + ".bin"));
+        keepSelfCheckTrue(out);
     }
 
     /** What {@code --like HEAD.json} carries over to the new head: its decoding and whether it centres by language. */
