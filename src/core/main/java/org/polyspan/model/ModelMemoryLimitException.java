@@ -13,7 +13,7 @@ public final class ModelMemoryLimitException extends RuntimeException {
     public ModelMemoryLimitException(String id, long requested, long inUse, long limit) {
         super("loading model [" + id + "] needs " + requested + " bytes but " + inUse + " of the node's " + limit
                 + " bytes (polyspan.models.max_bytes) are taken by loaded models; unload a model "
-                + "(POST _plugins/polyspan/models/<id>/_unload) or raise polyspan.models.max_bytes");
+                + "(the models API's _unload) or raise polyspan.models.max_bytes");
         this.requested = requested;
         this.inUse = inUse;
         this.limit = limit;

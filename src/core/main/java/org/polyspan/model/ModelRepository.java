@@ -304,7 +304,7 @@ public final class ModelRepository implements AutoCloseable {
             load.get(Math.max(0, left), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             throw new ModelNotReadyException("model [" + slot.id + "] is still loading on this node; retry when it is loaded "
-                    + "(GET _plugins/polyspan/models shows its state)");
+                    + "(the models API shows its state on every node)");
         } catch (ExecutionException e) {
             throw unwrap(e);
         }
