@@ -375,6 +375,9 @@ public final class ModelRepository implements AutoCloseable {
     public Map<String, Object> selfChecks() {
         Map<String, Object> out = new java.util.TreeMap<>();
         for (ModelSlot slot : slots.values()) {
+            if (!exists(slot.id)) {
+                continue; // its directory was removed
+            }
             Map<String, Object> m = new LinkedHashMap<>();
             synchronized (slot) {
                 m.put("state", slot.state.label());

@@ -103,8 +103,10 @@ final class ModelSlot {
     synchronized SharedModel remove() {
         SharedModel old = current;
         current = null;
-        state = ModelState.NOT_LOADED;
-        error = null;
+        check = null;
+        // files that failed their check stay refused until they change: say so rather than "not loaded"
+        state = checkFailure != null ? ModelState.FAILED : ModelState.NOT_LOADED;
+        error = checkFailure != null ? checkFailure.getMessage() : null;
         if (old != null) {
             retired.add(old);
         }

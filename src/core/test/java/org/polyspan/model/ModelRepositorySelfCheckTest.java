@@ -74,6 +74,13 @@ class ModelRepositorySelfCheckTest {
             assertTrue(repo.loadInBackground("m").isCompletedExceptionally());
             assertEquals(1, loads.get());
 
+            // an unload changes nothing: the same files are still refused, and the status says so
+            repo.unload("m");
+            assertEquals("failed", repo.status("m").get("state"));
+            assertEquals(e.getMessage(), repo.status("m").get("error"));
+            assertThrows(ModelCheckFailedException.class, () -> repo.lease("m"));
+            assertEquals(1, loads.get());
+
             // fixed files are loaded and checked again
             ModelSelfCheckTest.negateHead(dir, "ner");
             Files.setLastModifiedTime(dir.resolve("heads/ner.bin"), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
@@ -108,6 +115,11 @@ class ModelRepositorySelfCheckTest {
                         .get("ner").get(0).tagNames();
                 assertEquals(before, after, "the old copy still labels as before");
             }
+            // unloading the old copy leaves the failed files: refused, and shown as failed, not as the old copy's pass
+            repo.unload("m");
+            assertEquals("failed", repo.status("m").get("state"));
+            assertEquals("failed", map(repo.status("m").get("self_check")).get("status"));
+            assertThrows(ModelCheckFailedException.class, () -> repo.lease("m"));
         }
     }
 

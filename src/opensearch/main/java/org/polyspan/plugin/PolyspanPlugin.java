@@ -33,6 +33,8 @@ import org.opensearch.rest.RestController;
 import org.opensearch.rest.RestHandler;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.opensearch.secure_sm.AccessController;
+import org.polyspan.model.CpuFeatures;
 import org.polyspan.model.InferenceBudget;
 import org.polyspan.model.InferenceRejections;
 import org.polyspan.model.ModelRepository;
@@ -100,6 +102,8 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
     public PolyspanPlugin(Settings settings, Path configPath) {
         Path root = modelsRoot(MODELS_PATH.get(settings), configPath);
         NativeLibraries.configure();
+        // read once here, where the plugin's own permission applies: later reads run under server frames on the stack
+        AccessController.doPrivileged(CpuFeatures::describe);
         this.budget = budget(settings);
         if (!OnnxSessions.useGlobalThreadPool(budget.intraOpThreads())) {
             LOGGER.warn("ONNX Runtime was started before the polyspan plugin (several nodes in one JVM?): its global pool keeps its "
