@@ -2,14 +2,15 @@
 
 Every MatMul whose second input is a constant 2-D float weight (and every Gemm with a constant weight) becomes ONNX
 Runtime's com.microsoft DynamicQuantizeMatMul: the weight is stored as int8, symmetric, with one scale per output
-column (zero point 0); the activations are quantised to uint8 at run time, per tensor.
-
-Weights use 7 bits, [-63, 63], by default (--weight-bits 7). ONNX Runtime's u8 x s8 kernels on x86-64 CPUs without
-VNNI (AVX2, AVX-512F/BW) add pairs of products into a saturating 16-bit integer (vpmaddubsw): with full-range weights,
-2 x 255 x 127 > 32767 and the model computes wrong answers on those CPUs only. With 7 bits, 2 x 255 x 63 < 32767, so
-the same file computes the same answer on every CPU (VNNI, AMX and ARM compute exactly either way). --weight-bits 8
-gives the full range, for measurement only. A bias Add that directly follows
+column (zero point 0); the activations are quantised to uint8 at run time, per tensor. A bias Add that directly follows
 such a MatMul is folded into the operator's bias input. MatMuls between two activations (attention scores) stay float.
+
+Weights use the full range [-127, 127] by default (--weight-bits 8). ONNX Runtime's default u8 x s8 kernels on x86-64
+CPUs without VNNI (AVX2, AVX-512F/BW) add pairs of products into a saturating 16-bit integer (vpmaddubsw), and
+2 x 255 x 127 > 32767: on those CPUs the plugin runs int8 models with session.x64quantprecision, ONNX Runtime's exact
+U8U8 kernels (org.polyspan.model.Int8Precision), and every model's self-check refuses a model that still computes
+wrong answers. --weight-bits 7 writes [-63, 63], which no kernel saturates (2 x 255 x 63 < 32767), at a cost in
+accuracy measured in the README ("int8 on every CPU").
 
 With --embeddings, a Gather from a large constant table indexed by a graph input (the word embeddings, indexed by
 input_ids) reads an int8 copy of the table with one scale per row instead: Gather(int8 table) -> Cast(float) -> Mul(Gather(row scales)).
@@ -38,7 +39,7 @@ MS_DOMAIN = "com.microsoft"
 WEIGHT_QMAX = {7: 63, 8: 127}
 
 
-def quantize_columns(w, qmax=63):
+def quantize_columns(w, qmax=127):
     """w [K, N] float -> (int8 [K, N] in [-qmax, qmax], scale [N]); symmetric, one scale per output column."""
     amax = np.abs(w).max(axis=0)
     scale = np.where(amax > 0, amax / float(qmax), 1.0).astype(np.float32)
@@ -55,7 +56,7 @@ def quantize_rows(t):
 
 
 class Quantizer:
-    def __init__(self, model, keep=(), embeddings=False, embedding_min_rows=256, min_elements=0, log=print, weight_bits=7):
+    def __init__(self, model, keep=(), embeddings=False, embedding_min_rows=256, min_elements=0, log=print, weight_bits=8):
         if weight_bits not in WEIGHT_QMAX:
             raise ValueError("weight_bits must be 7 or 8, got %r" % (weight_bits,))
         self.qmax = WEIGHT_QMAX[weight_bits]
@@ -258,7 +259,7 @@ class Quantizer:
         prune(self.root)
 
 
-def quantize_file(src, dst, keep=(), embeddings=False, embedding_min_rows=256, min_elements=0, log=print, weight_bits=7):
+def quantize_file(src, dst, keep=(), embeddings=False, embedding_min_rows=256, min_elements=0, log=print, weight_bits=8):
     model = onnx.load(src)
     q = Quantizer(model, keep, embeddings, embedding_min_rows, min_elements, log, weight_bits)
     stats = q.run()
@@ -309,7 +310,7 @@ def describe(config_file, kw):
     poly = config.setdefault("polyspan", {})
     if not isinstance(poly, dict):
         return
-    bits = kw.get("weight_bits", 7)
+    bits = kw.get("weight_bits", 8)
     poly["quantization"] = {
         "method": "dynamic int8: DynamicQuantizeMatMul, int8 weights with one scale per output column, "
                   "activations quantised per tensor at run time",
@@ -335,9 +336,10 @@ def main(argv=None):
                    help="also store large Gather tables (word embeddings) as int8 with one scale per row")
     p.add_argument("--embedding-min-rows", type=int, default=256,
                    help="a Gather table needs at least this many rows to be quantised (default 256)")
-    p.add_argument("--weight-bits", type=int, choices=sorted(WEIGHT_QMAX), default=7,
-                   help="7 (default): weights in [-63, 63], exact on every CPU; 8: [-127, 127], wrong on CPUs whose int8 "
-                        "kernels saturate (AVX2 or AVX-512 without VNNI), for measurement only")
+    p.add_argument("--weight-bits", type=int, choices=sorted(WEIGHT_QMAX), default=8,
+                   help="8 (default): weights in [-127, 127], exact with VNNI, AMX, ARM and, on other x86-64 CPUs, with "
+                        "ONNX Runtime's U8U8 kernels, which the plugin selects there; 7: [-63, 63], exact on every "
+                        "kernel, less accurate")
     p.add_argument("--min-elements", type=int, default=0,
                    help="leave MatMul/Gemm weights with fewer elements in float (default 0: quantise all)")
     a = p.parse_args(argv)

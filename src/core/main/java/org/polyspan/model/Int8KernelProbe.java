@@ -13,35 +13,80 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Asks this node's ONNX Runtime what its int8 matrix kernels compute, rather than trusting CPU flags that a virtual
+ * Asks this process's ONNX Runtime what its int8 matrix kernels compute, rather than trusting CPU flags that a virtual
  * machine may hide: one {@code DynamicQuantizeMatMul} (the operator of Polyspan's int8 models) of uint8 activations at
  * 255 with int8 weights at 127, whose exact result is known. Kernels that add pairs of u8 x s8 products into 16 bits
  * ({@code vpmaddubsw}, used on x86-64 with AVX2 or AVX-512 but without VNNI) saturate at 32767 per pair and return
- * less; kernels with VNNI, AMX or ARM's dot products return the exact value. Polyspan's int8 models keep their weights
- * in [-63, 63], which no kernel can saturate, so the result only explains a node's figures; the model's own
- * self-check is what refuses a wrong model.
+ * less; kernels with VNNI, AMX or ARM's dot products return the exact value. Where it saturates, the probe runs again
+ * with ONNX Runtime's {@code session.x64quantprecision}, which turns int8 weights into uint8 ones so that the exact
+ * U8U8 kernels run, to show that this path computes right.
  */
 public final class Int8KernelProbe {
     private static final int M = 4;
     private static final int K = 64;
     private static final int N = 16;
 
-    /** {@code exact}, {@code saturating} or {@code unknown}, with the value computed against the exact one. */
-    public record Result(String kernels, double computed, double exact, String detail) {
+    /**
+     * @param kernels           {@code exact}, {@code saturating} or {@code unknown}: the default int8 kernels
+     * @param computed          what they computed
+     * @param exact             the exact value
+     * @param exactPathComputed what the U8U8 path ({@code session.x64quantprecision}) computed; NaN when not run
+     */
+    public record Result(String kernels, double computed, double exact, double exactPathComputed, String detail) {
+        public boolean saturating() {
+            return "saturating".equals(kernels);
+        }
+
+        /** Whether the U8U8 path was run and computed the exact value. */
+        public boolean exactPathWorks() {
+            return exactPathComputed == exact;
+        }
+
         public Map<String, Object> toMap() {
-            return Map.of("int8_kernels", kernels, "probe_computed", computed, "probe_exact", exact, "detail", detail);
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("int8_kernels", kernels);
+            m.put("probe_computed", computed);
+            m.put("probe_exact", exact);
+            if (!Double.isNaN(exactPathComputed)) {
+                m.put("probe_computed_u8u8", exactPathComputed);
+            }
+            m.put("detail", detail);
+            return m;
         }
     }
 
     private Int8KernelProbe() {}
 
-    /** Runs the probe on the calling thread (a few milliseconds): call it on a thread that may block on native code. */
-    public static Result run() {
+    /**
+     * Runs the probe on the calling thread (tens of milliseconds): call it on a thread that may block on native code.
+     * {@link Int8Precision} runs it once per process.
+     */
+    static Result run() {
         double exact = (double) K * 255 * 127;
         try {
-            OrtEnvironment env = OnnxSessions.environment();
-            try (OrtSession.SessionOptions options = OnnxSessions.options(false, 1);
-                 OrtSession session = env.createSession(model(), options)) {
+            double computed = compute(false);
+            if (computed == exact) {
+                return new Result("exact", computed, exact, Double.NaN, "u8 x s8 products accumulate exactly here: int8 "
+                        + "models run on the default kernels");
+            }
+            double exactPath = compute(true);
+            return new Result("saturating", computed, exact, exactPath, String.format(Locale.ROOT, "u8 x s8 products "
+                    + "saturate in 16 bits here (%.0f instead of %.0f); with session.x64quantprecision the U8U8 kernels "
+                    + "compute %.0f", computed, exact, exactPath));
+        } catch (Exception | LinkageError e) {
+            return new Result("unknown", Double.NaN, exact, Double.NaN, "the probe could not run: " + e);
+        }
+    }
+
+    /** The largest deviation from the exact value over the probe's outputs, as a computed value. */
+    private static double compute(boolean exactPath) throws Exception {
+        double exact = (double) K * 255 * 127;
+        OrtEnvironment env = OnnxSessions.environment();
+        try (OrtSession.SessionOptions options = OnnxSessions.baseOptions(false, 1)) {
+            if (exactPath) {
+                options.addConfigEntry(Int8Precision.ORT_EXACT_PATH_KEY, "1");
+            }
+            try (OrtSession session = env.createSession(model(), options)) {
                 float[][] a = new float[M][K];
                 for (float[] row : a) {
                     Arrays.fill(row, 255f);
@@ -57,17 +102,9 @@ public final class Int8KernelProbe {
                             }
                         }
                     }
-                    if (worst == exact) {
-                        return new Result("exact", worst, exact, "u8 x s8 products accumulate exactly: full-range and 7-bit int8 "
-                                + "weights both compute right");
-                    }
-                    return new Result("saturating", worst, exact, String.format(Locale.ROOT, "u8 x s8 products saturate in 16 bits "
-                            + "(%.0f instead of %.0f): int8 models with full-range weights compute wrong answers on this node; "
-                            + "Polyspan's 7-bit int8 models do not", worst, exact));
+                    return worst;
                 }
             }
-        } catch (Exception | LinkageError e) {
-            return new Result("unknown", Double.NaN, exact, "the probe could not run: " + e);
         }
     }
 

@@ -49,9 +49,8 @@ public final class ModelRepository implements AutoCloseable {
     private final MemoryBudget budget;
     private final String nodeName;
     private final Map<String, ModelSlot> slots = new ConcurrentHashMap<>();
-    /** This node's int8 kernel probe, run once on the load executor; null until it ran. */
-    private volatile Int8KernelProbe.Result int8Probe;
-    private final java.util.concurrent.atomic.AtomicBoolean int8ProbeStarted = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Whether {@link #runtime} has asked the load executor to decide the int8 path. */
+    private final java.util.concurrent.atomic.AtomicBoolean int8DecisionStarted = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** A repository that loads on the caller's thread, without a memory limit. */
     public ModelRepository(Path root, OnnxWindowEncoder.Device device, int threads) {
@@ -257,7 +256,7 @@ public final class ModelRepository implements AutoCloseable {
             long t0 = System.nanoTime();
             ModelFiles files = files(slot.id);
             String signature = ModelSlot.signature(files.dir());
-            probeInt8Kernels();
+            Int8Precision.get(); // decided here, on the load executor, before the first session of the process
             budget.reserve(slot.id, files.bytes());
             AutoCloseable model;
             SelfCheckResult check = null;
@@ -336,35 +335,25 @@ public final class ModelRepository implements AutoCloseable {
     }
 
     /**
-     * Runs {@link Int8KernelProbe} once, on the calling thread; later calls return at once. Loads call it on the load
-     * executor; {@link #runtime} starts it there when no load has yet.
-     */
-    private void probeInt8Kernels() {
-        if (int8ProbeStarted.compareAndSet(false, true)) {
-            int8Probe = Int8KernelProbe.run();
-        }
-    }
-
-    /**
      * What this node runs on: the CPU's architecture and the features that choose ONNX Runtime's kernels, and what its
-     * int8 kernels compute ({@link Int8KernelProbe}; {@code not_probed_yet} until the probe, started on the load
-     * executor by the first call, has run).
+     * int8 kernels compute and which path int8 models take ({@link Int8Precision}; {@code not_probed_yet} until the
+     * decision, which the first model load or the first call here starts on the load executor, is made).
      */
     public Map<String, Object> runtime() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("node", nodeName);
         m.put("cpu", CpuFeatures.describe());
         m.put("device", device.name().toLowerCase(java.util.Locale.ROOT));
-        Int8KernelProbe.Result probe = int8Probe;
-        if (probe == null && !int8ProbeStarted.get()) {
+        Int8Precision precision = Int8Precision.ifDecided();
+        if (precision == null && int8DecisionStarted.compareAndSet(false, true)) {
             try {
-                loadExecutor.execute(this::probeInt8Kernels);
+                loadExecutor.execute(Int8Precision::get);
             } catch (RejectedExecutionException e) {
-                // the node is starting or its load queue is full: the next call tries again
+                int8DecisionStarted.set(false); // the node is starting or its load queue is full: the next call tries again
             }
-            probe = int8Probe; // a caller-runs executor has run it already
+            precision = Int8Precision.ifDecided(); // a caller-runs executor has decided already
         }
-        m.put("int8", probe == null ? Map.of("int8_kernels", "not_probed_yet") : probe.toMap());
+        m.put("int8", precision == null ? Map.of("int8_kernels", "not_probed_yet") : precision.describe());
         return m;
     }
 

@@ -75,11 +75,27 @@ public final class OnnxSessions {
     }
 
     /**
-     * Options for a session: full graph optimisation, the mode's threading, and the CUDA provider when asked.
+     * Options for a session: full graph optimisation, the mode's threading, the CUDA provider when asked, and ONNX
+     * Runtime's exact int8 path on CPUs whose default int8 kernels saturate ({@link Int8Precision}).
      *
      * @param threads per-session intra-op threads (0: ONNX Runtime's default); ignored with the global pool
      */
     public static OrtSession.SessionOptions options(boolean cuda, int threads) throws OrtException {
+        OrtSession.SessionOptions options = baseOptions(cuda, threads);
+        try {
+            if (Int8Precision.get().exactPathOn()) {
+                // int8 models compute exactly on this CPU only through ONNX Runtime's U8U8 kernels (see Int8Precision)
+                options.addConfigEntry(Int8Precision.ORT_EXACT_PATH_KEY, "1");
+            }
+            return options;
+        } catch (OrtException | RuntimeException | Error e) {
+            options.close();
+            throw e;
+        }
+    }
+
+    /** {@link #options} without the int8 precision decision: for {@link Int8KernelProbe}, which informs it. */
+    static OrtSession.SessionOptions baseOptions(boolean cuda, int threads) throws OrtException {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         try {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);

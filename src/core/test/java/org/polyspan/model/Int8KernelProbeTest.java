@@ -29,6 +29,9 @@ class Int8KernelProbeTest {
             assertEquals("saturating", r.kernels(), () -> "flags " + flags + ": " + r.detail());
             assertEquals(32.0 * 32767, r.computed());
         }
+        if (r.saturating()) {
+            assertTrue(r.exactPathWorks(), () -> "ONNX Runtime's U8U8 path must compute the exact value: " + r.detail());
+        }
     }
 
     @Test

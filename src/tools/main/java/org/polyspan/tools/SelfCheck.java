@@ -3,7 +3,7 @@ package org.polyspan.tools;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.polyspan.model.CpuFeatures;
-import org.polyspan.model.Int8KernelProbe;
+import org.polyspan.model.Int8Precision;
 import org.polyspan.model.LabelingModel;
 import org.polyspan.model.ModelSelfCheck;
 import org.polyspan.model.OnnxWindowEncoder;
@@ -87,8 +87,7 @@ public final class SelfCheck {
     private static int verify(Path dir, int threads) throws Exception {
         Map<String, Object> cpu = CpuFeatures.describe();
         System.out.println("cpu: " + cpu.get("arch") + " " + cpu.getOrDefault("model", "") + ", features " + cpu.get("features"));
-        Int8KernelProbe.Result probe = Int8KernelProbe.run();
-        System.out.println("int8 kernels: " + probe.kernels() + " (" + probe.detail() + ")");
+        System.out.println("int8: " + Int8Precision.get().describe());
         SelfCheckResult result;
         try (LabelingModel model = load(dir, threads)) {
             result = ModelSelfCheck.run(model);
