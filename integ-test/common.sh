@@ -85,14 +85,25 @@ build_plugin_if_needed() {
   [[ -f "$PLUGIN_ZIP" ]] || die "Maven did not produce $PLUGIN_ZIP"
 }
 
-# True when the default model has been built (encoder and tokenizer present).
+# models/build-default.sh writes .complete into a model directory as its last step (the fp32 model's digest; for the
+# int8 model, that digest followed by the quantisation's key) and removes it before any step changes the directory.
+
+# True when the default model has been built completely (its files and the completion marker present).
 default_model_built() {
-  [[ -f "$DEFAULT_MODEL_DIR/config.json" && -f "$DEFAULT_MODEL_DIR/tokenizer.json" ]] \
+  [[ -s "$DEFAULT_MODEL_DIR/.complete" && -f "$DEFAULT_MODEL_DIR/config.json" && -f "$DEFAULT_MODEL_DIR/tokenizer.json" ]] \
     && { [[ -f "$DEFAULT_MODEL_DIR/encoder.onnx" ]] || [[ -f "$DEFAULT_MODEL_DIR/model.onnx" ]]; }
 }
 
+# True when the int8 model has been built completely, from the default model as it is now (its marker starts with the
+# default model's).
 int8_model_built() {
-  [[ -f "$INT8_MODEL_DIR/config.json" && -f "$INT8_MODEL_DIR/tokenizer.json" && -f "$INT8_MODEL_DIR/encoder.onnx" ]]
+  local fp32 int8
+  default_model_built || return 1
+  [[ -s "$INT8_MODEL_DIR/.complete" && -f "$INT8_MODEL_DIR/config.json" && -f "$INT8_MODEL_DIR/tokenizer.json" \
+     && -f "$INT8_MODEL_DIR/encoder.onnx" ]] || return 1
+  fp32="$(cat "$DEFAULT_MODEL_DIR/.complete")"
+  int8="$(cat "$INT8_MODEL_DIR/.complete")"
+  [[ -n "$fp32" && "$int8" == "$fp32-"* ]]
 }
 
 # Installs the Debian packages the scripts need when any is missing (one apt-get run for all of them).

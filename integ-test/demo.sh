@@ -4,7 +4,12 @@
 # labels three news sentences (English, German, Spanish) through an ingest pipeline and searches the spans.
 # The node keeps running afterwards (stop it with integ-test/node.sh stop).
 #
-# Environment: POLYSPAN_ENGINE (opensearch or elasticsearch), OPENSEARCH_PORT (default 9200), plus those of
+# The models are built (models/build-default.sh --int8-optional) when one is missing or incomplete, or a file under
+# models/default or models/recipe is newer than the default model; a failed int8 build is a warning, and the demo goes
+# on with the fp32 model.
+#
+# Environment: POLYSPAN_ENGINE (opensearch or elasticsearch), OPENSEARCH_PORT (default 9200), POLYSPAN_DEMO_NO_BUILD=1
+# (fail instead of building the models: integ-test/run-tests.sh runs the demo on the models it built), plus those of
 # integ-test/node.sh.
 set -euo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/common.sh"
@@ -13,6 +18,7 @@ PORT="${OPENSEARCH_PORT:-9200}"
 URL="http://127.0.0.1:$PORT"
 INDEX="polyspan-demo"
 PIPELINE="polyspan-demo"
+if [[ "$ENGINE" == opensearch ]]; then NODE_DIR="$BUILD_DIR/node-$PORT"; else NODE_DIR="$BUILD_DIR/es-node-$PORT"; fi
 
 # api METHOD PATH [JSON]: prints the response body, fails on HTTP errors (showing the body)
 api() {
@@ -33,11 +39,26 @@ stage "plugin"
 build_plugin_if_needed
 
 stage "default model (models/build-default.sh)"
-if ! default_model_built || ! int8_model_built \
-   || [[ -n "$(find "$REPO_DIR/models/default" "$REPO_DIR/models/recipe" -newer "$DEFAULT_MODEL_DIR/config.json" -type f -print -quit 2>/dev/null)" ]]; then
-  "$REPO_DIR/models/build-default.sh"
+# a model counts only when complete (.complete, the build's last step; common.sh)
+rebuild=""
+if ! default_model_built; then
+  rebuild="${DEFAULT_MODEL_DIR#"$REPO_DIR"/} is not built or incomplete"
+elif ! int8_model_built; then
+  rebuild="${INT8_MODEL_DIR#"$REPO_DIR"/} is not built, incomplete or older than the default model"
 else
-  info "up to date: ${DEFAULT_MODEL_DIR#"$REPO_DIR"/}"
+  newer="$(find "$REPO_DIR/models/default" "$REPO_DIR/models/recipe" -newer "$DEFAULT_MODEL_DIR/.complete" -type f \
+    ! -path '*/__pycache__/*' -print -quit 2>/dev/null || true)"
+  [[ -z "$newer" ]] || rebuild="${newer#"$REPO_DIR"/} is newer than the built model"
+fi
+if [[ -z "$rebuild" ]]; then
+  info "up to date: ${DEFAULT_MODEL_DIR#"$REPO_DIR"/}, ${INT8_MODEL_DIR#"$REPO_DIR"/}"
+elif [[ -n "${POLYSPAN_DEMO_NO_BUILD:-}" ]]; then
+  die "$rebuild, and POLYSPAN_DEMO_NO_BUILD is set: build the models first (models/build-default.sh)"
+else
+  info "$rebuild: building (models/build-default.sh --int8-optional)"
+  # --int8-optional: an int8 model that fails its checks is left out with a warning; the demo needs the fp32 model
+  "$REPO_DIR/models/build-default.sh" --int8-optional
+  default_model_built || die "models/build-default.sh did not complete ${DEFAULT_MODEL_DIR#"$REPO_DIR"/}"
 fi
 
 stage "$ENGINE_NAME node on $URL"
@@ -55,15 +76,56 @@ api PUT "/_ingest/pipeline/$PIPELINE" '{
   ]
 }' > /dev/null
 info "pipeline $PIPELINE: span_labeling on [body] with model mbert-ner"
-# the pipeline starts loading the model in the background; documents sent before it is loaded would wait, then get 429
-for _ in $(seq 1 600); do
-  state="$(api GET /_plugins/polyspan/models | python3 -c '
+# the pipeline starts loading the model in the background; documents sent before it is loaded would wait, then get 429.
+# GET $API/models is a nodes-level answer: "models" lists each model once, with "state" (the nodes' common state:
+# not_loaded, loading, loaded, failed, or mixed), "error" when it failed, and "nodes" with each node's state and error.
+# model_state: prints the state of mbert-ner, a tab, and its errors; fails when the API does not answer
+model_state() {
+  local body
+  if ! body="$(api GET "/$API/models" 2>&1)"; then
+    printf 'unanswered\tGET /%s/models: %s\n' "$API" "$(printf '%s' "$body" | tr -s '\n' ' ' | cut -c1-400)"
+    return 1
+  fi
+  printf '%s' "$body" | python3 -c '
 import json, sys
-print(next((m["state"] for m in json.load(sys.stdin)["models"] if m["id"] == "mbert-ner"), "missing"))')"
-  [[ "$state" == loaded || "$state" == failed || "$state" == missing ]] && break
+try:
+    models = json.load(sys.stdin)["models"]
+except (ValueError, KeyError, TypeError) as e:
+    print("unreadable\tthe models API answered something else: %r" % e)
+    sys.exit(0)
+for m in models:
+    if m.get("id") == "mbert-ner":
+        errors = [m["error"]] if m.get("error") else []
+        for node_id, node in sorted((m.get("nodes") or {}).items()):
+            if node.get("error") and node["error"] not in errors:
+                errors.append("%s: %s" % (node.get("name", node_id), node["error"]))
+        print("%s\t%s" % (m.get("state", "unknown"), " | ".join(errors)))
+        break
+else:
+    print("missing\t")
+'
+}
+state="" error="" api_errors=0
+for _ in $(seq 1 600); do
+  if answer="$(model_state)"; then
+    api_errors=0
+  else
+    # the node is up (node.sh waited for it): an error that lasts is not worth 600 s of waiting
+    api_errors=$((api_errors + 1))
+  fi
+  state="${answer%%$'\t'*}" error="${answer#*$'\t'}"
+  (( api_errors < 5 )) || break
+  [[ "$state" == loaded || "$state" == failed || "$state" == missing || "$state" == unreadable ]] && break
   sleep 1
 done
 info "model mbert-ner: $state"
+case "$state" in
+  loaded) ;;
+  failed) die "model mbert-ner failed to load: ${error:-no error given} (node logs: ${NODE_DIR#"$REPO_DIR"/}/logs)" ;;
+  missing) die "the node has no model mbert-ner (was models/build/mbert-ner complete when the node started?)" ;;
+  unanswered|unreadable|"") die "cannot tell whether model mbert-ner is loaded${error:+: $error}" ;;
+  *) die "model mbert-ner still [$state] after 600 s${error:+: $error} (node logs: ${NODE_DIR#"$REPO_DIR"/}/logs)" ;;
+esac
 
 api PUT "/_component_template/polyspan-spans" "$(api GET "/$API/mapping_template?target_field=spans")" > /dev/null
 api PUT "/_index_template/$INDEX" '{
@@ -120,7 +182,6 @@ fi
 
 stage "projection: the English spans onto a Spanish translation"
 # with Apertium's service beside the node (apertium-apy installed), the translation is made by the node itself
-if [[ "$ENGINE" == opensearch ]]; then NODE_DIR="$BUILD_DIR/node-$PORT"; else NODE_DIR="$BUILD_DIR/es-node-$PORT"; fi
 if grep -q '^polyspan.translate.apertium_url' "$NODE_DIR/config/$ENGINE.yml" 2>/dev/null; then
   PROJECT='{"source_language": "en", "target_language": "es", "translate": true, "pairs": [{"source": {"text": "Barack Obama met Angela Merkel at the White House in Washington on Friday.", "spans": [{"start": 0, "end": 12, "label": "PER"}, {"start": 17, "end": 30, "label": "PER"}, {"start": 38, "end": 49, "label": "LOC"}, {"start": 53, "end": 63, "label": "LOC"}]}}]}'
 else

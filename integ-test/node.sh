@@ -184,21 +184,25 @@ prepare_node() {
     fi
   fi
 
+  # only complete models (.complete written by models/build-default.sh as its last step), never a half-built one
   if default_model_built; then
     copy_model "$DEFAULT_MODEL_DIR" mbert-ner link
   else
-    info "default model not built (models/build-default.sh); starting without mbert-ner"
+    info "default model not built or incomplete (models/build-default.sh); starting without mbert-ner"
   fi
   if int8_model_built; then
     copy_model "$INT8_MODEL_DIR" mbert-ner-int8 link
   else
-    info "int8 model not built (models/build-default.sh); starting without mbert-ner-int8"
+    info "int8 model not built, incomplete or older than the default model (models/build-default.sh); starting without mbert-ner-int8"
   fi
   if [[ -n "${POLYSPAN_EXTRA_MODELS:-}" ]]; then
     local extra d
     extra="$(cd "$POLYSPAN_EXTRA_MODELS" 2>/dev/null && pwd)" || die "POLYSPAN_EXTRA_MODELS=$POLYSPAN_EXTRA_MODELS is not a directory"
     for d in "$extra"/*/; do
-      [[ -d "$d" ]] && copy_model "${d%/}" "$(basename "$d")"
+      # a *.partial directory is a build in progress or one that failed (models/build-default.sh)
+      if [[ -d "$d" && "$d" != *.partial/ ]]; then
+        copy_model "${d%/}" "$(basename "$d")"
+      fi
     done
   fi
 }

@@ -4,18 +4,23 @@
 #
 #   integ-test/run-tests.sh [extra Maven arguments...]
 #
-# Stages: system packages (Debian, installed only when missing) -> test fixtures and default model ->
-# plugin zip -> node on POLYSPAN_IT_PORT (default 9250) with the fixtures -> mvn verify (surefire + failsafe) ->
+# Stages: system packages (Debian, installed only when missing) -> test fixtures with their self checks
+# (models/build-default.sh --tiny-checks) and the default model with its int8 model (a failed int8 check fails the run)
+# -> plugin zip -> node on POLYSPAN_IT_PORT (default 9250) with the fixtures -> mvn verify (surefire + failsafe) ->
 # node stopped -> 3-node cluster on POLYSPAN_IT_CLUSTER_PORT (default 9270, +1, +2) -> the multi-node tests (ClusterIT)
 # -> a soak of SOAK_MINUTES (default 1) against the cluster (models/tool.sh Soak) -> cluster stopped -> a single
-# Elasticsearch node on POLYSPAN_IT_ES_PORT (default 9260) -> the REST tests against it -> node stopped.
+# Elasticsearch node on POLYSPAN_IT_ES_PORT (default 9260) -> the REST tests against it -> node stopped -> the demo
+# (integ-test/demo.sh, on the models built in stage 2) on OpenSearch on POLYSPAN_IT_DEMO_PORT (default 9280), then on
+# Elasticsearch on POLYSPAN_IT_DEMO_ES_PORT (default 9290): each must print spans for its three documents and a
+# projection; each demo node is stopped after its demo (output in integ-test/build/demo-<engine>.log).
 # Nodes are stopped on exit. Works non-interactively and as root (CI).
 #
-# Environment: POLYSPAN_ENGINE (opensearch or elasticsearch; the cluster stages and the Elasticsearch stage run with
+# Environment: POLYSPAN_ENGINE (opensearch or elasticsearch; the cluster, Elasticsearch and demo stages run with
 # opensearch only: with elasticsearch, stage 5 already runs every test against Elasticsearch), POLYSPAN_IT_PORT
-# (default 9250), POLYSPAN_IT_CLUSTER_PORT (default 9270), POLYSPAN_IT_ES_PORT (default 9260), SOAK_MINUTES (default 1),
-# SKIP_DEFAULT_MODEL=1 (do not build mbert-ner; its tests then fail unless it was built before), KEEP_NODE=1 (leave
-# the single node running for debugging; the cluster and Elasticsearch stages are then skipped).
+# (default 9250), POLYSPAN_IT_CLUSTER_PORT (default 9270), POLYSPAN_IT_ES_PORT (default 9260), POLYSPAN_IT_DEMO_PORT
+# (default 9280), POLYSPAN_IT_DEMO_ES_PORT (default 9290), SOAK_MINUTES (default 1), SKIP_DEFAULT_MODEL=1 (do not
+# build mbert-ner; its tests and the demos then fail unless it was built before), KEEP_NODE=1 (leave the single node
+# running for debugging; the cluster, Elasticsearch and demo stages are then skipped).
 set -euo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/common.sh"
 exec < /dev/null
@@ -23,6 +28,8 @@ exec < /dev/null
 PORT="${POLYSPAN_IT_PORT:-9250}"
 CLUSTER_PORT="${POLYSPAN_IT_CLUSTER_PORT:-9270}"
 ES_PORT="${POLYSPAN_IT_ES_PORT:-9260}"
+DEMO_PORT="${POLYSPAN_IT_DEMO_PORT:-9280}"
+DEMO_ES_PORT="${POLYSPAN_IT_DEMO_ES_PORT:-9290}"
 CLUSTER_NODES=3
 CLUSTER_URLS="http://127.0.0.1:$CLUSTER_PORT"
 for ((i = 1; i < CLUSTER_NODES; i++)); do CLUSTER_URLS+=",http://127.0.0.1:$((CLUSTER_PORT + i))"; done
@@ -46,6 +53,10 @@ summary() {
     stage "stopping the Elasticsearch node"
     POLYSPAN_ENGINE=elasticsearch OPENSEARCH_PORT="$ES_PORT" POLYSPAN_NODES=1 "$INTEG_DIR/node.sh" stop || true
   fi
+  if [[ -n "${DEMO_NODE:-}" ]]; then
+    stage "stopping the demo node (${DEMO_NODE% *} on port ${DEMO_NODE#* })"
+    POLYSPAN_ENGINE="${DEMO_NODE% *}" OPENSEARCH_PORT="${DEMO_NODE#* }" POLYSPAN_NODES=1 "$INTEG_DIR/node.sh" stop || true
+  fi
   if [[ -n "${NODE_STARTED:-}" && -z "${KEEP_NODE:-}" ]]; then
     stage "stopping the node"
     OPENSEARCH_PORT="$PORT" POLYSPAN_NODES=1 "$INTEG_DIR/node.sh" stop || true
@@ -62,7 +73,7 @@ summary() {
 trap summary EXIT
 
 # ------------------------------------------------------------------ 1. system packages
-begin "1/10 system packages"
+begin "1/11 system packages"
 install_system_packages
 # the Apertium unit tests fail instead of skipping when the engine is missing
 export POLYSPAN_REQUIRE_APERTIUM=1
@@ -73,8 +84,10 @@ info "java: $JAVA_HOME"
 end "system packages"
 
 # ------------------------------------------------------------------ 2. models
-begin "2/10 test fixtures and default model"
-"$REPO_DIR/models/build-default.sh" --tiny "$TEST_MODELS"
+begin "2/11 test fixtures and default model"
+# the fixtures (made again only when the recipe changed), then their self_check.json files and tiny-heads-broken: these
+# run the Java tools, which Maven's own --tiny run (generate-test-resources) cannot do while it builds the core
+"$REPO_DIR/models/build-default.sh" --tiny-checks "$TEST_MODELS"
 if [[ -n "${SKIP_DEFAULT_MODEL:-}" ]]; then
   info "SKIP_DEFAULT_MODEL set: not building mbert-ner"
 else
@@ -83,29 +96,29 @@ fi
 end "fixtures and default model"
 
 # ------------------------------------------------------------------ 3. plugin
-begin "3/10 plugin zip"
+begin "3/11 plugin zip"
 quiet_mvn "$REPO_DIR" package -DskipTests || die "plugin build failed"
 [[ -f "$PLUGIN_ZIP" ]] || die "no plugin zip at $PLUGIN_ZIP"
 info "built ${PLUGIN_ZIP#"$REPO_DIR"/}"
 end "plugin zip"
 
 # ------------------------------------------------------------------ 4. node
-begin "4/10 $ENGINE_NAME node on port $PORT"
+begin "4/11 $ENGINE_NAME node on port $PORT"
 NODE_STARTED=1
 OPENSEARCH_PORT="$PORT" POLYSPAN_NODES=1 POLYSPAN_EXTRA_MODELS="$TEST_MODELS" "$INTEG_DIR/node.sh" start
 end "node start"
 
 # ------------------------------------------------------------------ 5. tests
-begin "5/10 mvn verify (unit tests, then integration tests against http://127.0.0.1:$PORT)"
+begin "5/11 mvn verify (unit tests, then integration tests against http://127.0.0.1:$PORT)"
 (cd "$REPO_DIR" && "${MVN[@]}" verify -DskipITs=false -Dpolyspan.it.url="http://127.0.0.1:$PORT" -Dpolyspan.it.engine="$ENGINE" "$@")
 end "mvn verify"
 
 if [[ -n "${KEEP_NODE:-}" ]]; then
-  info "KEEP_NODE set: the cluster and Elasticsearch stages are skipped"
+  info "KEEP_NODE set: the cluster, Elasticsearch and demo stages are skipped"
   exit 0
 fi
 if [[ "$ENGINE" != opensearch ]]; then
-  info "the cluster and Elasticsearch stages run after OpenSearch tests only"
+  info "the cluster, Elasticsearch and demo stages run after OpenSearch tests only"
   exit 0
 fi
 # the single node is not needed any more: its memory and CPU go to the cluster
@@ -113,20 +126,20 @@ OPENSEARCH_PORT="$PORT" POLYSPAN_NODES=1 "$INTEG_DIR/node.sh" stop
 NODE_STARTED=
 
 # ------------------------------------------------------------------ 6. cluster
-begin "6/10 $CLUSTER_NODES-node cluster on ports $CLUSTER_PORT-$((CLUSTER_PORT + CLUSTER_NODES - 1))"
+begin "6/11 $CLUSTER_NODES-node cluster on ports $CLUSTER_PORT-$((CLUSTER_PORT + CLUSTER_NODES - 1))"
 CLUSTER_STARTED=1
 OPENSEARCH_PORT="$CLUSTER_PORT" POLYSPAN_NODES=$CLUSTER_NODES POLYSPAN_EXTRA_MODELS="$TEST_MODELS" "$INTEG_DIR/node.sh" start
 end "cluster start"
 
 # ------------------------------------------------------------------ 7. multi-node tests
-begin "7/10 multi-node tests (ClusterIT against $CLUSTER_URLS)"
+begin "7/11 multi-node tests (ClusterIT against $CLUSTER_URLS)"
 # only the failsafe goals: the unit tests and the fixtures ran in stage 5
 (cd "$REPO_DIR" && "${MVN[@]}" -pl integ-test -am test-compile failsafe:integration-test failsafe:verify -DskipITs=false \
   -Dit.test=ClusterIT -Dit.failIfNoSpecifiedTests=false -Dpolyspan.skipTestModels=true -Dpolyspan.it.cluster="$CLUSTER_URLS" "$@")
 end "multi-node tests"
 
 # ------------------------------------------------------------------ 8. soak
-begin "8/10 soak: ${SOAK_MINUTES:-1} minute(s) against the cluster"
+begin "8/11 soak: ${SOAK_MINUTES:-1} minute(s) against the cluster"
 POLYSPAN_TOOL_JAVA_OPTS=-Xmx512m "$REPO_DIR/models/tool.sh" Soak --urls "$CLUSTER_URLS" --minutes "${SOAK_MINUTES:-1}" \
   --data "$REPO_DIR/../shared/data"
 end "soak"
@@ -135,7 +148,7 @@ OPENSEARCH_PORT="$CLUSTER_PORT" POLYSPAN_NODES=$CLUSTER_NODES "$INTEG_DIR/node.s
 CLUSTER_STARTED=
 
 # ------------------------------------------------------------------ 9. Elasticsearch node
-begin "9/10 Elasticsearch node on port $ES_PORT"
+begin "9/11 Elasticsearch node on port $ES_PORT"
 ES_NODE_STARTED=1
 # the zip was built in stage 3 (mvn package builds both); node.sh rebuilds it only if a source is newer
 POLYSPAN_ENGINE=elasticsearch OPENSEARCH_PORT="$ES_PORT" POLYSPAN_NODES=1 POLYSPAN_EXTRA_MODELS="$TEST_MODELS" \
@@ -143,16 +156,72 @@ POLYSPAN_ENGINE=elasticsearch OPENSEARCH_PORT="$ES_PORT" POLYSPAN_NODES=1 POLYSP
 end "Elasticsearch node start"
 
 # ------------------------------------------------------------------ 10. REST tests on Elasticsearch
-begin "10/10 REST tests against Elasticsearch (http://127.0.0.1:$ES_PORT)"
+begin "10/11 REST tests against Elasticsearch (http://127.0.0.1:$ES_PORT)"
 # only the failsafe goals on the integ-test module, as in stage 7. The classes that test the plugin's engine side (REST
 # paths, processor, errors, models API, tasks); tests that cannot hold on Elasticsearch skip with their reason
 # (PolyspanRest.elasticsearch()). Left out: DefaultModelIT, Int8ModelIT and MedicalArgumentIT measure what the models
 # label (the engine-neutral core, the same bytes on both engines; they ran in stage 5), ClusterIT needs a cluster.
 ES_ITS=ModelsRestIT,StatsRestIT,TinyModelPipelineIT,Seq2SeqPipelineIT,ProjectRestIT,ProjectIndexIT,ProjectSeq2SeqIT,TranslateFirstIT
-ES_ITS+=,NmtProjectionIT,NmtTranslateFirstIT
+ES_ITS+=,NmtProjectionIT,NmtTranslateFirstIT,SelfCheckIT
 (cd "$REPO_DIR" && "${MVN[@]}" -pl integ-test -am test-compile failsafe:integration-test failsafe:verify -DskipITs=false \
   -Dit.test="$ES_ITS" -Dit.failIfNoSpecifiedTests=false -Dpolyspan.skipTestModels=true -Dpolyspan.it.engine=elasticsearch \
   -Dpolyspan.it.url="http://127.0.0.1:$ES_PORT" "$@")
 POLYSPAN_ENGINE=elasticsearch OPENSEARCH_PORT="$ES_PORT" POLYSPAN_NODES=1 "$INTEG_DIR/node.sh" stop
 ES_NODE_STARTED=
 end "Elasticsearch REST tests"
+
+# ------------------------------------------------------------------ 11. the demo on both engines
+# run_demo ENGINE PORT: integ-test/demo.sh on its own node, which is stopped afterwards; the demo must print at least one
+# span under each of its three documents ([en], [de], [es]) and at least one projected span
+run_demo() {
+  local engine="$1" port="$2" log="$BUILD_DIR/demo-$1.log" rc=0
+  info "integ-test/demo.sh with POLYSPAN_ENGINE=$engine OPENSEARCH_PORT=$port (output also in ${log#"$REPO_DIR"/})"
+  mkdir -p "$BUILD_DIR"
+  DEMO_NODE="$engine $port"
+  # POLYSPAN_DEMO_NO_BUILD: the demo runs on the models of stage 2 and fails rather than build them
+  POLYSPAN_ENGINE="$engine" OPENSEARCH_PORT="$port" POLYSPAN_NODES=1 POLYSPAN_DEMO_NO_BUILD=1 "$INTEG_DIR/demo.sh" 2>&1 \
+    | tee "$log" || rc=$?
+  POLYSPAN_ENGINE="$engine" OPENSEARCH_PORT="$port" POLYSPAN_NODES=1 "$INTEG_DIR/node.sh" stop
+  DEMO_NODE=
+  (( rc == 0 )) || die "integ-test/demo.sh on $engine exited with status $rc (output in ${log#"$REPO_DIR"/})"
+  check_demo_output "$log" "$engine" || die "the demo on $engine did not label or project as it should (output in ${log#"$REPO_DIR"/})"
+}
+
+# check_demo_output LOG ENGINE: at least one span line under [en], [de] and [es], and one in the projection
+check_demo_output() {
+  python3 - "$1" "$2" <<'PY'
+import re, sys
+log, engine = sys.argv[1], sys.argv[2]
+# a span line of demo.sh: four spaces, label, quoted text, start-end, score
+span = re.compile(r'^    \S+\s+".*"\s+\d+-\d+\s+score\s+-?\d+(\.\d+)?\s*$')
+section, doc = "", None
+docs, projected = {}, 0
+with open(log, encoding="utf-8", errors="replace") as f:
+    for line in f:
+        line = line.rstrip("\n")
+        if line.startswith("==== ") and line.endswith(" ===="):
+            section, doc = line[5:-5], None
+        elif section == "the documents with their spans":
+            m = re.match(r"^\[(\w+)\] ", line)
+            if m:
+                doc = m.group(1)
+                docs.setdefault(doc, 0)
+            elif doc and span.match(line):
+                docs[doc] += 1
+        elif section.startswith("projection") and span.match(line):
+            projected += 1
+problems = ["no span under [%s]" % lang for lang in ("en", "de", "es") if docs.get(lang, 0) < 1]
+if projected < 1:
+    problems.append("no projected span")
+print("[run-tests.sh] demo on %s: %s; projection: %d span(s)%s" % (
+    engine, ", ".join("[%s] %d span(s)" % (d, docs.get(d, 0)) for d in ("en", "de", "es")), projected,
+    "" if not problems else " -- " + "; ".join(problems)))
+sys.exit(1 if problems else 0)
+PY
+}
+
+begin "11/11 demos: integ-test/demo.sh on OpenSearch (port $DEMO_PORT) and Elasticsearch (port $DEMO_ES_PORT)"
+default_model_built || die "the demo needs the default model, which stage 2 did not build (SKIP_DEFAULT_MODEL?)"
+run_demo opensearch "$DEMO_PORT"
+run_demo elasticsearch "$DEMO_ES_PORT"
+end "demos"

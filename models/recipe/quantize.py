@@ -275,8 +275,9 @@ def quantize_file(src, dst, keep=(), embeddings=False, embedding_min_rows=256, m
     return stats
 
 
-# fp32 reference values of the recipe's own checks do not describe a quantised graph
-SKIPPED = {".build-stamp", "reference.json"}
+# fp32 reference values of the recipe's own checks do not describe a quantised graph, and the build's records of the
+# fp32 directory (its stamp, completion marker and self-check) are not the int8 model's
+SKIPPED = {".build-stamp", "reference.json", ".complete", "self_check.json"}
 
 
 def quantize_dir(src, dst, **kw):
