@@ -1,0 +1,87 @@
+package org.polyspan.elasticsearch;
+
+import org.elasticsearch.index.VersionType;
+import org.elasticsearch.ingest.IngestDocument;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.polyspan.model.InferenceRejections;
+import org.polyspan.model.ModelRepository;
+import org.polyspan.model.OnnxWindowEncoder;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+/**
+ * A models directory built from the tiny fixtures (see {@link TestModels}) and a processor factory over it whose
+ * processors label on the calling thread, so that the asynchronous {@code execute} has finished when it returns.
+ */
+abstract class SpanLabelingTestCase {
+    @TempDir
+    Path tmp;
+    protected ModelRepository models;
+    protected SpanLabelingProcessor.Factory factory;
+
+    @BeforeEach
+    void openModels() {
+        models = new ModelRepository(TestModels.modelsDir(tmp), OnnxWindowEncoder.Device.CPU, 1);
+        factory = new SpanLabelingProcessor.Factory(models, () -> Runnable::run, new InferenceRejections());
+    }
+
+    @AfterEach
+    void closeModels() {
+        models.close();
+    }
+
+    /** A mutable processor configuration from alternating keys and values. */
+    protected static Map<String, Object> config(Object... kv) {
+        Map<String, Object> m = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    /** A document whose source has the given alternating keys and values (values may be null). */
+    protected static IngestDocument doc(Object... kv) {
+        return new IngestDocument("index", "1", 1, null, VersionType.INTERNAL, config(kv));
+    }
+
+    @SuppressWarnings("unchecked")
+    protected static List<Map<String, Object>> spans(IngestDocument d, String field) {
+        return (List<Map<String, Object>>) d.getFieldValue(field, List.class);
+    }
+
+    /**
+     * Runs {@code p} on {@code d} through the asynchronous {@code execute}, which Elasticsearch's pipelines call; the
+     * processor must label on the calling thread (as those of {@link #factory} do). Returns the labelled document, or
+     * throws the document's failure; the handler must have been called exactly once, with a document or a failure.
+     */
+    protected static IngestDocument run(SpanLabelingProcessor p, IngestDocument d) throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        AtomicReference<IngestDocument> result = new AtomicReference<>();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        p.execute(d, (out, e) -> {
+            calls.incrementAndGet();
+            result.set(out);
+            failure.set(e);
+        });
+        assertEquals(1, calls.get(), "handler calls");
+        if (failure.get() != null) {
+            assertNull(result.get(), "a failed document is handed back as null");
+            throw failure.get();
+        }
+        assertNotNull(result.get(), "neither a document nor a failure");
+        assertSame(d, result.get(), "the document is labelled in place and handed back");
+        return result.get();
+    }
+}

@@ -1,0 +1,94 @@
+package org.polyspan.elasticsearch;
+
+import org.polyspan.core.LinearHead;
+import org.polyspan.model.HeadFiles;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Model directories for processor tests, built from the tiny fixtures that {@code models/build-default.sh --tiny}
+ * generates. The {@code all-per} model has a real encoder and a head whose bias makes every word its own PER span, so
+ * expected output can be written down exactly.
+ */
+final class TestModels {
+    static final List<String> TAGS = List.of("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC");
+
+    private TestModels() {}
+
+    static Path fixtures() {
+        String dir = System.getProperty("polyspan.test.models");
+        if (dir == null || !Files.isDirectory(Path.of(dir, "tiny-heads"))) {
+            throw new IllegalStateException("tiny model fixtures missing in [" + dir
+                    + "]: run models/build-default.sh --tiny target/test-models (mvn test does it)");
+        }
+        return Path.of(dir);
+    }
+
+    /** A models directory with {@code tiny-heads}, {@code tiny-hf}, {@code all-per} and {@code one-span}. */
+    static Path modelsDir(Path tmp) {
+        try {
+            Path root = tmp.resolve("models");
+            copy(fixtures().resolve("tiny-heads"), root.resolve("tiny-heads"));
+            copy(fixtures().resolve("tiny-hf"), root.resolve("tiny-hf"));
+            Path allPer = root.resolve("all-per");
+            copy(fixtures().resolve("tiny-heads"), allPer);
+            try (Stream<Path> heads = Files.list(allPer.resolve("heads"))) {
+                for (Path p : heads.toList()) {
+                    Files.delete(p);
+                }
+            }
+            int dim = 64;
+            float[][] w = new float[TAGS.size()][dim];
+            float[] b = new float[TAGS.size()];
+            b[TAGS.indexOf("B-PER")] = 8f;
+            HeadFiles.write(allPer.resolve("heads"), "ner", TAGS, w, b, LinearHead.Centering.NONE, null);
+            float[] bLoc = new float[TAGS.size()];
+            bLoc[TAGS.indexOf("B-LOC")] = 8f;
+            HeadFiles.write(allPer.resolve("heads"), "places", TAGS, w, bLoc, LinearHead.Centering.NONE, null);
+            // one-span: I-PER scores above B-PER on every word, so unconstrained by sentences Viterbi makes the whole
+            // value one span
+            Path oneSpan = root.resolve("one-span");
+            copy(fixtures().resolve("tiny-heads"), oneSpan);
+            try (Stream<Path> heads = Files.list(oneSpan.resolve("heads"))) {
+                for (Path p : heads.toList()) {
+                    Files.delete(p);
+                }
+            }
+            float[] bJoin = new float[TAGS.size()];
+            bJoin[TAGS.indexOf("B-PER")] = 7f;
+            bJoin[TAGS.indexOf("I-PER")] = 8f;
+            HeadFiles.write(oneSpan.resolve("heads"), "ner", TAGS, w, bJoin, LinearHead.Centering.NONE, null);
+            return root;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Copies the fixture {@code name} (e.g. {@code tiny-m2m100}) into a models directory made by {@link #modelsDir}. */
+    static void addFixture(Path root, String name) {
+        try {
+            copy(fixtures().resolve(name), root.resolve(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path p : files.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+}
