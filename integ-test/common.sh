@@ -122,8 +122,10 @@ install_system_packages() {
   command -v unzip > /dev/null || missing+=(unzip)
   command -v curl > /dev/null || missing+=(curl)
   command -v unshare > /dev/null || missing+=(util-linux)
+  # an x86-64 CPU without VNNI, emulated, for the int8 check of run-tests.sh (qemu-user runs one program, no machine)
+  [[ "$(uname -m)" != x86_64 ]] || command -v qemu-x86_64 > /dev/null || missing+=(qemu-user)
   if [[ ${#missing[@]} -eq 0 ]]; then
-    info "system packages present (python3-torch, python3-onnx, python3-numpy, python3-sentencepiece, apertium, apertium-apy, apertium-eng-spa, unzip, curl)"
+    info "system packages present (python3-torch, python3-onnx, python3-numpy, python3-sentencepiece, apertium, apertium-apy, apertium-eng-spa, unzip, curl, qemu-user)"
     return 0
   fi
   info "installing Debian packages: ${missing[*]}"

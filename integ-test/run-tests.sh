@@ -72,6 +72,37 @@ summary() {
 }
 trap summary EXIT
 
+# The int8 model on an x86-64 CPU without AVX-512 or VNNI, emulated by qemu-user (Haswell): ONNX Runtime's default int8
+# kernels saturate there, so the node must take the exact U8U8 path and pass the self-check, and the same model forced
+# onto the default kernels must fail it (README, "int8 on every CPU"). About 3 minutes; x86-64 hosts only.
+int8_on_an_avx2_only_cpu() {
+  if [[ "$(uname -m)" != x86_64 ]]; then
+    info "not an x86-64 host: the emulated AVX2-only int8 check is skipped"
+    return 0
+  fi
+  int8_model_built || die "no complete int8 model at $INT8_MODEL_DIR for the emulated int8 check"
+  local out rc
+  emulated_self_check() {
+    POLYSPAN_TOOL_PREFIX="qemu-x86_64 -cpu Haswell-v4" \
+      POLYSPAN_TOOL_JAVA_OPTS="-Xmx3g --enable-native-access=ALL-UNNAMED $1" \
+      "$REPO_DIR/models/tool.sh" SelfCheck --verify "$INT8_MODEL_DIR" 2>&1 | grep -v "TCG doesn't support" | grep -v '^SLF4J'
+  }
+  info "int8 on an emulated AVX2-only CPU: the self-check of ${INT8_MODEL_DIR#"$REPO_DIR"/} as a node runs it"
+  rc=0
+  out="$(emulated_self_check "")" || rc=$?
+  printf '%s
+' "$out" | sed 's/^/    /'
+  [[ $rc -eq 0 && "$out" == *"int8_kernels=saturating"* && "$out" == *"int8_path=u8u8"* && "$out" == *"self-check passed"* ]] \
+    || die "on an emulated AVX2-only CPU the int8 model must see saturating kernels, take the U8U8 path and pass its self-check"
+  info "the same model forced onto the saturating kernels (-Dpolyspan.int8.exact_path=off) must fail its self-check"
+  rc=0
+  out="$(emulated_self_check "-Dpolyspan.int8.exact_path=off")" || rc=$?
+  printf '%s
+' "$out" | tail -1 | sed 's/^/    /'
+  [[ $rc -eq 1 && "$out" == *"self-check failed"* ]] \
+    || die "the int8 model on saturating kernels passed its self-check (exit $rc): the check cannot see the failure it guards against"
+}
+
 # ------------------------------------------------------------------ 1. system packages
 begin "1/11 system packages"
 install_system_packages
@@ -85,6 +116,9 @@ end "system packages"
 
 # ------------------------------------------------------------------ 2. models
 begin "2/11 test fixtures and default model"
+# the recipe's own unit tests first: the quantiser's weights against emulated int8 kernels of every CPU kind
+(cd "$REPO_DIR/models/recipe" && "${PYTHON:-/usr/bin/python3}" -m unittest discover -p 'test_*.py') \
+  || die "the recipe's unit tests (models/recipe/test_*.py) failed"
 # the fixtures (made again only when the recipe changed), then their self_check.json files and tiny-heads-broken: these
 # run the Java tools, which Maven's own --tiny run (generate-test-resources) cannot do while it builds the core
 "$REPO_DIR/models/build-default.sh" --tiny-checks "$TEST_MODELS"
@@ -92,6 +126,7 @@ if [[ -n "${SKIP_DEFAULT_MODEL:-}" ]]; then
   info "SKIP_DEFAULT_MODEL set: not building mbert-ner"
 else
   "$REPO_DIR/models/build-default.sh"
+  int8_on_an_avx2_only_cpu
 fi
 end "fixtures and default model"
 

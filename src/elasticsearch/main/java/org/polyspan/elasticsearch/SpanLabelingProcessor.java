@@ -11,6 +11,7 @@ import org.polyspan.ingest.SpanLabeling;
 import org.polyspan.ingest.SpanLabelingOptions;
 import org.polyspan.model.InferenceRejections;
 import org.polyspan.model.ModelRepository;
+import org.polyspan.runtime.Inference;
 import org.polyspan.runtime.PluginPools;
 
 import java.util.Map;
@@ -59,8 +60,10 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
         Runnable task = () -> {
             try {
                 labeling.execute(fields);
-            } catch (Exception e) {
-                handler.accept(null, Retryable.withStatus(e));
+            } catch (Throwable t) {
+                // a non-fatal error (deep recursion in odd field values, say) fails this document only, as on OpenSearch;
+                // asException rethrows the JVM's own fatal errors
+                handler.accept(null, Retryable.withStatus(Inference.asException("span_labeling failed", t)));
                 return;
             }
             handler.accept(document, null);
