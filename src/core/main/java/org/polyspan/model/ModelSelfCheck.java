@@ -3,6 +3,7 @@ package org.polyspan.model;
 import org.polyspan.core.Document;
 import org.polyspan.core.TagChunker;
 import org.polyspan.core.TaggedDocument;
+import org.polyspan.onnx.OnnxWindowEncoder;
 
 import java.util.ArrayList;
 import java.util.Arrays;

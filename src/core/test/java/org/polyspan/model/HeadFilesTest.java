@@ -3,6 +3,7 @@ package org.polyspan.model;
 import com.google.gson.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.polyspan.TinyModels;
 import org.polyspan.core.HiddenLayer;
 import org.polyspan.core.LinearHead;
 import org.polyspan.core.SpanDecoding;

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.polyspan.TinyModels;
 import org.polyspan.core.Document;
 import org.polyspan.core.HiddenLayer;
 import org.polyspan.core.IdentityHead;
@@ -16,6 +17,7 @@ import org.polyspan.core.TagHead;
 import org.polyspan.core.TaggedDocument;
 import org.polyspan.core.Word;
 import org.polyspan.core.WordSplitter;
+import org.polyspan.onnx.OnnxWindowEncoder;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,9 +2,11 @@ package org.polyspan.model;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.polyspan.TinyModels;
 import org.polyspan.core.Document;
 import org.polyspan.core.LinearHead;
 import org.polyspan.core.Span;
+import org.polyspan.onnx.OnnxWindowEncoder;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

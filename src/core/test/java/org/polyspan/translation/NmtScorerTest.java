@@ -7,7 +7,7 @@ import com.google.gson.JsonParser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.polyspan.model.TinyModels;
+import org.polyspan.TinyModels;
 import org.polyspan.core.Document;
 import org.polyspan.projection.Candidate;
 import org.polyspan.projection.NmtCandidates;

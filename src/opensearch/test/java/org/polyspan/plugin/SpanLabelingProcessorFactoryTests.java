@@ -7,7 +7,7 @@ import org.opensearch.ingest.IngestDocument;
 import org.polyspan.core.SpanScope;
 import org.polyspan.ingest.SpanLabelingOptions;
 import org.polyspan.model.ModelRepository;
-import org.polyspan.model.OnnxWindowEncoder;
+import org.polyspan.onnx.OnnxWindowEncoder;
 
 import java.time.Duration;
 import java.util.List;

@@ -6,7 +6,7 @@ import org.polyspan.core.Document;
 import org.polyspan.core.ConllReader;
 import org.polyspan.core.ConllSentence;
 import org.polyspan.model.LabelingModel;
-import org.polyspan.model.OnnxWindowEncoder;
+import org.polyspan.onnx.OnnxWindowEncoder;
 
 import java.net.URI;
 import java.net.http.HttpClient;

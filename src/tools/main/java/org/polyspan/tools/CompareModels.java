@@ -6,7 +6,7 @@ import com.google.gson.JsonParser;
 import org.polyspan.core.Document;
 import org.polyspan.core.TaggedDocument;
 import org.polyspan.model.LabelingModel;
-import org.polyspan.model.OnnxWindowEncoder;
+import org.polyspan.onnx.OnnxWindowEncoder;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -11,7 +11,7 @@ import org.polyspan.core.ConllSentence;
 import org.polyspan.eval.SpanMetrics;
 import org.polyspan.eval.TokenMetrics;
 import org.polyspan.model.LabelingModel;
-import org.polyspan.model.OnnxWindowEncoder;
+import org.polyspan.onnx.OnnxWindowEncoder;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

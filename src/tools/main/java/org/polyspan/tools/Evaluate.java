@@ -8,7 +8,7 @@ import org.polyspan.eval.Benchmarks;
 import org.polyspan.eval.TokenMetrics;
 import org.polyspan.eval.SpanMetrics;
 import org.polyspan.model.LabelingModel;
-import org.polyspan.model.OnnxWindowEncoder;
+import org.polyspan.onnx.OnnxWindowEncoder;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

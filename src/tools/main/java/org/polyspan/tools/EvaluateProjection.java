@@ -5,7 +5,7 @@ import org.polyspan.core.ConllReader;
 import org.polyspan.core.ConllSentence;
 import org.polyspan.eval.SpanMetrics;
 import org.polyspan.model.LabelingModel;
-import org.polyspan.model.OnnxWindowEncoder;
+import org.polyspan.onnx.OnnxWindowEncoder;
 import org.polyspan.projection.GeneratedCandidates;
 import org.polyspan.projection.ProjectionOptions;
 import org.polyspan.projection.Candidate;

@@ -8,7 +8,7 @@ import org.polyspan.core.LinearHead;
 import org.polyspan.eval.Benchmarks;
 import org.polyspan.model.LabelingModel;
 import org.polyspan.model.LanguageCentroidFiles;
-import org.polyspan.model.OnnxWindowEncoder;
+import org.polyspan.onnx.OnnxWindowEncoder;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

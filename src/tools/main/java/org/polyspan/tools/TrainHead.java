@@ -15,7 +15,7 @@ import org.polyspan.core.ConllSentence;
 import org.polyspan.eval.SpanMetrics;
 import org.polyspan.model.HeadFiles;
 import org.polyspan.model.LabelingModel;
-import org.polyspan.model.OnnxWindowEncoder;
+import org.polyspan.onnx.OnnxWindowEncoder;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

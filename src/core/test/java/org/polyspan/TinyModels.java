@@ -1,4 +1,4 @@
-package org.polyspan.model;
+package org.polyspan;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -37,7 +37,7 @@ public final class TinyModels {
         return root;
     }
 
-    static Path dir(String id) {
+    public static Path dir(String id) {
         return root().resolve(id);
     }
 
@@ -51,11 +51,11 @@ public final class TinyModels {
         return dir;
     }
 
-    static JsonObject json(Path file) throws IOException {
+    public static JsonObject json(Path file) throws IOException {
         return JsonParser.parseString(Files.readString(file)).getAsJsonObject();
     }
 
-    static long[] longs(JsonArray a) {
+    public static long[] longs(JsonArray a) {
         long[] out = new long[a.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = a.get(i).getAsLong();
@@ -63,7 +63,7 @@ public final class TinyModels {
         return out;
     }
 
-    static double[] doubles(JsonArray a) {
+    public static double[] doubles(JsonArray a) {
         double[] out = new double[a.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = a.get(i).getAsDouble();
@@ -72,7 +72,7 @@ public final class TinyModels {
     }
 
     /** Copies a model directory (one level of sub-directories) so a test may change it. */
-    static Path copy(String id, Path target) throws IOException {
+    public static Path copy(String id, Path target) throws IOException {
         Path src = dir(id);
         try (Stream<Path> files = Files.walk(src)) {
             for (Path p : (Iterable<Path>) files::iterator) {

@@ -1,4 +1,4 @@
-package org.polyspan.model;
+package org.polyspan.onnx;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;

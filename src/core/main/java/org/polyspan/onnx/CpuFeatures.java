@@ -1,4 +1,4 @@
-package org.polyspan.model;
+package org.polyspan.onnx;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

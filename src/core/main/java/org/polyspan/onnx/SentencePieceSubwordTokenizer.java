@@ -1,4 +1,4 @@
-package org.polyspan.model;
+package org.polyspan.onnx;
 
 import ai.djl.sentencepiece.SpProcessor;
 import ai.djl.sentencepiece.SpTokenizer;

@@ -1,4 +1,4 @@
-package org.polyspan.model;
+package org.polyspan.onnx;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,12 +1,14 @@
-package org.polyspan.seq2seq;
+package org.polyspan.model;
 
 import org.junit.jupiter.api.Test;
+import org.polyspan.TinyModels;
 import org.polyspan.core.Document;
 import org.polyspan.core.Span;
 import org.polyspan.core.TaggedDocument;
-import org.polyspan.model.LabelingModel;
-import org.polyspan.model.OnnxWindowEncoder;
+import org.polyspan.onnx.OnnxWindowEncoder;
+import org.polyspan.seq2seq.Seq2SeqModel;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -18,13 +20,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The processor's entry point, {@link LabelingModel}, loads a seq2seq directory and yields the same spans. */
 class Seq2SeqLabelingModelTest {
 
+    private static Path tinyT5() {
+        return TinyModels.fixture("tiny-t5", "reference.json");
+    }
+
     @Test
     void labelingModelLoadsTheSeq2SeqLayout() throws Exception {
         List<Document> docs = List.of(Document.of("Angela Merkel met Barack Obama in Berlin."),
                 Document.of("Москва и Путин — 北京, 東京!"), Document.of("   "),
                 Document.of("Amina Mohammed visited Nairobi, Kenya. ".repeat(12)));
-        try (LabelingModel model = LabelingModel.load("tiny-t5", TinyT5ReferenceTest.dir(), OnnxWindowEncoder.Device.CPU, 1);
-             Seq2SeqModel direct = Seq2SeqModel.load(TinyT5ReferenceTest.dir(), false, 1)) {
+        try (LabelingModel model = LabelingModel.load("tiny-t5", tinyT5(), OnnxWindowEncoder.Device.CPU, 1);
+             Seq2SeqModel direct = Seq2SeqModel.load(tinyT5(), false, 1)) {
             assertNull(model.encoder());
             assertEquals(List.of(LabelingModel.DEFAULT_HEAD), List.copyOf(model.heads().keySet()));
             assertEquals(List.of("PER", "ORG", "LOC"), model.heads().get(LabelingModel.DEFAULT_HEAD).labels().entityTypes());

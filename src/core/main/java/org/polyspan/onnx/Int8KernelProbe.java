@@ -1,4 +1,4 @@
-package org.polyspan.model;
+package org.polyspan.onnx;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
