@@ -3,7 +3,7 @@ package org.polyspan.model;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import org.polyspan.core.BioLabels;
+import org.polyspan.labeling.BioLabels;
 import org.polyspan.onnx.ModelLayout;
 import org.polyspan.seq2seq.Seq2SeqModel;
 

@@ -2,7 +2,7 @@ package org.polyspan.onnx;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import org.polyspan.core.SubwordTokenizer;
+import org.polyspan.labeling.SubwordTokenizer;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package org.polyspan.onnx;
 
 import ai.djl.sentencepiece.SpProcessor;
 import ai.djl.sentencepiece.SpTokenizer;
-import org.polyspan.core.SubwordTokenizer;
+import org.polyspan.labeling.SubwordTokenizer;
 
 import java.io.IOException;
 import java.nio.file.Path;

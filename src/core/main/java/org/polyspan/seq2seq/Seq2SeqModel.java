@@ -3,7 +3,7 @@ package org.polyspan.seq2seq;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import org.polyspan.core.SubwordTokenizer;
+import org.polyspan.labeling.SubwordTokenizer;
 import org.polyspan.onnx.HuggingFaceSubwordTokenizer;
 import org.polyspan.onnx.SentencePieceSubwordTokenizer;
 

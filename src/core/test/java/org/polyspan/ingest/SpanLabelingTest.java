@@ -4,7 +4,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.polyspan.TinyModels;
-import org.polyspan.core.SpanScope;
+import org.polyspan.labeling.SpanScope;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.onnx.OnnxWindowEncoder;
 

@@ -2,9 +2,9 @@ package org.polyspan.model;
 
 import org.junit.jupiter.api.Test;
 import org.polyspan.TinyModels;
-import org.polyspan.core.Document;
-import org.polyspan.core.Span;
-import org.polyspan.core.TaggedDocument;
+import org.polyspan.labeling.Document;
+import org.polyspan.labeling.Span;
+import org.polyspan.labeling.TaggedDocument;
 import org.polyspan.onnx.OnnxWindowEncoder;
 import org.polyspan.seq2seq.Seq2SeqModel;
 

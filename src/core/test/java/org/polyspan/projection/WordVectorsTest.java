@@ -2,7 +2,7 @@ package org.polyspan.projection;
 
 import org.junit.jupiter.api.Test;
 import org.polyspan.TinyModels;
-import org.polyspan.core.Document;
+import org.polyspan.labeling.Document;
 import org.polyspan.model.LabelingModel;
 import org.polyspan.onnx.OnnxWindowEncoder;
 

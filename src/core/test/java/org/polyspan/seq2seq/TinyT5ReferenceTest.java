@@ -8,8 +8,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.polyspan.TinyModels;
-import org.polyspan.core.Document;
-import org.polyspan.core.Span;
+import org.polyspan.labeling.Document;
+import org.polyspan.labeling.Span;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.polyspan.TinyModels;
-import org.polyspan.core.Document;
+import org.polyspan.labeling.Document;
 import org.polyspan.projection.Candidate;
 import org.polyspan.projection.NmtCandidates;
 import org.polyspan.projection.Projector;

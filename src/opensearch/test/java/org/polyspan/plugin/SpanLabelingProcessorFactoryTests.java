@@ -4,8 +4,8 @@ import org.opensearch.OpenSearchParseException;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.ingest.IngestDocument;
-import org.polyspan.core.SpanScope;
 import org.polyspan.ingest.SpanLabelingOptions;
+import org.polyspan.labeling.SpanScope;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.onnx.OnnxWindowEncoder;
 

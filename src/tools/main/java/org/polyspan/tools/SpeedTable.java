@@ -1,13 +1,13 @@
 package org.polyspan.tools;
 
-import org.polyspan.core.ConllReader;
-import org.polyspan.core.ConllSentence;
-import org.polyspan.core.Document;
-import org.polyspan.core.Word;
-import org.polyspan.core.WordSplitter;
 import org.polyspan.ingest.FieldAccess;
 import org.polyspan.ingest.SpanLabeling;
 import org.polyspan.ingest.SpanLabelingOptions;
+import org.polyspan.labeling.ConllReader;
+import org.polyspan.labeling.ConllSentence;
+import org.polyspan.labeling.Document;
+import org.polyspan.labeling.Word;
+import org.polyspan.labeling.WordSplitter;
 import org.polyspan.model.LabelingModel;
 import org.polyspan.model.ModelLease;
 import org.polyspan.model.ModelRepository;
