@@ -8,7 +8,7 @@ such a MatMul is folded into the operator's bias input. MatMuls between two acti
 Weights use the full range [-127, 127] by default (--weight-bits 8). ONNX Runtime's default u8 x s8 kernels on x86-64
 CPUs without VNNI (AVX2, AVX-512F/BW) add pairs of products into a saturating 16-bit integer (vpmaddubsw), and
 2 x 255 x 127 > 32767: on those CPUs the plugin runs int8 models with session.x64quantprecision, ONNX Runtime's exact
-U8U8 kernels (org.polyspan.model.Int8Precision), and every model's self-check refuses a model that still computes
+U8U8 kernels (org.polyspan.onnx.Int8Precision), and every model's self-check refuses a model that still computes
 wrong answers. --weight-bits 7 writes [-63, 63], which no kernel saturates (2 x 255 x 63 < 32767), at a cost in
 accuracy measured in the README ("int8 on every CPU").
 

@@ -232,7 +232,7 @@ def free_beam_search(next_logits, rules, beam_width, length_penalty, decoder_sta
 
 
 # ---------------------------------------------------------------- whole texts, as Seq2SeqLabeler labels them
-# Words (org.polyspan.core.WordSplitter), sentences (SentenceSegmenter) and windows are mirrored here so that the
+# Words (org.polyspan.labeling.WordSplitter), sentences (SentenceSegmenter) and windows are mirrored here so that the
 # expected spans of a text come from Python alone. Offsets are UTF-16 code units, as Java strings count them.
 
 import unicodedata

@@ -9,10 +9,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.polyspan.core.Document;
-import org.polyspan.core.Word;
-import org.polyspan.core.ConllReader;
-import org.polyspan.core.ConllSentence;
+import org.polyspan.labeling.ConllReader;
+import org.polyspan.labeling.ConllSentence;
+import org.polyspan.labeling.Document;
+import org.polyspan.labeling.Word;
 import org.polyspan.projection.SpanConversions;
 import org.polyspan.projection.WordSpan;
 

@@ -4,10 +4,10 @@ import com.google.gson.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.polyspan.GoldData;
-import org.polyspan.core.Document;
-import org.polyspan.core.Word;
-import org.polyspan.core.ConllReader;
-import org.polyspan.core.ConllSentence;
+import org.polyspan.labeling.ConllReader;
+import org.polyspan.labeling.ConllSentence;
+import org.polyspan.labeling.Document;
+import org.polyspan.labeling.Word;
 
 import java.nio.file.Path;
 import java.util.List;

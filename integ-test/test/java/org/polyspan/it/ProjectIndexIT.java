@@ -9,11 +9,11 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.polyspan.GoldData;
-import org.polyspan.core.Document;
-import org.polyspan.core.Word;
-import org.polyspan.core.ConllReader;
-import org.polyspan.core.ConllSentence;
 import org.polyspan.eval.SpanMetrics;
+import org.polyspan.labeling.ConllReader;
+import org.polyspan.labeling.ConllSentence;
+import org.polyspan.labeling.Document;
+import org.polyspan.labeling.Word;
 import org.polyspan.projection.SpanConversions;
 import org.polyspan.projection.WordSpan;
 

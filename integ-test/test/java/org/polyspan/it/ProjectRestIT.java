@@ -5,9 +5,9 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.polyspan.GoldData;
-import org.polyspan.core.ConllReader;
-import org.polyspan.core.ConllSentence;
 import org.polyspan.eval.SpanMetrics;
+import org.polyspan.labeling.ConllReader;
+import org.polyspan.labeling.ConllSentence;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

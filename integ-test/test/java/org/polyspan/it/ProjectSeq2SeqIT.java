@@ -6,7 +6,7 @@ import com.google.gson.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.polyspan.core.Document;
+import org.polyspan.labeling.Document;
 import org.polyspan.projection.GeneratedCandidates;
 import org.polyspan.projection.SpanScorer;
 import org.polyspan.projection.WordSpan;

@@ -1,8 +1,8 @@
 package org.polyspan.ingest;
 
-import org.polyspan.core.Document;
-import org.polyspan.core.Span;
-import org.polyspan.core.TaggedDocument;
+import org.polyspan.labeling.Document;
+import org.polyspan.labeling.Span;
+import org.polyspan.labeling.TaggedDocument;
 import org.polyspan.model.LabelingModel;
 import org.polyspan.model.ModelLease;
 import org.polyspan.model.ModelRepository;

@@ -1,6 +1,6 @@
 package org.polyspan.ingest;
 
-import org.polyspan.core.SpanScope;
+import org.polyspan.labeling.SpanScope;
 import org.polyspan.model.ModelFiles;
 import org.polyspan.model.ModelFilesException;
 import org.polyspan.model.ModelRepository;

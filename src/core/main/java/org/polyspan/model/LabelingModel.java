@@ -3,14 +3,17 @@ package org.polyspan.model;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import org.polyspan.core.BioLabels;
-import org.polyspan.core.Document;
-import org.polyspan.core.IdentityHead;
-import org.polyspan.core.LinearHead;
-import org.polyspan.core.SpanLabeler;
-import org.polyspan.core.SpanScope;
-import org.polyspan.core.TagHead;
-import org.polyspan.core.TaggedDocument;
+import org.polyspan.labeling.BioLabels;
+import org.polyspan.labeling.Document;
+import org.polyspan.labeling.IdentityHead;
+import org.polyspan.labeling.LinearHead;
+import org.polyspan.labeling.SpanLabeler;
+import org.polyspan.labeling.SpanScope;
+import org.polyspan.labeling.TagHead;
+import org.polyspan.labeling.TaggedDocument;
+import org.polyspan.onnx.HuggingFaceSubwordTokenizer;
+import org.polyspan.onnx.ModelLayout;
+import org.polyspan.onnx.OnnxWindowEncoder;
 import org.polyspan.seq2seq.Seq2SeqModel;
 
 import java.io.IOException;
@@ -24,7 +27,7 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A model directory loaded and ready to label. Two layouts are accepted:
+ * A model directory loaded and ready to label. Three layouts are accepted (read by {@link ModelLayout}):
  * <ul>
  *   <li>a Hugging Face / optimum token-classification export: {@code model.onnx} with output {@code logits},
  *       {@code tokenizer.json}, {@code config.json} with {@code id2label} (one head, named {@code default});</li>
@@ -91,11 +94,12 @@ public final class LabelingModel implements AutoCloseable {
         }
         JsonObject config = JsonParser.parseString(Files.readString(configFile)).getAsJsonObject();
         JsonObject poly = config.has("polyspan") ? config.getAsJsonObject("polyspan") : new JsonObject();
-        if (Seq2SeqModel.isSeq2Seq(config)) {
+        ModelLayout layout = ModelLayout.of(config);
+        if (layout == ModelLayout.TEXT_TO_TEXT) {
             String description = poly.has("description") ? poly.get("description").getAsString() : "";
             return new LabelingModel(id, dir, description, Seq2SeqModel.load(dir, device == OnnxWindowEncoder.Device.CUDA, threads));
         }
-        boolean encoderHeads = poly.has("layout") && poly.get("layout").getAsString().equals("encoder_heads");
+        boolean encoderHeads = layout == ModelLayout.ENCODER_HEADS;
         long padId = config.has("pad_token_id") && !config.get("pad_token_id").isJsonNull() ? config.get("pad_token_id").getAsLong() : 0;
         int maxLength = poly.has("max_length") ? poly.get("max_length").getAsInt()
                 : config.has("max_position_embeddings") ? Math.min(512, config.get("max_position_embeddings").getAsInt()) : 512;

@@ -4,7 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import org.polyspan.core.LanguageCentroids;
+import org.polyspan.labeling.LanguageCentroids;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -3,9 +3,9 @@ package org.polyspan.model;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import org.polyspan.core.BioLabels;
+import org.polyspan.labeling.BioLabels;
+import org.polyspan.onnx.ModelLayout;
 import org.polyspan.seq2seq.Seq2SeqModel;
-import org.polyspan.translation.TranslationModel;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,6 +28,7 @@ import java.util.stream.Stream;
 public record ModelFiles(String id, Path dir, Kind kind, String description, int maxLength, Map<String, List<String>> heads,
                          long bytes) {
 
+    /** What the model is for, from its {@link ModelLayout}: both encoder layouts classify tokens. */
     public enum Kind {
         TOKEN_CLASSIFICATION("token_classification"),
         TEXT_TO_TEXT("text_to_text"),
@@ -72,12 +73,13 @@ public record ModelFiles(String id, Path dir, Kind kind, String description, int
             JsonObject poly = config.has("polyspan") ? config.getAsJsonObject("polyspan") : new JsonObject();
             String description = poly.has("description") ? poly.get("description").getAsString() : "";
             long bytes = bytes(dir);
-            if (TranslationModel.isTranslation(config)) {
+            ModelLayout layout = ModelLayout.of(config);
+            if (layout == ModelLayout.TRANSLATION) {
                 require(id, dir, "tokenizer.json");
                 require(id, dir, "encoder_model.onnx");
                 return new ModelFiles(id, dir, Kind.TRANSLATION, description, 0, Map.of(), bytes);
             }
-            if (Seq2SeqModel.isSeq2Seq(config)) {
+            if (layout == ModelLayout.TEXT_TO_TEXT) {
                 List<String> labels = Seq2SeqModel.options(config).labels();
                 require(id, dir, "encoder_model.onnx");
                 requireOne(id, dir, "decoder_model_merged.onnx", "decoder_model.onnx");
@@ -86,7 +88,7 @@ public record ModelFiles(String id, Path dir, Kind kind, String description, int
                 return new ModelFiles(id, dir, Kind.TEXT_TO_TEXT, description, maxLength,
                         Map.of(LabelingModel.DEFAULT_HEAD, List.copyOf(labels)), bytes);
             }
-            boolean encoderHeads = poly.has("layout") && poly.get("layout").getAsString().equals("encoder_heads");
+            boolean encoderHeads = layout == ModelLayout.ENCODER_HEADS;
             int maxLength = poly.has("max_length") ? poly.get("max_length").getAsInt()
                     : config.has("max_position_embeddings") ? Math.min(512, config.get("max_position_embeddings").getAsInt()) : 512;
             require(id, dir, "tokenizer.json");

@@ -1,5 +1,9 @@
 package org.polyspan.model;
 
+import org.polyspan.onnx.CpuFeatures;
+import org.polyspan.onnx.Int8Precision;
+import org.polyspan.onnx.ModelLayout;
+import org.polyspan.onnx.OnnxWindowEncoder;
 import org.polyspan.translation.TranslationModel;
 
 import java.io.IOException;
@@ -126,7 +130,7 @@ public final class ModelRepository implements AutoCloseable {
     /** Whether the model directory holds a translation model (read from its config; nothing is loaded). */
     public boolean isTranslation(String id) {
         try {
-            return exists(id) && TranslationModel.isTranslation(root.resolve(id));
+            return exists(id) && ModelLayout.read(root.resolve(id)) == ModelLayout.TRANSLATION;
         } catch (IOException | RuntimeException e) {
             return false; // an unreadable config fails where the model is loaded, with its own message
         }
@@ -318,7 +322,7 @@ public final class ModelRepository implements AutoCloseable {
     }
 
     private void checkKind(String id, Class<?> type) throws IOException {
-        boolean translation = TranslationModel.isTranslation(root.resolve(id));
+        boolean translation = ModelLayout.read(root.resolve(id)) == ModelLayout.TRANSLATION;
         if (translation != (type == TranslationModel.class)) {
             throw new IllegalArgumentException(wrongKind(id, type));
         }

@@ -1,8 +1,9 @@
 package org.polyspan.model;
 
-import org.polyspan.core.Document;
-import org.polyspan.core.TagChunker;
-import org.polyspan.core.TaggedDocument;
+import org.polyspan.labeling.Document;
+import org.polyspan.labeling.TagChunker;
+import org.polyspan.labeling.TaggedDocument;
+import org.polyspan.onnx.OnnxWindowEncoder;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,10 +1,10 @@
 package org.polyspan.projection;
 
-import org.polyspan.core.ConllReader;
-import org.polyspan.core.ConllSentence;
-import org.polyspan.core.Document;
-import org.polyspan.core.TagChunker;
-import org.polyspan.core.Word;
+import org.polyspan.labeling.ConllReader;
+import org.polyspan.labeling.ConllSentence;
+import org.polyspan.labeling.Document;
+import org.polyspan.labeling.TagChunker;
+import org.polyspan.labeling.Word;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package org.polyspan.projection;
 
-import org.polyspan.core.Document;
+import org.polyspan.labeling.Document;
 import org.polyspan.seq2seq.TProjectionGenerator;
 
 import java.util.ArrayList;

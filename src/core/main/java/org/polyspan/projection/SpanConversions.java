@@ -1,8 +1,8 @@
 package org.polyspan.projection;
 
-import org.polyspan.core.Document;
-import org.polyspan.core.TagChunker;
-import org.polyspan.core.Word;
+import org.polyspan.labeling.Document;
+import org.polyspan.labeling.TagChunker;
+import org.polyspan.labeling.Word;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -2,9 +2,9 @@ package org.polyspan.projection;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import org.polyspan.core.Document;
-import org.polyspan.core.Word;
-import org.polyspan.core.WordSplitter;
+import org.polyspan.labeling.Document;
+import org.polyspan.labeling.Word;
+import org.polyspan.labeling.WordSplitter;
 import org.polyspan.model.LabelingModel;
 
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package org.polyspan.runtime;
 
-import org.polyspan.core.Document;
-import org.polyspan.core.SpanScope;
-import org.polyspan.core.TaggedDocument;
+import org.polyspan.labeling.Document;
+import org.polyspan.labeling.SpanScope;
+import org.polyspan.labeling.TaggedDocument;
 import org.polyspan.model.LabelingModel;
 import org.polyspan.model.ModelLease;
 import org.polyspan.model.ModelMemoryLimitException;

@@ -6,7 +6,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import org.polyspan.model.OnnxSessions;
+import org.polyspan.onnx.OnnxSessions;
 
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;

@@ -1,14 +1,14 @@
 package org.polyspan.seq2seq;
 
-import org.polyspan.core.BioLabels;
-import org.polyspan.core.Document;
-import org.polyspan.core.SentenceSegmenter;
-import org.polyspan.core.Span;
-import org.polyspan.core.SubwordTokenizer;
-import org.polyspan.core.TagHead;
-import org.polyspan.core.TaggedDocument;
-import org.polyspan.core.Word;
-import org.polyspan.core.WordSplitter;
+import org.polyspan.labeling.BioLabels;
+import org.polyspan.labeling.Document;
+import org.polyspan.labeling.SentenceSegmenter;
+import org.polyspan.labeling.Span;
+import org.polyspan.labeling.SubwordTokenizer;
+import org.polyspan.labeling.TagHead;
+import org.polyspan.labeling.TaggedDocument;
+import org.polyspan.labeling.Word;
+import org.polyspan.labeling.WordSplitter;
 
 import java.util.ArrayList;
 import java.util.Arrays;

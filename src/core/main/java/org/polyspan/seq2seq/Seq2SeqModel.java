@@ -3,9 +3,9 @@ package org.polyspan.seq2seq;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import org.polyspan.core.SubwordTokenizer;
-import org.polyspan.model.HuggingFaceSubwordTokenizer;
-import org.polyspan.model.SentencePieceSubwordTokenizer;
+import org.polyspan.labeling.SubwordTokenizer;
+import org.polyspan.onnx.HuggingFaceSubwordTokenizer;
+import org.polyspan.onnx.SentencePieceSubwordTokenizer;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,11 +41,6 @@ public final class Seq2SeqModel implements AutoCloseable {
         this.onnx = onnx;
         this.options = options;
         this.labeler = new Seq2SeqLabeler(subwords, onnx, options, batchWindows, batchTokens, stride);
-    }
-
-    public static boolean isSeq2Seq(JsonObject config) {
-        return config.has("polyspan") && config.getAsJsonObject("polyspan").has("layout")
-                && config.getAsJsonObject("polyspan").get("layout").getAsString().equals("seq2seq");
     }
 
     public static Seq2SeqLabeler.Options options(JsonObject config) throws IOException {

@@ -4,6 +4,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import org.polyspan.onnx.ModelLayout;
 import org.polyspan.seq2seq.ForcedDecoder;
 import org.polyspan.seq2seq.OnnxSeq2SeqModel;
 
@@ -72,19 +73,10 @@ public final class TranslationModel implements AutoCloseable {
         this.generation = generation;
     }
 
-    public static boolean isTranslation(JsonObject config) {
-        return config.has("polyspan") && config.getAsJsonObject("polyspan").has("layout")
-                && config.getAsJsonObject("polyspan").get("layout").getAsString().equals("translation");
-    }
-
-    /** Whether the directory declares the translation layout; {@link #load} refuses any other. */
-    public static boolean isTranslation(Path dir) throws IOException {
-        return isTranslation(JsonParser.parseString(Files.readString(dir.resolve("config.json"))).getAsJsonObject());
-    }
-
+    /** Loads the directory, which must declare the translation layout ({@link ModelLayout#TRANSLATION}). */
     public static TranslationModel load(String id, Path dir, boolean cuda, int threads) throws Exception {
         JsonObject config = JsonParser.parseString(Files.readString(dir.resolve("config.json"))).getAsJsonObject();
-        if (!isTranslation(config)) {
+        if (ModelLayout.of(config) != ModelLayout.TRANSLATION) {
             throw new IllegalArgumentException(notTranslation(id));
         }
         JsonObject poly = config.getAsJsonObject("polyspan");

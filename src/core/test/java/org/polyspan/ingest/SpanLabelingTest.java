@@ -3,10 +3,10 @@ package org.polyspan.ingest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.polyspan.core.SpanScope;
+import org.polyspan.TinyModels;
+import org.polyspan.labeling.SpanScope;
 import org.polyspan.model.ModelRepository;
-import org.polyspan.model.OnnxWindowEncoder;
-import org.polyspan.model.TinyModels;
+import org.polyspan.onnx.OnnxWindowEncoder;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -3,10 +3,11 @@ package org.polyspan.model;
 import com.google.gson.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.polyspan.core.HiddenLayer;
-import org.polyspan.core.LinearHead;
-import org.polyspan.core.SpanDecoding;
-import org.polyspan.core.SpanUnits;
+import org.polyspan.TinyModels;
+import org.polyspan.labeling.HiddenLayer;
+import org.polyspan.labeling.LinearHead;
+import org.polyspan.labeling.SpanDecoding;
+import org.polyspan.labeling.SpanUnits;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

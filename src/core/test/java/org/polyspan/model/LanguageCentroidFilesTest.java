@@ -3,9 +3,11 @@ package org.polyspan.model;
 import com.google.gson.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.polyspan.core.Document;
-import org.polyspan.core.LanguageCentroids;
-import org.polyspan.core.LinearHead;
+import org.polyspan.TinyModels;
+import org.polyspan.labeling.Document;
+import org.polyspan.labeling.LanguageCentroids;
+import org.polyspan.labeling.LinearHead;
+import org.polyspan.onnx.OnnxWindowEncoder;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,7 +2,9 @@ package org.polyspan.model;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.polyspan.core.Document;
+import org.polyspan.TinyModels;
+import org.polyspan.labeling.Document;
+import org.polyspan.onnx.OnnxWindowEncoder;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

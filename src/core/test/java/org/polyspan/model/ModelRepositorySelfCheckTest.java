@@ -2,6 +2,8 @@ package org.polyspan.model;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.polyspan.TinyModels;
+import org.polyspan.onnx.OnnxWindowEncoder;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,7 +101,7 @@ class ModelRepositorySelfCheckTest {
         try (ModelRepository repo = repository(dir.getParent())) {
             List<String> before;
             try (ModelLease<LabelingModel> lease = repo.lease("m")) {
-                before = lease.model().label(List.of(org.polyspan.core.Document.of(ModelSelfCheck.SENTENCES.get(0))), List.of())
+                before = lease.model().label(List.of(org.polyspan.labeling.Document.of(ModelSelfCheck.SENTENCES.get(0))), List.of())
                         .get("ner").get(0).tagNames();
             }
             ModelSelfCheckTest.negateHead(dir, "ner");
@@ -111,7 +113,7 @@ class ModelRepositorySelfCheckTest {
             assertEquals("passed", map(status.get("self_check")).get("status"), "the copy in service passed its own check");
             assertEquals("failed", map(status.get("failed_self_check")).get("status"));
             try (ModelLease<LabelingModel> lease = repo.lease("m")) {
-                List<String> after = lease.model().label(List.of(org.polyspan.core.Document.of(ModelSelfCheck.SENTENCES.get(0))), List.of())
+                List<String> after = lease.model().label(List.of(org.polyspan.labeling.Document.of(ModelSelfCheck.SENTENCES.get(0))), List.of())
                         .get("ner").get(0).tagNames();
                 assertEquals(before, after, "the old copy still labels as before");
             }

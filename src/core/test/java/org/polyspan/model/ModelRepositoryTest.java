@@ -2,9 +2,11 @@ package org.polyspan.model;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.polyspan.core.Document;
-import org.polyspan.core.LinearHead;
-import org.polyspan.core.Span;
+import org.polyspan.TinyModels;
+import org.polyspan.labeling.Document;
+import org.polyspan.labeling.LinearHead;
+import org.polyspan.labeling.Span;
+import org.polyspan.onnx.OnnxWindowEncoder;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -188,7 +190,7 @@ class ModelRepositoryTest {
             assertEquals(tagsBefore, before.label(List.of(Document.of(text)), List.of("ner")).get("ner").get(0).tagNames());
             lease.close();
             assertEquals(List.of("extra", "ner"), List.copyOf(after.heads().keySet()));
-            Map<String, List<org.polyspan.core.TaggedDocument>> out = after.label(List.of(Document.of(text)), List.of());
+            Map<String, List<org.polyspan.labeling.TaggedDocument>> out = after.label(List.of(Document.of(text)), List.of());
             List<String> tags = out.get("ner").get(0).tagNames();
             List<String> expected = new ArrayList<>();
             for (int i = 0; i < tags.size(); i++) {

@@ -2,6 +2,8 @@ package org.polyspan.model;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.polyspan.TinyModels;
+import org.polyspan.onnx.OnnxWindowEncoder;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

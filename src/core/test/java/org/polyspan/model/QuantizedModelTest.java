@@ -7,8 +7,11 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.polyspan.core.Document;
-import org.polyspan.core.TaggedDocument;
+import org.polyspan.TinyModels;
+import org.polyspan.labeling.Document;
+import org.polyspan.labeling.TaggedDocument;
+import org.polyspan.onnx.HuggingFaceSubwordTokenizer;
+import org.polyspan.onnx.OnnxWindowEncoder;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package org.polyspan.projection;
 
 import org.junit.jupiter.api.Test;
-import org.polyspan.core.Document;
+import org.polyspan.labeling.Document;
 import org.polyspan.projection.SpanConversions.CharSpan;
 
 import java.util.List;

@@ -1,10 +1,10 @@
 package org.polyspan.projection;
 
 import org.junit.jupiter.api.Test;
-import org.polyspan.model.TinyModels;
-import org.polyspan.core.Document;
+import org.polyspan.TinyModels;
+import org.polyspan.labeling.Document;
 import org.polyspan.model.LabelingModel;
-import org.polyspan.model.OnnxWindowEncoder;
+import org.polyspan.onnx.OnnxWindowEncoder;
 
 import java.nio.file.Path;
 import java.util.List;

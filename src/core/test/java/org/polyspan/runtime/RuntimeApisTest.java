@@ -3,9 +3,9 @@ package org.polyspan.runtime;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.polyspan.TinyModels;
 import org.polyspan.model.ModelRepository;
-import org.polyspan.model.OnnxWindowEncoder;
-import org.polyspan.model.TinyModels;
+import org.polyspan.onnx.OnnxWindowEncoder;
 import org.polyspan.projection.ProjectionRequest;
 import org.polyspan.translation.TranslationException;
 

@@ -1,10 +1,10 @@
 package org.polyspan.seq2seq;
 
 import org.junit.jupiter.api.Test;
-import org.polyspan.core.Document;
-import org.polyspan.core.Span;
-import org.polyspan.core.Word;
-import org.polyspan.core.WordSplitter;
+import org.polyspan.labeling.Document;
+import org.polyspan.labeling.Span;
+import org.polyspan.labeling.Word;
+import org.polyspan.labeling.WordSplitter;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -189,7 +189,7 @@ class ConstrainedDecodingPropertyTest {
                 spansChecked++;
             }
             List<Span> direct = plain.label(doc, "default");
-            List<Span> viaTags = plain.tagged(doc, new org.polyspan.core.IdentityHead("default", plain.bioLabels())).spans();
+            List<Span> viaTags = plain.tagged(doc, new org.polyspan.labeling.IdentityHead("default", plain.bioLabels())).spans();
             assertEquals(direct.size(), viaTags.size(), "IOB2 view gives the same spans");
             for (int i = 0; i < direct.size(); i++) {
                 Span x = direct.get(i);

@@ -1,7 +1,7 @@
 package org.polyspan.seq2seq;
 
 import org.junit.jupiter.api.Test;
-import org.polyspan.model.TinyModels;
+import org.polyspan.TinyModels;
 
 import java.nio.file.Path;
 

@@ -1,6 +1,6 @@
 package org.polyspan.seq2seq;
 
-import org.polyspan.core.SubwordTokenizer;
+import org.polyspan.labeling.SubwordTokenizer;
 
 import java.util.ArrayList;
 import java.util.HashMap;

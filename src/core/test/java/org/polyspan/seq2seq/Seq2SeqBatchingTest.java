@@ -1,8 +1,8 @@
 package org.polyspan.seq2seq;
 
 import org.junit.jupiter.api.Test;
-import org.polyspan.core.Document;
-import org.polyspan.core.Span;
+import org.polyspan.labeling.Document;
+import org.polyspan.labeling.Span;
 
 import java.util.ArrayList;
 import java.util.List;

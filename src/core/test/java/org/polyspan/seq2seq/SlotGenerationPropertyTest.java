@@ -1,9 +1,9 @@
 package org.polyspan.seq2seq;
 
 import org.junit.jupiter.api.Test;
-import org.polyspan.core.Document;
-import org.polyspan.core.Word;
-import org.polyspan.core.WordSplitter;
+import org.polyspan.labeling.Document;
+import org.polyspan.labeling.Word;
+import org.polyspan.labeling.WordSplitter;
 
 import java.util.ArrayList;
 import java.util.Arrays;

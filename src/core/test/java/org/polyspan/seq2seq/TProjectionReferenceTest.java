@@ -7,7 +7,7 @@ import com.google.gson.JsonParser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.polyspan.core.Document;
+import org.polyspan.labeling.Document;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -104,7 +104,7 @@ class TinyT5DecodersTest {
         Path dir = TinyT5ReferenceTest.dir().resolveSibling("tiny-t5-spm");
         assertFalse(Files.exists(dir.resolve("tokenizer.json")), "tiny-t5-spm has only spiece.model");
         try (Seq2SeqModel spm = Seq2SeqModel.load(dir, false, 1)) {
-            assertTrue(spm.subwordTokenizer() instanceof org.polyspan.model.SentencePieceSubwordTokenizer);
+            assertTrue(spm.subwordTokenizer() instanceof org.polyspan.onnx.SentencePieceSubwordTokenizer);
             assertThrows(IllegalStateException.class, spm::tokenizer);
             assertArrayEquals(intss(reference.get("open_paths")), spm.labeler().openPaths());
             assertArrayEquals(intss(reference.get("close_paths")), spm.labeler().closePaths());

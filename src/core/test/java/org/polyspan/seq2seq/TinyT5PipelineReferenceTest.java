@@ -4,8 +4,8 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.junit.jupiter.api.Test;
-import org.polyspan.core.Document;
-import org.polyspan.core.Span;
+import org.polyspan.labeling.Document;
+import org.polyspan.labeling.Span;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,8 +75,8 @@ class TinyT5PipelineReferenceTest {
                         windows += texts.get(i).get("windows").getAsInt();
                     }
                     // every document's windows in shared batches, through the IOB2 view the processor stores
-                    List<org.polyspan.core.TaggedDocument> tagged = labeler.tagged(docs,
-                            new org.polyspan.core.IdentityHead("default", labeler.bioLabels()));
+                    List<org.polyspan.labeling.TaggedDocument> tagged = labeler.tagged(docs,
+                            new org.polyspan.labeling.IdentityHead("default", labeler.bioLabels()));
                     for (int i = 0; i < docs.size(); i++) {
                         assertSpans(texts.get(i), tagged.get(i).spans(), dir.getFileName() + ", batch " + batch + ", all documents together: "
                                 + docs.get(i).text());

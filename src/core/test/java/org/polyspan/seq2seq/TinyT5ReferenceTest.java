@@ -7,9 +7,9 @@ import com.google.gson.JsonParser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.polyspan.model.TinyModels;
-import org.polyspan.core.Document;
-import org.polyspan.core.Span;
+import org.polyspan.TinyModels;
+import org.polyspan.labeling.Document;
+import org.polyspan.labeling.Span;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import org.elasticsearch.rest.RestRequest;
 import org.polyspan.model.InferenceBudget;
 import org.polyspan.model.InferenceRejections;
 import org.polyspan.model.ModelRepository;
-import org.polyspan.model.OnnxSessions;
+import org.polyspan.onnx.OnnxSessions;
 import org.polyspan.runtime.PluginStats;
 import org.polyspan.runtime.Reply;
 

@@ -2,8 +2,8 @@ package org.polyspan.elasticsearch;
 
 import org.elasticsearch.ingest.IngestDocument;
 import org.junit.jupiter.api.Test;
-import org.polyspan.core.Document;
-import org.polyspan.core.WordSplitter;
+import org.polyspan.labeling.Document;
+import org.polyspan.labeling.WordSplitter;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,6 +1,6 @@
 package org.polyspan.elasticsearch;
 
-import org.polyspan.core.LinearHead;
+import org.polyspan.labeling.LinearHead;
 import org.polyspan.model.HeadFiles;
 
 import java.io.IOException;

@@ -9,7 +9,7 @@ import org.opensearch.transport.client.node.NodeClient;
 import org.polyspan.model.InferenceBudget;
 import org.polyspan.model.InferenceRejections;
 import org.polyspan.model.ModelRepository;
-import org.polyspan.model.OnnxSessions;
+import org.polyspan.onnx.OnnxSessions;
 import org.polyspan.runtime.PluginStats;
 
 import java.util.List;

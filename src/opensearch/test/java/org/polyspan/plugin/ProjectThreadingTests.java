@@ -15,7 +15,7 @@ import org.opensearch.threadpool.TestThreadPool;
 import org.opensearch.threadpool.ThreadPool;
 import org.polyspan.model.InferenceRejections;
 import org.polyspan.model.ModelRepository;
-import org.polyspan.model.OnnxWindowEncoder;
+import org.polyspan.onnx.OnnxWindowEncoder;
 import org.polyspan.runtime.PluginPools;
 import org.polyspan.translation.TranslationException;
 

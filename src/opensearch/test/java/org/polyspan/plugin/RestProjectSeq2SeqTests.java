@@ -2,7 +2,7 @@ package org.polyspan.plugin;
 
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.rest.RestResponse;
-import org.polyspan.core.Document;
+import org.polyspan.labeling.Document;
 import org.polyspan.projection.GeneratedCandidates;
 import org.polyspan.projection.SpanScorer;
 import org.polyspan.projection.WordSpan;

@@ -14,7 +14,7 @@ import org.opensearch.threadpool.ExecutorBuilder;
 import org.opensearch.threadpool.TestThreadPool;
 import org.polyspan.model.InferenceRejections;
 import org.polyspan.model.ModelRepository;
-import org.polyspan.model.OnnxWindowEncoder;
+import org.polyspan.onnx.OnnxWindowEncoder;
 import org.polyspan.translation.TranslationException;
 import org.polyspan.translation.Translator;
 

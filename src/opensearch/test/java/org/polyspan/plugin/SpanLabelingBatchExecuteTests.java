@@ -14,7 +14,7 @@ import org.opensearch.ingest.TestProcessor;
 import org.opensearch.threadpool.ExecutorBuilder;
 import org.opensearch.threadpool.TestThreadPool;
 import org.opensearch.threadpool.ThreadPool;
-import org.polyspan.core.Document;
+import org.polyspan.labeling.Document;
 import org.polyspan.model.InferenceRejections;
 import org.polyspan.model.LabelingModel;
 import org.polyspan.runtime.PluginPools;

@@ -4,10 +4,10 @@ import org.opensearch.OpenSearchParseException;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.ingest.IngestDocument;
-import org.polyspan.core.SpanScope;
 import org.polyspan.ingest.SpanLabelingOptions;
+import org.polyspan.labeling.SpanScope;
 import org.polyspan.model.ModelRepository;
-import org.polyspan.model.OnnxWindowEncoder;
+import org.polyspan.onnx.OnnxWindowEncoder;
 
 import java.time.Duration;
 import java.util.List;

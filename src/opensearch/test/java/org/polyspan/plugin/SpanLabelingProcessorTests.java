@@ -1,8 +1,8 @@
 package org.polyspan.plugin;
 
 import org.opensearch.ingest.IngestDocument;
-import org.polyspan.core.Document;
-import org.polyspan.core.WordSplitter;
+import org.polyspan.labeling.Document;
+import org.polyspan.labeling.WordSplitter;
 
 import java.util.ArrayList;
 import java.util.Arrays;

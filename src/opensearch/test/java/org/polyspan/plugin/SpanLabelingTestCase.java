@@ -2,7 +2,7 @@ package org.polyspan.plugin;
 
 import org.opensearch.test.OpenSearchTestCase;
 import org.polyspan.model.ModelRepository;
-import org.polyspan.model.OnnxWindowEncoder;
+import org.polyspan.onnx.OnnxWindowEncoder;
 
 import java.util.HashMap;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package org.polyspan.eval;
 
-import org.polyspan.core.TagChunker;
+import org.polyspan.labeling.TagChunker;
 
 import java.util.ArrayList;
 import java.util.Arrays;

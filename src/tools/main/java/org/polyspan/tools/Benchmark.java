@@ -2,11 +2,11 @@ package org.polyspan.tools;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import org.polyspan.core.Document;
-import org.polyspan.core.ConllReader;
-import org.polyspan.core.ConllSentence;
+import org.polyspan.labeling.ConllReader;
+import org.polyspan.labeling.ConllSentence;
+import org.polyspan.labeling.Document;
 import org.polyspan.model.LabelingModel;
-import org.polyspan.model.OnnxWindowEncoder;
+import org.polyspan.onnx.OnnxWindowEncoder;
 
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -3,10 +3,10 @@ package org.polyspan.tools;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import org.polyspan.core.Document;
-import org.polyspan.core.TaggedDocument;
+import org.polyspan.labeling.Document;
+import org.polyspan.labeling.TaggedDocument;
 import org.polyspan.model.LabelingModel;
-import org.polyspan.model.OnnxWindowEncoder;
+import org.polyspan.onnx.OnnxWindowEncoder;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,17 +1,17 @@
 package org.polyspan.tools;
 
-import org.polyspan.core.Document;
-import org.polyspan.core.Span;
-import org.polyspan.core.SpanLabeler;
-import org.polyspan.core.SpanScope;
-import org.polyspan.core.TaggedDocument;
 import org.polyspan.eval.Benchmarks;
-import org.polyspan.core.ConllReader;
-import org.polyspan.core.ConllSentence;
 import org.polyspan.eval.SpanMetrics;
 import org.polyspan.eval.TokenMetrics;
+import org.polyspan.labeling.ConllReader;
+import org.polyspan.labeling.ConllSentence;
+import org.polyspan.labeling.Document;
+import org.polyspan.labeling.Span;
+import org.polyspan.labeling.SpanLabeler;
+import org.polyspan.labeling.SpanScope;
+import org.polyspan.labeling.TaggedDocument;
 import org.polyspan.model.LabelingModel;
-import org.polyspan.model.OnnxWindowEncoder;
+import org.polyspan.onnx.OnnxWindowEncoder;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,14 +1,14 @@
 package org.polyspan.tools;
 
-import org.polyspan.core.Document;
-import org.polyspan.core.TaggedDocument;
-import org.polyspan.core.ConllReader;
-import org.polyspan.core.ConllSentence;
 import org.polyspan.eval.Benchmarks;
 import org.polyspan.eval.TokenMetrics;
 import org.polyspan.eval.SpanMetrics;
+import org.polyspan.labeling.ConllReader;
+import org.polyspan.labeling.ConllSentence;
+import org.polyspan.labeling.Document;
+import org.polyspan.labeling.TaggedDocument;
 import org.polyspan.model.LabelingModel;
-import org.polyspan.model.OnnxWindowEncoder;
+import org.polyspan.onnx.OnnxWindowEncoder;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

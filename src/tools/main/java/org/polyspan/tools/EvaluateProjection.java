@@ -1,11 +1,11 @@
 package org.polyspan.tools;
 
-import org.polyspan.core.Document;
-import org.polyspan.core.ConllReader;
-import org.polyspan.core.ConllSentence;
 import org.polyspan.eval.SpanMetrics;
+import org.polyspan.labeling.ConllReader;
+import org.polyspan.labeling.ConllSentence;
+import org.polyspan.labeling.Document;
 import org.polyspan.model.LabelingModel;
-import org.polyspan.model.OnnxWindowEncoder;
+import org.polyspan.onnx.OnnxWindowEncoder;
 import org.polyspan.projection.GeneratedCandidates;
 import org.polyspan.projection.ProjectionOptions;
 import org.polyspan.projection.Candidate;

@@ -1,14 +1,14 @@
 package org.polyspan.tools;
 
 import com.google.gson.JsonObject;
-import org.polyspan.core.ConllReader;
-import org.polyspan.core.ConllSentence;
-import org.polyspan.core.Document;
-import org.polyspan.core.LinearHead;
 import org.polyspan.eval.Benchmarks;
+import org.polyspan.labeling.ConllReader;
+import org.polyspan.labeling.ConllSentence;
+import org.polyspan.labeling.Document;
+import org.polyspan.labeling.LinearHead;
 import org.polyspan.model.LabelingModel;
 import org.polyspan.model.LanguageCentroidFiles;
-import org.polyspan.model.OnnxWindowEncoder;
+import org.polyspan.onnx.OnnxWindowEncoder;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,7 +46,7 @@ public final class LanguageCentroids {
         float strength = Float.parseFloat(args.get("strength", "1"));
         try (LabelingModel model = LabelingModel.load(modelDir.getFileName().toString(), modelDir, OnnxWindowEncoder.Device.CPU,
                 Integer.parseInt(args.get("threads", "0")))) {
-            org.polyspan.core.LanguageCentroids result;
+            org.polyspan.labeling.LanguageCentroids result;
             if (!args.get("centroids", "").isEmpty()) {
                 // check existing centroids only
                 result = LanguageCentroidFiles.read(Path.of(args.get("centroids", "")));
@@ -69,7 +69,7 @@ public final class LanguageCentroids {
         }
     }
 
-    static org.polyspan.core.LanguageCentroids compute(LabelingModel model, Path data, List<String> languages, int perLanguage,
+    static org.polyspan.labeling.LanguageCentroids compute(LabelingModel model, Path data, List<String> languages, int perLanguage,
                                                        String reference, float minCosine, float strength) throws java.io.IOException {
         float[][] centroids = new float[languages.size()][];
         float[][] firstHalf = new float[languages.size()][];
@@ -86,24 +86,24 @@ public final class LanguageCentroids {
             secondHalf[l] = mean(means, perLanguage / 2, perLanguage);
             System.out.printf(Locale.ROOT, "%s: %d sentences of %s%n", languages.get(l), perLanguage, file);
         }
-        org.polyspan.core.LanguageCentroids result = new org.polyspan.core.LanguageCentroids(languages, centroids, reference, minCosine, strength);
+        org.polyspan.labeling.LanguageCentroids result = new org.polyspan.labeling.LanguageCentroids(languages, centroids, reference, minCosine, strength);
         printStability(languages, result, firstHalf, secondHalf);
         return result;
     }
 
-    private static org.polyspan.core.LanguageCentroids withMinCosine(org.polyspan.core.LanguageCentroids c, float minCosine) {
+    private static org.polyspan.labeling.LanguageCentroids withMinCosine(org.polyspan.labeling.LanguageCentroids c, float minCosine) {
         float[][] vectors = new float[c.languages().size()][];
         for (int l = 0; l < vectors.length; l++) {
             vectors[l] = c.centroid(l);
         }
-        return new org.polyspan.core.LanguageCentroids(c.languages(), vectors, c.reference(), minCosine, c.strength());
+        return new org.polyspan.labeling.LanguageCentroids(c.languages(), vectors, c.reference(), minCosine, c.strength());
     }
 
     /**
      * How far each centroid moves between the two halves of its sentences, against how far it lies from the reference
      * language: the offset the heads see must be language, not sampling noise.
      */
-    private static void printStability(List<String> languages, org.polyspan.core.LanguageCentroids c, float[][] a, float[][] b) {
+    private static void printStability(List<String> languages, org.polyspan.labeling.LanguageCentroids c, float[][] a, float[][] b) {
         float[] ref = c.centroid(languages.indexOf(c.reference()));
         System.out.println();
         System.out.println("| language | |half1 - half2| | |centroid - " + c.reference() + "| | ratio | half1 nearest | half2 nearest |");
@@ -117,7 +117,7 @@ public final class LanguageCentroids {
     }
 
     /** Per check set: how often the nearest centroid is the set's language, how often none is near enough. */
-    private static void check(LabelingModel model, org.polyspan.core.LanguageCentroids c, Path data, String selectors, int limit,
+    private static void check(LabelingModel model, org.polyspan.labeling.LanguageCentroids c, Path data, String selectors, int limit,
                               String split) throws Exception {
         System.out.println();
         System.out.printf(Locale.ROOT, "| set | split | sentences | nearest is its language | the same, any cosine | left alone (best cosine < %.2f) | most chosen | best cosine 10%% / 50%% / 90%% |%n",
@@ -229,7 +229,7 @@ public final class LanguageCentroids {
         return best;
     }
 
-    private static String name(org.polyspan.core.LanguageCentroids c, int l) {
+    private static String name(org.polyspan.labeling.LanguageCentroids c, int l) {
         return l < 0 ? "none" : c.languages().get(l);
     }
 }

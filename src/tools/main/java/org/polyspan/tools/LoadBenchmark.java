@@ -1,7 +1,7 @@
 package org.polyspan.tools;
 
 import ai.onnxruntime.OrtSession;
-import org.polyspan.model.OnnxSessions;
+import org.polyspan.onnx.OnnxSessions;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

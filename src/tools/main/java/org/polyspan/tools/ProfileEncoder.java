@@ -7,7 +7,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import org.polyspan.model.OnnxSessions;
+import org.polyspan.onnx.OnnxSessions;
 
 import java.nio.LongBuffer;
 import java.nio.file.Files;

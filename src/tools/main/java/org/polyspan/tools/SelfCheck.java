@@ -2,13 +2,13 @@ package org.polyspan.tools;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import org.polyspan.model.CpuFeatures;
-import org.polyspan.model.Int8Precision;
 import org.polyspan.model.LabelingModel;
 import org.polyspan.model.ModelSelfCheck;
-import org.polyspan.model.OnnxWindowEncoder;
 import org.polyspan.model.SelfCheckReference;
 import org.polyspan.model.SelfCheckResult;
+import org.polyspan.onnx.CpuFeatures;
+import org.polyspan.onnx.Int8Precision;
+import org.polyspan.onnx.OnnxWindowEncoder;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,12 +3,12 @@ package org.polyspan.tools;
 import com.ibm.icu.text.BreakIterator;
 import com.ibm.icu.text.FilteredBreakIteratorBuilder;
 import com.ibm.icu.util.ULocale;
-import org.polyspan.core.Document;
-import org.polyspan.core.SentenceSegmenter;
-import org.polyspan.core.Word;
 import org.polyspan.eval.Benchmarks;
-import org.polyspan.core.ConllReader;
-import org.polyspan.core.ConllSentence;
+import org.polyspan.labeling.ConllReader;
+import org.polyspan.labeling.ConllSentence;
+import org.polyspan.labeling.Document;
+import org.polyspan.labeling.SentenceSegmenter;
+import org.polyspan.labeling.Word;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

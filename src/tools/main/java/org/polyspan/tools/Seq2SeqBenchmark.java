@@ -1,8 +1,8 @@
 package org.polyspan.tools;
 
-import org.polyspan.core.Document;
-import org.polyspan.core.Word;
-import org.polyspan.core.WordSplitter;
+import org.polyspan.labeling.Document;
+import org.polyspan.labeling.Word;
+import org.polyspan.labeling.WordSplitter;
 import org.polyspan.seq2seq.BeamSearch;
 import org.polyspan.seq2seq.LogitsSource;
 import org.polyspan.seq2seq.Seq2SeqLabeler;

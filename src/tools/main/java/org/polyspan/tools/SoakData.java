@@ -2,10 +2,10 @@ package org.polyspan.tools;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import org.polyspan.core.ConllReader;
-import org.polyspan.core.ConllSentence;
-import org.polyspan.core.Document;
-import org.polyspan.core.Word;
+import org.polyspan.labeling.ConllReader;
+import org.polyspan.labeling.ConllSentence;
+import org.polyspan.labeling.Document;
+import org.polyspan.labeling.Word;
 import org.polyspan.projection.SpanConversions;
 import org.polyspan.projection.WordSpan;
 

@@ -1,18 +1,18 @@
 package org.polyspan.tools;
 
-import org.polyspan.core.ConllReader;
-import org.polyspan.core.ConllSentence;
-import org.polyspan.core.Document;
-import org.polyspan.core.Word;
-import org.polyspan.core.WordSplitter;
 import org.polyspan.ingest.FieldAccess;
 import org.polyspan.ingest.SpanLabeling;
 import org.polyspan.ingest.SpanLabelingOptions;
+import org.polyspan.labeling.ConllReader;
+import org.polyspan.labeling.ConllSentence;
+import org.polyspan.labeling.Document;
+import org.polyspan.labeling.Word;
+import org.polyspan.labeling.WordSplitter;
 import org.polyspan.model.LabelingModel;
 import org.polyspan.model.ModelLease;
 import org.polyspan.model.ModelRepository;
-import org.polyspan.model.OnnxSessions;
-import org.polyspan.model.OnnxWindowEncoder;
+import org.polyspan.onnx.OnnxSessions;
+import org.polyspan.onnx.OnnxWindowEncoder;
 import org.polyspan.projection.ProjectionRequest;
 import org.polyspan.projection.ProjectionService;
 import org.polyspan.projection.Projector;

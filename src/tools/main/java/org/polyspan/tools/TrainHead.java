@@ -1,21 +1,21 @@
 package org.polyspan.tools;
 
 import com.google.gson.JsonObject;
-import org.polyspan.core.BioLabels;
-import org.polyspan.core.Document;
-import org.polyspan.core.HeadDecoder;
-import org.polyspan.core.LinearHead;
-import org.polyspan.core.SentenceSegmenter;
-import org.polyspan.core.SpanDecoding;
-import org.polyspan.core.SpanLabeler;
-import org.polyspan.core.SpanScope;
-import org.polyspan.core.TransitionPrior;
-import org.polyspan.core.ConllReader;
-import org.polyspan.core.ConllSentence;
 import org.polyspan.eval.SpanMetrics;
+import org.polyspan.labeling.BioLabels;
+import org.polyspan.labeling.ConllReader;
+import org.polyspan.labeling.ConllSentence;
+import org.polyspan.labeling.Document;
+import org.polyspan.labeling.HeadDecoder;
+import org.polyspan.labeling.LinearHead;
+import org.polyspan.labeling.SentenceSegmenter;
+import org.polyspan.labeling.SpanDecoding;
+import org.polyspan.labeling.SpanLabeler;
+import org.polyspan.labeling.SpanScope;
+import org.polyspan.labeling.TransitionPrior;
 import org.polyspan.model.HeadFiles;
 import org.polyspan.model.LabelingModel;
-import org.polyspan.model.OnnxWindowEncoder;
+import org.polyspan.onnx.OnnxWindowEncoder;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -2,11 +2,11 @@ package org.polyspan.tools;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.polyspan.core.BioLabels;
-import org.polyspan.core.ConllSentence;
-import org.polyspan.core.LinearHead;
-import org.polyspan.core.SpanDecoding;
-import org.polyspan.core.SpanUnits;
+import org.polyspan.labeling.BioLabels;
+import org.polyspan.labeling.ConllSentence;
+import org.polyspan.labeling.LinearHead;
+import org.polyspan.labeling.SpanDecoding;
+import org.polyspan.labeling.SpanUnits;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
