@@ -164,6 +164,19 @@ public final class LabelingModel implements AutoCloseable {
     /** As {@link #label(List, List, SpanScope)}, choosing what the encoder sees around each sentence. */
     public Map<String, List<TaggedDocument>> label(List<Document> documents, List<String> headNames, SpanScope scope,
                                                    SpanLabeler.Context context) {
+        return label(documents, headNames, scope, context, true);
+    }
+
+    /**
+     * Labels without counting the documents in {@link #inferenceCount} and {@link #meanLatencyMillis}: for the
+     * self-check a node runs at load, which is not use.
+     */
+    Map<String, List<TaggedDocument>> labelUncounted(List<Document> documents, List<String> headNames) {
+        return label(documents, headNames, SpanScope.SENTENCE, SpanLabeler.Context.SENTENCE, false);
+    }
+
+    private Map<String, List<TaggedDocument>> label(List<Document> documents, List<String> headNames, SpanScope scope,
+                                                    SpanLabeler.Context context, boolean counted) {
         List<TagHead> chosen = new ArrayList<>();
         for (String name : headNames.isEmpty() ? heads.keySet() : headNames) {
             TagHead head = heads.get(name);
@@ -175,18 +188,23 @@ public final class LabelingModel implements AutoCloseable {
         long t0 = System.nanoTime();
         if (seq2seq != null) {
             List<TaggedDocument> tagged = seq2seq.labeler().tagged(documents, chosen.get(0));
-            inferenceNanos.addAndGet(System.nanoTime() - t0);
-            inferences.addAndGet(documents.size());
+            count(counted, documents.size(), t0);
             return Map.of(DEFAULT_HEAD, tagged);
         }
         List<List<TaggedDocument>> out = labeler.label(documents, chosen, scope, context);
-        inferenceNanos.addAndGet(System.nanoTime() - t0);
-        inferences.addAndGet(documents.size());
+        count(counted, documents.size(), t0);
         Map<String, List<TaggedDocument>> byHead = new LinkedHashMap<>();
         for (int h = 0; h < chosen.size(); h++) {
             byHead.put(chosen.get(h).name(), out.get(h));
         }
         return byHead;
+    }
+
+    private void count(boolean counted, int documents, long startNanos) {
+        if (counted) {
+            inferenceNanos.addAndGet(System.nanoTime() - startNanos);
+            inferences.addAndGet(documents);
+        }
     }
 
     /** Encodes the documents and hands each window's output to {@code sink}, e.g. to collect training features. */

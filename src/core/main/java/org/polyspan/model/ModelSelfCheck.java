@@ -45,7 +45,7 @@ public final class ModelSelfCheck {
         OnnxWindowEncoder encoder = model.encoder();
         int stride = encoder == null ? 0 : Math.max(1, encoder.outputDim() / SelfCheckReference.SAMPLED_FEATURES);
         List<Document> docs = SENTENCES.stream().map(Document::of).toList();
-        Map<String, List<TaggedDocument>> tagged = model.label(docs, List.of());
+        Map<String, List<TaggedDocument>> tagged = model.labelUncounted(docs, List.of());
         List<SelfCheckReference.Sentence> sentences = new ArrayList<>();
         for (int i = 0; i < docs.size(); i++) {
             float[][] features = null;
@@ -69,7 +69,7 @@ public final class ModelSelfCheck {
     public static List<List<String>> headTags(LabelingModel model, SelfCheckReference reference, String head) {
         List<Document> docs = reference.sentences().stream().map(s -> Document.of(s.text())).toList();
         List<List<String>> out = new ArrayList<>();
-        for (TaggedDocument d : model.label(docs, List.of(head)).get(head)) {
+        for (TaggedDocument d : model.labelUncounted(docs, List.of(head)).get(head)) {
             out.add(d.tagNames());
         }
         return out;
@@ -159,7 +159,7 @@ public final class ModelSelfCheck {
             return;
         }
         List<Document> docs = reference.sentences().stream().map(s -> Document.of(s.text())).toList();
-        Map<String, List<TaggedDocument>> tagged = model.label(docs, heads);
+        Map<String, List<TaggedDocument>> tagged = model.labelUncounted(docs, heads);
         Map<String, Object> perHead = new LinkedHashMap<>();
         for (String head : heads) {
             long[] counts = new long[3]; // matched, expected, found

@@ -1,5 +1,6 @@
 package org.polyspan.elasticsearch;
 
+import org.polyspan.ProcessorTestModels;
 import org.elasticsearch.ElasticsearchParseException;
 import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.ingest.ConfigurationUtils;
@@ -209,7 +210,7 @@ class SpanLabelingProcessorFactoryTest extends SpanLabelingTestCase {
 
     @Test
     void translationModelIsRejected() {
-        TestModels.addFixture(models.root(), "tiny-m2m100");
+        ProcessorTestModels.addFixture(models.root(), "tiny-m2m100");
         String message = configError("model", config("model", "tiny-m2m100", "field", "a"));
         assertTrue(message.contains("is a translation model"), message);
     }

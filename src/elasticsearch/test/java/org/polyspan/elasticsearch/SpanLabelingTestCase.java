@@ -1,5 +1,6 @@
 package org.polyspan.elasticsearch;
 
+import org.polyspan.ProcessorTestModels;
 import org.elasticsearch.index.VersionType;
 import org.elasticsearch.ingest.IngestDocument;
 import org.junit.jupiter.api.AfterEach;
@@ -22,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 /**
- * A models directory built from the tiny fixtures (see {@link TestModels}) and a processor factory over it whose
+ * A models directory built from the tiny fixtures (see {@link ProcessorTestModels}) and a processor factory over it whose
  * processors label on the calling thread, so that the asynchronous {@code execute} has finished when it returns.
  */
 abstract class SpanLabelingTestCase {
@@ -33,7 +34,7 @@ abstract class SpanLabelingTestCase {
 
     @BeforeEach
     void openModels() {
-        models = new ModelRepository(TestModels.modelsDir(tmp), OnnxWindowEncoder.Device.CPU, 1);
+        models = new ModelRepository(ProcessorTestModels.modelsDir(tmp), OnnxWindowEncoder.Device.CPU, 1);
         factory = new SpanLabelingProcessor.Factory(models, () -> Runnable::run, new InferenceRejections());
     }
 

@@ -1,5 +1,6 @@
 package org.polyspan.plugin;
 
+import org.polyspan.ProcessorTestModels;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.core.common.bytes.BytesArray;
@@ -105,7 +106,7 @@ public class ProjectThreadingTests extends OpenSearchTestCase {
     public void testProjectAnswers429WhenTheQueueIsFull() throws Exception {
         fillInferencePool();
         InferenceRejections rejections = new InferenceRejections();
-        try (ModelRepository models = new ModelRepository(TestModels.modelsDir(createTempDir()), OnnxWindowEncoder.Device.CPU, 1);
+        try (ModelRepository models = new ModelRepository(ProcessorTestModels.modelsDir(createTempDir()), OnnxWindowEncoder.Device.CPU, 1);
              NoOpNodeClient client = new NoOpNodeClient(threadPool)) {
             threadPool = null; // closed with the client
             RestRequest request = new FakeRestRequest.Builder(xContentRegistry()).withMethod(RestRequest.Method.POST)

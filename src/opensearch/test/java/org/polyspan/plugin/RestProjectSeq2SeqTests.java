@@ -1,5 +1,6 @@
 package org.polyspan.plugin;
 
+import org.polyspan.ProcessorTestModels;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.rest.RestResponse;
 import org.polyspan.labeling.Document;
@@ -54,7 +55,7 @@ public class RestProjectSeq2SeqTests extends RestProjectTestCase {
         Document doc = Document.of(target);
         List<WordSpan> spans = List.of(new WordSpan(0, 1, "PER"), new WordSpan(2, 3, "LOC"));
         List<List<int[]>> proposed;
-        try (Seq2SeqModel t5 = Seq2SeqModel.load(TestModels.fixtures().resolve("tiny-t5"), false, 1)) {
+        try (Seq2SeqModel t5 = Seq2SeqModel.load(ProcessorTestModels.fixtures().resolve("tiny-t5"), false, 1)) {
             TProjectionGenerator gen = new TProjectionGenerator(t5.tokenizer(), t5.onnx(), t5.options(), t5.options().beamWidth(), Integer.MAX_VALUE);
             proposed = new GeneratedCandidates(gen, SpanScorer.Params.DEFAULT).propose(doc, spans);
         }

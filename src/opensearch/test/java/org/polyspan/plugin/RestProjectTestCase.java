@@ -1,5 +1,6 @@
 package org.polyspan.plugin;
 
+import org.polyspan.ProcessorTestModels;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.xcontent.XContentHelper;
 import org.opensearch.common.xcontent.XContentType;
@@ -41,9 +42,9 @@ public abstract class RestProjectTestCase extends OpenSearchTestCase {
     @Override
     public void setUp() throws Exception {
         super.setUp();
-        modelsRoot = TestModels.modelsDir(createTempDir());
+        modelsRoot = ProcessorTestModels.modelsDir(createTempDir());
         for (String fixture : extraFixtures()) {
-            TestModels.addFixture(modelsRoot, fixture);
+            ProcessorTestModels.addFixture(modelsRoot, fixture);
         }
         models = new ModelRepository(modelsRoot, OnnxWindowEncoder.Device.CPU, 1);
         client = new NoOpNodeClient(new TestThreadPool(getTestName(),

@@ -1,5 +1,6 @@
 package org.polyspan.plugin;
 
+import org.polyspan.ProcessorTestModels;
 import org.opensearch.OpenSearchParseException;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.core.rest.RestStatus;
@@ -165,7 +166,7 @@ public class SpanLabelingProcessorFactoryTests extends SpanLabelingTestCase {
     }
 
     public void testTranslationModelIsRejected() throws Exception {
-        TestModels.addFixture(models.root(), "tiny-m2m100");
+        ProcessorTestModels.addFixture(models.root(), "tiny-m2m100");
         OpenSearchParseException e = expectThrows(OpenSearchParseException.class,
                 () -> factory.create(null, null, null, config("model", "tiny-m2m100", "field", "a")));
         assertTrue(e.getMessage(), e.getMessage().contains("is a translation model"));

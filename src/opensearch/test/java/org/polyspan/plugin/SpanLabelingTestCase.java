@@ -1,5 +1,6 @@
 package org.polyspan.plugin;
 
+import org.polyspan.ProcessorTestModels;
 import org.opensearch.test.OpenSearchTestCase;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.onnx.OnnxWindowEncoder;
@@ -7,7 +8,7 @@ import org.polyspan.onnx.OnnxWindowEncoder;
 import java.util.HashMap;
 import java.util.Map;
 
-/** A models directory built from the tiny fixtures (see {@link TestModels}) and a processor factory over it. */
+/** A models directory built from the tiny fixtures (see {@link ProcessorTestModels}) and a processor factory over it. */
 public abstract class SpanLabelingTestCase extends OpenSearchTestCase {
     protected ModelRepository models;
     protected SpanLabelingProcessor.Factory factory;
@@ -15,7 +16,7 @@ public abstract class SpanLabelingTestCase extends OpenSearchTestCase {
     @Override
     public void setUp() throws Exception {
         super.setUp();
-        models = new ModelRepository(TestModels.modelsDir(createTempDir()), OnnxWindowEncoder.Device.CPU, 1);
+        models = new ModelRepository(ProcessorTestModels.modelsDir(createTempDir()), OnnxWindowEncoder.Device.CPU, 1);
         factory = new SpanLabelingProcessor.Factory(models);
     }
 
