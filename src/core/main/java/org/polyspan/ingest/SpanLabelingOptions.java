@@ -100,6 +100,7 @@ public record SpanLabelingOptions(String modelId, List<String> fields, List<Targ
                 }
             }
         }
+        checkNoClash(fields, targets, targetMap == null ? "target_field" : "targets");
         Set<String> knownTypes = new HashSet<>();
         knownTypes.addAll(model.entityTypes());
         Set<String> filter = labels == null ? Set.of() : new LinkedHashSet<>(labels);
@@ -110,6 +111,38 @@ public record SpanLabelingOptions(String modelId, List<String> fields, List<Targ
         }
         models.loadInBackground(modelId);
         return new SpanLabelingOptions(modelId, fields, targets, filter, minScore, ignoreMissing, maxChars, spanScope);
+    }
+
+    /**
+     * Refuses target fields that would overwrite each other, each other's {@code _by_label} copy, or a source field,
+     * also through a dotted path (writing {@code a.b} into {@code a}), as Elasticsearch's inference processor refuses
+     * such pipelines when they are created rather than letting documents overwrite their own text.
+     */
+    private static void checkNoClash(List<String> sources, List<Target> targets, String property) {
+        List<String> written = new ArrayList<>();
+        for (Target t : targets) {
+            written.add(t.field());
+            written.add(t.flatField());
+        }
+        for (int i = 0; i < written.size(); i++) {
+            for (int j = i + 1; j < written.size(); j++) {
+                if (overlaps(written.get(i), written.get(j))) {
+                    throw new ConfigException(property, "target field [" + written.get(i) + "] clashes with target field ["
+                            + written.get(j) + "] (each target writes its field and its _by_label copy)");
+                }
+            }
+            for (String source : sources) {
+                if (overlaps(written.get(i), source)) {
+                    throw new ConfigException(property, "target field [" + written.get(i) + "] clashes with source field ["
+                            + source + "]: the spans would overwrite the text they were read from");
+                }
+            }
+        }
+    }
+
+    /** Whether writing one field changes the other: the same path, or one inside the other. */
+    private static boolean overlaps(String a, String b) {
+        return a.equals(b) || a.startsWith(b + ".") || b.startsWith(a + ".");
     }
 
     /** Either {@code targets} (target field -> heads) or {@code target_field} with optional {@code heads}. */

@@ -113,6 +113,29 @@ class SpanLabelingTest {
     }
 
     @Test
+    void targetFieldsThatClashAreRefusedWhenThePipelineIsCreated() {
+        assertTrue(bad("target_field", "model", TinyModels.HEADS, "field", "body", "target_field", "body").reason()
+                .contains("clashes with source field [body]"));
+        assertTrue(bad("target_field", "model", TinyModels.HEADS, "field", "doc.text", "target_field", "doc").reason()
+                .contains("clashes with source field [doc.text]"));
+        assertTrue(bad("target_field", "model", TinyModels.HEADS, "field", "text_by_label", "target_field", "text").reason()
+                .contains("target field [text_by_label] clashes with source field [text_by_label]"));
+        Map<String, Object> targets = new java.util.LinkedHashMap<>();
+        targets.put("ents", "ner");
+        targets.put("ents_by_label", "ner");
+        assertTrue(bad("targets", "model", TinyModels.HEADS, "field", "body", "targets", targets).reason()
+                .contains("target field [ents_by_label] clashes with target field [ents_by_label]"));
+        Map<String, Object> nested = new java.util.LinkedHashMap<>();
+        nested.put("ents", "ner");
+        nested.put("ents.people", "ner");
+        assertTrue(bad("targets", "model", TinyModels.HEADS, "field", "body", "targets", nested).reason()
+                .contains("clashes with target field [ents.people]"));
+        // neighbours that only share a prefix of their names do not clash
+        parse("model", TinyModels.HEADS, "field", "body", "target_field", "body_spans");
+        parse("model", TinyModels.HEADS, "fields", List.of("a", "b"), "targets", Map.of("spans_a", "ner", "spans_b", "ner"));
+    }
+
+    @Test
     void labelsStringsAndListsWithExactOffsetsAndAFlatCopy() throws Exception {
         SpanLabeling labeling = new SpanLabeling(models, parse("model", TinyModels.HEADS, "fields", List.of("title", "body")));
         Map<String, Object> fields = new LinkedHashMap<>();
