@@ -21,6 +21,18 @@ import java.util.Set;
 public record SpanLabelingOptions(String modelId, List<String> fields, List<Target> targets, Set<String> labelFilter,
                                   double minScore, boolean ignoreMissing, int maxChars, SpanScope spanScope) {
     public static final String TYPE = "span_labeling";
+    // the processor's option names, as pipelines spell them
+    public static final String MODEL = "model";
+    public static final String FIELD = "field";
+    public static final String FIELDS = "fields";
+    public static final String TARGET_FIELD = "target_field";
+    public static final String TARGETS = "targets";
+    public static final String HEADS = "heads";
+    public static final String LABELS = "labels";
+    public static final String MIN_SCORE = "min_score";
+    public static final String IGNORE_MISSING = "ignore_missing";
+    public static final String MAX_CHARS = "max_chars";
+    public static final String SPAN_SCOPE = "span_scope";
     public static final String DEFAULT_TARGET = "spans";
     public static final int DEFAULT_MAX_CHARS = 1_000_000;
 
@@ -51,62 +63,62 @@ public record SpanLabelingOptions(String modelId, List<String> fields, List<Targ
      * node, so it reads the model's files only and starts the load in the background.
      */
     public static SpanLabelingOptions parse(Map<String, Object> config, ModelRepository models) {
-        String modelId = string(config, "model");
+        String modelId = string(config, MODEL);
         if (modelId == null) {
-            throw new ConfigException("model", "required property is missing");
+            throw new ConfigException(MODEL, "required property is missing");
         }
-        String field = string(config, "field");
-        List<String> fieldList = stringList(config, "fields");
+        String field = string(config, FIELD);
+        List<String> fieldList = stringList(config, FIELDS);
         if ((field == null) == (fieldList == null)) {
-            throw new ConfigException("field", "exactly one of [field] or [fields] is required");
+            throw new ConfigException(FIELD, "exactly one of [field] or [fields] is required");
         }
         List<String> fields = field != null ? List.of(field) : fieldList;
         if (fields.isEmpty() || fields.stream().anyMatch(f -> f == null || f.isBlank())) {
-            throw new ConfigException("fields", "must list one or more field names");
+            throw new ConfigException(FIELDS, "must list one or more field names");
         }
-        String targetField = string(config, "target_field");
-        Map<String, Object> targetMap = map(config, "targets");
-        List<String> labels = stringList(config, "labels");
-        List<String> heads = stringList(config, "heads");
+        String targetField = string(config, TARGET_FIELD);
+        Map<String, Object> targetMap = map(config, TARGETS);
+        List<String> labels = stringList(config, LABELS);
+        List<String> heads = stringList(config, HEADS);
         double minScore = minScore(config);
-        boolean ignoreMissing = bool(config, "ignore_missing", false);
-        int maxChars = integer(config, "max_chars", DEFAULT_MAX_CHARS);
+        boolean ignoreMissing = bool(config, IGNORE_MISSING, false);
+        int maxChars = integer(config, MAX_CHARS, DEFAULT_MAX_CHARS);
         SpanScope spanScope = spanScope(config);
         if (minScore < 0 || minScore > 1) {
-            throw new ConfigException("min_score", "must be between 0 and 1");
+            throw new ConfigException(MIN_SCORE, "must be between 0 and 1");
         }
         if (maxChars < 1) {
-            throw new ConfigException("max_chars", "must be positive");
+            throw new ConfigException(MAX_CHARS, "must be positive");
         }
         if (!models.exists(modelId)) {
-            throw new ConfigException("model", models.unknownModelMessage(modelId));
+            throw new ConfigException(MODEL, models.unknownModelMessage(modelId));
         }
         ModelFiles model;
         try {
             model = models.files(modelId);
         } catch (ModelFilesException e) {
-            throw new ConfigException("model", "model [" + modelId + "] cannot be used: " + e.getMessage());
+            throw new ConfigException(MODEL, "model [" + modelId + "] cannot be used: " + e.getMessage());
         }
         if (!model.labels()) {
-            throw new ConfigException("model", "model [" + modelId + "] is a translation model (polyspan.layout = translation): "
+            throw new ConfigException(MODEL, "model [" + modelId + "] is a translation model (polyspan.layout = translation): "
                     + "it labels no spans");
         }
         List<Target> targets = targets(targetField, heads, targetMap);
         for (Target t : targets) {
             for (String h : t.heads()) {
                 if (!model.heads().containsKey(h)) {
-                    throw new ConfigException(targetMap == null ? "heads" : "targets",
+                    throw new ConfigException(targetMap == null ? HEADS : TARGETS,
                             "model [" + modelId + "] has no head [" + h + "]; its heads are " + model.heads().keySet());
                 }
             }
         }
-        checkNoClash(fields, targets, targetMap == null ? "target_field" : "targets");
+        checkNoClash(fields, targets, targetMap == null ? TARGET_FIELD : TARGETS);
         Set<String> knownTypes = new HashSet<>();
         knownTypes.addAll(model.entityTypes());
         Set<String> filter = labels == null ? Set.of() : new LinkedHashSet<>(labels);
         for (String l : filter) {
             if (!knownTypes.contains(l)) {
-                throw new ConfigException("labels", "model [" + modelId + "] has no label [" + l + "]; its labels are " + knownTypes);
+                throw new ConfigException(LABELS, "model [" + modelId + "] has no label [" + l + "]; its labels are " + knownTypes);
             }
         }
         models.loadInBackground(modelId);
@@ -151,11 +163,11 @@ public record SpanLabelingOptions(String modelId, List<String> fields, List<Targ
             return List.of(new Target(targetField == null ? DEFAULT_TARGET : targetField, heads == null ? List.of() : heads));
         }
         if (targetField != null || heads != null) {
-            throw new ConfigException("targets",
+            throw new ConfigException(TARGETS,
                     "cannot be combined with [target_field] or [heads]; name the heads of each target field inside [targets]");
         }
         if (targetMap.isEmpty()) {
-            throw new ConfigException("targets", "must map at least one target field to its heads");
+            throw new ConfigException(TARGETS, "must map at least one target field to its heads");
         }
         List<Target> out = new ArrayList<>();
         for (Map.Entry<String, Object> e : targetMap.entrySet()) {
@@ -166,7 +178,7 @@ public record SpanLabelingOptions(String modelId, List<String> fields, List<Targ
             } else if (value instanceof List<?> list && !list.isEmpty() && list.stream().allMatch(x -> x instanceof String)) {
                 list.forEach(x -> names.add((String) x));
             } else {
-                throw new ConfigException("targets", "target [" + e.getKey() + "] must name a head or a non-empty list of heads");
+                throw new ConfigException(TARGETS, "target [" + e.getKey() + "] must name a head or a non-empty list of heads");
             }
             out.add(new Target(e.getKey(), names));
         }
@@ -237,19 +249,19 @@ public record SpanLabelingOptions(String modelId, List<String> fields, List<Targ
     }
 
     private static SpanScope spanScope(Map<String, Object> config) {
-        String value = string(config, "span_scope");
+        String value = string(config, SPAN_SCOPE);
         if (value == null) {
             return SpanScope.SENTENCE;
         }
         try {
             return SpanScope.parse(value);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("span_scope", "must be [sentence] or [field], got [" + value + "]");
+            throw new ConfigException(SPAN_SCOPE, "must be [sentence] or [field], got [" + value + "]");
         }
     }
 
     private static double minScore(Map<String, Object> config) {
-        Object value = config.remove("min_score");
+        Object value = config.remove(MIN_SCORE);
         if (value == null) {
             return 0.0;
         }
@@ -259,7 +271,7 @@ public record SpanLabelingOptions(String modelId, List<String> fields, List<Targ
         try {
             return Double.parseDouble(value.toString());
         } catch (NumberFormatException e) {
-            throw new ConfigException("min_score", "must be a number, got [" + value + "]");
+            throw new ConfigException(MIN_SCORE, "must be a number, got [" + value + "]");
         }
     }
 }

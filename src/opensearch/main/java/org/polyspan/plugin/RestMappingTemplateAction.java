@@ -31,7 +31,7 @@ public final class RestMappingTemplateAction extends BaseRestHandler {
 
     @Override
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
-        String target = request.param("target_field", SpanLabelingOptions.DEFAULT_TARGET);
+        String target = request.param(SpanLabelingOptions.TARGET_FIELD, SpanLabelingOptions.DEFAULT_TARGET);
         return channel -> {
             XContentBuilder b = channel.newBuilder();
             b.map(MappingTemplate.componentTemplate(List.of(target)));
