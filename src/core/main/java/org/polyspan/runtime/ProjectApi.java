@@ -54,7 +54,8 @@ public final class ProjectApi {
 
     /**
      * Runs a checked request: 200 with the projections, 400 naming an unusable option, 429 for a model that cannot be
-     * used yet, 500 when inference fails.
+     * used yet, 500 when inference fails (also for an {@link Error} that is not fatal to the JVM, see
+     * {@link Inference#isFatal}).
      */
     public Reply run(Parsed parsed) {
         // the models of the call stay leased until its answer is built
@@ -92,7 +93,9 @@ public final class ProjectApi {
             return Reply.error(400, e.field(), e.getMessage());
         } catch (ProjectionRequest.PairException e) {
             return badRequest(e);
-        } catch (Exception e) {
+        } catch (Throwable t) {
+            // the plugin's errors (a native library that cannot load, ...) fail the request; fatal JVM errors propagate
+            Exception e = Inference.asException("projection failed", t);
             // a model still loading, or over the memory cap, is a retryable 429
             return Reply.error(Inference.isRetryable(e) ? 429 : 500, null, "projection failed: " + e.getMessage());
         }

@@ -43,13 +43,13 @@ import org.polyspan.onnx.OnnxWindowEncoder;
 import org.polyspan.runtime.ApertiumService;
 import org.polyspan.runtime.ModelMemoryLimit;
 import org.polyspan.runtime.PluginPools;
+import org.polyspan.runtime.PluginSettings;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
@@ -64,32 +64,32 @@ import java.util.function.Supplier;
 public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin {
     private static final Logger LOGGER = LogManager.getLogger(PolyspanPlugin.class);
 
-    public static final Setting<String> MODELS_PATH = Setting.simpleString("polyspan.models_path", Setting.Property.NodeScope);
-    public static final Setting<String> DEVICE = new Setting<>("polyspan.device", "cpu", v -> {
-        String d = v.toLowerCase(Locale.ROOT);
-        if (!d.equals("cpu") && !d.equals("cuda")) {
-            throw new IllegalArgumentException("polyspan.device must be [cpu] or [cuda], got [" + v + "]");
-        }
-        return d;
-    }, Setting.Property.NodeScope);
+    // built from the core's table of settings (PluginSettings): keys, defaults and checks are the same on every engine
+    public static final Setting<String> MODELS_PATH = Setting.simpleString(PluginSettings.MODELS_PATH.key(), PluginSettings.MODELS_PATH.defaultValue(),
+            Setting.Property.NodeScope);
+    public static final Setting<String> DEVICE = new Setting<>(PluginSettings.DEVICE.key(), PluginSettings.DEVICE.defaultValue(),
+            PluginSettings.DEVICE.validator(), Setting.Property.NodeScope);
     /** The former name of {@link #INTRA_OP_THREADS}. */
-    public static final Setting<Integer> THREADS = Setting.intSetting("polyspan.inference_threads", 0, 0,
-            Setting.Property.NodeScope, Setting.Property.Deprecated);
+    public static final Setting<Integer> THREADS = Setting.intSetting(PluginSettings.INFERENCE_THREADS.key(),
+            Integer.parseInt(PluginSettings.INFERENCE_THREADS.defaultValue()), 0, Setting.Property.NodeScope, Setting.Property.Deprecated);
     /** Threads of ONNX Runtime's global intra-op pool; 0: allocated processors / inference pool threads. */
-    public static final Setting<Integer> INTRA_OP_THREADS = Setting.intSetting("polyspan.inference.intra_op_threads", THREADS, 0,
+    public static final Setting<Integer> INTRA_OP_THREADS = Setting.intSetting(PluginSettings.INTRA_OP_THREADS.key(), THREADS, 0,
             Setting.Property.NodeScope);
     /**
      * Limit on the bytes of a node's loaded models (their files' size): a byte size, a percentage of the machine's
      * physical memory, or {@code -1} for none ({@link ModelMemoryLimit}); OpenSearch's parser reads the byte sizes.
      */
-    public static final Setting<Long> MODELS_MAX_BYTES = new Setting<>(ModelMemoryLimit.KEY, ModelMemoryLimit.DEFAULT,
+    public static final Setting<Long> MODELS_MAX_BYTES = new Setting<>(PluginSettings.MODELS_MAX_BYTES.key(),
+            PluginSettings.MODELS_MAX_BYTES.defaultValue(),
             v -> ModelMemoryLimit.parse(v, s -> ByteSizeValue.parseBytesSizeValue(s, ModelMemoryLimit.KEY).getBytes()),
             Setting.Property.NodeScope);
     /** How long a call waits for a model that is loading before it fails with a retryable 429. */
-    public static final Setting<TimeValue> MODELS_LOAD_WAIT = Setting.timeSetting("polyspan.models.load_wait",
-            TimeValue.timeValueSeconds(30), TimeValue.ZERO, Setting.Property.NodeScope);
+    public static final Setting<TimeValue> MODELS_LOAD_WAIT = Setting.timeSetting(PluginSettings.MODELS_LOAD_WAIT.key(),
+            TimeValue.parseTimeValue(PluginSettings.MODELS_LOAD_WAIT.defaultValue(), PluginSettings.MODELS_LOAD_WAIT.key()),
+            TimeValue.ZERO, Setting.Property.NodeScope);
     /** Apertium's HTTP service (APY) used by {@code _project} with {@code translate}, e.g. http://127.0.0.1:2737. */
-    public static final Setting<String> APERTIUM_URL = Setting.simpleString("polyspan.translate.apertium_url", Setting.Property.NodeScope);
+    public static final Setting<String> APERTIUM_URL = Setting.simpleString(PluginSettings.APERTIUM_URL.key(), PluginSettings.APERTIUM_URL.defaultValue(),
+            Setting.Property.NodeScope);
 
     private final ModelRepository models;
     private final ModelLoadPool loadPool = new ModelLoadPool();

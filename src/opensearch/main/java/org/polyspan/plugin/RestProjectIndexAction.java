@@ -24,6 +24,7 @@ import org.polyspan.projection.ProjectionRequest;
 import org.polyspan.runtime.BadRequest;
 import org.polyspan.runtime.Inference;
 import org.polyspan.runtime.PluginPools;
+import org.polyspan.runtime.ProjectApi;
 import org.polyspan.runtime.ProjectionRunner;
 import org.polyspan.runtime.RequestTranslator;
 import org.polyspan.translation.Translator;
@@ -66,15 +67,15 @@ public final class RestProjectIndexAction extends BaseRestHandler {
         boolean wait = request.paramAsBoolean("wait_for_completion", false);
         ProjectIndexRequest internal;
         try {
-            internal = new ProjectIndexRequest(RestProjectAction.body(request), !wait);
+            internal = new ProjectIndexRequest(Replies.body(request), !wait);
             checkQuery(request, internal.spec());
         } catch (ProjectionRequest.PairException e) {
-            return channel -> RestProjectAction.badRequest(channel, e);
+            return channel -> badRequest(channel, e);
         }
         String source = internal.spec().sourceIndex();
         return channel -> client.admin().indices().prepareExists(source).execute(ActionListener.wrap(exists -> {
             if (!exists.isExists()) {
-                RestProjectAction.badRequest(channel, new ProjectionRequest.PairException(-1, "source_index", "index [" + source + "] does not exist"));
+                badRequest(channel, new ProjectionRequest.PairException(-1, "source_index", "index [" + source + "] does not exist"));
             } else {
                 // checking models and the translator loads them or asks a service: not on a network thread but on the
                 // plugin's project pool (a full queue answers 429 through the listener's failure path)
@@ -90,9 +91,9 @@ public final class RestProjectIndexAction extends BaseRestHandler {
                         ProjectionRunner.check(models, options);
                         start(channel, client, internal, wait);
                     } catch (BadRequest e) {
-                        badRequestQuietly(channel, new ProjectionRequest.PairException(-1, e.field(), e.getMessage()));
+                        badRequest(channel, new ProjectionRequest.PairException(-1, e.field(), e.getMessage()));
                     } catch (ProjectionRequest.PairException e) {
-                        badRequestQuietly(channel, e);
+                        badRequest(channel, e);
                     } catch (Throwable t) {
                         fail(channel, ModelLoading.withStatus(Inference.asException("project/index failed", t))); // fatal JVM errors propagate
                     }
@@ -113,12 +114,8 @@ public final class RestProjectIndexAction extends BaseRestHandler {
         channel.sendResponse(new BytesRestResponse(RestStatus.OK, b));
     }
 
-    private static void badRequestQuietly(RestChannel channel, ProjectionRequest.PairException e) {
-        try {
-            RestProjectAction.badRequest(channel, e);
-        } catch (IOException io) {
-            fail(channel, e);
-        }
+    private static void badRequest(RestChannel channel, ProjectionRequest.PairException e) {
+        Replies.send(channel, ProjectApi.badRequest(e));
     }
 
     private static void fail(RestChannel channel, Exception e) {
