@@ -22,7 +22,7 @@ import java.util.Set;
 public final class ModelSelfCheck {
     /**
      * The sentences a reference is computed on: news in several languages and scripts for entity heads, a clinical
-     * and an argumentative sentence for the medical and argument heads.
+     * and argumentative sentences for the medical and argument heads.
      */
     public static final List<String> SENTENCES = List.of(
             "Barack Obama met Angela Merkel at the White House in Washington on Friday.",
@@ -32,7 +32,9 @@ public final class ModelSelfCheck {
             "Владимир Путин провёл встречу с руководством Газпрома в Москве.",
             "The United Nations and the World Health Organization opened an office in Nairobi, Kenya.",
             "Patients with type 2 diabetes received metformin or insulin, and hypertension was treated with lisinopril.",
-            "We conclude that adjuvant chemotherapy significantly improved overall survival, since the death rate fell from 32% to 21%.");
+            "We conclude that adjuvant chemotherapy significantly improved overall survival, since the death rate fell from 32% to 21%.",
+            "Median progression-free survival was 8.2 months in the combination arm and 5.1 months in the control arm (p < 0.001).",
+            "These findings suggest that the combination is a safe and effective first-line treatment for elderly patients.");
 
     private ModelSelfCheck() {}
 
