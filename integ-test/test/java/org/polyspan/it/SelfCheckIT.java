@@ -147,8 +147,12 @@ class SelfCheckIT {
         rest.awaitModel(GOOD);
 
         JsonObject all = rest.get(PolyspanRest.API + "/models").expect(200).json();
+        int nodeCount = all.getAsJsonObject("nodes").size();
+        assertTrue(nodeCount > 0, all::toString);
         JsonObject broken = entry(all, BROKEN);
         assertEquals("failed", broken.get("state").getAsString(), broken::toString);
+        // every node reports the model, so the checks in the loops below run once per node
+        assertEquals(nodeCount, broken.getAsJsonObject("nodes").size(), broken::toString);
         String error = broken.get("error").getAsString();
         assertTrue(error.startsWith("model [" + BROKEN + "] " + FAILED_PHRASE), () -> "error: " + error);
         assertTrue(error.contains("Fix or rebuild the model's files"), () -> "error: " + error);
@@ -178,6 +182,7 @@ class SelfCheckIT {
 
         JsonObject tiny = entry(all, GOOD);
         assertEquals("loaded", tiny.get("state").getAsString(), tiny::toString);
+        assertEquals(nodeCount, tiny.getAsJsonObject("nodes").size(), tiny::toString);
         assertFalse(tiny.has("error"), tiny::toString);
         Set<String> probedNodes = new LinkedHashSet<>();
         for (Map.Entry<String, JsonElement> node : tiny.getAsJsonObject("nodes").entrySet()) {
@@ -278,6 +283,8 @@ class SelfCheckIT {
             assertNotEquals(200, reload.status(), () -> "a reload whose copy fails its self-check answered 200: " + reload.body());
             assertTrue(reload.status() >= 500, () -> "HTTP " + reload.status() + ": " + reload.body());
             assertTrue(reload.body().contains("self-check") && reload.body().contains(id), reload::body);
+            assertEquals(answer.getAsJsonObject("nodes").size(), reload.json().getAsJsonObject("nodes").size(),
+                    () -> "every node answers the reload: " + reload.body());
             for (Map.Entry<String, JsonElement> node : reload.json().getAsJsonObject("nodes").entrySet()) {
                 JsonObject n = node.getValue().getAsJsonObject();
                 String context = "reload on node " + node.getKey() + ": " + n;
@@ -343,6 +350,7 @@ class SelfCheckIT {
             assertTrue(r.has("doc"), () -> model + ": " + PolyspanRest.abbreviate(r.toString()));
             out.add(source(r));
         }
+        assertEquals(TEXTS.size(), out.size(), () -> model + ": one simulated document per text");
         return out;
     }
 

@@ -3,6 +3,7 @@ package org.polyspan.model;
 import org.polyspan.labeling.Document;
 import org.polyspan.labeling.TagChunker;
 import org.polyspan.labeling.TaggedDocument;
+import org.polyspan.labeling.Vectors;
 import org.polyspan.onnx.OnnxWindowEncoder;
 
 import java.util.ArrayList;
@@ -132,7 +133,7 @@ public final class ModelSelfCheck {
                             + s.features()[p].length + " sampled every " + reference.featureStride());
                     return;
                 }
-                double c = cosine(got, s.features()[p]);
+                double c = Vectors.cosine(got, s.features()[p]);
                 sum += c;
                 min = Math.min(min, c);
                 positions++;
@@ -221,18 +222,6 @@ public final class ModelSelfCheck {
             out[k] = v[k * stride];
         }
         return out;
-    }
-
-    static double cosine(float[] a, float[] b) {
-        double ab = 0;
-        double aa = 0;
-        double bb = 0;
-        for (int i = 0; i < a.length; i++) {
-            ab += (double) a[i] * b[i];
-            aa += (double) a[i] * a[i];
-            bb += (double) b[i] * b[i];
-        }
-        return aa == 0 && bb == 0 ? 1 : ab / Math.sqrt(aa * bb);
     }
 
     private static double round(double v) {

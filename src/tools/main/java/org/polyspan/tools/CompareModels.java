@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.polyspan.labeling.Document;
 import org.polyspan.labeling.TaggedDocument;
+import org.polyspan.labeling.Vectors;
 import org.polyspan.model.LabelingModel;
 import org.polyspan.onnx.OnnxWindowEncoder;
 
@@ -119,9 +120,9 @@ public final class CompareModels {
             r.candNanos += t2 - t1;
             for (int s = 0; s < batch.length; s++) {
                 for (int p = 0; p < batch[s].length; p++) {
-                    add(r, 0, cosine(a[s][p], b[s][p], 0, dim));
+                    add(r, 0, Vectors.cosine(a[s][p], b[s][p], 0, dim));
                     for (int k = 0; k < blocks; k++) {
-                        add(r, k + 1, cosine(a[s][p], b[s][p], k * hidden, (k + 1) * hidden));
+                        add(r, k + 1, Vectors.cosine(a[s][p], b[s][p], k * hidden, (k + 1) * hidden));
                     }
                     r.positions++;
                 }
@@ -150,18 +151,6 @@ public final class CompareModels {
     private static void add(Result r, int k, double c) {
         r.sum[k] += c;
         r.min[k] = Math.min(r.min[k], c);
-    }
-
-    public static double cosine(float[] a, float[] b, int from, int to) {
-        double ab = 0;
-        double aa = 0;
-        double bb = 0;
-        for (int i = from; i < to; i++) {
-            ab += (double) a[i] * b[i];
-            aa += (double) a[i] * a[i];
-            bb += (double) b[i] * b[i];
-        }
-        return aa == 0 && bb == 0 ? 1 : ab / Math.sqrt(aa * bb);
     }
 
     static int hiddenSize(Path dir) throws Exception {
