@@ -29,21 +29,33 @@ import java.util.Set;
 import java.util.stream.IntStream;
 
 /**
- * Trains a linear tagging head on the frozen features of an encoder-with-heads model from a CoNLL file, and writes it
+ * Trains a linear tagging head on the frozen features of an encoder-with-heads model from CoNLL files, and writes it
  * into the model's {@code heads/} directory (or {@code --out}). A running node picks it up with
  * {@code POST _plugins/polyspan/models/<id>/_reload}.
  *
- * <pre>models/tool.sh TrainHead --model DIR --train FILE --name ner [--dev FILE] [--types PER,ORG,LOC,MISC]
- *     [--centering none|window_mean] [--epochs 10] [--lr 0.0005] [--l2 0.0001] [--seed 13] [--prior-weight 0.5]
- *     [--like HEAD.json] [--limit N] [--out DIR] [--dump-features DIR]</pre>
+ * <pre>models/tool.sh TrainHead --model DIR --train FILE[@W][,FILE[@W]...] --name ner [--dev FILE[,FILE...]]
+ *     [--silver FILE[@W][,...]] [--silver-sample N] [--silver-weight a,b] [--silver-o-weight a,b] [--silver-drop none,no_entity]
+ *     [--outside-penalty a,b] [--types PER,ORG,LOC,MISC] [--centering none|window_mean] [--epochs 10] [--lr 0.0005]
+ *     [--l2 0.0001] [--seed 13] [--prior-weight 0.5] [--like HEAD.json] [--limit N] [--dev-limit N] [--cache DIR]
+ *     [--out DIR] [--dump-features DIR]</pre>
  *
- * <p>With {@code --dev}, the head kept is the epoch with the best development span F1. {@code --lr}, {@code --l2} and
- * {@code --seed} take comma-separated lists: every combination is trained on the same features and the one with the
- * best development F1 is written (a table of all of them is printed). {@code --like HEAD.json} gives the new head
- * that head's {@code decoding} object and language centring, and development F1 is then measured as the head will
- * decode (span units, outside penalty), through the processor's own {@link HeadDecoder}.
+ * <p>Several training files are learnt from at once; {@code FILE@W} multiplies each of the file's words' loss by
+ * {@code W}. {@code --silver} files hold labels projected onto translations (data transfer, "translate-train"): their
+ * noise is handled by a {@link SilverPolicy} ({@code --silver-weight}, {@code --silver-o-weight},
+ * {@code --silver-drop}), and {@code --silver-sample N} takes N sentences of each at random (a different sample per
+ * file, so translations of the same English corpus bring different sentences).
  *
- * <p>{@code --dump-features DIR} writes the encoded training and development words to {@code DIR} and trains nothing.
+ * <p>With {@code --dev}, the head kept is the epoch with the best development span F1, averaged over the development
+ * files when there are several (one per language, say). Every option that takes a comma-separated list ({@code --lr},
+ * {@code --l2}, {@code --seed}, the silver options, {@code --outside-penalty}) is searched: every combination is
+ * trained (or, for the outside penalty, decoded) on the same features and the best on development data is written,
+ * with a table of all of them. Test sets are never read. {@code --like HEAD.json} gives the new head that head's
+ * {@code decoding} object and language centring, and development F1 is then measured as the head will decode (span
+ * units, outside penalty), through the processor's own {@link HeadDecoder}.
+ *
+ * <p>{@code --cache DIR} keeps the encoded words of every file there (float16), so that a second run with other
+ * settings does not encode again. {@code --dump-features DIR} writes the encoded training and development words to
+ * {@code DIR} and trains nothing.
  *
  * <p>{@code --prior-only HEAD.json} skips training and writes a copy of an existing head with a tag transition prior
  * estimated from {@code --train}.
@@ -53,26 +65,84 @@ public final class TrainHead {
     private static final int TRAIN_BATCH = 256;
 
     /**
-     * Raw features of every word, the mean of the window each word was encoded in (shared between the words of a
-     * window), the word's gold tag index and where each sentence starts.
+     * Features of every word (float16, as the encoder's output needs no more for a linear head, and it halves the
+     * memory of a large training set), the mean of the window each word was encoded in (shared between the words of a
+     * window; null when read from a cache), the word's gold tag index ({@code 0} is {@code O}), where each sentence
+     * starts, and which training file each sentence comes from.
      */
-    record Features(float[][] raw, float[][] windowMean, int[] y, int[] sentenceStart) {
+    record Features(short[][] raw, float[][] windowMean, int[] y, int[] sentenceStart, int[] sentenceFile) {
+        /** Features of words given as float rows, all of one file. */
+        static Features of(float[][] x, float[][] windowMean, int[] y, int[] sentenceStart) {
+            return new Features(half(x), windowMean, y, sentenceStart, new int[sentenceStart.length - 1]);
+        }
+
         float[] row(int i, LinearHead.Centering centering) {
-            if (centering == LinearHead.Centering.NONE) {
-                return raw[i];
+            short[] r = raw[i];
+            float[] x = new float[r.length];
+            for (int d = 0; d < x.length; d++) {
+                x[d] = Float.float16ToFloat(r[d]);
             }
-            float[] x = raw[i].clone();
+            if (centering == LinearHead.Centering.NONE) {
+                return x;
+            }
+            if (windowMean == null) {
+                throw new IllegalStateException("window-mean centring needs the window means, which a feature cache does not keep");
+            }
             float[] m = windowMean[i];
             for (int d = 0; d < x.length; d++) {
                 x[d] -= m[d];
             }
             return x;
         }
+
+        int dim() {
+            return raw.length == 0 ? 0 : raw[0].length;
+        }
+
+        /** The words of several files, one after the other; sentence {@code s} of part {@code p} keeps file {@code p}. */
+        static Features concat(List<Features> parts) {
+            int words = parts.stream().mapToInt(p -> p.y().length).sum();
+            int sentences = parts.stream().mapToInt(p -> p.sentenceStart().length - 1).sum();
+            short[][] raw = new short[words][];
+            float[][] means = parts.stream().allMatch(p -> p.windowMean() != null) ? new float[words][] : null;
+            int[] y = new int[words];
+            int[] start = new int[sentences + 1];
+            int[] file = new int[sentences];
+            int w = 0;
+            int s = 0;
+            for (int p = 0; p < parts.size(); p++) {
+                Features part = parts.get(p);
+                System.arraycopy(part.raw(), 0, raw, w, part.y().length);
+                if (means != null) {
+                    System.arraycopy(part.windowMean(), 0, means, w, part.y().length);
+                }
+                System.arraycopy(part.y(), 0, y, w, part.y().length);
+                for (int k = 0; k + 1 < part.sentenceStart().length; k++) {
+                    start[s] = w + part.sentenceStart()[k];
+                    file[s++] = p;
+                }
+                w += part.y().length;
+            }
+            start[sentences] = words;
+            return new Features(raw, means, y, start, file);
+        }
+    }
+
+    static short[][] half(float[][] x) {
+        short[][] out = new short[x.length][];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = new short[x[i].length];
+            for (int d = 0; d < x[i].length; d++) {
+                out[i][d] = Float.floatToFloat16(x[i][d]);
+            }
+        }
+        return out;
     }
 
     public static void main(String[] argv) throws Exception {
         Args args = new Args(argv, List.of("model", "train", "dev", "name", "types", "centering", "epochs", "lr", "l2",
-                "limit", "out", "seed", "threads", "prior-weight", "prior-only", "like", "dump-features"));
+                "limit", "dev-limit", "out", "seed", "threads", "prior-weight", "prior-only", "like", "dump-features", "silver",
+                "silver-sample", "silver-weight", "silver-o-weight", "silver-drop", "outside-penalty", "cache"));
         Path modelDir = Path.of(args.require("model"));
         String name = args.require("name");
         List<LinearHead.Centering> centerings = new ArrayList<>();
@@ -90,41 +160,82 @@ public final class TrainHead {
         List<Double> l2s = numbers(args.get("l2", "0.0001"));
         List<Long> seeds = numbers(args.get("seed", "13")).stream().map(Double::longValue).toList();
         int limit = Integer.parseInt(args.get("limit", "0"));
+        int devLimit = Integer.parseInt(args.get("dev-limit", String.valueOf(limit)));
         Path out = Path.of(args.get("out", modelDir.resolve("heads").toString()));
         Set<String> types = args.get("types", "").isEmpty() ? Set.of() : new LinkedHashSet<>(Arrays.asList(args.get("types", "").split(",")));
         Like like = args.get("like", "").isEmpty() ? Like.NONE : Like.read(Path.of(args.get("like", "")));
         if (like.languageCentring() && centerings.stream().anyMatch(c -> c != LinearHead.Centering.NONE)) {
             throw new IllegalArgumentException("--like names a head centred by language, which trains uncentred: drop --centering");
         }
+        List<TrainingFile> files = new ArrayList<>(TrainingFile.parse(args.require("train"), false));
+        files.addAll(TrainingFile.parse(args.get("silver", ""), true));
+        List<SilverPolicy> policies = silverPolicies(args, files.stream().anyMatch(TrainingFile::silver));
+        List<Float> penalties = args.get("outside-penalty", "").isEmpty() ? List.of(like.decoding().outsidePenalty())
+                : numbers(args.get("outside-penalty", "")).stream().map(Double::floatValue).toList();
+        FeatureCache cache = args.get("cache", "").isEmpty() ? null : new FeatureCache(Path.of(args.get("cache", "")), modelDir);
+        if (cache != null && centerings.contains(LinearHead.Centering.WINDOW_MEAN)) {
+            throw new IllegalArgumentException("--cache keeps no window means: drop --cache to train with --centering window_mean");
+        }
 
-        List<ConllSentence> train = read(Path.of(args.require("train")), types, limit);
+        int silverSample = Integer.parseInt(args.get("silver-sample", "0"));
+        List<List<ConllSentence>> perFile = new ArrayList<>();
+        List<List<Integer>> chosen = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            List<ConllSentence> all = read(files.get(i).path(), types, 0);
+            List<Integer> pick = choose(all.size(), files.get(i).silver() && silverSample > 0 ? silverSample : limit,
+                    files.get(i).silver() && silverSample > 0 ? i + 1 : 0);
+            chosen.add(pick);
+            perFile.add(pick.stream().map(all::get).toList());
+        }
+        List<ConllSentence> gold = files.get(0).silver() ? List.of() : perFile.get(0);
         float priorWeight = Float.parseFloat(args.get("prior-weight", "0.5"));
         if (!args.get("prior-only", "").isEmpty()) {
-            addPrior(Path.of(args.get("prior-only", "")), train, priorWeight, name, out);
+            addPrior(Path.of(args.get("prior-only", "")), gold, priorWeight, name, out);
             return;
         }
+        List<ConllSentence> train = perFile.stream().flatMap(List::stream).toList();
         List<String> tags = tagSet(train);
         BioLabels labels = new BioLabels(tags);
-        TransitionPrior prior = priorWeight > 0 ? TransitionPrior.estimate(tagIndices(train, tags), labels, priorWeight) : null;
-        int settings = lrs.size() * l2s.size() * seeds.size();
-        if (settings > 1 && args.get("dev", "").isEmpty()) {
-            throw new IllegalArgumentException("several --lr, --l2 or --seed values need --dev to choose between them");
+        // the tag transitions are estimated from the gold files only: projection noise would teach them missed entities
+        List<ConllSentence> goldSentences = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            if (!files.get(i).silver()) {
+                goldSentences.addAll(perFile.get(i));
+            }
         }
-        System.out.printf(Locale.ROOT, "training head [%s] on %d sentences, tags %s, centring %s, decoding %s%n", name, train.size(),
-                tags, centerings, like.decoding());
+        TransitionPrior prior = priorWeight > 0 && !goldSentences.isEmpty()
+                ? TransitionPrior.estimate(tagIndices(goldSentences, tags), labels, priorWeight) : null;
+        int settings = lrs.size() * l2s.size() * seeds.size() * policies.size() * penalties.size();
+        if (settings > 1 && args.get("dev", "").isEmpty()) {
+            throw new IllegalArgumentException("several values of a searched option need --dev to choose between them");
+        }
+        System.out.printf(Locale.ROOT, "training head [%s] on %d sentences of %s, tags %s, centring %s, decoding %s%n", name,
+                train.size(), files, tags, centerings, like.decoding());
 
         try (LabelingModel model = LabelingModel.load(modelDir.getFileName().toString(), modelDir, OnnxWindowEncoder.Device.CPU,
                 Integer.parseInt(args.get("threads", "0")))) {
             long t0 = System.nanoTime();
-            Features trainF = features(model, train, tags);
+            List<Features> parts = new ArrayList<>();
+            for (int i = 0; i < files.size(); i++) {
+                parts.add(features(model, perFile.get(i), tags, cache, files.get(i).path(), chosen.get(i)));
+            }
+            Features trainF = Features.concat(parts);
             System.out.printf(Locale.ROOT, "encoded %d words in %.1f s%n", trainF.y().length, (System.nanoTime() - t0) / 1e9);
-            List<ConllSentence> dev = args.get("dev", "").isEmpty() ? List.of() : read(Path.of(args.get("dev", "")), types, limit);
-            DevSet devSet = dev.isEmpty() ? null : new DevSet(dev, features(model, dev, tags), labels, prior, like.decoding());
+            List<DevSet> devSets = new ArrayList<>();
+            for (String devFile : args.get("dev", "").isEmpty() ? new String[0] : args.get("dev", "").split(",")) {
+                Path path = Path.of(devFile.trim());
+                List<ConllSentence> all = read(path, types, 0);
+                List<Integer> pick = choose(all.size(), devLimit, 0);
+                List<ConllSentence> dev = pick.stream().map(all::get).toList();
+                devSets.add(new DevSet(path.getFileName().toString(), dev, features(model, dev, tags, cache, path, pick), labels, prior,
+                        like.decoding()));
+            }
+            DevSets dev = devSets.isEmpty() ? null : new DevSets(devSets);
             if (!args.get("dump-features", "").isEmpty()) {
                 Path dir = Path.of(args.get("dump-features", ""));
                 dumpFeatures(trainF, dir.resolve("train"));
-                if (devSet != null) {
-                    dumpFeatures(devSet.features(), dir.resolve("dev"));
+                for (int i = 0; i < devSets.size(); i++) {
+                    dumpFeatures(devSets.get(i).features(), dir.resolve(i == 0 ? "dev" : "dev" + (i + 1)));
                 }
                 System.out.println("wrote the features to " + dir + "; nothing trained");
                 return;
@@ -134,27 +245,80 @@ public final class TrainHead {
                 System.out.println("== head " + headName);
                 Trained best = null;
                 List<Trained> all = new ArrayList<>();
-                for (double lr : lrs) {
-                    for (double l2 : l2s) {
-                        for (long seed : seeds) {
-                            Trained t = train(centering, trainF, devSet, labels, epochs, lr, l2, seed);
-                            all.add(t);
-                            if (best == null || t.devF1() > best.devF1()) {
-                                best = t;
+                for (SilverPolicy policy : policies) {
+                    float[] weights = policy.wordWeights(trainF, files);
+                    for (double lr : lrs) {
+                        for (double l2 : l2s) {
+                            for (long seed : seeds) {
+                                Trained t = train(centering, trainF, weights, dev, labels, epochs, lr, l2, seed, penalties, policy);
+                                all.add(t);
+                                if (best == null || t.devF1() > best.devF1()) {
+                                    best = t;
+                                }
                             }
                         }
                     }
                 }
-                if (all.size() > 1) {
-                    System.out.println("lr\tl2\tseed\tbest epoch\tdev F1");
+                if (all.size() > 1 || penalties.size() > 1) {
+                    System.out.println("silver\tlr\tl2\tseed\tbest epoch\toutside penalty\tdev F1");
                     for (Trained t : all) {
-                        System.out.printf(Locale.ROOT, "%s\t%s\t%d\t%d\t%.4f%s%n", t.lr(), t.l2(), t.seed(), t.epoch(), t.devF1(),
-                                t == best ? "\tkept" : "");
+                        System.out.printf(Locale.ROOT, "%s\t%s\t%s\t%d\t%d\t%s\t%.4f%s%n", t.policy(), t.lr(), t.l2(), t.seed(), t.epoch(),
+                                t.outsidePenalty(), t.devF1(), t == best ? "\tkept" : "");
                     }
                 }
-                write(headName, best, centering, like, labels, prior, epochs, Path.of(args.require("train")), train.size(), out);
+                if (dev != null && dev.size() > 1) {
+                    System.out.println("development F1 of the head kept:");
+                    double[] each = dev.f1Each(best.w(), best.b(), centering, best.outsidePenalty());
+                    for (int i = 0; i < each.length; i++) {
+                        System.out.printf(Locale.ROOT, "  %s\t%.4f%n", devSets.get(i).name(), each[i]);
+                    }
+                }
+                write(headName, best, centering, like, labels, prior, epochs, files, train.size(), args.get("dev", ""), out);
             }
         }
+    }
+
+    /** Every combination of the silver options; without silver files, none is searched. */
+    static List<SilverPolicy> silverPolicies(Args args, boolean anySilver) {
+        if (!anySilver) {
+            for (String option : List.of("silver-weight", "silver-o-weight", "silver-drop", "silver-sample")) {
+                if (!args.get(option, "").isEmpty()) {
+                    throw new IllegalArgumentException("--" + option + " needs --silver files");
+                }
+            }
+            return List.of(SilverPolicy.NONE);
+        }
+        List<SilverPolicy> out = new ArrayList<>();
+        for (double weight : numbers(args.get("silver-weight", "1"))) {
+            for (double outside : numbers(args.get("silver-o-weight", "1"))) {
+                for (String drop : args.get("silver-drop", "none").split(",")) {
+                    if (!drop.equals("none") && !drop.equals("no_entity")) {
+                        throw new IllegalArgumentException("--silver-drop takes none or no_entity, got [" + drop + "]");
+                    }
+                    out.add(new SilverPolicy((float) weight, (float) outside, drop.equals("no_entity")));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Which of a file's {@code size} sentences are used, in file order: the first {@code n} ({@code n <= 0}: all), or,
+     * with a non-zero {@code sampleSeed}, {@code n} chosen at random with that seed.
+     */
+    static List<Integer> choose(int size, int n, int sampleSeed) {
+        List<Integer> all = IntStream.range(0, size).boxed().toList();
+        if (n <= 0 || n >= size) {
+            return all;
+        }
+        if (sampleSeed == 0) {
+            return all.subList(0, n);
+        }
+        List<Integer> shuffled = new ArrayList<>(all);
+        java.util.Collections.shuffle(shuffled, new Random(sampleSeed * 7919L));
+        List<Integer> pick = new ArrayList<>(shuffled.subList(0, n));
+        pick.sort(null);
+        return pick;
     }
 
     /**
@@ -166,10 +330,10 @@ public final class TrainHead {
         java.nio.file.Files.createDirectories(prefix.getParent());
         try (java.io.OutputStream out = new java.io.BufferedOutputStream(
                 java.nio.file.Files.newOutputStream(prefix.resolveSibling(prefix.getFileName() + ".x")), 1 << 20)) {
-            java.nio.ByteBuffer row = java.nio.ByteBuffer.allocate(4 * f.raw()[0].length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-            for (float[] x : f.raw()) {
+            java.nio.ByteBuffer row = java.nio.ByteBuffer.allocate(4 * f.dim()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < f.y().length; i++) {
                 row.clear();
-                row.asFloatBuffer().put(x);
+                row.asFloatBuffer().put(f.row(i, LinearHead.Centering.NONE));
                 out.write(row.array());
             }
         }
@@ -233,44 +397,70 @@ public final class TrainHead {
     }
 
     /** One training run; without a development set the last epoch is kept and {@code devF1} is -1. */
-    record Trained(float[][] w, float[] b, double lr, double l2, long seed, int epoch, double devF1) {
+    record Trained(float[][] w, float[] b, double lr, double l2, long seed, int epoch, double devF1, float outsidePenalty,
+                   SilverPolicy policy) {
     }
 
-    static Trained train(LinearHead.Centering centering, Features trainF, DevSet dev, BioLabels labels, int epochs, double lr,
+    /** Every word counts once; development F1 decoded with the development sets' own decoding. */
+    static Trained train(LinearHead.Centering centering, Features trainF, DevSets dev, BioLabels labels, int epochs, double lr,
                          double l2, long seed) {
+        float[] ones = new float[trainF.y().length];
+        Arrays.fill(ones, 1f);
+        float penalty = dev == null ? 0f : dev.decoding().outsidePenalty();
+        return train(centering, trainF, ones, dev, labels, epochs, lr, l2, seed, List.of(penalty), SilverPolicy.NONE);
+    }
+
+    /**
+     * Trains with each word's loss times {@code weights[word]} (a word of weight 0 is never seen), and keeps the epoch
+     * and outside penalty (one of {@code penalties}) with the best development F1.
+     */
+    static Trained train(LinearHead.Centering centering, Features trainF, float[] weights, DevSets dev, BioLabels labels, int epochs,
+                         double lr, double l2, long seed, List<Float> penalties, SilverPolicy policy) {
         List<String> tags = labels.tags();
-        int dim = trainF.raw()[0].length;
+        int dim = trainF.dim();
         float[][] w = new float[tags.size()][dim];
         float[] b = new float[tags.size()];
         Trained best = null;
         Adam adam = new Adam(tags.size(), dim, lr);
         Random random = new Random(seed);
-        int[] order = IntStream.range(0, trainF.y().length).toArray();
-        System.out.printf(Locale.ROOT, "-- lr %s, l2 %s, seed %d%n", lr, l2, seed);
+        int[] order = IntStream.range(0, trainF.y().length).filter(i -> weights[i] > 0).toArray();
+        System.out.printf(Locale.ROOT, "-- lr %s, l2 %s, seed %d, %s: %d of %d words%n", lr, l2, seed, policy, order.length,
+                weights.length);
         for (int epoch = 1; epoch <= epochs; epoch++) {
             shuffle(order, random);
             double loss = 0;
             for (int from = 0; from < order.length; from += TRAIN_BATCH) {
                 int[] batch = Arrays.copyOfRange(order, from, Math.min(order.length, from + TRAIN_BATCH));
-                loss += step(w, b, trainF, centering, batch, adam, l2);
+                loss += step(w, b, trainF, weights, centering, batch, adam, l2);
             }
-            String devReport = "";
+            StringBuilder devReport = new StringBuilder();
             if (dev != null) {
-                double f1 = dev.f1(w, b, centering);
-                devReport = String.format(Locale.ROOT, ", dev F1 %.4f", f1);
-                if (best == null || f1 > best.devF1()) {
-                    best = new Trained(deepCopy(w), b.clone(), lr, l2, seed, epoch, f1);
+                for (float penalty : penalties) {
+                    double f1 = dev.f1(w, b, centering, penalty);
+                    devReport.append(String.format(Locale.ROOT, ", dev F1 %.4f", f1));
+                    if (penalties.size() > 1) {
+                        devReport.append(" (outside penalty ").append(penalty).append(')');
+                    }
+                    if (best == null || f1 > best.devF1()) {
+                        best = new Trained(deepCopy(w), b.clone(), lr, l2, seed, epoch, f1, penalty, policy);
+                    }
                 }
             }
-            System.out.printf(Locale.ROOT, "epoch %d: loss %.4f%s%n", epoch, loss / order.length, devReport);
+            System.out.printf(Locale.ROOT, "epoch %d: loss %.4f%s%n", epoch, loss / Math.max(1, order.length), devReport);
         }
-        return best != null ? best : new Trained(w, b, lr, l2, seed, epochs, -1);
+        return best != null ? best : new Trained(w, b, lr, l2, seed, epochs, -1, penalties.get(0), policy);
     }
 
     static void write(String name, Trained t, LinearHead.Centering centering, Like like, BioLabels labels, TransitionPrior prior,
-                      int epochs, Path trainFile, int sentences, Path out) throws Exception {
+                      int epochs, List<TrainingFile> files, int sentences, String devFiles, Path out) throws Exception {
         JsonObject meta = new JsonObject();
-        meta.addProperty("trained_on", trainFile.getFileName().toString());
+        meta.addProperty("trained_on", String.join(", ", files.stream().map(TrainingFile::toString).toList()));
+        if (files.stream().anyMatch(TrainingFile::silver)) {
+            meta.addProperty("silver", t.policy().toString());
+        }
+        if (!devFiles.isEmpty()) {
+            meta.addProperty("chosen_on", String.join(", ", Arrays.stream(devFiles.split(",")).map(f -> Path.of(f.trim()).getFileName().toString()).toList()));
+        }
         meta.addProperty("sentences", sentences);
         meta.addProperty("epochs", t.devF1() >= 0 ? t.epoch() : epochs);
         meta.addProperty("lr", t.lr());
@@ -282,8 +472,9 @@ public final class TrainHead {
         if (prior != null) {
             meta.add("transitions", HeadFiles.priorJson(prior));
         }
-        if (like.decoding() != SpanDecoding.WORDS) {
-            meta.add("decoding", HeadFiles.decodingJson(like.decoding()));
+        SpanDecoding decoding = new SpanDecoding(like.decoding().units(), like.decoding().boundaryPenalty(), t.outsidePenalty());
+        if (!decoding.equals(SpanDecoding.WORDS)) {
+            meta.add("decoding", HeadFiles.decodingJson(decoding));
         }
         if (like.centroids() != null) {
             meta.addProperty("centroids", like.centroids());
@@ -332,19 +523,36 @@ public final class TrainHead {
         return tags;
     }
 
-    static Features features(LabelingModel model, List<ConllSentence> sentences, List<String> tags) {
+    /** The words of {@code sentences} encoded, from {@code cache} when it has them (and into it when not). */
+    static Features features(LabelingModel model, List<ConllSentence> sentences, List<String> tags, FeatureCache cache, Path file,
+                             List<Integer> chosen) throws java.io.IOException {
+        int[] y = new int[sentences.stream().mapToInt(s -> s.tokens().size()).sum()];
+        int w = 0;
+        for (ConllSentence s : sentences) {
+            for (String tag : s.tags()) {
+                y[w++] = tags.indexOf(tag);
+            }
+        }
+        Path entry = cache == null ? null : cache.entry(file, chosen);
+        FeatureCache.Rows cached = entry == null ? null : FeatureCache.read(entry);
+        if (cached != null && cached.raw().length == y.length) {
+            System.out.println("  " + file.getFileName() + ": " + y.length + " encoded words from " + entry);
+            return new Features(cached.raw(), null, y, cached.sentenceStart(), new int[sentences.size()]);
+        }
+        Features f = features(model, sentences, y);
+        if (entry != null) {
+            FeatureCache.write(entry, new FeatureCache.Rows(f.raw(), f.sentenceStart()));
+        }
+        return f;
+    }
+
+    static Features features(LabelingModel model, List<ConllSentence> sentences, int[] y) {
         int[] start = new int[sentences.size() + 1];
         for (int i = 0; i < sentences.size(); i++) {
             start[i + 1] = start[i] + sentences.get(i).tokens().size();
         }
-        float[][] x = new float[start[sentences.size()]][];
+        short[][] x = new short[start[sentences.size()]][];
         float[][] means = new float[x.length][];
-        int[] y = new int[x.length];
-        for (int i = 0; i < sentences.size(); i++) {
-            for (int k = 0; k < sentences.get(i).tags().size(); k++) {
-                y[start[i] + k] = tags.indexOf(sentences.get(i).tags().get(k));
-            }
-        }
         for (int from = 0; from < sentences.size(); from += ENCODE_BATCH) {
             int offset = from;
             List<Document> docs = new ArrayList<>();
@@ -354,7 +562,12 @@ public final class TrainHead {
             model.encode(docs, (doc, words, vectors, positions) -> {
                 float[] mean = LinearHead.windowMean(vectors);
                 for (int k = 0; k < words.length; k++) {
-                    x[start[offset + doc] + words[k]] = vectors[positions[k]];
+                    float[] v = vectors[positions[k]];
+                    short[] h = new short[v.length];
+                    for (int d = 0; d < v.length; d++) {
+                        h[d] = Float.floatToFloat16(v[d]);
+                    }
+                    x[start[offset + doc] + words[k]] = h;
                     means[start[offset + doc] + words[k]] = mean;
                 }
             });
@@ -365,15 +578,16 @@ public final class TrainHead {
         int dim = model.encoder().outputDim();
         for (int i = 0; i < x.length; i++) {
             if (x[i] == null) {
-                x[i] = new float[dim]; // a word with no sub-tokens: no evidence
-                means[i] = x[i];
+                x[i] = new short[dim]; // a word with no sub-tokens: no evidence (float16 zero)
+                means[i] = new float[dim];
             }
         }
-        return new Features(x, means, y, start);
+        return new Features(x, means, y, start, new int[sentences.size()]);
     }
 
     /** One mini-batch of softmax regression with Adam; returns the summed loss. */
-    static double step(float[][] w, float[] b, Features f, LinearHead.Centering centering, int[] batch, Adam adam, double l2) {
+    static double step(float[][] w, float[] b, Features f, float[] weights, LinearHead.Centering centering, int[] batch, Adam adam,
+                       double l2) {
         int k = w.length;
         int dim = w[0].length;
         float[][] g = new float[batch.length][];
@@ -396,8 +610,12 @@ public final class TrainHead {
             for (int c = 0; c < k; c++) {
                 p[c] /= (float) sum;
             }
-            losses[i] = -Math.log(Math.max(p[f.y()[batch[i]]], 1e-12));
+            float weight = weights[batch[i]];
+            losses[i] = -weight * Math.log(Math.max(p[f.y()[batch[i]]], 1e-12));
             p[f.y()[batch[i]]] -= 1;
+            for (int c = 0; c < k; c++) {
+                p[c] *= weight;
+            }
             g[i] = p;
         });
         IntStream.range(0, k).parallel().forEach(c -> {
@@ -444,6 +662,7 @@ public final class TrainHead {
 
     /** Development sentences with their features, scored by span F1 as a head with {@code decoding} would tag them. */
     static final class DevSet {
+        private final String name;
         private final List<ConllSentence> sentences;
         private final Features features;
         private final BioLabels labels;
@@ -453,7 +672,9 @@ public final class TrainHead {
         private final List<Document> docs = new ArrayList<>();
         private final List<int[]> sentenceStarts = new ArrayList<>();
 
-        DevSet(List<ConllSentence> sentences, Features features, BioLabels labels, TransitionPrior prior, SpanDecoding decoding) {
+        DevSet(String name, List<ConllSentence> sentences, Features features, BioLabels labels, TransitionPrior prior,
+               SpanDecoding decoding) {
+            this.name = name;
             this.sentences = sentences;
             this.features = features;
             this.labels = labels;
@@ -467,12 +688,26 @@ public final class TrainHead {
             }
         }
 
+        String name() {
+            return name;
+        }
+
         Features features() {
             return features;
         }
 
+        SpanDecoding decoding() {
+            return decoding;
+        }
+
         double f1(float[][] w, float[] b, LinearHead.Centering centering) {
-            LinearHead head = new LinearHead("dev", labels, w, b, LinearHead.Centering.NONE, prior, decoding);
+            return f1(w, b, centering, decoding.outsidePenalty());
+        }
+
+        /** Span F1 as a head decodes with this set's decoding, but {@code outsidePenalty} for words outside spans. */
+        double f1(float[][] w, float[] b, LinearHead.Centering centering, float outsidePenalty) {
+            SpanDecoding d = new SpanDecoding(decoding.units(), decoding.boundaryPenalty(), outsidePenalty);
+            LinearHead head = new LinearHead("dev", labels, w, b, LinearHead.Centering.NONE, prior, d);
             HeadDecoder decoder = new HeadDecoder(head);
             SpanMetrics m = new SpanMetrics();
             for (int s = 0; s < sentences.size(); s++) {
@@ -493,6 +728,25 @@ public final class TrainHead {
                 m.add(sentences.get(s).tags(), names);
             }
             return m.f1();
+        }
+    }
+
+    /** Development sets in several languages: a setting's score is the mean of their span F1. */
+    record DevSets(List<DevSet> sets) {
+        int size() {
+            return sets.size();
+        }
+
+        SpanDecoding decoding() {
+            return sets.get(0).decoding();
+        }
+
+        double f1(float[][] w, float[] b, LinearHead.Centering centering, float outsidePenalty) {
+            return Arrays.stream(f1Each(w, b, centering, outsidePenalty)).average().orElse(0);
+        }
+
+        double[] f1Each(float[][] w, float[] b, LinearHead.Centering centering, float outsidePenalty) {
+            return sets.stream().mapToDouble(d -> d.f1(w, b, centering, outsidePenalty)).toArray();
         }
     }
 

@@ -23,7 +23,7 @@ class TrainHeadTest {
     /** One sentence whose gold span is the whole sentence; feature 0 marks its first word, feature 1 the rest. */
     private static TrainHead.Features oneClaim() {
         float[][] x = {{1, 0}, {0, 1}, {0, 1}, {0, 1}};
-        return new TrainHead.Features(x, new float[4][2], new int[] {1, 2, 2, 2}, new int[] {0, 4});
+        return TrainHead.Features.of(x, new float[4][2], new int[] {1, 2, 2, 2}, new int[] {0, 4});
     }
 
     private static List<ConllSentence> sentences() {
@@ -36,9 +36,9 @@ class TrainHeadTest {
         // the first word is surely B; every other word leans to O (0.6 against 0.4 for I)
         float[][] w = {{0, (float) Math.log(0.6)}, {0, -20}, {-20, (float) Math.log(0.4)}};
         float[] b = {0, 0, 0};
-        TrainHead.DevSet words = new TrainHead.DevSet(sentences(), oneClaim(), LABELS, null, SpanDecoding.WORDS);
+        TrainHead.DevSet words = new TrainHead.DevSet("dev", sentences(), oneClaim(), LABELS, null, SpanDecoding.WORDS);
         assertEquals(0.0, words.f1(w, b, LinearHead.Centering.NONE), 1e-9); // "Aa" alone: a wrong span
-        TrainHead.DevSet wholeSentences = new TrainHead.DevSet(sentences(), oneClaim(), LABELS, null,
+        TrainHead.DevSet wholeSentences = new TrainHead.DevSet("dev", sentences(), oneClaim(), LABELS, null,
                 new SpanDecoding(SpanUnits.SENTENCES, Float.POSITIVE_INFINITY, 0.5f));
         assertEquals(1.0, wholeSentences.f1(w, b, LinearHead.Centering.NONE), 1e-9);
     }
@@ -46,8 +46,8 @@ class TrainHeadTest {
     @Test
     void keepsTheEpochWithTheBestDevelopmentF1() {
         TrainHead.Features f = oneClaim();
-        TrainHead.DevSet dev = new TrainHead.DevSet(sentences(), f, LABELS, null, SpanDecoding.WORDS);
-        TrainHead.Trained t = TrainHead.train(LinearHead.Centering.NONE, f, dev, LABELS, 40, 0.05, 0, 7);
+        TrainHead.DevSet dev = new TrainHead.DevSet("dev", sentences(), f, LABELS, null, SpanDecoding.WORDS);
+        TrainHead.Trained t = TrainHead.train(LinearHead.Centering.NONE, f, new TrainHead.DevSets(List.of(dev)), LABELS, 40, 0.05, 0, 7);
         assertEquals(1.0, t.devF1(), 1e-9);
         assertEquals(1.0, dev.f1(t.w(), t.b(), LinearHead.Centering.NONE), 1e-9); // the weights kept are the ones scored
         TrainHead.Trained noDev = TrainHead.train(LinearHead.Centering.NONE, f, null, LABELS, 3, 0.05, 0, 7);

@@ -1,0 +1,44 @@
+package org.polyspan.tools;
+
+import java.util.Locale;
+
+/**
+ * How much the words of silver (projected) files count in a head's loss. Projection misses entities far more often
+ * than it invents them, so a missed entity is taught as {@code O}: the policy can scale silver words as a whole
+ * ({@code weight}), scale only their {@code O} words ({@code outsideWeight}, the "unlabelled entity" problem: an
+ * {@code O} in projected data is weak evidence), and leave out silver sentences with no entity at all
+ * ({@code dropWithoutEntities}: where projection lost every entity of a sentence). Gold words always count fully
+ * (times their file's own weight).
+ */
+record SilverPolicy(float weight, float outsideWeight, boolean dropWithoutEntities) {
+
+    static final SilverPolicy NONE = new SilverPolicy(1f, 1f, false);
+
+    /** The loss weight of every word of {@code f}. */
+    float[] wordWeights(TrainHead.Features f, java.util.List<TrainingFile> files) {
+        float[] w = new float[f.y().length];
+        int[] start = f.sentenceStart();
+        for (int s = 0; s + 1 < start.length; s++) {
+            TrainingFile file = files.get(f.sentenceFile()[s]);
+            boolean hasEntity = false;
+            for (int i = start[s]; i < start[s + 1]; i++) {
+                hasEntity |= f.y()[i] != 0;
+            }
+            boolean dropped = file.silver() && dropWithoutEntities && !hasEntity;
+            for (int i = start[s]; i < start[s + 1]; i++) {
+                float base = file.weight();
+                if (file.silver()) {
+                    base *= dropped ? 0f : weight * (f.y()[i] == 0 ? outsideWeight : 1f);
+                }
+                w[i] = base;
+            }
+        }
+        return w;
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "silver weight %s, O weight %s%s", weight, outsideWeight,
+                dropWithoutEntities ? ", no-entity sentences dropped" : "");
+    }
+}
