@@ -1,5 +1,6 @@
 package org.polyspan.it;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -25,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -232,7 +234,189 @@ class ClusterIT {
         rest.get("/_cluster/health?wait_for_nodes=" + nodes.size() + "&wait_for_status=yellow&timeout=120s").expect(200);
     }
 
+    /**
+     * {@code slices=3} projects the same spans as one task (the job of {@link #projectIndexOverThreeShardsWithOneReplica}),
+     * with its child tasks on more than one node.
+     */
+    @Test
+    @Order(5)
+    void slicedProjectIndexGivesTheSameSpansAsOneTask() {
+        String single = rest.name("dest-all");
+        String sliced = rest.name("dest-sliced");
+        createThreeShardIndex(sliced);
+        JsonObject answer = rest.post(PROJECT_INDEX + "?slices=3&wait_for_completion=true", projectBody(sliced, 32)).expect(200).json();
+        assertEquals(DOCS, answer.get("processed").getAsInt(), answer::toString);
+        assertEquals(DOCS, answer.get("projected").getAsInt(), answer::toString);
+        JsonArray slices = answer.getAsJsonArray("slices");
+        assertEquals(3, slices.size(), answer::toString);
+        Set<String> sliceNodes = new TreeSet<>();
+        int total = 0;
+        for (JsonElement e : slices) {
+            JsonObject slice = e.getAsJsonObject();
+            assertEquals("completed", slice.get("state").getAsString(), slice::toString);
+            assertTrue(slice.get("processed").getAsInt() > 0, () -> "an empty slice: " + answer);
+            total += slice.get("processed").getAsInt();
+            sliceNodes.add(slice.get("node").getAsString());
+        }
+        assertEquals(DOCS, total, answer::toString);
+        assertTrue(sliceNodes.size() >= 2, () -> "the slices ran on one node only: " + answer);
+        assertEquals(sourceIds, ids(sliced));
+        Map<String, String> one = spansById(single);
+        Map<String, String> three = spansById(sliced);
+        assertEquals(DOCS, one.size());
+        int withSpans = 0;
+        for (String id : sourceIds) {
+            assertEquals(one.get(id), three.get(id), "document " + id + ": slices=3 projects other spans than one task");
+            withSpans += one.get(id).isEmpty() ? 0 : 1;
+        }
+        assertTrue(withSpans > DOCS / 2, "most documents should have projected spans, " + withSpans + " of " + DOCS + " have");
+    }
+
+    /** Cancelling a sliced job's parent cancels its slices; a re-run completes them without writing anything twice. */
+    @Test
+    @Order(6)
+    void cancellingASlicedJobCancelsItsSlicesAndAReRunCompletesThem() throws Exception {
+        String dest = rest.name("dest-sliced-cancel");
+        createThreeShardIndex(dest);
+        String task = rest.post(PROJECT_INDEX + "?slices=3", projectBody(dest, 2)).expect(200).json().get("task").getAsString();
+        Set<String> childNodes = awaitChildProgress(rest, task, 3, 6);
+        assertTrue(childNodes.size() >= 2, () -> "the slices' child tasks run on one node only: " + childNodes);
+        rest.post("/_tasks/" + task + "/_cancel", "").expect(200);
+        JsonObject done = rest.get("/_tasks/" + task + "?wait_for_completion=true&timeout=120s").expect(200).json();
+        JsonObject response = finalCounts(done);
+        assertTrue(response.has("cancelled"), done::toString);
+        for (JsonElement e : response.getAsJsonArray("slices")) {
+            assertEquals("cancelled", e.getAsJsonObject().get("state").getAsString(), done::toString);
+        }
+        assertTrue(childTasks(rest, task).isEmpty(), "child tasks still run after their parent was cancelled");
+        rest.post("/" + dest + "/_refresh", "").expectOk();
+        int written = count(rest, dest);
+        assertTrue(written >= 1 && written < DOCS, () -> "the cancelled job wrote " + written + " of " + DOCS);
+
+        JsonObject counts = rest.post(PROJECT_INDEX + "?slices=3&wait_for_completion=true", projectBody(dest, 32)).expect(200).json();
+        assertEquals(DOCS, counts.get("processed").getAsInt(), counts::toString);
+        assertEquals(written, counts.get("skipped").getAsInt(), counts::toString);
+        assertEquals(DOCS - written, counts.get("projected").getAsInt(), counts::toString);
+        assertEquals(sourceIds, ids(dest));
+    }
+
+    /**
+     * A node stopped during a sliced job: the parent (on a surviving node) answers, a slice that ran on the stopped node
+     * fails saying so, and a re-run with {@code slices=auto} (one slice per node that is left) completes the job with
+     * one destination document per source document.
+     */
+    @Test
+    @Order(7)
+    void nodeStoppedDuringASlicedJobLosesNothingAfterAReRun() throws Exception {
+        NodeScript script = new NodeScript(urls);
+        int victim = nodeToStop();
+        PolyspanRest survivor = nodes.get(victim == 0 ? 1 : 0);
+        String victimId = nodeId(nodes.get(victim));
+        String dest = rest.name("dest-sliced-stopped");
+        createThreeShardIndex(dest);
+        String task = survivor.post(PROJECT_INDEX + "?slices=3", projectBody(dest, 2)).expect(200).json().get("task").getAsString();
+        Set<String> childNodes = awaitChildProgress(survivor, task, 3, 10);
+        assertTrue(childNodes.contains(victimId), () -> "no slice runs on the node to stop (" + victimId + "): " + childNodes);
+        boolean stopped = false;
+        try {
+            script.stop(victim);
+            stopped = true;
+            JsonObject first = finalCounts(survivor.get("/_tasks/" + task + "?wait_for_completion=true&timeout=300s").expect(200).json());
+            boolean victimSliceFailed = false;
+            for (JsonElement e : first.getAsJsonArray("slices")) {
+                JsonObject slice = e.getAsJsonObject();
+                if (slice.get("node").getAsString().equals(victimId)) {
+                    assertEquals("failed", slice.get("state").getAsString(), first::toString);
+                    assertTrue(slice.get("reason").getAsString().contains("left the cluster"), first::toString);
+                    victimSliceFailed = true;
+                }
+            }
+            assertTrue(victimSliceFailed, first::toString);
+            survivor.get("/_cluster/health?wait_for_nodes=" + (nodes.size() - 1) + "&wait_for_status=yellow&timeout=120s").expect(200);
+
+            JsonObject counts = survivor.post(PROJECT_INDEX + "?slices=auto&wait_for_completion=true", projectBody(dest, 32))
+                    .expect(200).json();
+            assertEquals(nodes.size() - 1, counts.getAsJsonArray("slices").size(), () -> "auto: one slice per node left: " + counts);
+            assertEquals(DOCS, counts.get("processed").getAsInt(), counts::toString);
+            assertEquals(0, counts.get("failed").getAsInt(), counts::toString);
+            assertTrue(counts.get("skipped").getAsInt() >= 1, counts::toString);
+            survivor.post("/" + dest + "/_refresh", "").expectOk();
+            assertEquals(DOCS, count(survivor, dest), "one destination document per source document");
+            assertEquals(sourceIds, ids(dest));
+        } finally {
+            if (stopped) {
+                script.start(victim);
+            }
+        }
+        rest.get("/_cluster/health?wait_for_nodes=" + nodes.size() + "&wait_for_status=yellow&timeout=120s").expect(200);
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    /**
+     * Polls a sliced job's child tasks until {@code slices} of them run and together have processed at least
+     * {@code min} documents; answers the ids of the nodes they run on. Fails if the parent completes first.
+     */
+    private static Set<String> awaitChildProgress(PolyspanRest node, String parent, int slices, int min) throws InterruptedException {
+        long deadline = System.nanoTime() + 300_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            JsonObject r = node.get("/_tasks/" + parent).expect(200).json();
+            assertFalse(r.get("completed").getAsBoolean(), () -> "the sliced job finished too early: " + r);
+            List<JsonObject> children = childTasks(node, parent);
+            int processed = 0;
+            Set<String> on = new TreeSet<>();
+            for (JsonObject child : children) {
+                on.add(child.get("node").getAsString());
+                JsonObject status = child.getAsJsonObject("status");
+                processed += status != null && status.has("processed") ? status.get("processed").getAsInt() : 0;
+            }
+            if (children.size() == slices && processed >= min) {
+                return on;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the slices of " + parent + " did not process " + min + " documents in 5 minutes");
+    }
+
+    /** The running child tasks of a task, with their status. */
+    private static List<JsonObject> childTasks(PolyspanRest node, String parent) {
+        JsonObject r = node.get("/_tasks?detailed=true&parent_task_id=" + parent).expect(200).json();
+        List<JsonObject> out = new ArrayList<>();
+        for (Map.Entry<String, JsonElement> n : r.getAsJsonObject("nodes").entrySet()) {
+            for (Map.Entry<String, JsonElement> t : n.getValue().getAsJsonObject().getAsJsonObject("tasks").entrySet()) {
+                out.add(t.getValue().getAsJsonObject());
+            }
+        }
+        return out;
+    }
+
+    /** Each document's projected spans (label, offsets and text, sorted), as one comparable string. */
+    private static Map<String, String> spansById(String index) {
+        rest.post("/" + index + "/_refresh", "").expectOk();
+        JsonObject r = rest.post("/" + index + "/_search", Map.of("size", DOCS + 100, "_source", List.of("spans"))).expect(200).json();
+        Map<String, String> out = new TreeMap<>();
+        for (JsonElement h : r.getAsJsonObject("hits").getAsJsonArray("hits")) {
+            JsonObject hit = h.getAsJsonObject();
+            List<String> spans = new ArrayList<>();
+            JsonObject src = hit.getAsJsonObject("_source");
+            if (src.has("spans")) {
+                for (JsonElement e : src.getAsJsonArray("spans")) {
+                    JsonObject span = e.getAsJsonObject();
+                    spans.add(span.get("label").getAsString() + "@" + span.get("start").getAsInt() + "-" + span.get("end").getAsInt()
+                            + ":" + span.get("text").getAsString());
+                }
+            }
+            spans.sort(null);
+            out.put(hit.get("_id").getAsString(), String.join(" | ", spans));
+        }
+        return out;
+    }
+
+    private static String nodeId(PolyspanRest node) {
+        JsonObject r = node.get("/_nodes/_local").expect(200).json();
+        return r.getAsJsonObject("nodes").keySet().iterator().next();
+    }
+
 
     /** The last node that is not the elected cluster manager: stopping it leaves the cluster's state where it was. */
     private static int nodeToStop() {

@@ -1,5 +1,6 @@
 package org.polyspan.it;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -331,5 +332,52 @@ class ProjectIndexIT {
         assertBad(body(dest, "translate", true, "target_language", "de"), "translate"); // Apertium has no English-German
         assertBad(body(dest, "scorer", "nmt", "nmt_model", "no-such-model"), "nmt_model");
         assertBad(body(dest, "scorer", "nmt", "nmt_model", "tiny-heads"), "nmt_model");
+    }
+
+    /**
+     * {@code slices} on one node: the slices run as child tasks of the same node and project what one task does;
+     * {@code auto} gives one slice per node; a bad value answers 400.
+     */
+    @Test
+    @Order(7)
+    void slicesOnOneNodeProjectWhatOneTaskDoes() throws Exception {
+        String sliced = REST.name("dest-sliced");
+        JsonObject response = await(REST.post(PATH + "?slices=2", body(sliced, "batch_size", 4)).expect(200).json().get("task")
+                .getAsString(), new ArrayList<>());
+        assertEquals(DOCS, response.get("processed").getAsInt(), response::toString);
+        assertEquals(DOCS - BROKEN, response.get("projected").getAsInt(), response::toString);
+        assertEquals(BROKEN, response.get("failed").getAsInt(), response::toString);
+        JsonArray slices = response.getAsJsonArray("slices");
+        assertEquals(2, slices.size(), response::toString);
+        int processed = 0;
+        for (JsonElement e : slices) {
+            assertEquals("completed", e.getAsJsonObject().get("state").getAsString(), response::toString);
+            processed += e.getAsJsonObject().get("processed").getAsInt();
+        }
+        assertEquals(DOCS, processed, response::toString);
+        assertEquals(DOCS, count(sliced));
+        // the first five documents of dest were projected again with "align" (reRunsSkipWhatIsDoneAndNeverDuplicate)
+        List<String> compared = List.copyOf(GOLD.keySet()).subList(5, GOLD.size());
+        for (String id : compared) {
+            assertEquals(spans(REST.source(dest, id)), spans(REST.source(sliced, id)), "document " + id);
+        }
+        JsonObject auto = REST.post(PATH + "?slices=auto&wait_for_completion=true", body(sliced)).expect(200).json();
+        assertEquals(1, auto.getAsJsonArray("slices").size(), () -> "one node, one slice: " + auto);
+        assertEquals(DOCS - BROKEN, auto.get("skipped").getAsInt(), auto::toString);
+        for (String bad : List.of("0", "65", "many")) {
+            JsonObject r = REST.post(PATH + "?slices=" + bad, body(sliced)).expect(400).json();
+            assertEquals("slices", r.getAsJsonObject("error").get("field").getAsString(), r::toString);
+        }
+    }
+
+    /** A document's spans as label@start-end, sorted. */
+    private static List<String> spans(JsonObject doc) {
+        List<String> out = new ArrayList<>();
+        for (JsonElement e : doc.getAsJsonArray("spans")) {
+            JsonObject s = e.getAsJsonObject();
+            out.add(s.get("label").getAsString() + "@" + s.get("start").getAsInt() + "-" + s.get("end").getAsInt());
+        }
+        out.sort(null);
+        return out;
     }
 }

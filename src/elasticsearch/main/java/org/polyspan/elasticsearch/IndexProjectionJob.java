@@ -20,6 +20,7 @@ import org.elasticsearch.core.TimeValue;
 import org.elasticsearch.index.query.QueryBuilders;
 import org.elasticsearch.search.SearchHit;
 import org.elasticsearch.search.builder.SearchSourceBuilder;
+import org.elasticsearch.search.slice.SliceBuilder;
 import org.elasticsearch.search.fetch.subphase.FetchSourceContext;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.json.JsonXContent;
@@ -56,16 +57,20 @@ final class IndexProjectionJob {
     private final ModelRepository models;
     private final Translator.Lookup translators;
     private final IndexProjectionSpec spec;
+    private final int sliceId;
+    private final int sliceMax;
     private final ProjectIndexTask task;
     private final IndexProjectionBatch.ModelWork work;
 
     IndexProjectionJob(Client client, ClusterService clusterService, ModelRepository models, Translator.Lookup translators,
-                       IndexProjectionSpec spec, ProjectIndexTask task, IndexProjectionBatch.ModelWork work) {
+                       ProjectIndexRequest request, ProjectIndexTask task, IndexProjectionBatch.ModelWork work) {
         this.client = client;
         this.clusterService = clusterService;
         this.models = models;
         this.translators = translators;
-        this.spec = spec;
+        this.spec = request.spec();
+        this.sliceId = request.sliceId();
+        this.sliceMax = request.slices();
         this.task = task;
         this.work = work;
     }
@@ -92,6 +97,9 @@ final class IndexProjectionJob {
         SearchSourceBuilder source = new SearchSourceBuilder().size(spec.batchSize()).sort("_doc").trackTotalHits(true);
         if (spec.query() != null) {
             source.query(QueryBuilders.wrapperQuery(json(spec.query())));
+        }
+        if (sliceId >= 0 && sliceMax > 1) {
+            source.slice(new SliceBuilder(sliceId, sliceMax)); // one slice of a sliced job
         }
         String cancelled = null;
         String scrollId = null;

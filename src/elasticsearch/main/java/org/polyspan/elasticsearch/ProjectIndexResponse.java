@@ -26,6 +26,15 @@ public final class ProjectIndexResponse extends ActionResponse implements ToXCon
         this.cancelled = in.readOptionalString();
     }
 
+    public ProjectIndexStatus status() {
+        return status;
+    }
+
+    /** Why the job stopped early, or null when it ran to the end. */
+    public String cancelled() {
+        return cancelled;
+    }
+
     @Override
     public void writeTo(StreamOutput out) throws IOException {
         status.writeTo(out);

@@ -2,48 +2,29 @@ package org.polyspan.elasticsearch;
 
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
-import org.elasticsearch.tasks.Task;
 import org.elasticsearch.xcontent.XContentBuilder;
+import org.elasticsearch.tasks.Task;
 import org.polyspan.runtime.IndexProjectionProgress;
+import org.polyspan.runtime.SlicedProjectionProgress;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
- * Progress of a {@code _project/index} task (the core's {@link IndexProjectionProgress.Snapshot}) as Elasticsearch's
- * tasks API carries it: shown by {@code GET _tasks/<id>} while it runs and in its stored result.
+ * Progress of a {@code _project/index} task as Elasticsearch's tasks API carries it: the fields the core computes (a job's
+ * counters, {@link IndexProjectionProgress.Snapshot#fields()}, or a sliced job's totals and slices,
+ * {@link SlicedProjectionProgress#fields()}), shown by {@code GET _tasks/<id>} while it runs and in its stored result.
  */
-public record ProjectIndexStatus(IndexProjectionProgress.Snapshot snapshot) implements Task.Status {
+public record ProjectIndexStatus(Map<String, Object> fields) implements Task.Status {
     public static final String NAME = "polyspan_project_index";
 
     public ProjectIndexStatus(StreamInput in) throws IOException {
-        this(new IndexProjectionProgress.Snapshot(in.readVLong(), in.readVLong(), in.readVLong(), in.readVLong(), in.readVLong(),
-                in.readVLong(), in.readVLong(), in.readVLong(), readFailures(in)));
-    }
-
-    private static List<IndexProjectionProgress.Failure> readFailures(StreamInput in) throws IOException {
-        int n = in.readVInt();
-        List<IndexProjectionProgress.Failure> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            out.add(new IndexProjectionProgress.Failure(in.readString(), in.readString()));
-        }
-        return List.copyOf(out);
+        this(in.readGenericMap());
     }
 
     @Override
     public void writeTo(StreamOutput out) throws IOException {
-        IndexProjectionProgress.Snapshot s = snapshot;
-        for (long v : new long[] {s.total(), s.processed(), s.projected(), s.skipped(), s.failed(), s.spansProjected(),
-                s.spansUnprojected(), s.batches()}) {
-            out.writeVLong(v);
-        }
-        out.writeVInt(s.failures().size());
-        for (IndexProjectionProgress.Failure f : s.failures()) {
-            out.writeString(f.id());
-            out.writeString(f.reason());
-        }
+        out.writeGenericMap(fields);
     }
 
     @Override
@@ -60,7 +41,7 @@ public record ProjectIndexStatus(IndexProjectionProgress.Snapshot snapshot) impl
 
     /** The fields without the enclosing object, for the response that embeds them. */
     void fields(XContentBuilder b) throws IOException {
-        for (Map.Entry<String, Object> e : snapshot.fields().entrySet()) {
+        for (Map.Entry<String, Object> e : fields.entrySet()) {
             b.field(e.getKey(), e.getValue());
         }
     }

@@ -25,6 +25,7 @@ import org.polyspan.projection.IndexProjectionSpec;
 import org.polyspan.projection.ProjectionOptions;
 import org.polyspan.projection.ProjectionRequest;
 import org.polyspan.runtime.BadRequest;
+import org.polyspan.runtime.IndexProjectionSlices;
 import org.polyspan.runtime.PluginPools;
 import org.polyspan.runtime.ProjectApi;
 import org.polyspan.runtime.ProjectionRunner;
@@ -69,8 +70,11 @@ public final class RestProjectIndexAction extends BaseRestHandler {
         boolean wait = request.paramAsBoolean("wait_for_completion", false);
         ProjectIndexRequest internal;
         try {
-            internal = new ProjectIndexRequest(Replies.body(request), !wait);
+            int slices = IndexProjectionSlices.parse(request.param("slices"));
+            internal = new ProjectIndexRequest(Replies.body(request), !wait, slices);
             checkQuery(request, internal.spec());
+        } catch (BadRequest e) {
+            return channel -> Replies.send(channel, ProjectApi.badRequest(new ProjectionRequest.PairException(-1, e.field(), e.getMessage())));
         } catch (ProjectionRequest.PairException e) {
             return channel -> Replies.send(channel, ProjectApi.badRequest(e));
         }

@@ -24,7 +24,9 @@ import java.util.concurrent.Callable;
  * Runs {@code _project/index} jobs as tasks of the node's task manager, visible and cancellable through
  * {@code _tasks}. A job runs on the plugin's {@code polyspan_project} pool: it waits on searches and bulk writes,
  * which belongs on no transport, network or inference thread. Its model work goes to {@code polyspan_inference}
- * batch by batch, waiting and retrying while that queue is full ({@link BackoffExecution}).
+ * batch by batch, waiting and retrying while that queue is full ({@link BackoffExecution}). With {@code slices}, this
+ * task only hands out the slices ({@link SlicedProjectIndexJob}), which arrive here again, on their nodes, as child
+ * requests.
  */
 public final class TransportProjectIndexAction extends HandledTransportAction<ProjectIndexRequest, ProjectIndexResponse> {
     private final Client client;
@@ -32,6 +34,7 @@ public final class TransportProjectIndexAction extends HandledTransportAction<Pr
     private final ModelRepository models;
     private final ApertiumService translators;
     private final ThreadPool threadPool;
+    private final SlicedProjectIndexJob sliced;
 
     @Inject
     public TransportProjectIndexAction(TransportService transportService, ActionFilters actionFilters, Client client,
@@ -43,11 +46,16 @@ public final class TransportProjectIndexAction extends HandledTransportAction<Pr
         this.models = models;
         this.translators = translators;
         this.threadPool = threadPool;
+        this.sliced = new SlicedProjectIndexJob(transportService, clusterService, client);
     }
 
     @Override
     protected void doExecute(Task task, ProjectIndexRequest request, ActionListener<ProjectIndexResponse> listener) {
         ProjectIndexTask projectTask = (ProjectIndexTask) task;
+        if (!request.runsDocuments()) {
+            sliced.start(projectTask, request, listener); // the parent of a sliced job: its slices run as child tasks
+            return;
+        }
         IndexProjectionBatch.ModelWork work = new IndexProjectionBatch.ModelWork() {
             @Override
             public <T> T call(Callable<T> modelWork) throws Exception {
@@ -58,7 +66,7 @@ public final class TransportProjectIndexAction extends HandledTransportAction<Pr
         threadPool.executor(PluginPools.PROJECT).execute(new AbstractRunnable() {
             @Override
             protected void doRun() throws Exception {
-                listener.onResponse(new IndexProjectionJob(client, clusterService, models, translators, request.spec(), projectTask, work)
+                listener.onResponse(new IndexProjectionJob(client, clusterService, models, translators, request, projectTask, work)
                         .run());
             }
 

@@ -38,7 +38,7 @@ class WireFormatTest {
         progress.total(5);
         progress.batchDone(3, 1, 7, 2);
         progress.failed("d4", "no translation");
-        ProjectIndexStatus sent = new ProjectIndexStatus(progress.snapshot());
+        ProjectIndexStatus sent = new ProjectIndexStatus(progress.snapshot().fields());
         BytesStreamOutput out = new BytesStreamOutput();
         sent.writeTo(out);
         StreamInput in = out.bytes().streamInput();
@@ -49,5 +49,23 @@ class WireFormatTest {
                 + "\"spans_unprojected\":2,\"batches\":1,\"failures\":[{\"id\":\"d4\",\"reason\":\"no translation\"}]}", json);
         assertTrue(Strings.toString(new ProjectIndexResponse(read, 12, "by user request")).startsWith(
                 "{\"took_ms\":12,\"cancelled\":\"by user request\",\"total\":5"));
+    }
+
+    @Test
+    void aSlicedJobsStatusSurvivesTheWireWithItsSlices() throws Exception {
+        org.polyspan.runtime.SlicedProjectionProgress sliced = new org.polyspan.runtime.SlicedProjectionProgress(java.util.List.of("n1", "n2"));
+        IndexProjectionProgress one = new IndexProjectionProgress();
+        one.batchDone(4, 0, 9, 1);
+        sliced.finished(0, one.snapshot().fields(), null);
+        sliced.failed(1, org.polyspan.runtime.SlicedProjectionProgress.failure("node-2", true, null));
+        ProjectIndexStatus sent = new ProjectIndexStatus(sliced.fields());
+        BytesStreamOutput out = new BytesStreamOutput();
+        sent.writeTo(out);
+        ProjectIndexStatus read = new ProjectIndexStatus(out.bytes().streamInput());
+        assertEquals(sent, read);
+        String json = Strings.toString(read);
+        assertTrue(json.startsWith("{\"total\":0,\"processed\":4,\"projected\":4,"), json);
+        assertTrue(json.contains("\"slices\":[{\"slice_id\":0,\"node\":\"n1\",\"state\":\"completed\",\"total\":0,\"processed\":4"), json);
+        assertTrue(json.contains("{\"slice_id\":1,\"node\":\"n2\",\"state\":\"failed\",\"reason\":\"node [node-2] left the cluster"), json);
     }
 }

@@ -22,6 +22,7 @@ import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.search.SearchHit;
 import org.opensearch.search.builder.SearchSourceBuilder;
 import org.opensearch.search.fetch.subphase.FetchSourceContext;
+import org.opensearch.search.slice.SliceBuilder;
 import org.opensearch.transport.client.Client;
 import org.polyspan.model.ModelLeases;
 import org.polyspan.model.ModelRepository;
@@ -46,7 +47,7 @@ import java.util.Set;
  * the same id, so a re-run overwrites instead of duplicating, and with {@code resume} skips documents already
  * projected. Cancellation is checked between batches. Runs on the plugin's project pool, where its client calls may
  * block; each batch's model work runs on the inference pool ({@link IndexProjectionBatch.ModelWork}), so it shares the
- * node's inference budget with ingest.
+ * node's inference budget with ingest. One slice of a sliced job reads its share of the source with a sliced scroll.
  */
 final class IndexProjectionJob {
     private static final TimeValue KEEP_ALIVE = TimeValue.timeValueMinutes(10);
@@ -57,15 +58,19 @@ final class IndexProjectionJob {
     private final IndexProjectionSpec spec;
     private final ProjectIndexTask task;
     private final IndexProjectionBatch.ModelWork work;
+    private final int sliceId;
+    private final int sliceMax;
 
-    IndexProjectionJob(Client client, ModelRepository models, Translator.Lookup translators, IndexProjectionSpec spec,
+    IndexProjectionJob(Client client, ModelRepository models, Translator.Lookup translators, ProjectIndexRequest request,
                        ProjectIndexTask task, IndexProjectionBatch.ModelWork work) {
         this.client = client;
         this.work = work;
         this.models = models;
         this.translators = translators;
-        this.spec = spec;
+        this.spec = request.spec();
         this.task = task;
+        this.sliceId = request.sliceId();
+        this.sliceMax = request.slices();
     }
 
     /** Runs the job; a translation model it translates with stays leased until it ends, so a reload waits to close it. */
@@ -93,6 +98,9 @@ final class IndexProjectionJob {
         SearchSourceBuilder source = new SearchSourceBuilder().size(spec.batchSize()).sort("_doc").trackTotalHits(true);
         if (spec.query() != null) {
             source.query(QueryBuilders.wrapperQuery(json(spec.query())));
+        }
+        if (sliceId >= 0 && sliceMax > 1) {
+            source.slice(new SliceBuilder(sliceId, sliceMax));
         }
         SearchResponse page = client.search(new SearchRequest(spec.sourceIndex()).scroll(KEEP_ALIVE).source(source)).actionGet();
         String scrollId = page.getScrollId();

@@ -31,6 +31,11 @@ public final class ProjectIndexResponse extends ActionResponse implements ToXCon
         return status;
     }
 
+    /** Why the job stopped early, or null when it ran to the end. */
+    public String cancelled() {
+        return cancelled;
+    }
+
     @Override
     public void writeTo(StreamOutput out) throws IOException {
         status.writeTo(out);

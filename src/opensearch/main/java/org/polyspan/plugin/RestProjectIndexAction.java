@@ -22,6 +22,7 @@ import org.polyspan.projection.IndexProjectionSpec;
 import org.polyspan.projection.ProjectionOptions;
 import org.polyspan.projection.ProjectionRequest;
 import org.polyspan.runtime.BadRequest;
+import org.polyspan.runtime.IndexProjectionSlices;
 import org.polyspan.runtime.Inference;
 import org.polyspan.runtime.PluginPools;
 import org.polyspan.runtime.ProjectApi;
@@ -38,7 +39,8 @@ import static org.opensearch.rest.RestRequest.Method.POST;
  * {@code POST _plugins/polyspan/_project/index}: projects the spans of every document of a source index (or of those a
  * query selects) onto a translation stored in the same documents, into a destination index, as a background task.
  * Answers {@code {"task": "<node>:<id>"}} at once (follow it with {@code GET _tasks/<id>}, stop it with
- * {@code POST _tasks/<id>/_cancel}), or the final counts with {@code ?wait_for_completion=true}. Bad input, an unknown
+ * {@code POST _tasks/<id>/_cancel}), or the final counts with {@code ?wait_for_completion=true}. {@code ?slices=N|auto}
+ * splits the job as {@code _reindex} does: one child task per slice, spread over the nodes that have its models. Bad input, an unknown
  * model, a missing source index, or {@code translate} without a translator for the direction answer 400 before
  * anything starts.
  */
@@ -67,8 +69,11 @@ public final class RestProjectIndexAction extends BaseRestHandler {
         boolean wait = request.paramAsBoolean("wait_for_completion", false);
         ProjectIndexRequest internal;
         try {
-            internal = new ProjectIndexRequest(Replies.body(request), !wait);
+            int slices = IndexProjectionSlices.parse(request.param("slices"));
+            internal = new ProjectIndexRequest(Replies.body(request), !wait, slices);
             checkQuery(request, internal.spec());
+        } catch (BadRequest e) {
+            return channel -> badRequest(channel, new ProjectionRequest.PairException(-1, e.field(), e.getMessage()));
         } catch (ProjectionRequest.PairException e) {
             return channel -> badRequest(channel, e);
         }

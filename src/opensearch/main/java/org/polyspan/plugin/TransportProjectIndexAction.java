@@ -2,6 +2,7 @@ package org.polyspan.plugin;
 
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.action.support.HandledTransportAction;
+import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.common.util.concurrent.AbstractRunnable;
 import org.opensearch.core.action.ActionListener;
@@ -23,27 +24,36 @@ import java.util.function.BooleanSupplier;
 /**
  * Runs {@code _project/index} jobs as tasks of the node's task manager. A job runs on the plugin's project pool
  * ({@link PluginPools#PROJECT}): it waits on searches and bulk writes, which belongs on no transport, network or
- * inference thread. Its model work goes to the inference pool, batch by batch ({@link #onInferencePool}).
+ * inference thread. Its model work goes to the inference pool, batch by batch ({@link #onInferencePool}). With
+ * {@code slices}, this task only hands out the slices ({@link SlicedProjectIndexJob}), which arrive here again, on their
+ * nodes, as child requests.
  */
 public final class TransportProjectIndexAction extends HandledTransportAction<ProjectIndexRequest, ProjectIndexResponse> {
     private final Client client;
     private final ModelRepository models;
     private final ApertiumService translators;
     private final ThreadPool threadPool;
+    private final SlicedProjectIndexJob sliced;
 
     @Inject
     public TransportProjectIndexAction(TransportService transportService, ActionFilters actionFilters, Client client,
-                                       ModelRepository models, ApertiumService translators, ThreadPool threadPool) {
+                                       ModelRepository models, ApertiumService translators, ThreadPool threadPool,
+                                       ClusterService clusterService) {
         super(ProjectIndexAction.NAME, transportService, actionFilters, ProjectIndexRequest::new);
         this.client = client;
         this.models = models;
         this.translators = translators;
         this.threadPool = threadPool;
+        this.sliced = new SlicedProjectIndexJob(transportService, clusterService, client);
     }
 
     @Override
     protected void doExecute(Task task, ProjectIndexRequest request, ActionListener<ProjectIndexResponse> listener) {
         ProjectIndexTask projectTask = (ProjectIndexTask) task;
+        if (!request.runsDocuments()) {
+            sliced.start(projectTask, request, listener); // the parent of a sliced job: its slices run as child tasks
+            return;
+        }
         IndexProjectionBatch.ModelWork work = new IndexProjectionBatch.ModelWork() {
             @Override
             public <T> T call(Callable<T> modelWork) throws Exception {
@@ -55,7 +65,7 @@ public final class TransportProjectIndexAction extends HandledTransportAction<Pr
             protected void doRun() {
                 ProjectIndexResponse response;
                 try {
-                    response = new IndexProjectionJob(client, models, translators, request.spec(), projectTask, work).run();
+                    response = new IndexProjectionJob(client, models, translators, request, projectTask, work).run();
                 } catch (Throwable t) {
                     listener.onFailure(Inference.asException("project/index failed", t)); // fatal JVM errors propagate
                     return;

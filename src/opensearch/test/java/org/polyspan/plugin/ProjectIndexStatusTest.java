@@ -26,7 +26,7 @@ class ProjectIndexStatusTest {
         task.progress().batchDone(3, 2, 5, 1);
         task.progress().failed("a", "field [x] is missing or null");
         ProjectIndexStatus status = task.getStatus();
-        assertEquals(6, status.snapshot().processed());
+        assertEquals(6L, status.fields().get("processed"));
 
         NamedWriteableRegistry registry = new NamedWriteableRegistry(List.of(
                 new NamedWriteableRegistry.Entry(Task.Status.class, ProjectIndexStatus.NAME, ProjectIndexStatus::new)));
@@ -56,7 +56,27 @@ class ProjectIndexStatusTest {
         for (int i = 0; i < 30; i++) {
             task.progress().failed("d" + i, "r");
         }
-        assertEquals(30, task.getStatus().snapshot().failed());
-        assertEquals(IndexProjectionProgress.MAX_LISTED, task.getStatus().snapshot().failures().size());
+        assertEquals(30L, task.getStatus().fields().get("failed"));
+        assertEquals(IndexProjectionProgress.MAX_LISTED, ((java.util.List<?>) task.getStatus().fields().get("failures")).size());
+    }
+
+    @Test
+    void aSlicedParentShowsItsSlicesAndTravels() throws Exception {
+        ProjectIndexTask parent = new ProjectIndexTask(2, "transport", ProjectIndexAction.NAME, "d", null, java.util.Map.of());
+        org.polyspan.runtime.SlicedProjectionProgress slices = new org.polyspan.runtime.SlicedProjectionProgress(List.of("a", "b"));
+        parent.sliced(slices);
+        IndexProjectionProgress child = new IndexProjectionProgress();
+        child.batchDone(2, 1, 3, 0);
+        slices.finished(1, child.snapshot().fields(), null);
+        ProjectIndexStatus status = parent.getStatus();
+        assertEquals(3L, status.fields().get("processed"));
+        BytesStreamOutput out = new BytesStreamOutput();
+        status.writeTo(out);
+        assertEquals(status, new ProjectIndexStatus(out.bytes().streamInput()));
+        XContentBuilder b = XContentFactory.jsonBuilder();
+        status.toXContent(b, ToXContent.EMPTY_PARAMS);
+        String json = BytesReference.bytes(b).utf8ToString();
+        assertTrue(json.contains("\"slices\":[{\"slice_id\":0,\"node\":\"a\",\"state\":\"running\"},{\"slice_id\":1,\"node\":\"b\","
+                + "\"state\":\"completed\",\"total\":0,\"processed\":3"), json);
     }
 }
