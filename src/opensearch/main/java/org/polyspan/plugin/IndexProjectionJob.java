@@ -5,10 +5,8 @@ import org.opensearch.action.admin.indices.create.CreateIndexRequest;
 import org.opensearch.action.admin.indices.refresh.RefreshRequest;
 import org.opensearch.action.bulk.BulkItemResponse;
 import org.opensearch.action.bulk.BulkRequest;
-import org.opensearch.action.bulk.BulkResponse;
 import org.opensearch.action.get.MultiGetItemResponse;
 import org.opensearch.action.get.MultiGetRequest;
-import org.opensearch.action.get.MultiGetResponse;
 import org.opensearch.action.index.IndexRequest;
 import org.opensearch.action.search.ClearScrollRequest;
 import org.opensearch.action.search.SearchRequest;
@@ -30,7 +28,7 @@ import org.polyspan.projection.IndexProjectionSpec;
 import org.polyspan.runtime.BadRequest;
 import org.polyspan.runtime.IndexProjectionBatch;
 import org.polyspan.runtime.IndexProjectionProgress;
-import org.polyspan.runtime.MappingTemplate;
+import org.polyspan.runtime.IndexProjectionRun;
 import org.polyspan.runtime.ProjectionRunner;
 import org.polyspan.runtime.RequestTranslator;
 import org.polyspan.translation.Translator;
@@ -39,168 +37,148 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * One {@code _project/index} run on OpenSearch: scrolls the source index in batches, has the core's
- * {@link IndexProjectionBatch} project each batch, and bulk-writes one destination document per source document under
- * the same id, so a re-run overwrites instead of duplicating, and with {@code resume} skips documents already
- * projected. Cancellation is checked between batches. Runs on the plugin's project pool, where its client calls may
- * block; each batch's model work runs on the inference pool ({@link IndexProjectionBatch.ModelWork}), so it shares the
- * node's inference budget with ingest. One slice of a sliced job reads its share of the source with a sliced scroll.
+ * One {@code _project/index} run on OpenSearch (a whole job, or one slice of a sliced job): checks the models, resolves
+ * the translator, and runs the core's {@link IndexProjectionRun} loop with OpenSearch's client as its
+ * {@link IndexProjectionRun.IndexClient}. Runs on the plugin's project pool, where its client calls may block; each
+ * batch's model work runs on the inference pool ({@link IndexProjectionBatch.ModelWork}), so it shares the node's
+ * inference budget with ingest.
  */
 final class IndexProjectionJob {
-    private static final TimeValue KEEP_ALIVE = TimeValue.timeValueMinutes(10);
-
     private final Client client;
     private final ModelRepository models;
     private final Translator.Lookup translators;
-    private final IndexProjectionSpec spec;
+    private final ProjectIndexRequest request;
     private final ProjectIndexTask task;
     private final IndexProjectionBatch.ModelWork work;
-    private final int sliceId;
-    private final int sliceMax;
 
     IndexProjectionJob(Client client, ModelRepository models, Translator.Lookup translators, ProjectIndexRequest request,
                        ProjectIndexTask task, IndexProjectionBatch.ModelWork work) {
         this.client = client;
-        this.work = work;
         this.models = models;
         this.translators = translators;
-        this.spec = request.spec();
+        this.request = request;
         this.task = task;
-        this.sliceId = request.sliceId();
-        this.sliceMax = request.slices();
+        this.work = work;
     }
 
     /** Runs the job; a translation model it translates with stays leased until it ends, so a reload waits to close it. */
     ProjectIndexResponse run() throws Exception {
-        try (ModelLeases leases = new ModelLeases()) {
-            return run(leases);
-        }
-    }
-
-    private ProjectIndexResponse run(ModelLeases leases) throws Exception {
         long t0 = System.nanoTime();
-        Translator translator;
-        try {
-            ModelLoading.retryable(() -> {
-                ProjectionRunner.check(models, spec.options());
-                return null;
-            });
-            translator = spec.translate() ? RequestTranslator.resolve(spec.options(), translators, models, leases) : null;
-        } catch (BadRequest e) {
-            throw new IllegalArgumentException("[" + e.field() + "] " + e.getMessage(), e);
+        IndexProjectionSpec spec = request.spec();
+        try (ModelLeases leases = new ModelLeases()) {
+            Translator translator;
+            try {
+                ModelLoading.retryable(() -> {
+                    ProjectionRunner.check(models, spec.options());
+                    return null;
+                });
+                translator = spec.translate() ? RequestTranslator.resolve(spec.options(), translators, models, leases) : null;
+            } catch (BadRequest e) {
+                throw new IllegalArgumentException("[" + e.field() + "] " + e.getMessage(), e);
+            }
+            String cancelled = new IndexProjectionRun(new OpenSearchIndexClient(client), spec).run(
+                    new IndexProjectionBatch(models, spec, translator, work), task.progress(), request.sliceId(), request.slices(),
+                    task::isCancelled, task::getReasonCancelled);
+            return new ProjectIndexResponse(task.getStatus(), (System.nanoTime() - t0) / 1_000_000, cancelled);
         }
-        IndexProjectionBatch batch = new IndexProjectionBatch(models, spec, translator, work);
-        IndexProjectionProgress progress = task.progress();
-        createDestination();
-        SearchSourceBuilder source = new SearchSourceBuilder().size(spec.batchSize()).sort("_doc").trackTotalHits(true);
-        if (spec.query() != null) {
-            source.query(QueryBuilders.wrapperQuery(json(spec.query())));
+    }
+
+    /** The loop's calls as OpenSearch client requests. */
+    private record OpenSearchIndexClient(Client client) implements IndexProjectionRun.IndexClient {
+        private static final TimeValue KEEP_ALIVE = TimeValue.timeValueMinutes(10);
+
+        @Override
+        public IndexProjectionRun.Page search(String index, Map<String, Object> query, int size, int sliceId, int sliceMax) throws Exception {
+            SearchSourceBuilder source = new SearchSourceBuilder().size(size).sort("_doc").trackTotalHits(true);
+            if (query != null) {
+                source.query(QueryBuilders.wrapperQuery(json(query)));
+            }
+            if (sliceMax > 1) {
+                source.slice(new SliceBuilder(sliceId, sliceMax));
+            }
+            return page(client.search(new SearchRequest(index).scroll(KEEP_ALIVE).source(source)).actionGet());
         }
-        if (sliceId >= 0 && sliceMax > 1) {
-            source.slice(new SliceBuilder(sliceId, sliceMax));
+
+        @Override
+        public IndexProjectionRun.Page scroll(String scrollId) {
+            return page(client.searchScroll(new SearchScrollRequest(scrollId).scroll(KEEP_ALIVE)).actionGet());
         }
-        SearchResponse page = client.search(new SearchRequest(spec.sourceIndex()).scroll(KEEP_ALIVE).source(source)).actionGet();
-        String scrollId = page.getScrollId();
-        String cancelled = null;
-        try {
-            progress.total(page.getHits().getTotalHits() == null ? -1 : page.getHits().getTotalHits().value());
-            while (page.getHits().getHits().length > 0) {
-                if (task.isCancelled()) {
-                    cancelled = task.getReasonCancelled();
-                    break;
+
+        private static IndexProjectionRun.Page page(SearchResponse response) {
+            List<IndexProjectionBatch.Source> hits = new ArrayList<>();
+            for (SearchHit hit : response.getHits().getHits()) {
+                hits.add(new IndexProjectionBatch.Source(hit.getId(), hit.getSourceAsMap()));
+            }
+            long total = response.getHits().getTotalHits() == null ? -1 : response.getHits().getTotalHits().value();
+            return new IndexProjectionRun.Page(hits, total, response.getScrollId());
+        }
+
+        @Override
+        public void clearScroll(String scrollId) {
+            ClearScrollRequest clear = new ClearScrollRequest();
+            clear.addScrollId(scrollId);
+            client.clearScroll(clear).actionGet();
+        }
+
+        @Override
+        public boolean indexExists(String index) {
+            return client.admin().indices().prepareExists(index).get().isExists();
+        }
+
+        @Override
+        public void createIndex(String index, Map<String, Object> settings, Map<String, Object> mappings) {
+            try {
+                client.admin().indices().create(new CreateIndexRequest(index).settings(settings).mapping(mappings)).actionGet();
+            } catch (ResourceAlreadyExistsException e) {
+                // created meanwhile by a concurrent run or slice: documents are written by id either way
+            }
+        }
+
+        @Override
+        public Map<String, Map<String, Object>> projectionMeta(String index, List<String> ids) {
+            MultiGetRequest get = new MultiGetRequest();
+            FetchSourceContext only = new FetchSourceContext(true, new String[] {IndexProjectionSpec.META + ".error"}, null);
+            for (String id : ids) {
+                get.add(new MultiGetRequest.Item(index, id).fetchSourceContext(only));
+            }
+            Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+            for (MultiGetItemResponse item : client.multiGet(get).actionGet().getResponses()) {
+                if (!item.isFailed() && item.getResponse().isExists()) {
+                    out.put(item.getId(), meta(item.getResponse().getSourceAsMap()));
                 }
-                write(batch, sources(page.getHits().getHits()), progress);
-                page = client.searchScroll(new SearchScrollRequest(scrollId).scroll(KEEP_ALIVE)).actionGet();
-                scrollId = page.getScrollId();
             }
-        } finally {
-            if (scrollId != null) {
-                ClearScrollRequest clear = new ClearScrollRequest();
-                clear.addScrollId(scrollId);
-                client.clearScroll(clear).actionGet();
-            }
-            client.admin().indices().refresh(new RefreshRequest(spec.destIndex())).actionGet();
+            return out;
         }
-        return new ProjectIndexResponse(task.getStatus(), (System.nanoTime() - t0) / 1_000_000, cancelled);
-    }
 
-    private static List<IndexProjectionBatch.Source> sources(SearchHit[] hits) {
-        List<IndexProjectionBatch.Source> out = new ArrayList<>(hits.length);
-        for (SearchHit hit : hits) {
-            out.add(new IndexProjectionBatch.Source(hit.getId(), hit.getSourceAsMap()));
-        }
-        return out;
-    }
-
-    /** Projects one batch and writes it; bulk item failures count as failed documents. */
-    private void write(IndexProjectionBatch batch, List<IndexProjectionBatch.Source> hits, IndexProjectionProgress progress) {
-        Set<String> done = spec.resume() ? alreadyProjected(hits) : Set.of();
-        IndexProjectionBatch.Result result = batch.run(hits, done);
-        List<IndexProjectionProgress.WriteOutcome> outcomes = new ArrayList<>();
-        if (!result.writes().isEmpty()) {
+        @Override
+        public List<IndexProjectionProgress.WriteOutcome> bulk(String index, List<IndexProjectionBatch.Write> writes) {
             BulkRequest bulk = new BulkRequest();
-            for (IndexProjectionBatch.Write w : result.writes()) {
-                bulk.add(new IndexRequest(spec.destIndex()).id(w.id()).source(w.document()));
+            for (IndexProjectionBatch.Write w : writes) {
+                bulk.add(new IndexRequest(index).id(w.id()).source(w.document()));
             }
-            BulkResponse response = client.bulk(bulk).actionGet();
-            for (BulkItemResponse item : response.getItems()) {
+            List<IndexProjectionProgress.WriteOutcome> outcomes = new ArrayList<>();
+            for (BulkItemResponse item : client.bulk(bulk).actionGet().getItems()) {
                 outcomes.add(new IndexProjectionProgress.WriteOutcome(item.getItemId(), item.isFailed() ? item.getFailureMessage() : null));
             }
+            return outcomes;
         }
-        progress.batchWritten(result, spec.destIndex(), outcomes);
-    }
 
-    /** Ids of the batch whose destination document exists without an error. */
-    private Set<String> alreadyProjected(List<IndexProjectionBatch.Source> hits) {
-        MultiGetRequest get = new MultiGetRequest();
-        FetchSourceContext only = new FetchSourceContext(true, new String[] {IndexProjectionSpec.META + ".error"}, null);
-        for (IndexProjectionBatch.Source hit : hits) {
-            get.add(new MultiGetRequest.Item(spec.destIndex(), hit.id()).fetchSourceContext(only));
+        @Override
+        public void refresh(String index) {
+            client.admin().indices().refresh(new RefreshRequest(index)).actionGet();
         }
-        MultiGetResponse response = client.multiGet(get).actionGet();
-        Set<String> done = new java.util.HashSet<>();
-        for (MultiGetItemResponse item : response.getResponses()) {
-            if (!item.isFailed() && item.getResponse().isExists()) {
-                Object meta = item.getResponse().getSourceAsMap().get(IndexProjectionSpec.META);
-                if (!(meta instanceof Map<?, ?> m) || m.get("error") == null) {
-                    done.add(item.getId());
-                }
+
+        @SuppressWarnings("unchecked")
+        private static Map<String, Object> meta(Map<String, Object> source) {
+            return source.get(IndexProjectionSpec.META) instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+        }
+
+        private static String json(Map<String, Object> map) throws Exception {
+            try (XContentBuilder b = XContentFactory.jsonBuilder()) {
+                return BytesReference.bytes(b.map(map)).utf8ToString();
             }
-        }
-        return done;
-    }
-
-    /** Creates the destination with the span mapping of {@code span_labeling} output, unless it exists. */
-    @SuppressWarnings("unchecked")
-    private void createDestination() throws Exception {
-        if (client.admin().indices().prepareExists(spec.destIndex()).get().isExists()) {
-            return;
-        }
-        Map<String, Object> template = (Map<String, Object>) MappingTemplate.componentTemplate(List.of(spec.spansField())).get("template");
-        Map<String, Object> mappings = (Map<String, Object>) template.get("mappings");
-        Map<String, Object> properties = (Map<String, Object>) mappings.get("properties");
-        Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("from_index", Map.of("type", "keyword"));
-        meta.put("from_id", Map.of("type", "keyword"));
-        meta.put("method", Map.of("type", "keyword"));
-        meta.put("model", Map.of("type", "keyword"));
-        meta.put("error", Map.of("type", "text"));
-        meta.put("unprojected", Map.of("type", "object", "enabled", false));
-        properties.put(IndexProjectionSpec.META, Map.of("properties", meta));
-        try {
-            client.admin().indices().create(new CreateIndexRequest(spec.destIndex())
-                    .settings((Map<String, Object>) template.get("settings")).mapping(mappings)).actionGet();
-        } catch (ResourceAlreadyExistsException e) {
-            // created meanwhile by a concurrent run: fine, documents are written by id either way
-        }
-    }
-
-    private static String json(Map<String, Object> map) throws Exception {
-        try (XContentBuilder b = XContentFactory.jsonBuilder()) {
-            return BytesReference.bytes(b.map(map)).utf8ToString();
         }
     }
 }

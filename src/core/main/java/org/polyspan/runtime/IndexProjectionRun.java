@@ -1,0 +1,139 @@
+package org.polyspan.runtime;
+
+import org.polyspan.projection.IndexProjectionSpec;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The loop of one {@code _project/index} job (or one slice of a sliced job) without an engine: creates the destination
+ * with the span mapping and the {@code projection} metadata, scrolls the source in batches, skips (with
+ * {@code resume}) documents already projected, has {@link IndexProjectionBatch} project each batch, bulk-writes it
+ * under the source ids, so a re-run overwrites instead of duplicating, and checks for cancellation between batches.
+ * Each engine gives it an {@link IndexClient} of blocking calls; the job runs on the plugin's project pool, where they
+ * may block.
+ */
+public final class IndexProjectionRun {
+    /** What the loop needs of the engine's client; every call blocks until the engine answers. */
+    public interface IndexClient {
+        /** The first page of a scroll over {@code index}, by {@code _doc}; {@code sliceMax > 1} reads slice {@code sliceId}. */
+        Page search(String index, Map<String, Object> query, int size, int sliceId, int sliceMax) throws Exception;
+
+        Page scroll(String scrollId) throws Exception;
+
+        void clearScroll(String scrollId) throws Exception;
+
+        boolean indexExists(String index) throws Exception;
+
+        /** Creates an index; one that exists meanwhile (created by a concurrent run) is not an error. */
+        void createIndex(String index, Map<String, Object> settings, Map<String, Object> mappings) throws Exception;
+
+        /**
+         * The {@code projection} object of each of {@code ids} that exists in {@code index} (an empty map for a
+         * document without one); ids that do not exist are absent.
+         */
+        Map<String, Map<String, Object>> projectionMeta(String index, List<String> ids) throws Exception;
+
+        /** Writes each document under its id; one outcome per write, in order. */
+        List<IndexProjectionProgress.WriteOutcome> bulk(String index, List<IndexProjectionBatch.Write> writes) throws Exception;
+
+        void refresh(String index) throws Exception;
+    }
+
+    /** A page of a scroll: its hits, the total of the whole scroll (-1 when unknown) and the scroll id. */
+    public record Page(List<IndexProjectionBatch.Source> hits, long total, String scrollId) {}
+
+    private final IndexClient client;
+    private final IndexProjectionSpec spec;
+
+    public IndexProjectionRun(IndexClient client, IndexProjectionSpec spec) {
+        this.client = client;
+        this.spec = spec;
+    }
+
+    /**
+     * Runs the job over slice {@code sliceId} of {@code sliceMax} (a job that is not sliced: -1 and 1).
+     *
+     * @return why it stopped early ({@code reason} when {@code cancelled} turned true), or null when it ran to the end
+     */
+    public String run(IndexProjectionBatch batch, IndexProjectionProgress progress, int sliceId, int sliceMax, BooleanSupplier cancelled,
+                      Supplier<String> reason) throws Exception {
+        createDestination();
+        Page page = client.search(spec.sourceIndex(), spec.query(), spec.batchSize(), sliceId, sliceMax);
+        String scrollId = page.scrollId();
+        try {
+            progress.total(page.total());
+            while (!page.hits().isEmpty()) {
+                if (cancelled.getAsBoolean()) {
+                    return reason.get();
+                }
+                write(batch, page.hits(), progress);
+                page = client.scroll(scrollId);
+                scrollId = page.scrollId();
+            }
+            return null;
+        } finally {
+            if (scrollId != null) {
+                client.clearScroll(scrollId);
+            }
+            client.refresh(spec.destIndex());
+        }
+    }
+
+    /** Projects one batch and writes it; bulk item failures count as failed documents. */
+    private void write(IndexProjectionBatch batch, List<IndexProjectionBatch.Source> hits, IndexProjectionProgress progress) throws Exception {
+        Set<String> done = spec.resume() ? alreadyProjected(hits) : Set.of();
+        IndexProjectionBatch.Result result = batch.run(hits, done);
+        List<IndexProjectionProgress.WriteOutcome> outcomes = result.writes().isEmpty() ? List.of()
+                : client.bulk(spec.destIndex(), result.writes());
+        progress.batchWritten(result, spec.destIndex(), outcomes);
+    }
+
+    /** Ids of the batch whose destination document exists without an error: a re-run skips them. */
+    private Set<String> alreadyProjected(List<IndexProjectionBatch.Source> hits) throws Exception {
+        List<String> ids = new ArrayList<>(hits.size());
+        for (IndexProjectionBatch.Source hit : hits) {
+            ids.add(hit.id());
+        }
+        Set<String> done = new HashSet<>();
+        for (Map.Entry<String, Map<String, Object>> e : client.projectionMeta(spec.destIndex(), ids).entrySet()) {
+            if (e.getValue().get("error") == null) {
+                done.add(e.getKey());
+            }
+        }
+        return done;
+    }
+
+    /** Creates the destination with the span mapping of {@code span_labeling} output and the projection metadata. */
+    @SuppressWarnings("unchecked")
+    private void createDestination() throws Exception {
+        if (client.indexExists(spec.destIndex())) {
+            return;
+        }
+        Map<String, Object> template = (Map<String, Object>) MappingTemplate.componentTemplate(List.of(spec.spansField())).get("template");
+        client.createIndex(spec.destIndex(), (Map<String, Object>) template.get("settings"), destinationMappings(spec.spansField()));
+    }
+
+    /** The span mapping of {@code spansField} and the {@code projection} object every destination document has. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> destinationMappings(String spansField) {
+        Map<String, Object> template = (Map<String, Object>) MappingTemplate.componentTemplate(List.of(spansField)).get("template");
+        Map<String, Object> mappings = (Map<String, Object>) template.get("mappings");
+        Map<String, Object> properties = (Map<String, Object>) mappings.get("properties");
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("from_index", Map.of("type", "keyword"));
+        meta.put("from_id", Map.of("type", "keyword"));
+        meta.put("method", Map.of("type", "keyword"));
+        meta.put("model", Map.of("type", "keyword"));
+        meta.put("error", Map.of("type", "text"));
+        meta.put("unprojected", Map.of("type", "object", "enabled", false));
+        properties.put(IndexProjectionSpec.META, Map.of("properties", meta));
+        return mappings;
+    }
+}
