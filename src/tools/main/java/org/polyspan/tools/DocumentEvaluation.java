@@ -112,10 +112,10 @@ final class DocumentEvaluation {
         }
     }
 
-    /** The development file beside a test file (CoNLL-2003, AbstRCT, BC5CDR and NCBI-disease name theirs alike). */
+    /** The development file beside a test file (CoNLL-2003, AbstRCT, BC5CDR, NCBI-disease and MasakhaNER name theirs alike). */
     static Path devFile(Path test) {
         String name = test.getFileName().toString();
-        for (String[] r : new String[][] {{"test.tsv", "dev.tsv"}, {"_test.", "_dev."}, {".test.", ".dev."}}) {
+        for (String[] r : new String[][] {{"test.tsv", "dev.tsv"}, {"test.txt", "dev.txt"}, {"_test.", "_dev."}, {".test.", ".dev."}}) {
             if (name.contains(r[0])) {
                 Path dev = test.resolveSibling(name.replace(r[0], r[1]));
                 if (java.nio.file.Files.isRegularFile(dev)) {

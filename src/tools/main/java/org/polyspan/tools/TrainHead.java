@@ -227,7 +227,7 @@ public final class TrainHead {
                 List<ConllSentence> all = read(path, types, 0);
                 List<Integer> pick = choose(all.size(), devLimit, 0);
                 List<ConllSentence> dev = pick.stream().map(all::get).toList();
-                devSets.add(new DevSet(path.getFileName().toString(), dev, features(model, dev, tags, cache, path, pick), labels, prior,
+                devSets.add(new DevSet(shortName(path), dev, features(model, dev, tags, cache, path, pick), labels, prior,
                         like.decoding()));
             }
             DevSets dev = devSets.isEmpty() ? null : new DevSets(devSets);
@@ -276,6 +276,12 @@ public final class TrainHead {
                 write(headName, best, centering, like, labels, prior, epochs, files, train.size(), args.get("dev", ""), out);
             }
         }
+    }
+
+    /** A data file by its folder and name ("hau/dev.txt"): sets of several languages often share file names. */
+    static String shortName(Path file) {
+        Path parent = file.getParent();
+        return parent == null || parent.getFileName() == null ? file.getFileName().toString() : parent.getFileName() + "/" + file.getFileName();
     }
 
     /** Every combination of the silver options; without silver files, none is searched. */
@@ -459,7 +465,7 @@ public final class TrainHead {
             meta.addProperty("silver", t.policy().toString());
         }
         if (!devFiles.isEmpty()) {
-            meta.addProperty("chosen_on", String.join(", ", Arrays.stream(devFiles.split(",")).map(f -> Path.of(f.trim()).getFileName().toString()).toList()));
+            meta.addProperty("chosen_on", String.join(", ", Arrays.stream(devFiles.split(",")).map(f -> shortName(Path.of(f.trim()))).toList()));
         }
         meta.addProperty("sentences", sentences);
         meta.addProperty("epochs", t.devF1() >= 0 ? t.epoch() : epochs);
