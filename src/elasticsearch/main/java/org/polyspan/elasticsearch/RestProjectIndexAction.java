@@ -34,6 +34,7 @@ import org.polyspan.translation.Translator;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 
 import static org.elasticsearch.rest.RestRequest.Method.POST;
 
@@ -70,8 +71,9 @@ public final class RestProjectIndexAction extends BaseRestHandler {
         boolean wait = request.paramAsBoolean("wait_for_completion", false);
         ProjectIndexRequest internal;
         try {
+            Map<String, Object> body = Replies.body(request); // read first: an unread body is refused by the engine
             int slices = IndexProjectionSlices.parse(request.param("slices"));
-            internal = new ProjectIndexRequest(Replies.body(request), !wait, slices);
+            internal = new ProjectIndexRequest(body, !wait, slices);
             checkQuery(request, internal.spec());
         } catch (BadRequest e) {
             return channel -> Replies.send(channel, ProjectApi.badRequest(new ProjectionRequest.PairException(-1, e.field(), e.getMessage())));
