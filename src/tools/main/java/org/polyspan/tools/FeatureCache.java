@@ -30,7 +30,9 @@ final class FeatureCache {
         Files.createDirectories(dir);
         StringBuilder key = new StringBuilder(modelDir.toAbsolutePath().normalize().toString());
         try (Stream<Path> files = Files.list(modelDir)) {
-            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+            // self_check.json is rewritten whenever a head is written into the model: it does not change the encoding
+            for (Path f : files.filter(Files::isRegularFile)
+                    .filter(f -> !f.getFileName().toString().equals(org.polyspan.model.SelfCheckReference.FILE)).sorted().toList()) {
                 key.append('|').append(f.getFileName()).append(':').append(Files.size(f)).append(':').append(Files.getLastModifiedTime(f).toMillis());
             }
         }

@@ -116,6 +116,11 @@ class MultiFileTrainingTest {
         }
         assertArrayEquals(new int[] {0, 2}, back.sentenceStart());
         assertNotEquals(entry, cache.entry(data, List.of(0, 1)));
+        // the self-check file is rewritten whenever a head is written into the model: the encoding, and so the entry, stays
+        Files.writeString(model.resolve("self_check.json"), "{}");
+        assertEquals(entry, new FeatureCache(dir.resolve("cache"), model).entry(data, List.of(0)));
+        Files.writeString(model.resolve("config.json"), "{\"max_length\": 128}");
+        assertNotEquals(entry, new FeatureCache(dir.resolve("cache"), model).entry(data, List.of(0)));
         Files.writeString(data, "a O\nb O\n");
         assertNotEquals(entry, cache.entry(data, List.of(0)));
     }
