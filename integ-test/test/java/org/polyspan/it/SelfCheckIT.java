@@ -254,7 +254,7 @@ class SelfCheckIT {
             for (Path dir : modelDirs) {
                 Path target = dir.resolve(id);
                 installed.add(target);
-                copyTree(goodFiles, target);
+                ModelDirs.copy(goodFiles, target, false);
             }
             List<JsonObject> before = simulate(id);
             for (JsonObject source : before) {
@@ -327,7 +327,7 @@ class SelfCheckIT {
                 System.err.println("cleanup: unload of " + id + ": HTTP " + unload.status() + " " + PolyspanRest.abbreviate(unload.body()));
             }
             for (Path target : installed) {
-                deleteTree(target);
+                ModelDirs.delete(target);
             }
         }
     }
@@ -465,49 +465,5 @@ class SelfCheckIT {
         // failsafe runs in the integ-test module; the repository root is its parent
         Path fromModule = Path.of("..", "target", "test-models");
         return Files.isDirectory(fromModule) ? fromModule : Path.of("target", "test-models");
-    }
-
-    /** Copies a model directory; files rw-r--r--, directories rwxr-xr-x, so that the node's user reads them. */
-    private static void copyTree(Path from, Path to) throws IOException {
-        Files.walkFileTree(from, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                Path d = to.resolve(from.relativize(dir).toString());
-                Files.createDirectories(d);
-                Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Path f = to.resolve(from.relativize(file).toString());
-                Files.copy(file, f, StandardCopyOption.REPLACE_EXISTING);
-                Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                    Files.delete(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            System.err.println("cleanup: cannot delete " + root + ": " + e);
-        }
     }
 }

@@ -40,7 +40,8 @@ public final class Benchmarks {
         }
     }
 
-    private static final Set<String> NER_TYPES = Set.of("PER", "ORG", "LOC");
+    /** The entity types the ner task scores: MISC (and MasakhaNER's DATE) count as O. */
+    public static final Set<String> NER_TYPES = Set.of("PER", "ORG", "LOC");
     private static final List<String> WIKINEURAL = List.of("de", "en", "es", "fr", "it", "nl", "pl", "pt", "ru");
     private static final List<String> MASAKHANER = List.of("bam", "bbj", "ewe", "fon", "hau", "ibo", "kin", "lug", "luo",
             "mos", "nya", "pcm", "sna", "swa", "tsn", "twi", "wol", "xho", "yor", "zul");

@@ -14,7 +14,6 @@ import org.polyspan.projection.WordSpan;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -80,7 +79,8 @@ public final class BenchmarkProjectIndex {
             for (JsonElement h : hits) {
                 JsonObject hit = h.getAsJsonObject();
                 ConllSentence gold = target.get(Integer.parseInt(hit.get("_id").getAsString()));
-                metrics.add(gold.tags(), predictedTags(gold, hit.getAsJsonObject("_source")));
+                JsonObject stored = hit.getAsJsonObject("_source");
+                metrics.add(gold.tags(), StoredSpans.tags(gold.tokens(), stored.has("spans") ? stored.getAsJsonArray("spans") : null));
             }
             System.out.printf(Locale.ROOT, "| en-%s | %d | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %s |%n", lang, n, batch, seconds, n / seconds,
                     100 * metrics.precision(), 100 * metrics.recall(), 100 * metrics.f1(), failed(r));
@@ -107,28 +107,6 @@ public final class BenchmarkProjectIndex {
         o.addProperty("translation", Document.ofTokens(target.tokens()).text());
         o.add("spans", spans);
         return o.toString();
-    }
-
-    /** IOB2 tags over the target tokens from the stored spans' character offsets into the joined translation. */
-    private static List<String> predictedTags(ConllSentence gold, JsonObject stored) {
-        Document doc = Document.ofTokens(gold.tokens());
-        List<String> tags = new ArrayList<>(java.util.Collections.nCopies(gold.tokens().size(), "O"));
-        if (!stored.has("spans")) {
-            return tags;
-        }
-        for (JsonElement e : stored.getAsJsonArray("spans")) {
-            JsonObject s = e.getAsJsonObject();
-            int start = s.get("start").getAsInt();
-            int end = s.get("end").getAsInt();
-            boolean first = true;
-            for (int k = 0; k < doc.words().size(); k++) {
-                if (doc.words().get(k).start() >= start && doc.words().get(k).end() <= end) {
-                    tags.set(k, (first ? "B-" : "I-") + s.get("label").getAsString());
-                    first = false;
-                }
-            }
-        }
-        return tags;
     }
 
     private static String failed(JsonObject answer) {

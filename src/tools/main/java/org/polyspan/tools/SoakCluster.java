@@ -40,7 +40,7 @@ final class SoakCluster {
      */
     void setUp(SoakData data) throws Exception {
         String url = nodes.get(0).url;
-        api = pluginApi(url);
+        api = pluginApi(http, url);
         System.out.println("plugin API " + api);
         boolean cluster = nodes.size() > 1;
         String shards = cluster ? "{\"number_of_shards\":3,\"number_of_replicas\":1" : "{\"number_of_shards\":1,\"number_of_replicas\":0";
@@ -60,7 +60,7 @@ final class SoakCluster {
     }
 
     /** The plugin's REST prefix: {@code /_plugins/polyspan} where its stats endpoint answers (OpenSearch), else {@code /_polyspan}. */
-    private String pluginApi(String url) throws IOException, InterruptedException {
+    static String pluginApi(SoakHttp http, String url) throws IOException, InterruptedException {
         for (String prefix : List.of("/_plugins/polyspan", "/_polyspan")) {
             if (http.exchange("GET", url + prefix + "/stats", null).statusCode() == 200) {
                 return prefix;
