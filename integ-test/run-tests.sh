@@ -195,7 +195,9 @@ begin "10/11 REST tests against Elasticsearch (http://127.0.0.1:$ES_PORT)"
 # only the failsafe goals on the integ-test module, as in stage 7. The classes that test the plugin's engine side (REST
 # paths, processor, errors, models API, tasks); tests that cannot hold on Elasticsearch skip with their reason
 # (PolyspanRest.elasticsearch()). Left out: DefaultModelIT, Int8ModelIT and MedicalArgumentIT measure what the models
-# label (the engine-neutral core, the same bytes on both engines; they ran in stage 5), ClusterIT needs a cluster.
+# label (the engine-neutral core, the same bytes on both engines; they ran in stage 5), TranslateTrainIT (the
+# translate-train loop: _project, _reload and _simulate, tested on Elasticsearch by the classes above; it trains a head,
+# about a minute) ran in stage 5 too, and ClusterIT needs a cluster.
 ES_ITS=ModelsRestIT,StatsRestIT,TinyModelPipelineIT,Seq2SeqPipelineIT,ProjectRestIT,ProjectIndexIT,ProjectSeq2SeqIT,TranslateFirstIT
 ES_ITS+=,NmtProjectionIT,NmtTranslateFirstIT,SelfCheckIT
 (cd "$REPO_DIR" && "${MVN[@]}" -pl integ-test -am test-compile failsafe:integration-test failsafe:verify -DskipITs=false \
