@@ -79,10 +79,7 @@ public final class SpanMetrics {
         for (int r = 0; r < reps; r++) {
             MatchCounts c = new MatchCounts();
             for (int i = 0; i < perSentence.size(); i++) {
-                int[] s = perSentence.get(random.nextInt(perSentence.size()));
-                c.truePositives += s[0];
-                c.predicted += s[1];
-                c.gold += s[2];
+                add(c, perSentence.get(random.nextInt(perSentence.size())));
             }
             f1s[r] = c.f1();
         }
@@ -91,6 +88,49 @@ public final class SpanMetrics {
         int lo = (int) Math.floor(tail * (reps - 1));
         int hi = (int) Math.ceil((1 - tail) * (reps - 1));
         return new double[] {f1s[lo], f1s[hi]};
+    }
+
+    /**
+     * A paired bootstrap of two taggers scored on the same sentences, in the same order: each of {@code reps} resamples
+     * draws sentences with replacement and scores both on them, so that what the sentences share cancels out.
+     *
+     * @return {share of resamples in which {@code b}'s F1 is higher than {@code a}'s, then the bounds holding the central
+     *     {@code level} of the resampled differences b − a}
+     */
+    public static double[] pairedF1Difference(SpanMetrics a, SpanMetrics b, int reps, double level, long seed) {
+        if (a.perSentence.size() != b.perSentence.size()) {
+            throw new IllegalArgumentException("a paired bootstrap needs the same sentences: " + a.perSentence.size() + " against "
+                    + b.perSentence.size());
+        }
+        int n = a.perSentence.size();
+        if (n == 0 || reps < 1) {
+            double d = b.f1() - a.f1();
+            return new double[] {d > 0 ? 1 : 0, d, d};
+        }
+        Random random = new Random(seed);
+        double[] differences = new double[reps];
+        int wins = 0;
+        for (int r = 0; r < reps; r++) {
+            MatchCounts ca = new MatchCounts();
+            MatchCounts cb = new MatchCounts();
+            for (int i = 0; i < n; i++) {
+                int k = random.nextInt(n);
+                add(ca, a.perSentence.get(k));
+                add(cb, b.perSentence.get(k));
+            }
+            differences[r] = cb.f1() - ca.f1();
+            wins += differences[r] > 0 ? 1 : 0;
+        }
+        Arrays.sort(differences);
+        double tail = (1 - level) / 2;
+        return new double[] {(double) wins / reps, differences[(int) Math.floor(tail * (reps - 1))],
+                differences[(int) Math.ceil((1 - tail) * (reps - 1))]};
+    }
+
+    private static void add(MatchCounts c, int[] sentence) {
+        c.truePositives += sentence[0];
+        c.predicted += sentence[1];
+        c.gold += sentence[2];
     }
 
     public void addAll(SpanMetrics other) {

@@ -167,6 +167,10 @@ public final class TranslateTrain {
         System.out.printf(Locale.ROOT, "%n%s: %d sentences labelled through the node in %.1f s (%.1f sentences/s); span F1 over %s%n",
                 Path.of(args.require("test")).getFileName(), test.size(), seconds, test.size() / seconds, new java.util.TreeSet<>(types));
         System.out.print(table(List.of(name + " (translate-train)", baseline + " (zero-shot)"), List.of(metrics[0], metrics[1]), types));
+        double[] paired = SpanMetrics.pairedF1Difference(metrics[1], metrics[0], 1000, 0.95, 1);
+        System.out.printf(Locale.ROOT, "paired bootstrap (1000 resamples of the %d test sentences): [%s] scores higher than [%s] in %.1f %%; "
+                + "F1 difference %+.3f, 95 %% interval %+.3f to %+.3f%n", test.size(), name, baseline, 100 * paired[0],
+                metrics[0].f1() - metrics[1].f1(), paired[1], paired[2]);
         return new Result(projected, projection, silver, devF1, headJson, metrics[0], metrics[1]);
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SpanMetricsTest {
@@ -100,5 +101,28 @@ class SpanMetricsTest {
         assertArrayEquals(narrow, many.f1Interval(1000, 0.95, 1), "the same seed gives the same interval");
         SpanMetrics perfect = metrics("B-PER O", "B-PER O");
         assertArrayEquals(new double[] {1.0, 1.0}, perfect.f1Interval(100, 0.95, 1));
+    }
+
+    @Test
+    void thePairedBootstrapComparesTwoTaggersOnTheSameResampledSentences() {
+        // b finds the entity in every sentence, a in three of four: b is better on any sample that has one of a's misses
+        SpanMetrics a = new SpanMetrics();
+        SpanMetrics b = new SpanMetrics();
+        for (int i = 0; i < 200; i++) {
+            a.add(tags("B-PER O"), tags(i % 4 == 0 ? "O O" : "B-PER O"));
+            b.add(tags("B-PER O"), tags("B-PER O"));
+        }
+        double[] d = SpanMetrics.pairedF1Difference(a, b, 1000, 0.95, 1);
+        assertEquals(1.0, d[0], 1e-9);
+        double observed = b.f1() - a.f1();
+        assertTrue(d[1] > 0 && d[1] < observed && observed < d[2], d[1] + ".." + d[2] + " around " + observed);
+        double[] reversed = SpanMetrics.pairedF1Difference(b, a, 1000, 0.95, 1);
+        assertEquals(0.0, reversed[0], 1e-9);
+        assertEquals(-d[2], reversed[1], 1e-9);
+        // the same tagger against itself never wins and differs by nothing
+        assertArrayEquals(new double[] {0, 0, 0}, SpanMetrics.pairedF1Difference(a, a, 200, 0.95, 3));
+        SpanMetrics shorter = new SpanMetrics();
+        shorter.add(tags("B-PER O"), tags("B-PER O"));
+        assertThrows(IllegalArgumentException.class, () -> SpanMetrics.pairedF1Difference(a, shorter, 10, 0.95, 1));
     }
 }
