@@ -7,7 +7,8 @@
 #   models/build-default.sh --tiny DIR
 #         tiny random-weight fixtures in DIR/tiny-heads, DIR/tiny-hf, DIR/tiny-t5*, DIR/tiny-m2m100, int8 copies
 #         DIR/tiny-heads-int8, -hf-int8, -t5-int8, -m2m100-int8, and DIR/tiny-heads-broken (tiny-heads with an encoder of
-#         other weights); Python only, skipped while up to date (DIR/.tiny-stamp)
+#         other weights); the encoder-with-heads fixtures get a truncated encoder (recipe/truncate.py); Python only,
+#         skipped while up to date (DIR/.tiny-stamp)
 #   models/build-default.sh --tiny-checks DIR
 #         the tiny fixtures as --tiny, then self_check.json in each labelling fixture and in tiny-heads-broken (a copy of
 #         tiny-heads', so its check fails); runs models/tool.sh SelfCheck, so not from inside a Maven build
@@ -135,10 +136,14 @@ if [[ -n "$TINY" ]]; then
     (cd "$RECIPE" && py tiny.py "$TINY")
     (cd "$RECIPE" && py tiny_t5.py "$TINY")
     (cd "$RECIPE" && py tiny_m2m100.py "$TINY")
+    # the encoder cut after the layer _project reads, as for the default model
+    py "$RECIPE/truncate.py" "$TINY/tiny-heads"
     for m in "${TINY_QUANTISED[@]}"; do
       rm -rf "$TINY/$m-int8"
       py "$RECIPE/quantize.py" "$TINY/$m" "$TINY/$m-int8" "${QUANT_ARGS[@]}"
     done
+    # cut again from the int8 encoder (quantize.py quantised the fp32 cut on its own)
+    py "$RECIPE/truncate.py" "$TINY/tiny-heads-int8"
     # tiny-heads with an encoder of the same shapes and other random weights: with tiny-heads' self check (added by
     # --tiny-checks), a model whose check fails
     rm -rf "${TINY:?}/$TINY_BROKEN" "${TINY:?}/$TINY_BROKEN.partial"
@@ -148,6 +153,8 @@ if [[ -n "$TINY" ]]; then
     if cmp -s "$TINY/tiny-heads/encoder.onnx" "$TINY/$TINY_BROKEN.partial/encoder.onnx"; then
       die "tiny.py --reseeded-encoder left encoder.onnx as it was"
     fi
+    # its truncated encoder cut from its own encoder: the model must fail its self check, not the truncated one's
+    py "$RECIPE/truncate.py" "$TINY/$TINY_BROKEN.partial"
     mv "$TINY/$TINY_BROKEN.partial" "$TINY/$TINY_BROKEN"
     trap - EXIT
     echo "$KEY $(tiny_digest)" > "$TINY_STAMP"
@@ -266,10 +273,18 @@ else
   step_record encoder "$KEY" encoder.onnx reference.json
 fi
 
-# 5. config.json, heads/, LICENSE-NOTICE.txt (cheap, always rewritten)
-log "5/7 config.json, heads, licence notice"
+# 5. config.json, heads/, LICENSE-NOTICE.txt (cheap, always rewritten); encoder_truncated.onnx, the encoder cut after
+#    the layer _project reads (layer 9), and its entry in config.json (recipe/truncate.py)
+log "5/7 config.json, heads, licence notice, truncated encoder"
 unmark "$OUT"
 (cd "$RECIPE" && py package.py "$OUT" "$HERE/default/heads")
+KEY="$(cd "$OUT" && digest encoder.onnx)-$(recipe_key truncate.py)"
+if step_ok truncate "$KEY" encoder_truncated.onnx; then
+  py "$RECIPE/truncate.py" "$OUT" --config-only
+else
+  py "$RECIPE/truncate.py" "$OUT"
+  step_record truncate "$KEY" encoder_truncated.onnx
+fi
 
 # 6. self_check.json: the model's own outputs on fixed sentences, written and checked by loading it as the node does
 #    (cheap, always run); then the completion marker, the fp32 build's last step
@@ -296,7 +311,7 @@ if [[ $INT8 -eq 1 ]]; then
   INT8_STAMP="$INT8_OUT/.build-stamp"
   [[ $FORCE -eq 1 ]] && rm -f "$INT8_STAMP"
   # the int8 marker starts with the fp32 marker: a changed fp32 model makes the int8 model out of date
-  KEY="$FP32_KEY-$(recipe_key quantize.py)-${QUANT_ARGS[*]}"
+  KEY="$FP32_KEY-$(recipe_key quantize.py truncate.py)-${QUANT_ARGS[*]}"
 
   # int8_fail REASON: no int8 model at all, rather than one that does not match its inputs
   int8_fail() {
@@ -311,6 +326,8 @@ if [[ $INT8 -eq 1 ]]; then
     # the old model does not match the inputs any more: not complete from now on, removed below in any case
     [[ ! -d "$INT8_OUT" ]] || unmark "$INT8_OUT"
     py "$RECIPE/quantize.py" "$OUT" "$PARTIAL" "${QUANT_ARGS[@]}" || { int8_fail "recipe/quantize.py failed"; return 1; }
+    # the truncated encoder cut again from the int8 encoder (quantize.py quantised the fp32 cut on its own)
+    py "$RECIPE/truncate.py" "$PARTIAL" || { int8_fail "recipe/truncate.py failed"; return 1; }
     # the fp32 model's own records do not describe the int8 one
     rm -f "$PARTIAL/.build-stamp" "$PARTIAL/$MARK" "$PARTIAL/$MARK.tmp" "$PARTIAL/self_check.json"
     local rc=0
@@ -328,7 +345,7 @@ if [[ $INT8 -eq 1 ]]; then
     POLYSPAN_TOOL_JAVA_OPTS="-Xmx3g" "$HERE/tool.sh" CompareModels --reference "$OUT" --candidate "$PARTIAL" \
       --sentences 100 --min-mean-cosine "$INT8_MIN_COSINE" || rc=$?
     [[ $rc -eq 0 ]] || { int8_fail "CompareModels against fp32 exited with status $rc: the int8 encoder's mean feature cosine is below $INT8_MIN_COSINE, or the tool failed (see above)"; return 1; }
-    { echo "$KEY $(cd "$PARTIAL" && digest encoder.onnx)" > "$PARTIAL/.build-stamp" && mark "$PARTIAL" "$KEY" \
+    { echo "$KEY $(cd "$PARTIAL" && digest encoder.onnx encoder_truncated.onnx)" > "$PARTIAL/.build-stamp" && mark "$PARTIAL" "$KEY" \
         && rm -rf "$INT8_OUT" && mv "$PARTIAL" "$INT8_OUT"; } || { int8_fail "could not move $PARTIAL to $INT8_OUT"; return 1; }
     log "7/7 $INT8_OUT is complete (${MARK})"
   }
@@ -336,7 +353,8 @@ if [[ $INT8 -eq 1 ]]; then
   trap 'rm -rf "$PARTIAL"' EXIT
   INT8_CURRENT=0
   if [[ -s "$INT8_OUT/encoder.onnx" && "$(cat "$INT8_OUT/$MARK" 2>/dev/null || true)" == "$KEY" \
-        && "$(cat "$INT8_STAMP" 2>/dev/null || true)" == "$KEY $(cd "$INT8_OUT" && digest encoder.onnx)" ]]; then
+        && -s "$INT8_OUT/encoder_truncated.onnx" \
+        && "$(cat "$INT8_STAMP" 2>/dev/null || true)" == "$KEY $(cd "$INT8_OUT" && digest encoder.onnx encoder_truncated.onnx)" ]]; then
     log "7/7 int8 model unchanged since its build: SelfCheck --verify"
     if tool SelfCheck --verify "$INT8_OUT"; then
       INT8_CURRENT=1

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.polyspan.it.PolyspanRest.labeller;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -85,6 +86,11 @@ class ModelsRestIT {
         for (Map.Entry<String, JsonElement> node : model.getAsJsonObject("nodes").entrySet()) {
             JsonObject n = node.getValue().getAsJsonObject();
             assertTrue(n.get("memory_bytes").getAsLong() > 0 && n.has("inference_count") && n.has("mean_latency_ms"), n::toString);
+            // _project runs the encoder cut after the layer it reads, checked against the full one at load
+            JsonObject projection = n.getAsJsonObject("projection_encoder");
+            assertNotNull(projection, n::toString);
+            assertEquals("encoder_truncated.onnx", projection.get("file").getAsString(), n::toString);
+            assertTrue(projection.getAsJsonObject("check").get("min_cosine").getAsDouble() >= 0.9999, n::toString);
         }
     }
 

@@ -272,12 +272,19 @@ class SelfCheckIT {
             }
             assertFalse(loadedAt.isEmpty(), () -> "no node serves " + id + ": " + loaded);
 
-            // new files that compute other answers, swapped in as a whole file
+            // new files that compute other answers, swapped in as whole files: the encoder, and the truncated encoder cut
+            // from it (an old truncated encoder beside a new encoder fails the load on its own check, before the self-check)
             for (Path target : installed) {
-                Path tmp = target.resolve(".encoder.onnx.tmp");
-                Files.copy(brokenEncoder, tmp, StandardCopyOption.REPLACE_EXISTING);
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-                Files.move(tmp, target.resolve("encoder.onnx"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                for (String file : List.of("encoder.onnx", "encoder_truncated.onnx")) {
+                    Path from = brokenEncoder.resolveSibling(file);
+                    if (!Files.isRegularFile(from)) {
+                        continue;
+                    }
+                    Path tmp = target.resolve("." + file + ".tmp");
+                    Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
+                    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+                    Files.move(tmp, target.resolve(file), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                }
             }
             PolyspanRest.Response reload = rest.request("POST", PolyspanRest.API + "/models/" + id + "/_reload", null, null);
             assertNotEquals(200, reload.status(), () -> "a reload whose copy fails its self-check answered 200: " + reload.body());

@@ -60,9 +60,14 @@ public final class LabelingModel implements AutoCloseable {
     private final AtomicLong inferenceNanos = new AtomicLong();
     /** Set for text-to-text models only (then {@code encoder} and {@code labeler} are null). */
     private final Seq2SeqModel seq2seq;
+    /** The encoder cut after the layers {@code _project} reads, checked at load; null when the model has none. */
+    private final TruncatedEncoder truncated;
+    /** Why a truncated encoder that {@code config.json} names is not used; null when none is named or it is used. */
+    private final String truncatedMissing;
 
     private LabelingModel(String id, Path dir, String description, int maxLength, HuggingFaceSubwordTokenizer tokenizer,
-                          OnnxWindowEncoder encoder, Map<String, TagHead> heads, int stride) {
+                          OnnxWindowEncoder encoder, Map<String, TagHead> heads, int stride, TruncatedEncoder truncated,
+                          String truncatedMissing) {
         this.id = id;
         this.dir = dir;
         this.description = description;
@@ -72,6 +77,8 @@ public final class LabelingModel implements AutoCloseable {
         this.heads = heads;
         this.labeler = new SpanLabeler(tokenizer, encoder, maxLength, stride, MAX_BATCH_TOKENS);
         this.seq2seq = null;
+        this.truncated = truncated;
+        this.truncatedMissing = truncatedMissing;
     }
 
     private LabelingModel(String id, Path dir, String description, Seq2SeqModel seq2seq) {
@@ -85,6 +92,8 @@ public final class LabelingModel implements AutoCloseable {
         this.seq2seq = seq2seq;
         TagHead head = new IdentityHead(DEFAULT_HEAD, seq2seq.labeler().bioLabels());
         this.heads = Map.of(DEFAULT_HEAD, head);
+        this.truncated = null;
+        this.truncatedMissing = null;
     }
 
     public static LabelingModel load(String id, Path dir, OnnxWindowEncoder.Device device, int threads) throws Exception {
@@ -126,15 +135,30 @@ public final class LabelingModel implements AutoCloseable {
             tokenizer.close();
             throw e;
         }
-        for (TagHead head : heads.values()) {
-            if (head instanceof LinearHead linear && linear.inputDim() != encoder.outputDim()) {
-                encoder.close();
-                tokenizer.close();
-                throw new IOException("head [" + head.name() + "] of model [" + id + "] expects " + linear.inputDim()
-                        + " features but the encoder emits " + encoder.outputDim());
+        TruncatedEncoder truncated = null;
+        String truncatedMissing = null;
+        try {
+            for (TagHead head : heads.values()) {
+                if (head instanceof LinearHead linear && linear.inputDim() != encoder.outputDim()) {
+                    throw new IOException("head [" + head.name() + "] of model [" + id + "] expects " + linear.inputDim()
+                            + " features but the encoder emits " + encoder.outputDim());
+                }
             }
+            TruncatedEncoder.Entry entry = encoderHeads ? TruncatedEncoder.Entry.of(id, poly) : null;
+            if (entry != null) {
+                int hiddenSize = config.has("hidden_size") ? config.get("hidden_size").getAsInt() : 0;
+                truncated = TruncatedEncoder.load(id, dir, entry, hiddenSize, encoder, tokenizer, maxLength, stride,
+                        MAX_BATCH_TOKENS, padId, device, threads);
+                if (truncated == null) {
+                    truncatedMissing = entry.file() + " (named in config.json) is not in the model directory";
+                }
+            }
+        } catch (Exception | Error e) {
+            encoder.close();
+            tokenizer.close();
+            throw e;
         }
-        return new LabelingModel(id, dir, description, maxLength, tokenizer, encoder, heads, stride);
+        return new LabelingModel(id, dir, description, maxLength, tokenizer, encoder, heads, stride, truncated, truncatedMissing);
     }
 
     private static List<String> id2label(JsonObject config, String id) throws IOException {
@@ -215,6 +239,38 @@ public final class LabelingModel implements AutoCloseable {
         labeler.encode(documents, sink);
     }
 
+    /**
+     * As {@link #encode}, with the {@link #truncatedEncoder()}: the sink receives the blocks it emits, in its order.
+     *
+     * @throws IllegalStateException when the model has no truncated encoder
+     */
+    public void encodeTruncated(List<Document> documents, SpanLabeler.WindowSink sink) {
+        if (truncated == null) {
+            throw new IllegalStateException("model [" + id + "] has no truncated encoder");
+        }
+        truncated.encode(documents, sink);
+    }
+
+    /** The encoder cut after the layers {@code _project} reads (checked against the full one at load), or null. */
+    public TruncatedEncoder truncatedEncoder() {
+        return truncated;
+    }
+
+    /**
+     * Which encoder {@code _project}'s word vectors run on this model, for the models API: the truncated encoder with
+     * its load-time check, or the full encoder and why.
+     */
+    public Map<String, Object> projectionEncoder() {
+        if (truncated != null) {
+            return truncated.describe();
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("file", "full encoder");
+        m.put("reason", truncatedMissing != null ? truncatedMissing
+                : "config.json names no " + TruncatedEncoder.CONFIG_KEY + " (models/recipe/truncate.py writes one)");
+        return m;
+    }
+
     public String id() {
         return id;
     }
@@ -266,7 +322,13 @@ public final class LabelingModel implements AutoCloseable {
             seq2seq.close();
             return;
         }
-        encoder.close();
-        tokenizer.close();
+        try {
+            encoder.close();
+            tokenizer.close();
+        } finally {
+            if (truncated != null) {
+                truncated.close();
+            }
+        }
     }
 }

@@ -476,6 +476,9 @@ public final class ModelRepository implements AutoCloseable {
             if (copy.model() instanceof LabelingModel model) {
                 m.put("inference_count", model.inferenceCount());
                 m.put("mean_latency_ms", model.meanLatencyMillis());
+                if (model.encoder() != null) {
+                    m.put("projection_encoder", model.projectionEncoder());
+                }
             } else if (copy.model() instanceof TranslationModel translation) {
                 m.put("languages", translation.languages().codes());
             }

@@ -6,6 +6,7 @@ import org.polyspan.labeling.Document;
 import org.polyspan.labeling.Word;
 import org.polyspan.labeling.WordSplitter;
 import org.polyspan.model.LabelingModel;
+import org.polyspan.model.TruncatedEncoder;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,23 +15,45 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Contextual word vectors for projection from an encoder-with-heads model. The encoder emits several layers
  * concatenated ({@code hidden_size} values each; the default model has mBERT layers 9-12 as blocks 0-3). A word's
  * vector is the mean over its sub-tokens of the chosen blocks, each block scaled to unit norm and all scaled by
  * {@code 1/sqrt(blocks)}, so a dot product is the mean cosine over the chosen layers. A word without sub-tokens gets a
- * zero vector. Identical documents in one call are encoded once.
+ * zero vector. Identical documents in one call are encoded once, and all documents of a call share length-sorted
+ * encoder batches ({@link org.polyspan.labeling.SpanLabeler#encode}).
+ *
+ * <p>When the model has a {@link TruncatedEncoder} that emits every chosen block (the default model's cut after layer 9
+ * emits block 0), the vectors come from it, and the layers after the last chosen block are never run.
  */
 public final class WordVectors {
     public enum Pooling { MEAN, FIRST }
+
+    /** Which encoder computes the vectors. */
+    public enum Encoder {
+        /** The truncated encoder when the model has one that emits the chosen blocks, else the full encoder. */
+        AUTO,
+        /** Always the full encoder (to compare with the truncated one). */
+        FULL
+    }
 
     private final LabelingModel model;
     private final int blockDim;
     private final int[] blocks;
     private final Pooling pooling;
+    /** Whether the truncated encoder computes the vectors. */
+    private final boolean truncated;
+    /** Per chosen block, its first value in the rows the encoder hands over. */
+    private final int[] offsets;
+    private final AtomicLong encodedDocuments = new AtomicLong();
 
     public WordVectors(LabelingModel model, int[] blocks, Pooling pooling) throws IOException {
+        this(model, blocks, pooling, Encoder.AUTO);
+    }
+
+    public WordVectors(LabelingModel model, int[] blocks, Pooling pooling, Encoder encoder) throws IOException {
         this.model = model;
         this.blockDim = blockDim(model);
         int available = model.encoder().outputDim() / blockDim;
@@ -41,6 +64,12 @@ public final class WordVectors {
         }
         this.blocks = blocks.clone();
         this.pooling = pooling;
+        TruncatedEncoder cut = model.truncatedEncoder();
+        this.truncated = encoder == Encoder.AUTO && cut != null && cut.provides(blocks);
+        this.offsets = new int[blocks.length];
+        for (int b = 0; b < blocks.length; b++) {
+            offsets[b] = (truncated ? cut.indexOf(blocks[b]) : blocks[b]) * blockDim;
+        }
     }
 
     /**
@@ -49,7 +78,22 @@ public final class WordVectors {
      * (measured with {@code EvaluateProjection}).
      */
     public static WordVectors defaults(LabelingModel model) throws IOException {
-        return new WordVectors(model, new int[] {0}, Pooling.MEAN);
+        return defaults(model, Encoder.AUTO);
+    }
+
+    /** {@link #defaults(LabelingModel)} on the chosen encoder. */
+    public static WordVectors defaults(LabelingModel model, Encoder encoder) throws IOException {
+        return new WordVectors(model, new int[] {0}, Pooling.MEAN, encoder);
+    }
+
+    /** Whether the vectors come from the model's truncated encoder (else from the full encoder). */
+    public boolean truncated() {
+        return truncated;
+    }
+
+    /** How many documents this instance has run through the encoder (identical documents of one call count once). */
+    public long encodedDocuments() {
+        return encodedDocuments.get();
     }
 
     /** {@code hidden_size} from config.json when it divides the encoder output; else the whole output is one block. */
@@ -91,7 +135,7 @@ public final class WordVectors {
             out[d] = new float[doc.words().size()][];
         }
         int suffix = model.tokenizer().suffixIds().length;
-        model.encode(docs, (doc, words, vectors, positions) -> {
+        org.polyspan.labeling.SpanLabeler.WindowSink sink = (doc, words, vectors, positions) -> {
             int limit = vectors.length - suffix;
             for (int k = 0; k < words.length; k++) {
                 int from = positions[k];
@@ -99,7 +143,13 @@ public final class WordVectors {
                 int to = Math.min(limit, from + count);
                 out[doc][words[k]] = pool(vectors, from, Math.max(from + 1, to));
             }
-        });
+        };
+        if (truncated) {
+            model.encodeTruncated(docs, sink);
+        } else {
+            model.encode(docs, sink);
+        }
+        encodedDocuments.addAndGet(docs.size());
         int dim = dim();
         List<float[][]> result = new ArrayList<>(documents.size());
         for (float[][] doc : out) {
@@ -119,7 +169,7 @@ public final class WordVectors {
         float[] v = new float[dim()];
         double scale = 1.0 / Math.sqrt(blocks.length);
         for (int b = 0; b < blocks.length; b++) {
-            int off = blocks[b] * blockDim;
+            int off = offsets[b];
             int dst = b * blockDim;
             for (int p = from; p < to; p++) {
                 float[] row = vectors[p];
@@ -143,6 +193,7 @@ public final class WordVectors {
 
     @Override
     public String toString() {
-        return "blocks " + Arrays.toString(blocks) + ", " + pooling.name().toLowerCase(java.util.Locale.ROOT) + " pooling";
+        return "blocks " + Arrays.toString(blocks) + ", " + pooling.name().toLowerCase(java.util.Locale.ROOT) + " pooling, "
+                + (truncated ? "truncated" : "full") + " encoder";
     }
 }

@@ -77,6 +77,8 @@ class ModelSelfCheckTest {
         // tiny-heads-broken: the same graph with weights of another seed (models/recipe/tiny.py --reseeded-encoder)
         Path other = TinyModels.fixture("tiny-heads-broken", "encoder.onnx");
         Files.copy(other.resolve("encoder.onnx"), dir.resolve("encoder.onnx"), StandardCopyOption.REPLACE_EXISTING);
+        // with the truncated encoder cut from it (alone, the old truncated encoder would fail the load: TruncatedEncoderTest)
+        Files.copy(other.resolve("encoder_truncated.onnx"), dir.resolve("encoder_truncated.onnx"), StandardCopyOption.REPLACE_EXISTING);
         SelfCheckResult r = run(dir);
         assertTrue(r.failed(), () -> r.toMap().toString());
         assertTrue(r.reason().contains("mean feature cosine"), r.reason());

@@ -40,10 +40,14 @@ import java.util.Set;
  * candidates by translation probability with a translation model (M2M100 / NLLB optimum export) instead, and the
  * encoder is not used.
  *
+ * <p>The word vectors come from the model's truncated encoder when it emits every block {@code --blocks} reads (as on a
+ * node: block 0 of the default model), else from the full encoder; {@code --encoder full} always runs the full encoder,
+ * to compare the two.
+ *
  * <pre>models/tool.sh EvaluateProjection [--model models/build/mbert-ner] [--data ../shared/data]
  *     [--tasks europarl,absa,abstrct] [--methods align,tproj] [--limit N] [--blocks 0] [--tau 0.05] [--wcos 0]
  *     [--wlen 0.05] [--threshold 0.05] [--align itermax|argmax] [--pooling mean|first]
- *     [--scorer encoder|nmt] [--nmt-model DIR]
+ *     [--scorer encoder|nmt] [--nmt-model DIR] [--encoder auto|full]
  *     [--candidates ngrams|seq2seq|seq2seq+ngrams --generator-model DIR [--generator-beams N] [--generator-max-input N]]</pre>
  *
  * <p>With {@code --candidates seq2seq}, {@code tproj} ranks the target ranges that a T-Projection text-to-text
@@ -64,7 +68,8 @@ public final class EvaluateProjection {
     public static void main(String[] argv) throws Exception {
         Args args = new Args(argv, List.of("model", "data", "tasks", "methods", "limit", "blocks", "tau", "wcos", "wlen",
                 "threshold", "align", "pooling", "threads", "extra", "factor", "scorer", "nmt-model", "candidates", "generator-model",
-                "generator-beams", "generator-max-input"));
+                "generator-beams", "generator-max-input", "encoder"));
+        WordVectors.Encoder encoderChoice = WordVectors.Encoder.valueOf(args.get("encoder", "auto").toUpperCase(Locale.ROOT));
         ProjectionOptions.Candidates candidates = ProjectionOptions.Candidates.of(args.get("candidates", "ngrams"));
         Path modelDir = Path.of(args.get("model", "models/build/mbert-ner"));
         Path data = Path.of(args.get("data", "../shared/data"));
@@ -115,12 +120,17 @@ public final class EvaluateProjection {
         }
         try (generatorModel; LabelingModel model = LabelingModel.load(modelDir.getFileName().toString(), modelDir, OnnxWindowEncoder.Device.CPU,
                 Integer.parseInt(args.get("threads", "0")))) {
-            int blocksAvailable = model.encoder().outputDim() / new WordVectors(model, new int[] {0}, pooling).dim();
-            int[] all = new int[blocksAvailable];
-            for (int b = 0; b < all.length; b++) {
-                all[b] = b;
+            // the blocks any --blocks setting reads, encoded once: with block 0 only, on the truncated encoder when the
+            // model has one (as _project does), unless --encoder full
+            java.util.TreeSet<Integer> used = new java.util.TreeSet<>();
+            for (String blockSet : blockSets) {
+                for (int b : parseBlocks(blockSet)) {
+                    used.add(b);
+                }
             }
-            WordVectors vectors = new WordVectors(model, all, pooling);
+            int[] all = used.stream().mapToInt(Integer::intValue).toArray();
+            WordVectors vectors = new WordVectors(model, all, pooling, encoderChoice);
+            System.out.printf(Locale.ROOT, "word vectors: %s%n", vectors);
             for (Task task : tasks) {
                 long t0 = System.nanoTime();
                 List<float[][]> src = encode(vectors, task.source());
@@ -156,8 +166,8 @@ public final class EvaluateProjection {
                     }
                     for (String blockSet : blockSets) {
                         int[] chosen = parseBlocks(blockSet);
-                        List<float[][]> s = select(src, chosen, all.length);
-                        List<float[][]> g = select(tgt, chosen, all.length);
+                        List<float[][]> s = select(src, chosen, all);
+                        List<float[][]> g = select(tgt, chosen, all);
                         for (String method : methods) {
                             Projector.Method m = Projector.Method.valueOf(method.toUpperCase(Locale.ROOT));
                             for (double tau : m == Projector.Method.TPROJ ? taus : List.of(0.0)) {
@@ -253,18 +263,22 @@ public final class EvaluateProjection {
         return out;
     }
 
-    /** Slices the chosen unit-norm blocks out of all-block vectors and rescales them to mean cosine. */
-    private static List<float[][]> select(List<float[][]> all, int[] blocks, int available) {
+    /** Slices the chosen unit-norm blocks out of vectors of the {@code encoded} blocks and rescales them to mean cosine. */
+    private static List<float[][]> select(List<float[][]> all, int[] blocks, int[] encoded) {
+        int[] at = new int[blocks.length];
+        for (int b = 0; b < blocks.length; b++) {
+            at[b] = java.util.Arrays.binarySearch(encoded, blocks[b]);
+        }
         List<float[][]> out = new ArrayList<>(all.size());
-        double scale = Math.sqrt(available) / Math.sqrt(blocks.length);
+        double scale = Math.sqrt(encoded.length) / Math.sqrt(blocks.length);
         for (float[][] doc : all) {
             float[][] d = new float[doc.length][];
             for (int w = 0; w < doc.length; w++) {
-                int dim = doc[w].length / available;
+                int dim = doc[w].length / encoded.length;
                 float[] v = new float[dim * blocks.length];
                 for (int b = 0; b < blocks.length; b++) {
                     for (int k = 0; k < dim; k++) {
-                        v[b * dim + k] = (float) (doc[w][blocks[b] * dim + k] * scale);
+                        v[b * dim + k] = (float) (doc[w][at[b] * dim + k] * scale);
                     }
                 }
                 d[w] = v;
