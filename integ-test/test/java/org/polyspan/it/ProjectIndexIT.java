@@ -47,14 +47,18 @@ class ProjectIndexIT {
     private static String source;
     private static String dest;
     private static final Map<String, ConllSentence> GOLD = new LinkedHashMap<>();
+    private static final Map<String, ConllSentence> GOLD_DE = new LinkedHashMap<>();
+    private static final Map<String, String> SOURCE_TEXTS = new LinkedHashMap<>();
 
     @BeforeAll
     static void createSourceIndex() throws Exception {
         Path dir = GoldData.file("projection/europarl_ner/en-europarl.test.conll02").getParent();
         GoldData.file("projection/europarl_ner/es-europarl.test.conll02");
+        GoldData.file("projection/europarl_ner/de-europarl.test.conll02");
         ConllReader reader = new ConllReader(Map.of(), Set.of());
         List<ConllSentence> en = reader.read(dir.resolve("en-europarl.test.conll02"));
         List<ConllSentence> es = reader.read(dir.resolve("es-europarl.test.conll02"));
+        List<ConllSentence> de = reader.read(dir.resolve("de-europarl.test.conll02"));
         source = REST.name("source");
         dest = REST.name("dest");
         String component = REST.name("spans");
@@ -77,7 +81,10 @@ class ProjectIndexIT {
             // a span of another field, as span_labeling writes for several fields: not projected
             spans.add(Map.of("label", "MISC", "text", "x", "start", 0, "end", 1, "score", 1.0, "field", "title", "head", "ner"));
             GOLD.put("s" + i, es.get(i));
-            docs.add(Map.of("id", "s" + i, "title", "x", "body", d.text(), "body_es", String.join(" ", es.get(i).tokens()), "spans", spans));
+            GOLD_DE.put("s" + i, de.get(i));
+            SOURCE_TEXTS.put("s" + i, d.text());
+            docs.add(Map.of("id", "s" + i, "title", "x", "body", d.text(), "body_es", String.join(" ", es.get(i).tokens()),
+                    "body_de", String.join(" ", de.get(i).tokens()), "spans", spans));
         }
         docs.add(Map.of("id", "no-translation", "body", "Obama visited Paris.",
                 "spans", List.of(Map.of("label", "PER", "text", "Obama", "start", 0, "end", 5, "score", 1.0, "field", "body", "head", "ner"))));
@@ -158,6 +165,9 @@ class ProjectIndexIT {
         assertEquals(BROKEN, response.get("failed").getAsInt(), response::toString);
         assertEquals(0, response.get("skipped").getAsInt());
         assertEquals((DOCS + 3) / 4, response.get("batches").getAsInt());
+        // every projected source text went through the encoder once (the broken documents fail before)
+        assertEquals(DOCS - BROKEN, response.get("source_encodings").getAsInt(), response::toString);
+        assertTrue(response.get("target_encodings").getAsInt() > 0, response::toString);
         List<String> failedIds = new ArrayList<>();
         for (JsonElement f : response.getAsJsonArray("failures")) {
             failedIds.add(f.getAsJsonObject().get("id").getAsString());
@@ -309,6 +319,86 @@ class ProjectIndexIT {
         assertTrue(spans > 0, "no span projected with the NMT scorer");
     }
 
+    /** Projection F1 of the spans stored in {@code index} under {@code field} against the target gold. */
+    private static double storedF1(String index, String field, Map<String, ConllSentence> gold) {
+        SpanMetrics metrics = new SpanMetrics();
+        for (Map.Entry<String, ConllSentence> e : gold.entrySet()) {
+            JsonObject doc = REST.source(index, e.getKey());
+            assertEquals(String.join(" ", e.getValue().tokens()), doc.get(field).getAsString());
+            Document target = Document.ofTokens(e.getValue().tokens());
+            String[] tags = new String[target.words().size()];
+            Arrays.fill(tags, "O");
+            for (JsonObject s : PolyspanRest.checkSpans(doc, "spans", e.getKey())) {
+                assertEquals(field, s.get("field").getAsString());
+                boolean first = true;
+                for (int w = 0; w < tags.length; w++) {
+                    Word word = target.words().get(w);
+                    if (word.start() >= s.get("start").getAsInt() && word.end() <= s.get("end").getAsInt()) {
+                        tags[w] = (first ? "B-" : "I-") + s.get("label").getAsString();
+                        first = false;
+                    }
+                }
+            }
+            metrics.add(e.getValue().tags(), List.of(tags));
+        }
+        return metrics.f1();
+    }
+
+    @Test
+    @Order(7)
+    void oneJobProjectsOntoSeveralLanguagesEncodingEachSourceOnce() {
+        String destEs = REST.name("multi-es");
+        String destDe = REST.name("multi-de");
+        Map<String, Object> b = body(null, "batch_size", 8);
+        b.remove("dest_index");
+        b.remove("target_text_field");
+        b.remove("target_language");
+        b.put("targets", List.of(Map.of("target_language", "es", "target_text_field", "body_es", "dest_index", destEs),
+                Map.of("target_language", "de", "target_text_field", "body_de", "dest_index", destDe)));
+        JsonObject r = REST.post(PATH + "?wait_for_completion=true", b).expect(200).json();
+        System.out.println("project/index into two languages: " + r);
+        // counts are per destination document
+        assertEquals(2 * DOCS, r.get("total").getAsInt(), r::toString);
+        assertEquals(2 * (DOCS - BROKEN), r.get("projected").getAsInt(), r::toString);
+        assertEquals(2 * BROKEN, r.get("failed").getAsInt(), r::toString);
+        // each source text once for both languages; each distinct translation once
+        Set<String> sources = Set.copyOf(SOURCE_TEXTS.values());
+        Set<String> targets = new java.util.HashSet<>();
+        for (String id : GOLD.keySet()) {
+            targets.add(String.join(" ", GOLD.get(id).tokens()));
+            targets.add(String.join(" ", GOLD_DE.get(id).tokens()));
+        }
+        targets.removeAll(sources);
+        assertEquals(sources.size(), r.get("source_encodings").getAsInt(), r::toString);
+        assertEquals(targets.size(), r.get("target_encodings").getAsInt(), r::toString);
+        for (JsonElement f : r.getAsJsonArray("failures")) {
+            assertTrue(Set.of(destEs, destDe).contains(f.getAsJsonObject().get("index").getAsString()), f::toString);
+        }
+        assertEquals(DOCS, count(destEs));
+        assertEquals(DOCS, count(destDe));
+        double f1Es = storedF1(destEs, "body_es", GOLD);
+        double f1De = storedF1(destDe, "body_de", GOLD_DE);
+        System.out.printf(Locale.ROOT, "project/index Europarl en-es and en-de in one job, %d documents: projection F1 %.3f / %.3f%n",
+                GOLD.size(), f1Es, f1De);
+        assertTrue(f1Es >= 0.8 && f1De >= 0.7, () -> "F1 " + f1Es + " / " + f1De);
+
+        // a re-run skips what is done in either language
+        JsonObject again = REST.post(PATH + "?wait_for_completion=true", b).expect(200).json();
+        assertEquals(2 * (DOCS - BROKEN), again.get("skipped").getAsInt(), again::toString);
+        assertEquals(0, again.get("source_encodings").getAsInt(), again::toString);
+
+        // a target's bad field is named in its entry
+        Map<String, Object> bad = new LinkedHashMap<>(b);
+        bad.put("targets", List.of(Map.of("target_text_field", "body_es", "dest_index", destEs),
+                Map.of("target_text_field", "body_de", "dest_index", destEs)));
+        assertBad(bad, "targets[1].dest_index");
+        Map<String, Object> untranslatable = new LinkedHashMap<>(b);
+        untranslatable.put("translate", true);
+        JsonObject noGerman = REST.post(PATH, untranslatable).expect(400).json().getAsJsonObject("error");
+        assertEquals("translate", noGerman.get("field").getAsString(), noGerman::toString); // Apertium has no English-German
+        assertTrue(noGerman.get("reason").getAsString().contains("en->de"), noGerman::toString);
+    }
+
     private static void assertBad(Map<String, Object> body, String field) {
         JsonObject r = REST.post(PATH, body).expect(400).json();
         assertEquals(field, r.getAsJsonObject("error").get("field").getAsString(), r::toString);
@@ -339,7 +429,7 @@ class ProjectIndexIT {
      * {@code auto} gives one slice per node; a bad value answers 400.
      */
     @Test
-    @Order(7)
+    @Order(8)
     void slicesOnOneNodeProjectWhatOneTaskDoes() throws Exception {
         String sliced = REST.name("dest-sliced");
         JsonObject response = await(REST.post(PATH + "?slices=2", body(sliced, "batch_size", 4)).expect(200).json().get("task")
@@ -368,6 +458,56 @@ class ProjectIndexIT {
             JsonObject r = REST.post(PATH + "?slices=" + bad, body(sliced)).expect(400).json();
             assertEquals("slices", r.getAsJsonObject("error").get("field").getAsString(), r::toString);
         }
+    }
+
+    /**
+     * A job with several targets in slices: each slice projects its documents onto every language, and the parent's
+     * totals and each slice's status count per destination document and carry the encoder counters.
+     */
+    @Test
+    @Order(9)
+    void severalTargetsInSlicesCountEveryLanguage() throws Exception {
+        String destEs = REST.name("sliced-es");
+        String destDe = REST.name("sliced-de");
+        Map<String, Object> b = body(null, "batch_size", 4);
+        b.remove("dest_index");
+        b.remove("target_text_field");
+        b.remove("target_language");
+        b.put("targets", List.of(Map.of("target_language", "es", "target_text_field", "body_es", "dest_index", destEs),
+                Map.of("target_language", "de", "target_text_field", "body_de", "dest_index", destDe)));
+        JsonObject r = await(REST.post(PATH + "?slices=2", b).expect(200).json().get("task").getAsString(), new ArrayList<>());
+        assertEquals(2 * DOCS, r.get("total").getAsInt(), r::toString);
+        assertEquals(2 * DOCS, r.get("processed").getAsInt(), r::toString);
+        assertEquals(2 * (DOCS - BROKEN), r.get("projected").getAsInt(), r::toString);
+        assertEquals(2 * BROKEN, r.get("failed").getAsInt(), r::toString);
+        // each source text once for both languages, in whichever slice it is
+        assertEquals(Set.copyOf(SOURCE_TEXTS.values()).size(), r.get("source_encodings").getAsInt(), r::toString);
+        assertTrue(r.get("target_encodings").getAsInt() > 0, r::toString);
+        for (JsonElement f : r.getAsJsonArray("failures")) {
+            assertTrue(Set.of(destEs, destDe).contains(f.getAsJsonObject().get("index").getAsString()), f::toString);
+        }
+        JsonArray slices = r.getAsJsonArray("slices");
+        assertEquals(2, slices.size(), r::toString);
+        int processed = 0;
+        int sourceEncodings = 0;
+        int targetEncodings = 0;
+        for (JsonElement e : slices) {
+            JsonObject slice = e.getAsJsonObject();
+            assertEquals("completed", slice.get("state").getAsString(), r::toString);
+            processed += slice.get("processed").getAsInt();
+            sourceEncodings += slice.get("source_encodings").getAsInt();
+            targetEncodings += slice.get("target_encodings").getAsInt();
+        }
+        assertEquals(2 * DOCS, processed, r::toString);
+        assertEquals(r.get("source_encodings").getAsInt(), sourceEncodings, r::toString);
+        assertEquals(r.get("target_encodings").getAsInt(), targetEncodings, r::toString);
+        assertEquals(DOCS, count(destEs));
+        assertEquals(DOCS, count(destDe));
+
+        // a re-run in slices skips what is done in either language
+        JsonObject again = REST.post(PATH + "?slices=2&wait_for_completion=true", b).expect(200).json();
+        assertEquals(2 * (DOCS - BROKEN), again.get("skipped").getAsInt(), again::toString);
+        assertEquals(0, again.get("source_encodings").getAsInt(), again::toString);
     }
 
     /** A document's spans as label@start-end, sorted. */

@@ -29,10 +29,12 @@ public final class IndexDocuments {
     /** The pair to send for a document, and the source spans in the order sent (for the heads of the answer). */
     public record Prepared(Map<String, Object> pair, List<Map<?, ?>> sourceSpans) {}
 
-    public static Prepared prepare(Map<String, Object> source, IndexProjectionSpec spec) {
+    /** The pair of a document for {@code target}, one of the spec's targets. */
+    public static Prepared prepare(Map<String, Object> source, IndexProjectionSpec spec, IndexProjectionSpec.Target target) {
         String text = text(source, spec.textField());
         // with translate, a document without a stored translation goes without target and is translated first
-        String target = spec.translate() && value(source, spec.targetTextField()) == null ? null : text(source, spec.targetTextField());
+        String translation = spec.translate() && value(source, target.targetTextField()) == null ? null
+                : text(source, target.targetTextField());
         Object rawSpans = value(source, spec.spansField());
         List<Map<?, ?>> spans = new ArrayList<>();
         if (rawSpans != null) {
@@ -66,26 +68,27 @@ public final class IndexDocuments {
             sent.add(m);
         }
         Map<String, Object> sourceSide = Map.of("text", text, "spans", sent);
-        return new Prepared(target == null ? Map.of("source", sourceSide)
-                : Map.of("source", sourceSide, "target", Map.of("text", target)), spans);
+        return new Prepared(translation == null ? Map.of("source", sourceSide)
+                : Map.of("source", sourceSide, "target", Map.of("text", translation)), spans);
     }
 
     /**
-     * The destination document of a projected pair.
+     * The destination document of a projected pair, for {@code target}'s destination index.
      *
      * @param answer one pair of {@link ProjectionService#run}
      */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> projected(String id, Map<String, Object> source, Prepared prepared,
-                                                Map<String, Object> answer, IndexProjectionSpec spec, String method, String model) {
+                                                Map<String, Object> answer, IndexProjectionSpec spec,
+                                                IndexProjectionSpec.Target target, String method, String model) {
         Map<String, Object> doc = base(source, spec);
         Map<String, Object> translated = (Map<String, Object>) answer.get("target");
-        doc.put(spec.targetTextField(), translated != null ? translated.get("text") : value(source, spec.targetTextField()));
+        doc.put(target.targetTextField(), translated != null ? translated.get("text") : value(source, target.targetTextField()));
         List<Map<String, Object>> spans = new ArrayList<>();
         Map<String, Set<String>> byLabel = new LinkedHashMap<>();
         for (Map<String, Object> a : (List<Map<String, Object>>) answer.get("spans")) {
             Map<String, Object> s = new LinkedHashMap<>(a);
-            s.put("field", spec.targetTextField());
+            s.put("field", target.targetTextField());
             Object head = prepared.sourceSpans().get((Integer) a.get("source_index")).get("head");
             if (head != null) {
                 s.put("head", head);

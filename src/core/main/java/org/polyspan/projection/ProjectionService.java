@@ -8,9 +8,30 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Runs a parsed {@link ProjectionRequest}: encodes every distinct sentence once, projects, and builds the answer. */
+/**
+ * Runs parsed {@link ProjectionRequest}s: encodes every distinct sentence once, projects, and builds the answers. Several
+ * requests can be projected together ({@link #runAll}, e.g. one source text projected onto several target languages):
+ * their distinct texts share one encoder call, so a source text that several pairs share is encoded once, and the
+ * encoder batches all the call's texts by length ({@link WordVectors#encode}); the answers come back in request and
+ * pair order.
+ */
 public final class ProjectionService {
     private ProjectionService() {}
+
+    /**
+     * What one projection call ran through the encoder: the distinct source texts, and the distinct target texts that
+     * were not also a source text (identical texts are encoded once).
+     */
+    public record Encodings(long sources, long targets) {
+        public static final Encodings NONE = new Encodings(0, 0);
+
+        public Encodings plus(Encodings other) {
+            return new Encodings(sources + other.sources, targets + other.targets);
+        }
+    }
+
+    /** The answers of several requests, per request in the order given, and what their projection encoded. */
+    public record Outcome(List<List<Map<String, Object>>> answers, Encodings encodings) {}
 
     public static List<Map<String, Object>> run(ProjectionRequest request, WordVectors vectors, Projector projector) {
         return run(request, vectors, projector, null);
@@ -21,25 +42,48 @@ public final class ProjectionService {
      */
     public static List<Map<String, Object>> run(ProjectionRequest request, WordVectors vectors, Projector projector,
                                                 GeneratedCandidates generated) {
-        ProjectionOptions options = request.options();
-        if (options.candidates().generated() && generated == null) {
-            throw new IllegalArgumentException("candidates [" + options.candidates().value() + "] need a generator");
+        return runAll(List.of(request), vectors, projector, generated).answers().get(0);
+    }
+
+    /**
+     * Projects several requests with the same word vectors and projector, each with its own options for answers
+     * ({@code explain}, {@code top_k}, {@code candidates}). Every distinct text of all the requests is encoded once, in
+     * one call.
+     *
+     * @param generated the text-to-text generator for {@code candidates} other than {@code ngrams}; null for n-grams
+     */
+    public static Outcome runAll(List<ProjectionRequest> requests, WordVectors vectors, Projector projector,
+                                 GeneratedCandidates generated) {
+        for (ProjectionRequest request : requests) {
+            if (request.options().candidates().generated() && generated == null) {
+                throw new IllegalArgumentException("candidates [" + request.options().candidates().value() + "] need a generator");
+            }
         }
-        List<Document> docs = new ArrayList<>();
-        for (ProjectionRequest.Pair p : request.pairs()) {
-            docs.add(p.source());
-            docs.add(p.target());
+        // each pair's source, then its target, as far as not already there
+        Map<Document, Integer> distinct = new LinkedHashMap<>();
+        java.util.Set<Document> sources = new java.util.HashSet<>();
+        for (ProjectionRequest request : requests) {
+            for (ProjectionRequest.Pair p : request.pairs()) {
+                distinct.putIfAbsent(p.source(), distinct.size());
+                distinct.putIfAbsent(p.target(), distinct.size());
+                sources.add(p.source());
+            }
         }
-        List<float[][]> encoded = vectors.encode(docs);
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (int i = 0; i < request.pairs().size(); i++) {
-            ProjectionRequest.Pair p = request.pairs().get(i);
-            List<List<int[]>> proposed = options.candidates().generated() ? generated.propose(p.target(), p.spans()) : null;
-            Projector.Result r = projector.project(encoded.get(2 * i), p.spans(), encoded.get(2 * i + 1), options.topK(),
-                    proposed, options.candidates() == ProjectionOptions.Candidates.SEQ2SEQ_NGRAMS);
-            out.add(answer(p, r, options.explain()));
+        List<float[][]> encoded = vectors.encode(new ArrayList<>(distinct.keySet()));
+        List<List<Map<String, Object>>> answers = new ArrayList<>(requests.size());
+        for (ProjectionRequest request : requests) {
+            ProjectionOptions options = request.options();
+            List<Map<String, Object>> out = new ArrayList<>(request.pairs().size());
+            for (ProjectionRequest.Pair p : request.pairs()) {
+                List<List<int[]>> proposed = options.candidates().generated() ? generated.propose(p.target(), p.spans()) : null;
+                Projector.Result r = projector.project(encoded.get(distinct.get(p.source())), p.spans(),
+                        encoded.get(distinct.get(p.target())), options.topK(), proposed,
+                        options.candidates() == ProjectionOptions.Candidates.SEQ2SEQ_NGRAMS);
+                out.add(answer(p, r, options.explain()));
+            }
+            answers.add(out);
         }
-        return out;
+        return new Outcome(answers, new Encodings(sources.size(), distinct.size() - sources.size()));
     }
 
     /**

@@ -4,7 +4,9 @@ import org.polyspan.model.ModelLeases;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.projection.IndexDocuments;
 import org.polyspan.projection.IndexProjectionSpec;
+import org.polyspan.projection.ProjectionOptions;
 import org.polyspan.projection.ProjectionRequest;
+import org.polyspan.projection.ProjectionService;
 import org.polyspan.translation.Translator;
 
 import java.util.ArrayList;
@@ -16,19 +18,28 @@ import java.util.concurrent.Callable;
 
 /**
  * One batch of a {@code _project/index} job without an engine: turns the batch's source documents into destination
- * documents (projected, or recording why not) for the engine's bulk write. A document that cannot be projected is
- * written with {@code projection.error}, never fatal. Documents already done (with {@code resume}) are skipped.
- * Translation and projection go through {@link ModelWork}, so that the engine runs them on its inference pool.
+ * documents (projected, or recording why not) for the engine's bulk write, one per source document and target language.
+ * A document that cannot be projected is written with {@code projection.error}, never fatal. Documents already done
+ * (with {@code resume}) are skipped, per destination. Translation and projection go through {@link ModelWork}, so that
+ * the engine runs them on its inference pool; the pairs of every target language are projected in one call, so each
+ * source text is encoded once however many target languages the job has ({@link Result#encodings()}).
  */
 public final class IndexProjectionBatch {
     /** A stored source document: its id and {@code _source}. */
     public record Source(String id, Map<String, Object> source) {}
 
-    /** A destination document to write under {@code id}; {@code failure} is the reason when it records a failure. */
-    public record Write(String id, Map<String, Object> document, String failure) {}
+    /**
+     * A destination document to write under {@code id} into {@code index}; {@code failure} is the reason when it records
+     * a failure.
+     */
+    public record Write(String index, String id, Map<String, Object> document, String failure) {}
 
-    /** What the batch writes, and its counts of skipped documents and projected and unprojected spans. */
-    public record Result(List<Write> writes, int skipped, long spansProjected, long spansUnprojected) {}
+    /**
+     * What the batch writes, its counts of skipped destination documents and of projected and unprojected spans, and
+     * what its projection encoded.
+     */
+    public record Result(List<Write> writes, int skipped, long spansProjected, long spansUnprojected,
+                         ProjectionService.Encodings encodings) {}
 
     /** Runs model work where inference runs and waits for its result. */
     public interface ModelWork {
@@ -37,85 +48,168 @@ public final class IndexProjectionBatch {
 
     private final ModelRepository models;
     private final IndexProjectionSpec spec;
-    private final Translator translator;
+    private final List<Translator> translators;
     private final ModelWork work;
 
-    /** @param translator the job's translator with {@code translate}, else null */
-    public IndexProjectionBatch(ModelRepository models, IndexProjectionSpec spec, Translator translator, ModelWork work) {
+    /**
+     * @param translators per target of the spec, in order, its translator with {@code translate} (else null); see
+     *                    {@link #translators}
+     */
+    public IndexProjectionBatch(ModelRepository models, IndexProjectionSpec spec, List<Translator> translators, ModelWork work) {
+        if (translators.size() != spec.targets().size()) {
+            throw new IllegalArgumentException(translators.size() + " translators for " + spec.targets().size() + " targets");
+        }
         this.models = models;
         this.spec = spec;
-        this.translator = translator;
+        this.translators = new ArrayList<>(translators);
         this.work = work;
     }
 
-    public Result run(List<Source> hits, Set<String> done) {
+    /**
+     * Checks, before a job starts, what every target needs: its models (loading them) and, with {@code translate}, a
+     * translator for its direction. Unusable options are a {@link BadRequest} naming the field.
+     */
+    public static void check(ModelRepository models, IndexProjectionSpec spec, Translator.Lookup apertium) throws Exception {
+        try (ModelLeases checked = new ModelLeases()) {
+            translators(models, spec, apertium, checked);
+        }
+        checkModels(models, spec);
+    }
+
+    /** {@link ProjectionRunner#check} for the options of every target (models loaded, languages checked). */
+    public static void checkModels(ModelRepository models, IndexProjectionSpec spec) throws Exception {
+        Set<ProjectionOptions> seen = new java.util.HashSet<>();
+        for (IndexProjectionSpec.Target t : spec.targets()) {
+            if (seen.add(t.options())) {
+                try {
+                    ProjectionRunner.check(models, t.options());
+                } catch (BadRequest e) {
+                    throw new BadRequest(t.field(e.field()), e.getMessage());
+                }
+            }
+        }
+    }
+
+    /**
+     * The translator of each target, in order, with {@code translate} (else nulls); translation models are leased in
+     * {@code leases}, which the job holds until it ends.
+     */
+    public static List<Translator> translators(ModelRepository models, IndexProjectionSpec spec, Translator.Lookup apertium,
+                                               ModelLeases leases) throws BadRequest {
+        List<Translator> out = new ArrayList<>();
+        for (IndexProjectionSpec.Target t : spec.targets()) {
+            try {
+                out.add(spec.translate() ? RequestTranslator.resolve(t.options(), apertium, models, leases) : null);
+            } catch (BadRequest e) {
+                throw new BadRequest(t.field(e.field()), e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Projects the batch onto every target.
+     *
+     * @param done per destination index, the ids of the batch already projected there (skipped with {@code resume})
+     */
+    public Result run(List<Source> hits, Map<String, Set<String>> done) {
         List<Write> writes = new ArrayList<>();
-        List<Source> todo = new ArrayList<>();
-        List<IndexDocuments.Prepared> prepared = new ArrayList<>();
         int skipped = 0;
-        for (Source hit : hits) {
-            if (done.contains(hit.id())) {
-                skipped++;
+        int targets = spec.targets().size();
+        List<List<Source>> todo = new ArrayList<>();
+        List<List<IndexDocuments.Prepared>> prepared = new ArrayList<>();
+        for (int t = 0; t < targets; t++) {
+            IndexProjectionSpec.Target target = spec.targets().get(t);
+            Set<String> doneHere = done.getOrDefault(target.destIndex(), Set.of());
+            List<Source> ids = new ArrayList<>();
+            List<IndexDocuments.Prepared> pairs = new ArrayList<>();
+            for (Source hit : hits) {
+                if (doneHere.contains(hit.id())) {
+                    skipped++;
+                    continue;
+                }
+                try {
+                    IndexDocuments.Prepared p = IndexDocuments.prepare(hit.source(), spec, target);
+                    ProjectionRequest own = ProjectionRequest.of(List.of(p.pair()), target.options()); // the document's own input errors
+                    if (translators.get(t) != null) {
+                        try {
+                            RequestTranslator.checkLengths(own, translators.get(t));
+                        } catch (BadRequest e) {
+                            throw new IllegalArgumentException("cannot translate: " + e.getMessage().replace("pair [0]: ", ""), e);
+                        }
+                    }
+                    ids.add(hit);
+                    pairs.add(p);
+                } catch (IllegalArgumentException e) {
+                    writes.add(failed(target, hit, e.getMessage()));
+                }
+            }
+            todo.add(ids);
+            prepared.add(pairs);
+        }
+        // translate, target by target; a target whose translation fails fails its documents of the batch
+        List<ProjectionRequest> requests = new ArrayList<>();
+        List<Integer> requestTargets = new ArrayList<>();
+        String[] failures = new String[targets];
+        for (int t = 0; t < targets; t++) {
+            if (todo.get(t).isEmpty()) {
                 continue;
             }
+            List<Object> pairs = new ArrayList<>();
+            for (IndexDocuments.Prepared p : prepared.get(t)) {
+                pairs.add(p.pair());
+            }
+            ProjectionRequest request = ProjectionRequest.of(pairs, spec.targets().get(t).options());
+            Translator translator = translators.get(t);
             try {
-                IndexDocuments.Prepared p = IndexDocuments.prepare(hit.source(), spec);
-                ProjectionRequest own = ProjectionRequest.of(List.of(p.pair()), spec.options()); // the document's own input errors
-                if (translator != null) {
-                    try {
-                        RequestTranslator.checkLengths(own, translator);
-                    } catch (BadRequest e) {
-                        throw new IllegalArgumentException("cannot translate: " + e.getMessage().replace("pair [0]: ", ""), e);
+                requests.add(work.call(() -> RequestTranslator.withTargets(request, translator)));
+                requestTargets.add(t);
+            } catch (Exception e) {
+                failures[t] = "translation failed: " + e.getMessage();
+            }
+        }
+        // project every target's pairs in one call: each source text is encoded once
+        List<List<Map<String, Object>>> answers = new ArrayList<>();
+        ProjectionService.Encodings encodings = ProjectionService.Encodings.NONE;
+        if (!requests.isEmpty()) {
+            try {
+                ProjectionService.Outcome outcome = work.call(() -> {
+                    try (ModelLeases leases = new ModelLeases()) {
+                        return ProjectionRunner.runAll(models, requests, leases);
                     }
+                });
+                answers = outcome.answers();
+                encodings = outcome.encodings();
+            } catch (Exception e) {
+                for (int t : requestTargets) {
+                    failures[t] = "projection failed: " + e.getMessage();
                 }
-                todo.add(hit);
-                prepared.add(p);
-            } catch (IllegalArgumentException e) {
-                writes.add(new Write(hit.id(), IndexDocuments.failed(hit.id(), hit.source(), e.getMessage(), spec), e.getMessage()));
             }
         }
         long spansProjected = 0;
         long spansUnprojected = 0;
-        if (!todo.isEmpty()) {
-            List<Object> pairs = new ArrayList<>();
-            for (IndexDocuments.Prepared p : prepared) {
-                pairs.add(p.pair());
-            }
-            ProjectionRequest request = ProjectionRequest.of(pairs, spec.options());
-            String method = request.options().method().name().toLowerCase(Locale.ROOT);
-            List<Map<String, Object>> answers = null;
-            String failure = null;
-            try {
-                ProjectionRequest untranslated = request;
-                request = work.call(() -> RequestTranslator.withTargets(untranslated, translator));
-            } catch (Exception e) {
-                failure = "translation failed: " + e.getMessage();
-            }
-            if (failure == null) {
-                try {
-                    ProjectionRequest translated = request;
-                    answers = work.call(() -> {
-                        try (ModelLeases leases = new ModelLeases()) {
-                            return ProjectionRunner.run(models, translated, leases);
-                        }
-                    });
-                } catch (Exception e) {
-                    failure = "projection failed: " + e.getMessage();
-                }
-            }
-            for (int i = 0; i < todo.size(); i++) {
-                Source hit = todo.get(i);
-                if (answers == null) {
-                    writes.add(new Write(hit.id(), IndexDocuments.failed(hit.id(), hit.source(), failure, spec), failure));
+        for (int t = 0; t < targets; t++) {
+            IndexProjectionSpec.Target target = spec.targets().get(t);
+            int r = requestTargets.indexOf(t);
+            for (int i = 0; i < todo.get(t).size(); i++) {
+                Source hit = todo.get(t).get(i);
+                if (failures[t] != null) {
+                    writes.add(failed(target, hit, failures[t]));
                     continue;
                 }
-                Map<String, Object> answer = answers.get(i);
+                Map<String, Object> answer = answers.get(r).get(i);
                 spansProjected += ((List<?>) answer.get("spans")).size();
                 spansUnprojected += ((List<?>) answer.get("unprojected")).size();
-                writes.add(new Write(hit.id(), IndexDocuments.projected(hit.id(), hit.source(), prepared.get(i), answer, spec, method,
+                ProjectionRequest request = requests.get(r);
+                writes.add(new Write(target.destIndex(), hit.id(), IndexDocuments.projected(hit.id(), hit.source(),
+                        prepared.get(t).get(i), answer, spec, target, request.options().method().name().toLowerCase(Locale.ROOT),
                         request.options().model()), null));
             }
         }
-        return new Result(writes, skipped, spansProjected, spansUnprojected);
+        return new Result(writes, skipped, spansProjected, spansUnprojected, encodings);
+    }
+
+    private Write failed(IndexProjectionSpec.Target target, Source hit, String reason) {
+        return new Write(target.destIndex(), hit.id(), IndexDocuments.failed(hit.id(), hit.source(), reason, spec), reason);
     }
 }

@@ -1,20 +1,25 @@
 package org.polyspan.runtime;
 
+import org.polyspan.projection.ProjectionService;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The counters of a running {@code _project/index} job, as the engine's tasks API shows them:
- * {@code processed = projected + skipped + failed}; {@code failures} lists the first {@link #MAX_LISTED} failed
- * documents (every failed document also gets a destination copy with {@code projection.error}). Thread-safe.
+ * The counters of a running {@code _project/index} job, as the engine's tasks API shows them. Documents are counted
+ * per destination document, so a source document projected onto two target languages counts twice:
+ * {@code total} is the source documents times the target languages, {@code processed = projected + skipped + failed};
+ * {@code failures} lists the first {@link #MAX_LISTED} failed documents (every failed document also gets a destination
+ * copy with {@code projection.error}). {@code source_encodings} and {@code target_encodings} count the texts run
+ * through the encoder: each source text once per batch, however many target languages. Thread-safe.
  */
 public final class IndexProjectionProgress {
     public static final int MAX_LISTED = 20;
 
-    /** A document that could not be projected. */
-    public record Failure(String id, String reason) {}
+    /** A document that could not be projected into destination {@code index} (null when not known). */
+    public record Failure(String index, String id, String reason) {}
 
     /**
      * How the engine's bulk request answered one write of a batch: the write's position in
@@ -24,7 +29,8 @@ public final class IndexProjectionProgress {
 
     /** A snapshot of the counters. */
     public record Snapshot(long total, long processed, long projected, long skipped, long failed, long spansProjected,
-                           long spansUnprojected, long batches, List<Failure> failures) {
+                           long spansUnprojected, long batches, long sourceEncodings, long targetEncodings,
+                           List<Failure> failures) {
 
         /** The fields as the tasks API and the job's answer show them, in this order. */
         public Map<String, Object> fields() {
@@ -37,9 +43,14 @@ public final class IndexProjectionProgress {
             m.put("spans_projected", spansProjected);
             m.put("spans_unprojected", spansUnprojected);
             m.put("batches", batches);
+            m.put("source_encodings", sourceEncodings);
+            m.put("target_encodings", targetEncodings);
             List<Object> listed = new ArrayList<>();
             for (Failure f : failures) {
                 Map<String, Object> o = new LinkedHashMap<>();
+                if (f.index() != null) {
+                    o.put("index", f.index());
+                }
                 o.put("id", f.id());
                 o.put("reason", f.reason());
                 listed.add(o);
@@ -56,6 +67,8 @@ public final class IndexProjectionProgress {
     private long spansProjected;
     private long spansUnprojected;
     private long batches;
+    private long sourceEncodings;
+    private long targetEncodings;
     private final List<Failure> failures = new ArrayList<>();
 
     public synchronized void total(long total) {
@@ -70,34 +83,46 @@ public final class IndexProjectionProgress {
         this.batches++;
     }
 
+    /** Counts the texts a batch's projection ran through the encoder. */
+    public synchronized void encoded(ProjectionService.Encodings encodings) {
+        this.sourceEncodings += encodings.sources();
+        this.targetEncodings += encodings.targets();
+    }
+
     /**
      * Counts a batch once the engine has answered its bulk write: a write the engine refused, and a document the batch
      * could not project (stored with its error), both count as failed; the rest as projected.
      */
-    public synchronized void batchWritten(IndexProjectionBatch.Result result, String destIndex, List<WriteOutcome> outcomes) {
+    public synchronized void batchWritten(IndexProjectionBatch.Result result, List<WriteOutcome> outcomes) {
         long written = 0;
         for (WriteOutcome outcome : outcomes) {
             IndexProjectionBatch.Write w = result.writes().get(outcome.item());
             if (outcome.failure() != null) {
-                failed(w.id(), "writing to [" + destIndex + "] failed: " + outcome.failure());
+                failed(w.index(), w.id(), "writing to [" + w.index() + "] failed: " + outcome.failure());
             } else if (w.failure() != null) {
-                failed(w.id(), w.failure());
+                failed(w.index(), w.id(), w.failure());
             } else {
                 written++;
             }
         }
+        encoded(result.encodings());
         batchDone(written, result.skipped(), result.spansProjected(), result.spansUnprojected());
     }
 
     public synchronized void failed(String id, String reason) {
+        failed(null, id, reason);
+    }
+
+    /** A document that could not be projected into destination {@code index}. */
+    public synchronized void failed(String index, String id, String reason) {
         failed++;
         if (failures.size() < MAX_LISTED) {
-            failures.add(new Failure(id, reason));
+            failures.add(new Failure(index, id, reason));
         }
     }
 
     public synchronized Snapshot snapshot() {
         return new Snapshot(total, projected + skipped + failed, projected, skipped, failed, spansProjected, spansUnprojected,
-                batches, List.copyOf(failures));
+                batches, sourceEncodings, targetEncodings, List.copyOf(failures));
     }
 }

@@ -3,6 +3,7 @@ package org.polyspan.runtime;
 import org.polyspan.projection.IndexProjectionSpec;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,10 +13,11 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * The loop of one {@code _project/index} job (or one slice of a sliced job) without an engine: creates the destination
- * with the span mapping and the {@code projection} metadata, scrolls the source in batches, skips (with
- * {@code resume}) documents already projected, has {@link IndexProjectionBatch} project each batch, bulk-writes it
- * under the source ids, so a re-run overwrites instead of duplicating, and checks for cancellation between batches.
+ * The loop of one {@code _project/index} job (or one slice of a sliced job) without an engine: creates each target's
+ * destination with the span mapping and the {@code projection} metadata, scrolls the source in batches, skips (with
+ * {@code resume}) documents already projected into a destination, has {@link IndexProjectionBatch} project each batch
+ * onto every target language, bulk-writes it under the source ids, so a re-run overwrites instead of duplicating, and
+ * checks for cancellation between batches.
  * Each engine gives it an {@link IndexClient} of blocking calls; the job runs on the plugin's project pool, where they
  * may block.
  */
@@ -40,8 +42,8 @@ public final class IndexProjectionRun {
          */
         Map<String, Map<String, Object>> projectionMeta(String index, List<String> ids) throws Exception;
 
-        /** Writes each document under its id; one outcome per write, in order. */
-        List<IndexProjectionProgress.WriteOutcome> bulk(String index, List<IndexProjectionBatch.Write> writes) throws Exception;
+        /** Writes each document into its index under its id; one outcome per write, in order. */
+        List<IndexProjectionProgress.WriteOutcome> bulk(List<IndexProjectionBatch.Write> writes) throws Exception;
 
         void refresh(String index) throws Exception;
     }
@@ -64,11 +66,14 @@ public final class IndexProjectionRun {
      */
     public String run(IndexProjectionBatch batch, IndexProjectionProgress progress, int sliceId, int sliceMax, BooleanSupplier cancelled,
                       Supplier<String> reason) throws Exception {
-        createDestination();
+        for (IndexProjectionSpec.Target target : spec.targets()) {
+            createDestination(target.destIndex());
+        }
         Page page = client.search(spec.sourceIndex(), spec.query(), spec.batchSize(), sliceId, sliceMax);
         String scrollId = page.scrollId();
         try {
-            progress.total(page.total());
+            // counted per destination document: each source document once per target language
+            progress.total(page.total() < 0 ? -1 : page.total() * spec.targets().size());
             while (!page.hits().isEmpty()) {
                 if (cancelled.getAsBoolean()) {
                     return reason.get();
@@ -82,42 +87,50 @@ public final class IndexProjectionRun {
             if (scrollId != null) {
                 client.clearScroll(scrollId);
             }
-            client.refresh(spec.destIndex());
+            for (IndexProjectionSpec.Target target : spec.targets()) {
+                client.refresh(target.destIndex());
+            }
         }
     }
 
     /** Projects one batch and writes it; bulk item failures count as failed documents. */
     private void write(IndexProjectionBatch batch, List<IndexProjectionBatch.Source> hits, IndexProjectionProgress progress) throws Exception {
-        Set<String> done = spec.resume() ? alreadyProjected(hits) : Set.of();
+        Map<String, Set<String>> done = spec.resume() ? alreadyProjected(hits) : Map.of();
         IndexProjectionBatch.Result result = batch.run(hits, done);
-        List<IndexProjectionProgress.WriteOutcome> outcomes = result.writes().isEmpty() ? List.of()
-                : client.bulk(spec.destIndex(), result.writes());
-        progress.batchWritten(result, spec.destIndex(), outcomes);
+        List<IndexProjectionProgress.WriteOutcome> outcomes = result.writes().isEmpty() ? List.of() : client.bulk(result.writes());
+        progress.batchWritten(result, outcomes);
     }
 
-    /** Ids of the batch whose destination document exists without an error: a re-run skips them. */
-    private Set<String> alreadyProjected(List<IndexProjectionBatch.Source> hits) throws Exception {
+    /**
+     * Per destination index, the ids of the batch whose destination document exists there without an error: a re-run
+     * skips them.
+     */
+    private Map<String, Set<String>> alreadyProjected(List<IndexProjectionBatch.Source> hits) throws Exception {
         List<String> ids = new ArrayList<>(hits.size());
         for (IndexProjectionBatch.Source hit : hits) {
             ids.add(hit.id());
         }
-        Set<String> done = new HashSet<>();
-        for (Map.Entry<String, Map<String, Object>> e : client.projectionMeta(spec.destIndex(), ids).entrySet()) {
-            if (e.getValue().get("error") == null) {
-                done.add(e.getKey());
+        Map<String, Set<String>> done = new HashMap<>();
+        for (IndexProjectionSpec.Target target : spec.targets()) {
+            Set<String> here = new HashSet<>();
+            for (Map.Entry<String, Map<String, Object>> e : client.projectionMeta(target.destIndex(), ids).entrySet()) {
+                if (e.getValue().get("error") == null) {
+                    here.add(e.getKey());
+                }
             }
+            done.put(target.destIndex(), here);
         }
         return done;
     }
 
-    /** Creates the destination with the span mapping of {@code span_labeling} output and the projection metadata. */
+    /** Creates a destination with the span mapping of {@code span_labeling} output and the projection metadata. */
     @SuppressWarnings("unchecked")
-    private void createDestination() throws Exception {
-        if (client.indexExists(spec.destIndex())) {
+    private void createDestination(String destIndex) throws Exception {
+        if (client.indexExists(destIndex)) {
             return;
         }
         Map<String, Object> template = (Map<String, Object>) MappingTemplate.componentTemplate(List.of(spec.spansField())).get("template");
-        client.createIndex(spec.destIndex(), (Map<String, Object>) template.get("settings"), destinationMappings(spec.spansField()));
+        client.createIndex(destIndex, (Map<String, Object>) template.get("settings"), destinationMappings(spec.spansField()));
     }
 
     /** The span mapping of {@code spansField} and the {@code projection} object every destination document has. */

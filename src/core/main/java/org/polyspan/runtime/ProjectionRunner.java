@@ -17,6 +17,7 @@ import org.polyspan.seq2seq.TProjectionGenerator;
 import org.polyspan.translation.NmtScorer;
 import org.polyspan.translation.TranslationModel;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -51,17 +52,43 @@ public final class ProjectionRunner {
     /** Projects the request's pairs; the models it uses are leased in {@code leases}, which the caller releases. */
     public static List<Map<String, Object>> run(ModelRepository models, ProjectionRequest request, ModelLeases leases)
             throws Exception {
-        ProjectionOptions options = request.options();
+        return runAll(models, List.of(request), leases).answers().get(0);
+    }
+
+    /**
+     * Projects several requests that differ only in their pairs and target language (e.g. the target languages of one
+     * {@code _project/index} batch): with the encoder scorer, every distinct text of all of them is encoded once, in
+     * one call ({@link ProjectionService#runAll}), so a source text shared by several requests is encoded once. The
+     * models are leased in {@code leases}, which the caller releases.
+     */
+    public static ProjectionService.Outcome runAll(ModelRepository models, List<ProjectionRequest> requests, ModelLeases leases)
+            throws Exception {
+        if (requests.isEmpty()) {
+            return new ProjectionService.Outcome(List.of(), ProjectionService.Encodings.NONE);
+        }
+        ProjectionOptions options = requests.get(0).options();
+        for (ProjectionRequest r : requests) {
+            ProjectionOptions o = r.options();
+            if (o.scorer() != options.scorer() || o.method() != options.method() || !o.model().equals(options.model())
+                    || o.candidates() != options.candidates()) {
+                throw new IllegalArgumentException("requests projected together must share scorer, method, model and candidates");
+            }
+        }
         if (options.scorer() == ProjectionOptions.Scorer.NMT) {
-            NmtScorer scorer = nmtScorer(models, options, leases);
-            return Inference.call(() -> ProjectionService.runNmt(request, scorer));
+            List<List<Map<String, Object>>> answers = new ArrayList<>();
+            for (ProjectionRequest request : requests) {
+                // the languages are the model's input: one scorer per request
+                NmtScorer scorer = nmtScorer(models, request.options(), leases);
+                answers.add(Inference.call(() -> ProjectionService.runNmt(request, scorer)));
+            }
+            return new ProjectionService.Outcome(answers, ProjectionService.Encodings.NONE);
         }
         requireEncoder(models, options.model());
         GeneratedCandidates candidates = options.candidates().generated()
                 ? generator(models, options.generatorModel(), leases) : null;
         LabelingModel model = leases.hold(Inference.lease(models, options.model()));
         return Inference.call(() ->
-                ProjectionService.run(request, WordVectors.defaults(model), Projector.defaults(options.method()), candidates));
+                ProjectionService.runAll(requests, WordVectors.defaults(model), Projector.defaults(options.method()), candidates));
     }
 
     /**

@@ -13,7 +13,7 @@ import java.util.Map;
  */
 public final class SlicedProjectionProgress {
     private static final List<String> COUNTERS = List.of("total", "processed", "projected", "skipped", "failed", "spans_projected",
-            "spans_unprojected", "batches");
+            "spans_unprojected", "batches", "source_encodings", "target_encodings");
 
     private final String[] nodes;
     private final String[] states;

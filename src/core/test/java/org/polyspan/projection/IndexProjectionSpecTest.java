@@ -36,7 +36,8 @@ class IndexProjectionSpecTest {
         IndexProjectionSpec spec = IndexProjectionSpec.parse(body("method", "align", "target_language", "es", "batch_size", 8,
                 "labels", List.of("PER"), "copy_fields", List.of("title"), "resume", false, "query", Map.of("match_all", Map.of())));
         assertEquals("news-en", spec.sourceIndex());
-        assertEquals("news-es", spec.destIndex());
+        assertEquals("news-es", spec.targets().get(0).destIndex());
+        assertEquals("body_es", spec.targets().get(0).targetTextField());
         assertEquals(8, spec.batchSize());
         assertEquals(Set.of("PER"), spec.labels());
         assertEquals(List.of("title"), spec.copyFields());
@@ -77,5 +78,70 @@ class IndexProjectionSpecTest {
         assertEquals("method", badField(body("method", "nmt")));
         assertEquals("methd", badField(body("methd", "align")));
         assertEquals("top_k", badField(body("explain", true, "top_k", 99)));
+    }
+
+    private static Map<String, Object> twoTargets(Object... extra) {
+        Map<String, Object> b = body("target_text_field", null, "dest_index", null, "targets", List.of(
+                Map.of("target_language", "es", "target_text_field", "body_es", "dest_index", "news-es"),
+                Map.of("target_language", "de", "target_text_field", "body_de", "dest_index", "news-de")));
+        for (int i = 0; i < extra.length; i += 2) {
+            b.put((String) extra[i], extra[i + 1]);
+        }
+        return b;
+    }
+
+    @Test
+    void aJobMayProjectOntoSeveralTargetLanguages() {
+        IndexProjectionSpec spec = IndexProjectionSpec.parse(twoTargets("method", "align", "source_language", "en"));
+        assertEquals(2, spec.targets().size());
+        IndexProjectionSpec.Target es = spec.targets().get(0);
+        IndexProjectionSpec.Target de = spec.targets().get(1);
+        assertEquals(List.of("body_es", "news-es", "es"), List.of(es.targetTextField(), es.destIndex(), es.targetLanguage()));
+        assertEquals(List.of("body_de", "news-de", "de"), List.of(de.targetTextField(), de.destIndex(), de.targetLanguage()));
+        // every target projects with the job's options and its own language
+        for (IndexProjectionSpec.Target t : spec.targets()) {
+            assertEquals(Projector.Method.ALIGN, t.options().method());
+            assertEquals("en", t.options().sourceLanguage());
+        }
+        assertEquals("targets[1].target_language", de.field("target_language"));
+        assertEquals("translate", de.field("translate"));
+        assertEquals("project [news-en][body/spans] onto [body_es] into [news-es], [body_de] into [news-de]", spec.describe());
+
+        // the one-target form is a list of one, its fields named as before
+        IndexProjectionSpec one = IndexProjectionSpec.parse(body("target_language", "es"));
+        assertEquals(1, one.targets().size());
+        assertEquals("es", one.targets().get(0).targetLanguage());
+        assertEquals("target_language", one.targets().get(0).field("target_language"));
+        assertEquals("project [news-en][body/spans] onto [body_es] into [news-es]", one.describe());
+
+        // with translate, each target needs its language, checked with the same rules as _project
+        IndexProjectionSpec translated = IndexProjectionSpec.parse(twoTargets("translate", true, "source_language", "en"));
+        assertTrue(translated.translate());
+        assertTrue(translated.targets().stream().allMatch(t -> t.options().translate()));
+    }
+
+    @Test
+    void namesTheBadFieldOfATarget() {
+        assertEquals("target_text_field", badField(twoTargets("target_text_field", "body_es")));
+        assertEquals("dest_index", badField(twoTargets("dest_index", "news-es")));
+        assertEquals("target_language", badField(twoTargets("target_language", "es")));
+        assertEquals("targets", badField(twoTargets("targets", List.of())));
+        assertEquals("targets", badField(twoTargets("targets", "es")));
+        assertEquals("targets[0]", badField(twoTargets("targets", List.of("es"))));
+        assertEquals("targets[1].dest_index", badField(twoTargets("targets", List.of(
+                Map.of("target_text_field", "body_es", "dest_index", "news-es"),
+                Map.of("target_text_field", "body_de", "dest_index", "news-es")))));
+        assertEquals("targets[0].dest_index", badField(twoTargets("targets", List.of(
+                Map.of("target_text_field", "body_es", "dest_index", "news-en")))));
+        assertEquals("targets[0].dest_index", badField(twoTargets("targets", List.of(Map.of("target_text_field", "body_es")))));
+        assertEquals("targets[0].target_text_field", badField(twoTargets("targets", List.of(
+                Map.of("target_text_field", "body", "dest_index", "news-es")))));
+        assertEquals("targets[0].lang", badField(twoTargets("targets", List.of(
+                Map.of("target_text_field", "body_es", "dest_index", "news-es", "lang", "es")))));
+        // translate needs a language per target
+        assertEquals("targets[1].target_language", badField(twoTargets("translate", true, "source_language", "en", "targets", List.of(
+                Map.of("target_language", "es", "target_text_field", "body_es", "dest_index", "news-es"),
+                Map.of("target_text_field", "body_de", "dest_index", "news-de")))));
+        assertEquals("copy_fields", badField(twoTargets("copy_fields", List.of("body_de"))));
     }
 }

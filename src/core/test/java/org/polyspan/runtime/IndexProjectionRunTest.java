@@ -37,12 +37,16 @@ class IndexProjectionRunTest {
         models.close();
     }
 
-    /** An index as the loop sees it through the client: source documents, written documents, and what was called. */
+    /**
+     * An index as the loop sees it through the client: source documents, written documents per destination index
+     * ({@code dest}: those of {@code dst}), and what was called.
+     */
     static final class MemoryIndex implements IndexProjectionRun.IndexClient {
         final Map<String, Map<String, Object>> source = new LinkedHashMap<>();
-        final Map<String, Map<String, Object>> dest = new TreeMap<>();
+        final Map<String, Map<String, Map<String, Object>>> written = new TreeMap<>();
+        final Map<String, Map<String, Object>> dest = destination("dst");
         final List<String> calls = new ArrayList<>();
-        boolean destExists;
+        final Set<String> existing = new HashSet<>();
         Map<String, Object> mappings;
         private final Map<String, List<List<String>>> scrolls = new LinkedHashMap<>();
         private int scrollIds;
@@ -86,15 +90,19 @@ class IndexProjectionRunTest {
             calls.add("clear");
         }
 
+        Map<String, Map<String, Object>> destination(String index) {
+            return written.computeIfAbsent(index, k -> new TreeMap<>());
+        }
+
         @Override
         public boolean indexExists(String index) {
-            return destExists;
+            return existing.contains(index);
         }
 
         @Override
         public void createIndex(String index, Map<String, Object> settings, Map<String, Object> mappings) {
             this.mappings = mappings;
-            destExists = true;
+            existing.add(index);
             calls.add("create");
         }
 
@@ -102,22 +110,23 @@ class IndexProjectionRunTest {
         @SuppressWarnings("unchecked")
         public Map<String, Map<String, Object>> projectionMeta(String index, List<String> ids) {
             Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+            Map<String, Map<String, Object>> docs = destination(index);
             for (String id : ids) {
-                if (dest.containsKey(id)) {
-                    out.put(id, (Map<String, Object>) dest.get(id).getOrDefault(IndexProjectionSpec.META, Map.of()));
+                if (docs.containsKey(id)) {
+                    out.put(id, (Map<String, Object>) docs.get(id).getOrDefault(IndexProjectionSpec.META, Map.of()));
                 }
             }
             return out;
         }
 
         @Override
-        public List<IndexProjectionProgress.WriteOutcome> bulk(String index, List<IndexProjectionBatch.Write> writes) {
+        public List<IndexProjectionProgress.WriteOutcome> bulk(List<IndexProjectionBatch.Write> writes) {
             if (failBulk != null) {
                 throw failBulk;
             }
             List<IndexProjectionProgress.WriteOutcome> out = new ArrayList<>();
             for (int i = 0; i < writes.size(); i++) {
-                dest.put(writes.get(i).id(), writes.get(i).document());
+                destination(writes.get(i).index()).put(writes.get(i).id(), writes.get(i).document());
                 out.add(new IndexProjectionProgress.WriteOutcome(i, null));
             }
             calls.add("bulk");
@@ -158,7 +167,8 @@ class IndexProjectionRunTest {
 
     private static String run(MemoryIndex index, IndexProjectionSpec spec, IndexProjectionProgress progress, int sliceId, int sliceMax,
                               java.util.function.BooleanSupplier cancelled) throws Exception {
-        return new IndexProjectionRun(index, spec).run(new IndexProjectionBatch(models, spec, null, HERE), progress, sliceId, sliceMax,
+        List<org.polyspan.translation.Translator> none = java.util.Collections.nCopies(spec.targets().size(), null);
+        return new IndexProjectionRun(index, spec).run(new IndexProjectionBatch(models, spec, none, HERE), progress, sliceId, sliceMax,
                 cancelled, () -> "by user request");
     }
 
@@ -224,5 +234,77 @@ class IndexProjectionRunTest {
                 () -> run(index, spec(3), new IndexProjectionProgress(), -1, 1, () -> false));
         assertEquals("disk full", e.getMessage());
         assertEquals(List.of("create", "search", "clear", "refresh"), index.calls);
+    }
+
+    private static IndexProjectionSpec twoTargets(int batch) {
+        return IndexProjectionSpec.parse(Map.of("source_index", "src", "text_field", "body", "spans_field", "spans",
+                "batch_size", batch, "model", TinyModels.HEADS, "method", "align", "targets", List.of(
+                        Map.of("target_language", "es", "target_text_field", "body_es", "dest_index", "dst"),
+                        Map.of("target_language", "de", "target_text_field", "body_de", "dest_index", "dst-de"))));
+    }
+
+    private static MemoryIndex twoLanguages() {
+        MemoryIndex index = index();
+        int i = 0;
+        for (Map<String, Object> doc : index.source.values()) {
+            doc.put("body", "Anna met Bob in Rome " + i++ + " ."); // a distinct source text per document
+            doc.put("body_de", "Anna traf Bob in Rom .");
+        }
+        return index;
+    }
+
+    @Test
+    void severalTargetsWriteEveryDestinationAndEncodeEachSourceOncePerBatch() throws Exception {
+        MemoryIndex index = twoLanguages();
+        IndexProjectionProgress progress = new IndexProjectionProgress();
+        assertNull(run(index, twoTargets(3), progress, -1, 1, () -> false));
+        IndexProjectionProgress.Snapshot s = progress.snapshot();
+        assertEquals(2 * DOCS, s.total()); // per destination document
+        assertEquals(2 * DOCS, s.processed());
+        assertEquals(2 * DOCS - 1, s.projected());
+        assertEquals(1, s.failed()); // d3 lacks only its Spanish translation
+        assertEquals("dst", s.failures().get(0).index());
+        assertEquals(3, s.batches());
+        // each distinct source text once, however many languages (d3 is projected onto German only, still once)
+        assertEquals(DOCS, s.sourceEncodings());
+        assertTrue(s.targetEncodings() > 0);
+        assertEquals(DOCS, index.destination("dst").size());
+        assertEquals(DOCS, index.destination("dst-de").size());
+        assertEquals("Anna traf Bob in Rom .", index.destination("dst-de").get("d0").get("body_de"));
+        assertEquals(List.of("create", "create", "search", "bulk", "bulk", "bulk", "clear", "refresh", "refresh"), index.calls);
+
+        // resume is per destination: a document missing from one destination is projected there only
+        index.destination("dst-de").remove("d5");
+        index.calls.clear();
+        IndexProjectionProgress again = new IndexProjectionProgress();
+        run(index, twoTargets(3), again, -1, 1, () -> false);
+        assertEquals(2 * DOCS - 2, again.snapshot().skipped());
+        assertEquals(1, again.snapshot().projected());
+        assertEquals(1, again.snapshot().failed());
+        assertTrue(index.destination("dst-de").containsKey("d5"));
+    }
+
+    @Test
+    void slicesOfSeveralTargetsAddUpInTheParentsStatus() throws Exception {
+        MemoryIndex index = twoLanguages();
+        SlicedProjectionProgress parent = new SlicedProjectionProgress(List.of("n0", "n1"));
+        for (int slice = 0; slice < 2; slice++) {
+            IndexProjectionProgress progress = new IndexProjectionProgress();
+            run(index, twoTargets(2), progress, slice, 2, () -> false);
+            parent.finished(slice, progress.snapshot().fields(), null);
+        }
+        Map<String, Object> fields = parent.fields();
+        assertEquals(2L * DOCS, fields.get("total"));
+        assertEquals(2L * DOCS, fields.get("processed"));
+        assertEquals((long) DOCS, fields.get("source_encodings"));
+        assertTrue((Long) fields.get("target_encodings") > 0);
+        long perSlice = 0;
+        for (Object o : (List<?>) fields.get("slices")) {
+            perSlice += ((Number) ((Map<?, ?>) o).get("source_encodings")).longValue();
+        }
+        assertEquals(DOCS, perSlice);
+        assertEquals("dst", ((Map<?, ?>) ((List<?>) fields.get("failures")).get(0)).get("index"));
+        assertEquals(DOCS, index.destination("dst").size());
+        assertEquals(DOCS, index.destination("dst-de").size());
     }
 }

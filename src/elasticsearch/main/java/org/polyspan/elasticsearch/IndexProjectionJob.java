@@ -29,8 +29,6 @@ import org.polyspan.runtime.BadRequest;
 import org.polyspan.runtime.IndexProjectionBatch;
 import org.polyspan.runtime.IndexProjectionProgress;
 import org.polyspan.runtime.IndexProjectionRun;
-import org.polyspan.runtime.ProjectionRunner;
-import org.polyspan.runtime.RequestTranslator;
 import org.polyspan.translation.Translator;
 
 import java.util.ArrayList;
@@ -40,7 +38,7 @@ import java.util.Map;
 
 /**
  * One {@code _project/index} run on Elasticsearch (a whole job, or one slice of a sliced job): checks the models,
- * resolves the translator, and runs the core's {@link IndexProjectionRun} loop with Elasticsearch's client as its
+ * resolves each target's translator, and runs the core's {@link IndexProjectionRun} loop with Elasticsearch's client as its
  * {@link IndexProjectionRun.IndexClient}. Runs on the plugin's {@code polyspan_project} pool, where its client calls
  * may block; each batch's model work runs on {@code polyspan_inference} ({@link IndexProjectionBatch.ModelWork}).
  */
@@ -69,10 +67,10 @@ final class IndexProjectionJob {
         long t0 = System.nanoTime();
         IndexProjectionSpec spec = request.spec();
         try (ModelLeases leases = new ModelLeases()) {
-            Translator translator;
+            List<Translator> translator;
             try {
-                ProjectionRunner.check(models, spec.options());
-                translator = spec.translate() ? RequestTranslator.resolve(spec.options(), translators, models, leases) : null;
+                IndexProjectionBatch.checkModels(models, spec);
+                translator = IndexProjectionBatch.translators(models, spec, translators, leases);
             } catch (BadRequest e) {
                 throw new IllegalArgumentException("[" + e.field() + "] " + e.getMessage(), e);
             }
@@ -159,10 +157,10 @@ final class IndexProjectionJob {
         }
 
         @Override
-        public List<IndexProjectionProgress.WriteOutcome> bulk(String index, List<IndexProjectionBatch.Write> writes) {
+        public List<IndexProjectionProgress.WriteOutcome> bulk(List<IndexProjectionBatch.Write> writes) {
             BulkRequest bulk = new BulkRequest();
             for (IndexProjectionBatch.Write w : writes) {
-                bulk.add(new IndexRequest(index).id(w.id()).source(w.document()));
+                bulk.add(new IndexRequest(w.index()).id(w.id()).source(w.document()));
             }
             List<IndexProjectionProgress.WriteOutcome> outcomes = new ArrayList<>();
             for (BulkItemResponse item : client.bulk(bulk).actionGet().getItems()) {

@@ -19,17 +19,14 @@ import org.elasticsearch.xcontent.ToXContent;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.XContentParser;
 import org.elasticsearch.xcontent.XContentType;
-import org.polyspan.model.ModelLeases;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.projection.IndexProjectionSpec;
-import org.polyspan.projection.ProjectionOptions;
 import org.polyspan.projection.ProjectionRequest;
 import org.polyspan.runtime.BadRequest;
+import org.polyspan.runtime.IndexProjectionBatch;
 import org.polyspan.runtime.IndexProjectionSlices;
 import org.polyspan.runtime.PluginPools;
 import org.polyspan.runtime.ProjectApi;
-import org.polyspan.runtime.ProjectionRunner;
-import org.polyspan.runtime.RequestTranslator;
 import org.polyspan.translation.Translator;
 
 import java.io.IOException;
@@ -104,14 +101,8 @@ public final class RestProjectIndexAction extends BaseRestHandler {
 
     private void checkAndStart(RestChannel channel, NodeClient client, ProjectIndexRequest internal, boolean wait) {
         try {
-            ProjectionOptions options = internal.spec().options();
-            if (internal.spec().translate()) {
-                // the translator must be usable for the direction before the task starts
-                try (ModelLeases checked = new ModelLeases()) {
-                    RequestTranslator.resolve(options, translators, models, checked);
-                }
-            }
-            ProjectionRunner.check(models, options);
+            // every target's models, languages and (with translate) translator must be usable before the task starts
+            IndexProjectionBatch.check(models, internal.spec(), translators);
             start(channel, client, internal, wait);
         } catch (BadRequest e) {
             Replies.send(channel, ProjectApi.badRequest(new ProjectionRequest.PairException(-1, e.field(), e.getMessage())));

@@ -37,7 +37,8 @@ class WireFormatTest {
         IndexProjectionProgress progress = new IndexProjectionProgress();
         progress.total(5);
         progress.batchDone(3, 1, 7, 2);
-        progress.failed("d4", "no translation");
+        progress.encoded(new org.polyspan.projection.ProjectionService.Encodings(3, 6));
+        progress.failed("dest-es", "d4", "no translation");
         ProjectIndexStatus sent = new ProjectIndexStatus(progress.snapshot().fields());
         BytesStreamOutput out = new BytesStreamOutput();
         sent.writeTo(out);
@@ -46,7 +47,8 @@ class WireFormatTest {
         assertEquals(sent, read);
         String json = Strings.toString(read);
         assertEquals("{\"total\":5,\"processed\":5,\"projected\":3,\"skipped\":1,\"failed\":1,\"spans_projected\":7,"
-                + "\"spans_unprojected\":2,\"batches\":1,\"failures\":[{\"id\":\"d4\",\"reason\":\"no translation\"}]}", json);
+                + "\"spans_unprojected\":2,\"batches\":1,\"source_encodings\":3,\"target_encodings\":6,"
+                + "\"failures\":[{\"index\":\"dest-es\",\"id\":\"d4\",\"reason\":\"no translation\"}]}", json);
         assertTrue(Strings.toString(new ProjectIndexResponse(read, 12, "by user request")).startsWith(
                 "{\"took_ms\":12,\"cancelled\":\"by user request\",\"total\":5"));
     }

@@ -29,8 +29,6 @@ import org.polyspan.runtime.BadRequest;
 import org.polyspan.runtime.IndexProjectionBatch;
 import org.polyspan.runtime.IndexProjectionProgress;
 import org.polyspan.runtime.IndexProjectionRun;
-import org.polyspan.runtime.ProjectionRunner;
-import org.polyspan.runtime.RequestTranslator;
 import org.polyspan.translation.Translator;
 
 import java.util.ArrayList;
@@ -40,7 +38,7 @@ import java.util.Map;
 
 /**
  * One {@code _project/index} run on OpenSearch (a whole job, or one slice of a sliced job): checks the models, resolves
- * the translator, and runs the core's {@link IndexProjectionRun} loop with OpenSearch's client as its
+ * each target's translator, and runs the core's {@link IndexProjectionRun} loop with OpenSearch's client as its
  * {@link IndexProjectionRun.IndexClient}. Runs on the plugin's project pool, where its client calls may block; each
  * batch's model work runs on the inference pool ({@link IndexProjectionBatch.ModelWork}), so it shares the node's
  * inference budget with ingest.
@@ -68,13 +66,13 @@ final class IndexProjectionJob {
         long t0 = System.nanoTime();
         IndexProjectionSpec spec = request.spec();
         try (ModelLeases leases = new ModelLeases()) {
-            Translator translator;
+            List<Translator> translator;
             try {
                 ModelLoading.retryable(() -> {
-                    ProjectionRunner.check(models, spec.options());
+                    IndexProjectionBatch.checkModels(models, spec);
                     return null;
                 });
-                translator = spec.translate() ? RequestTranslator.resolve(spec.options(), translators, models, leases) : null;
+                translator = IndexProjectionBatch.translators(models, spec, translators, leases);
             } catch (BadRequest e) {
                 throw new IllegalArgumentException("[" + e.field() + "] " + e.getMessage(), e);
             }
@@ -153,10 +151,10 @@ final class IndexProjectionJob {
         }
 
         @Override
-        public List<IndexProjectionProgress.WriteOutcome> bulk(String index, List<IndexProjectionBatch.Write> writes) {
+        public List<IndexProjectionProgress.WriteOutcome> bulk(List<IndexProjectionBatch.Write> writes) {
             BulkRequest bulk = new BulkRequest();
             for (IndexProjectionBatch.Write w : writes) {
-                bulk.add(new IndexRequest(index).id(w.id()).source(w.document()));
+                bulk.add(new IndexRequest(w.index()).id(w.id()).source(w.document()));
             }
             List<IndexProjectionProgress.WriteOutcome> outcomes = new ArrayList<>();
             for (BulkItemResponse item : client.bulk(bulk).actionGet().getItems()) {

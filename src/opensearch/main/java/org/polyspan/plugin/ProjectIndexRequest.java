@@ -93,9 +93,7 @@ public final class ProjectIndexRequest extends ActionRequest {
 
     @Override
     public String getDescription() {
-        return "project [" + spec.sourceIndex() + "][" + spec.textField() + "/" + spec.spansField() + "] onto ["
-                + spec.targetTextField() + "] into [" + spec.destIndex() + "]"
-                + (sliceId >= 0 ? " slice " + sliceId + " of " + slices : slices != 1 ? " in slices" : "");
+        return spec.describe() + (sliceId >= 0 ? " slice " + sliceId + " of " + slices : slices != 1 ? " in slices" : "");
     }
 
     @Override

@@ -16,18 +16,15 @@ import org.opensearch.rest.RestRequest;
 import org.opensearch.tasks.LoggingTaskListener;
 import org.opensearch.tasks.Task;
 import org.opensearch.transport.client.node.NodeClient;
-import org.polyspan.model.ModelLeases;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.projection.IndexProjectionSpec;
-import org.polyspan.projection.ProjectionOptions;
 import org.polyspan.projection.ProjectionRequest;
 import org.polyspan.runtime.BadRequest;
+import org.polyspan.runtime.IndexProjectionBatch;
 import org.polyspan.runtime.IndexProjectionSlices;
 import org.polyspan.runtime.Inference;
 import org.polyspan.runtime.PluginPools;
 import org.polyspan.runtime.ProjectApi;
-import org.polyspan.runtime.ProjectionRunner;
-import org.polyspan.runtime.RequestTranslator;
 import org.polyspan.translation.Translator;
 
 import java.io.IOException;
@@ -88,14 +85,8 @@ public final class RestProjectIndexAction extends BaseRestHandler {
                 // plugin's project pool (a full queue answers 429 through the listener's failure path)
                 client.threadPool().executor(PluginPools.PROJECT).execute(() -> {
                     try {
-                        ProjectionOptions options = internal.spec().options();
-                        if (internal.spec().translate()) {
-                            // the translator must be usable for the direction before the task starts
-                            try (ModelLeases checked = new ModelLeases()) {
-                                RequestTranslator.resolve(options, translators, models, checked);
-                            }
-                        }
-                        ProjectionRunner.check(models, options);
+                        // every target's models, languages and (with translate) translator must be usable first
+                        IndexProjectionBatch.check(models, internal.spec(), translators);
                         start(channel, client, internal, wait);
                     } catch (BadRequest e) {
                         badRequest(channel, new ProjectionRequest.PairException(-1, e.field(), e.getMessage()));

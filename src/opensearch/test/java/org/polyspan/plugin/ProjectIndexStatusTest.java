@@ -24,9 +24,11 @@ class ProjectIndexStatusTest {
         ProjectIndexTask task = new ProjectIndexTask(1, "transport", ProjectIndexAction.NAME, "d", null, java.util.Map.of());
         task.progress().total(10);
         task.progress().batchDone(3, 2, 5, 1);
+        task.progress().encoded(new org.polyspan.projection.ProjectionService.Encodings(2, 4));
         task.progress().failed("a", "field [x] is missing or null");
+        task.progress().failed("dest-de", "b", "field [body_de] is missing or null");
         ProjectIndexStatus status = task.getStatus();
-        assertEquals(6L, status.fields().get("processed"));
+        assertEquals(7L, status.fields().get("processed"));
 
         NamedWriteableRegistry registry = new NamedWriteableRegistry(List.of(
                 new NamedWriteableRegistry.Entry(Task.Status.class, ProjectIndexStatus.NAME, ProjectIndexStatus::new)));
@@ -44,10 +46,12 @@ class ProjectIndexStatusTest {
         response.toXContent(b, ToXContent.EMPTY_PARAMS);
         String json = BytesReference.bytes(b).utf8ToString();
         assertTrue(json.contains("\"cancelled\":\"by user request\""), json);
-        assertTrue(json.contains("\"processed\":6") && json.contains("\"failed\":1") && json.contains("\"skipped\":2"), json);
-        assertEquals("{\"took_ms\":1234,\"cancelled\":\"by user request\",\"total\":10,\"processed\":6,\"projected\":3,"
-                + "\"skipped\":2,\"failed\":1,\"spans_projected\":5,\"spans_unprojected\":1,\"batches\":1,"
-                + "\"failures\":[{\"id\":\"a\",\"reason\":\"field [x] is missing or null\"}]}", json);
+        assertTrue(json.contains("\"processed\":7") && json.contains("\"failed\":2") && json.contains("\"skipped\":2"), json);
+        assertEquals("{\"took_ms\":1234,\"cancelled\":\"by user request\",\"total\":10,\"processed\":7,\"projected\":3,"
+                + "\"skipped\":2,\"failed\":2,\"spans_projected\":5,\"spans_unprojected\":1,\"batches\":1,"
+                + "\"source_encodings\":2,\"target_encodings\":4,"
+                + "\"failures\":[{\"id\":\"a\",\"reason\":\"field [x] is missing or null\"},"
+                + "{\"index\":\"dest-de\",\"id\":\"b\",\"reason\":\"field [body_de] is missing or null\"}]}", json);
     }
 
     @Test
@@ -67,6 +71,7 @@ class ProjectIndexStatusTest {
         parent.sliced(slices);
         IndexProjectionProgress child = new IndexProjectionProgress();
         child.batchDone(2, 1, 3, 0);
+        child.encoded(new org.polyspan.projection.ProjectionService.Encodings(2, 5));
         slices.finished(1, child.snapshot().fields(), null);
         ProjectIndexStatus status = parent.getStatus();
         assertEquals(3L, status.fields().get("processed"));
@@ -78,5 +83,8 @@ class ProjectIndexStatusTest {
         String json = BytesReference.bytes(b).utf8ToString();
         assertTrue(json.contains("\"slices\":[{\"slice_id\":0,\"node\":\"a\",\"state\":\"running\"},{\"slice_id\":1,\"node\":\"b\","
                 + "\"state\":\"completed\",\"total\":0,\"processed\":3"), json);
+        // the encoder counters of a job with several targets add up in the parent and show per slice
+        assertTrue(json.contains("\"batches\":1,\"source_encodings\":2,\"target_encodings\":5,\"failures\":[]"), json);
+        assertTrue(json.contains("\"batches\":1,\"source_encodings\":2,\"target_encodings\":5}"), json);
     }
 }

@@ -11,14 +11,18 @@ import org.polyspan.labeling.WordSplitter;
 import org.polyspan.model.LabelingModel;
 import org.polyspan.model.ModelLease;
 import org.polyspan.model.ModelRepository;
+import org.polyspan.model.TruncatedEncoder;
 import org.polyspan.onnx.OnnxSessions;
 import org.polyspan.onnx.OnnxWindowEncoder;
+import org.polyspan.projection.IndexProjectionSpec;
 import org.polyspan.projection.ProjectionRequest;
 import org.polyspan.projection.ProjectionService;
 import org.polyspan.projection.Projector;
 import org.polyspan.projection.WordVectors;
+import org.polyspan.runtime.IndexProjectionBatch;
 
 import java.net.http.HttpClient;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,23 +46,46 @@ import java.util.Set;
  *       {@code spans}), bulks of {@code --bulk} documents labelled in one call, as a bulk request reaches it;</li>
  *   <li>with {@code --url}, the same through a node's ingest pipeline ({@code _bulk}; the node must have the models);</li>
  *   <li>{@code _project} with the encoder scorer (tproj), in process: English Europarl sentences with their gold spans
- *       and the German, Spanish and Italian translations, {@code --pairs-per-request} pairs per request.</li>
+ *       and the German, Spanish and Italian translations, {@code --pairs-per-request} pairs per request; and, as the
+ *       yardstick for it, the processor's code labelling the same sentences (both sides of every pair) as documents;</li>
+ *   <li>{@code _project/index} batches ({@link IndexProjectionBatch}, the core of a node's job without the search and
+ *       the bulk write), in process: {@code --pairs}/3 English sentences each with its German, Spanish and Italian
+ *       translation stored beside it, in batches of 32 documents, as one job per target language and as one job with
+ *       the three; and the processor's code labelling the same sentences.</li>
  * </ul>
+ * A model directory that names a truncated encoder ({@code config.json}'s {@code polyspan.truncated_encoder}) projects
+ * with it; {@code --full-copies} adds, for every model, a copy {@code <id>-full} that names none (its files linked
+ * into a temporary directory), so that the full encoder and the truncated one are measured in the same run, slice by
+ * slice.
  *
  * <pre>models/tool.sh SpeedTable --models models/build --ids mbert-ner,mbert-ner-int8 [--sentences 200] [--pairs 150]
- *     [--bulk 100] [--slices 4] [--url http://127.0.0.1:9200] [--threads 0 | --node-threads 2]</pre>
+ *     [--bulk 100] [--slices 4] [--url http://127.0.0.1:9200] [--threads 0 | --node-threads 2] [--full-copies]
+ *     [--rows all|project]</pre>
  */
 public final class SpeedTable {
     private static final int BATCH = 64;
     private static final int BATCH_TOKENS = 512;
+    /** Documents per {@code _project/index} batch, the default {@code batch_size}. */
+    private static final int INDEX_BATCH = IndexProjectionSpec.DEFAULT_BATCH;
+    private static final List<String> INDEX_LANGUAGES = List.of("de", "es", "it");
 
     private record Row(String name, String unit, Map<String, Double> values) {}
 
     public static void main(String[] argv) throws Exception {
         Args args = new Args(argv, List.of("models", "ids", "data", "sentences", "pairs", "pairs-per-request", "bulk", "url",
-                "threads", "head", "slices", "node-threads"));
+                "threads", "head", "slices", "node-threads", "full-copies", "rows"));
         Path root = Path.of(args.require("models"));
-        List<String> ids = List.of(args.require("ids").split(","));
+        List<String> ids = new ArrayList<>(List.of(args.require("ids").split(",")));
+        boolean projectRowsOnly = args.get("rows", "all").equals("project");
+        if (Boolean.parseBoolean(args.get("full-copies", "false"))) {
+            root = withFullCopies(root, ids);
+            List<String> both = new ArrayList<>();
+            for (String id : ids) {
+                both.add(id + "-full");
+                both.add(id);
+            }
+            ids = both;
+        }
         Path data = Path.of(args.get("data", "../shared/data"));
         int count = Integer.parseInt(args.get("sentences", "200"));
         int pairCount = Integer.parseInt(args.get("pairs", "150"));
@@ -76,6 +103,7 @@ public final class SpeedTable {
         }
         List<String> texts = Benchmark.sentences(data, count);
         List<Map<String, Object>> pairs = projectionPairs(data, pairCount);
+        List<IndexProjectionBatch.Source> indexDocs = indexDocuments(data, Math.max(1, pairCount / 3));
         System.out.printf(Locale.ROOT, "%d Europarl sentences (en/de/es/it, %.1f characters on average); %d en->de/es/it pairs "
                         + "with gold English spans; %s%n", texts.size(), texts.stream().mapToInt(String::length).average().orElse(0),
                 pairs.size(), nodeThreads > 0 ? "one global pool of " + nodeThreads + " ONNX Runtime threads without spinning, as on a node"
@@ -98,27 +126,64 @@ public final class SpeedTable {
             List<List<Map<String, Object>>> pairSlices = slices(pairs, slices);
             int[] sentenceUnits = sizes(textSlices);
             List<Row> rows = new ArrayList<>();
-            rows.add(row("encoder only (ONNX Runtime), sentence windows", "sentences/s", models, sentenceUnits,
-                    (m, i) -> encoderSeconds(m, textSlices.get(i))));
-            rows.addAll(rows(List.of("labelling, 64 sentences per call, head " + head,
-                            "labelling, 64 sentences per call, all heads in one pass"), "sentences/s", models, sentenceUnits,
-                    List.of((m, i) -> labelSeconds(m, docSlices.get(i), List.of(head)),
-                            (m, i) -> labelSeconds(m, docSlices.get(i), List.of()))));
-            rows.add(row("span_labeling processor code, bulk of " + bulk + ", all heads", "docs/s", models, sentenceUnits,
-                    (m, i) -> processorSeconds(repository, m.id(), textSlices.get(i), bulk)));
-            if (!url.isEmpty()) {
-                HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-                rows.add(row("ingest pipeline on a node, _bulk of " + bulk + ", all heads", "docs/s", models, sentenceUnits,
-                        (m, i) -> nodeSeconds(http, url, m.id(), textSlices.get(i), bulk)));
+            if (!projectRowsOnly) {
+                rows.add(row("encoder only (ONNX Runtime), sentence windows", "sentences/s", models, sentenceUnits,
+                        (m, i) -> encoderSeconds(m, textSlices.get(i))));
+                rows.addAll(rows(List.of("labelling, 64 sentences per call, head " + head,
+                                "labelling, 64 sentences per call, all heads in one pass"), "sentences/s", models, sentenceUnits,
+                        List.of((m, i) -> labelSeconds(m, docSlices.get(i), List.of(head)),
+                                (m, i) -> labelSeconds(m, docSlices.get(i), List.of()))));
+                rows.add(row("span_labeling processor code, bulk of " + bulk + ", all heads", "docs/s", models, sentenceUnits,
+                        (m, i) -> processorSeconds(repository, m.id(), textSlices.get(i), bulk)));
+                if (!url.isEmpty()) {
+                    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+                    rows.add(row("ingest pipeline on a node, _bulk of " + bulk + ", all heads", "docs/s", models, sentenceUnits,
+                            (m, i) -> nodeSeconds(http, url, m.id(), textSlices.get(i), bulk)));
+                }
             }
+            // _project: the pairs, and the same sentences labelled as documents
+            List<List<String>> pairSentences = slices(pairSentences(pairs), slices);
+            rows.add(row("span_labeling processor code, the _project pairs' sentences (both sides), bulk of " + bulk
+                    + ", all heads", "docs/s", models, sizes(pairSentences), (m, i) -> processorSeconds(repository, m.id(),
+                    pairSentences.get(i), bulk)));
             rows.add(row("_project, encoder scorer (tproj), " + perRequest + " pairs per request", "pairs/s", models,
                     sizes(pairSlices), (m, i) -> projectSeconds(m, pairSlices.get(i), perRequest)));
+            // _project/index: documents with three stored translations, one job per language and one job for the three
+            List<List<IndexProjectionBatch.Source>> indexSlices = slices(indexDocs, slices);
+            List<List<String>> indexSentences = slices(indexSentences(indexDocs), slices);
+            int[] indexPairs = java.util.Arrays.stream(sizes(indexSlices)).map(n -> n * INDEX_LANGUAGES.size()).toArray();
+            rows.add(row("span_labeling processor code, the _project/index documents' sentences (English and its three "
+                    + "translations), bulk of " + bulk + ", all heads", "docs/s", models, sizes(indexSentences),
+                    (m, i) -> processorSeconds(repository, m.id(), indexSentences.get(i), bulk)));
+            rows.addAll(rows(List.of("_project/index batches of " + INDEX_BATCH + ", tproj, one job per target language (de, es, it)",
+                            "_project/index batches of " + INDEX_BATCH + ", tproj, one job with three target languages (de, es, it)"),
+                    "pairs/s", models, indexPairs,
+                    List.of((m, i) -> indexSeconds(repository, m.id(), indexSlices.get(i), false),
+                            (m, i) -> indexSeconds(repository, m.id(), indexSlices.get(i), true))));
             print(rows, ids);
-            Row one = rows.get(1);
-            Row all = rows.get(2);
+            if (!projectRowsOnly) {
+                Row one = rows.get(1);
+                Row all = rows.get(2);
+                for (String id : ids) {
+                    System.out.printf(Locale.ROOT, "%s: all %d heads in one pass cost %.2fx one head%n", id,
+                            models.get(id).heads().size(), one.values().get(id) / all.values().get(id));
+                }
+            }
+            // pairs/s against docs/s labelling the same sentences
+            int n = rows.size();
+            Map<String, Double> projectLabel = rows.get(n - 5).values();
+            Map<String, Double> project = rows.get(n - 4).values();
+            Map<String, Double> indexLabel = rows.get(n - 3).values();
+            Map<String, Double> indexOne = rows.get(n - 2).values();
+            Map<String, Double> indexThree = rows.get(n - 1).values();
+            System.out.println();
+            System.out.println("| model | projection encoder | _project pairs/s ÷ labelling docs/s | _project/index, one job per language | "
+                    + "_project/index, one job, three languages |");
+            System.out.println("|---|---|---:|---:|---:|");
             for (String id : ids) {
-                System.out.printf(Locale.ROOT, "%s: all %d heads in one pass cost %.2fx one head%n", id,
-                        models.get(id).heads().size(), one.values().get(id) / all.values().get(id));
+                Object file = models.get(id).projectionEncoder().get("file");
+                System.out.printf(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f |%n", id, file, project.get(id) / projectLabel.get(id),
+                        indexOne.get(id) / indexLabel.get(id), indexThree.get(id) / indexLabel.get(id));
             }
             for (ModelLease<LabelingModel> lease : leases.values()) {
                 lease.close();
@@ -369,6 +434,147 @@ public final class SpeedTable {
                 throw new IllegalStateException(projected + " answers for " + pairs.size() + " pairs");
             }
             return s;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A directory holding every model of {@code root} (linked) and, for each of {@code ids}, a copy {@code <id>-full}
+     * whose {@code config.json} names no truncated encoder, so that it projects with the full encoder.
+     */
+    static Path withFullCopies(Path root, List<String> ids) throws java.io.IOException {
+        Path dir = Files.createTempDirectory("speedtable-models");
+        for (String id : ids) {
+            Path src = root.resolve(id).toAbsolutePath();
+            Files.createSymbolicLink(dir.resolve(id), src);
+            Path copy = Files.createDirectory(dir.resolve(id + "-full"));
+            com.google.gson.JsonObject config = com.google.gson.JsonParser.parseString(Files.readString(src.resolve("config.json")))
+                    .getAsJsonObject();
+            com.google.gson.JsonObject poly = config.has("polyspan") ? config.getAsJsonObject("polyspan") : new com.google.gson.JsonObject();
+            String truncated = poly.has(TruncatedEncoder.CONFIG_KEY)
+                    ? poly.getAsJsonObject(TruncatedEncoder.CONFIG_KEY).get("file").getAsString() : null;
+            poly.remove(TruncatedEncoder.CONFIG_KEY);
+            Files.writeString(copy.resolve("config.json"), config.toString());
+            try (var files = Files.list(src)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    String name = f.getFileName().toString();
+                    if (!name.equals("config.json") && !name.equals(truncated) && !name.startsWith(".")) {
+                        Files.createSymbolicLink(copy.resolve(name), f);
+                    }
+                }
+            }
+        }
+        return dir;
+    }
+
+    /** Both sides of every pair, as texts. */
+    @SuppressWarnings("unchecked")
+    static List<String> pairSentences(List<Map<String, Object>> pairs) {
+        List<String> out = new ArrayList<>();
+        for (Map<String, Object> pair : pairs) {
+            for (String side : List.of("source", "target")) {
+                out.add(String.join(" ", (List<String>) ((Map<String, Object>) pair.get(side)).get("tokens")));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * English Europarl NER test sentences with entities as stored documents: the text (tokens joined by spaces), the
+     * gold spans in {@code span_labeling}'s shape, and the German, Spanish and Italian translations beside them.
+     */
+    static List<IndexProjectionBatch.Source> indexDocuments(Path data, int count) throws Exception {
+        Path dir = data.resolve("projection/europarl_ner");
+        ConllReader reader = new ConllReader(Map.of(), Set.of());
+        List<ConllSentence> english = reader.read(dir.resolve("en-europarl.test.conll02"));
+        Map<String, List<ConllSentence>> targets = new LinkedHashMap<>();
+        for (String lang : INDEX_LANGUAGES) {
+            targets.put(lang, reader.read(dir.resolve(lang + "-europarl.test.conll02")));
+        }
+        List<IndexProjectionBatch.Source> out = new ArrayList<>();
+        for (int i = 0; out.size() < count && i < english.size(); i++) {
+            ConllSentence en = english.get(i);
+            final int k = i;
+            if (en.tags().stream().allMatch("O"::equals) || targets.values().stream().anyMatch(t -> k >= t.size())) {
+                continue;
+            }
+            Document doc = Document.ofTokens(en.tokens());
+            List<Map<String, Object>> spans = new ArrayList<>();
+            for (org.polyspan.projection.WordSpan w : org.polyspan.projection.SpanConversions.fromTags(en.tags(), "tags")) {
+                int[] range = org.polyspan.projection.SpanConversions.charRange(doc, w.start(), w.end());
+                spans.add(Map.of("label", w.label(), "start", range[0], "end", range[1], "field", "body", "head", "ner"));
+            }
+            Map<String, Object> source = new LinkedHashMap<>();
+            source.put("body", doc.text());
+            source.put("spans", spans);
+            for (String lang : INDEX_LANGUAGES) {
+                source.put("body_" + lang, String.join(" ", targets.get(lang).get(i).tokens()));
+            }
+            out.add(new IndexProjectionBatch.Source("en-" + i, source));
+        }
+        return out;
+    }
+
+    /** Every sentence of the documents: the English text and its translations. */
+    static List<String> indexSentences(List<IndexProjectionBatch.Source> docs) {
+        List<String> out = new ArrayList<>();
+        for (IndexProjectionBatch.Source d : docs) {
+            out.add((String) d.source().get("body"));
+            for (String lang : INDEX_LANGUAGES) {
+                out.add((String) d.source().get("body_" + lang));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The documents projected as a node's {@code _project/index} job projects them, batch by batch: into the three
+     * languages by one job ({@code together}), or by one job per language in turn.
+     */
+    static double indexSeconds(ModelRepository repository, String id, List<IndexProjectionBatch.Source> docs, boolean together) {
+        try {
+            List<Map<String, Object>> targets = new ArrayList<>();
+            for (String lang : INDEX_LANGUAGES) {
+                targets.add(Map.of("target_language", lang, "target_text_field", "body_" + lang, "dest_index", "dest-" + lang));
+            }
+            List<List<Map<String, Object>>> jobs = together ? List.of(targets) : targets.stream().map(List::of).toList();
+            IndexProjectionBatch.ModelWork inline = new IndexProjectionBatch.ModelWork() {
+                @Override
+                public <T> T call(java.util.concurrent.Callable<T> work) throws Exception {
+                    return work.call();
+                }
+            };
+            long t0 = System.nanoTime();
+            long projected = 0;
+            for (List<Map<String, Object>> job : jobs) {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("source_index", "src");
+                body.put("text_field", "body");
+                body.put("spans_field", "spans");
+                body.put("model", id);
+                body.put("targets", job);
+                IndexProjectionSpec spec = IndexProjectionSpec.parse(body);
+                List<org.polyspan.translation.Translator> none = new ArrayList<>();
+                job.forEach(t -> none.add(null));
+                IndexProjectionBatch batch = new IndexProjectionBatch(repository, spec, none, inline);
+                for (int from = 0; from < docs.size(); from += INDEX_BATCH) {
+                    IndexProjectionBatch.Result r = batch.run(docs.subList(from, Math.min(docs.size(), from + INDEX_BATCH)), Map.of());
+                    for (IndexProjectionBatch.Write w : r.writes()) {
+                        if (w.failure() != null) {
+                            throw new IllegalStateException(w.index() + "/" + w.id() + ": " + w.failure());
+                        }
+                        projected++;
+                    }
+                }
+            }
+            double s = (System.nanoTime() - t0) / 1e9;
+            if (projected != (long) docs.size() * INDEX_LANGUAGES.size()) {
+                throw new IllegalStateException(projected + " documents written for " + docs.size() + " x " + INDEX_LANGUAGES.size());
+            }
+            return s;
+        } catch (RuntimeException e) {
+            throw e;
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
