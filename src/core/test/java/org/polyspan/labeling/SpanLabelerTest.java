@@ -436,6 +436,92 @@ class SpanLabelerTest {
     }
 
     @Test
+    void encodeBatchesWindowsByLengthAndHandsEachDocumentItsOwnVectors() {
+        // documents of 1 to 24 words in random order, as the pairs of a _project request arrive
+        Random random = new Random(7);
+        List<Document> docs = new ArrayList<>();
+        for (int d = 0; d < 60; d++) {
+            StringBuilder text = new StringBuilder();
+            int words = 1 + random.nextInt(24);
+            for (int w = 0; w < words; w++) {
+                text.append(w == 0 ? "" : " ").append((char) ('A' + random.nextInt(26))).append("x".repeat(random.nextInt(5)));
+            }
+            docs.add(Document.of(text.toString()));
+        }
+        List<long[]> batches = new ArrayList<>(); // per encoder call: {sequences, longest, real tokens}
+        List<Integer> lengths = new ArrayList<>();
+        WindowEncoder recording = new WindowEncoder() {
+            @Override
+            public float[][][] encode(long[][] seqs) {
+                long longest = 0;
+                long real = 0;
+                float[][][] out = new float[seqs.length][][];
+                for (int b = 0; b < seqs.length; b++) {
+                    longest = Math.max(longest, seqs[b].length);
+                    real += seqs[b].length;
+                    lengths.add(seqs[b].length);
+                    out[b] = new float[seqs[b].length][];
+                    for (int t = 0; t < seqs[b].length; t++) {
+                        out[b][t] = new float[] {seqs[b][t], t}; // the token id: whose vector it is
+                    }
+                }
+                batches.add(new long[] {seqs.length, longest, real});
+                return out;
+            }
+
+            @Override
+            public int outputDim() {
+                return 2;
+            }
+        };
+        SpanLabeler l = new SpanLabeler(new CharTokenizer(), recording, 512, 128, 512);
+        int[] delivered = new int[docs.size()];
+        l.encode(docs, (doc, words, vectors, positions) -> {
+            for (int k = 0; k < words.length; k++) {
+                String text = docs.get(doc).words().get(words[k]).text(docs.get(doc).text());
+                assertEquals(BASE + text.codePointAt(0) * 2L + 1, (long) vectors[positions[k]][0],
+                        "document " + doc + " word " + words[k] + " gets the vector of its own first sub-token");
+                delivered[doc]++;
+            }
+        });
+        for (int d = 0; d < docs.size(); d++) {
+            assertEquals(docs.get(d).words().size(), delivered[d], "every word of document " + d + " once");
+        }
+        // sequences reach the encoder shortest first, so each call pads little
+        for (int i = 1; i < lengths.size(); i++) {
+            assertTrue(lengths.get(i - 1) <= lengths.get(i), "sequence " + i + " is shorter than the one before: " + lengths);
+        }
+        long padded = 0;
+        long real = 0;
+        for (long[] b : batches) {
+            padded += b[0] * b[1];
+            real += b[2];
+            assertTrue(b[0] == 1 || b[0] * b[1] <= 512, "a call of " + b[0] + " x " + b[1] + " tokens");
+        }
+        assertTrue(batches.size() > 5, batches.size() + " calls");
+        // the same calls cut in the documents' own order would pad several times as much
+        long unsorted = 0;
+        int from = 0;
+        List<Integer> inOrder = new ArrayList<>();
+        for (Document d : docs) {
+            inOrder.add(2 + d.text().replace(" ", "").codePointCount(0, d.text().replace(" ", "").length()));
+        }
+        while (from < inOrder.size()) {
+            int to = from + 1;
+            int longest = inOrder.get(from);
+            while (to < inOrder.size() && (long) Math.max(longest, inOrder.get(to)) * (to - from + 1) <= 512) {
+                longest = Math.max(longest, inOrder.get(to));
+                to++;
+            }
+            unsorted += (long) longest * (to - from);
+            from = to;
+        }
+        assertEquals(real, inOrder.stream().mapToLong(Integer::longValue).sum());
+        assertTrue((padded - real) * 3 < unsorted - real, "padding " + (padded - real) + " tokens sorted, " + (unsorted - real)
+                + " in input order, for " + real + " real tokens");
+    }
+
+    @Test
     void encodeHandsOverEveryWordWithTokensExactlyOnce() {
         SpanLabeler l = labeler(new CharTokenizer(), new ScriptedEncoder(), 5, 1, 20);
         List<Document> docs = List.of(Document.of("Aa bbb ~ c Dddddddd e, ~ ff"), Document.of(""), Document.of("Q"));
