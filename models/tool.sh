@@ -10,7 +10,7 @@ cd "$root"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 export MAVEN_OPTS="${MAVEN_OPTS:---sun-misc-unsafe-memory-access=allow}"
 if [ $# -lt 1 ]; then
-  echo "usage: models/tool.sh Evaluate|TrainHead|LanguageCentroids|Benchmark|SpeedTable|LoadBenchmark|CompareModels|Seq2SeqBenchmark|EvaluateProjection|BenchmarkProjectIndex|TranslateTrain|Soak|SelfCheck [options]" >&2
+  echo "usage: models/tool.sh Evaluate|TrainHead|LanguageCentroids|Benchmark|SpeedTable|LoadBenchmark|TruncatedEncoderBenchmark|CompareModels|Seq2SeqBenchmark|EvaluateProjection|BenchmarkProjectIndex|TranslateTrain|Soak|SelfCheck [options]" >&2
   exit 2
 fi
 tool="$1"; shift

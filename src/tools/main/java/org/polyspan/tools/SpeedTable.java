@@ -53,6 +53,9 @@ import java.util.Set;
  *       translation stored beside it, in batches of 32 documents, as one job per target language and as one job with
  *       the three; and the processor's code labelling the same sentences.</li>
  * </ul>
+ * Each row prints the rate of every slice too; the rows of {@code _project} and {@code _project/index} are measured slice
+ * by slice together with the labelling of their own sentences, and the summary divides pairs/s by docs/s slice by slice
+ * (median, lowest and highest slice), so that the load of a shared machine, which moves within minutes, weighs on both.
  * A model directory that names a truncated encoder ({@code config.json}'s {@code polyspan.truncated_encoder}) projects
  * with it; {@code --full-copies} adds, for every model, a copy {@code <id>-full} that names none (its files linked
  * into a temporary directory), so that the full encoder and the truncated one are measured in the same run, slice by
@@ -69,7 +72,8 @@ public final class SpeedTable {
     private static final int INDEX_BATCH = IndexProjectionSpec.DEFAULT_BATCH;
     private static final List<String> INDEX_LANGUAGES = List.of("de", "es", "it");
 
-    private record Row(String name, String unit, Map<String, Double> values) {}
+    /** @param slices per model, the rate of each slice */
+    private record Row(String name, String unit, Map<String, Double> values, Map<String, double[]> slices) {}
 
     public static void main(String[] argv) throws Exception {
         Args args = new Args(argv, List.of("models", "ids", "data", "sentences", "pairs", "pairs-per-request", "bulk", "url",
@@ -141,24 +145,25 @@ public final class SpeedTable {
                             (m, i) -> nodeSeconds(http, url, m.id(), textSlices.get(i), bulk)));
                 }
             }
-            // _project: the pairs, and the same sentences labelled as documents
-            List<List<String>> pairSentences = slices(pairSentences(pairs), slices);
-            rows.add(row("span_labeling processor code, the _project pairs' sentences (both sides), bulk of " + bulk
-                    + ", all heads", "docs/s", models, sizes(pairSentences), (m, i) -> processorSeconds(repository, m.id(),
-                    pairSentences.get(i), bulk)));
-            rows.add(row("_project, encoder scorer (tproj), " + perRequest + " pairs per request", "pairs/s", models,
-                    sizes(pairSlices), (m, i) -> projectSeconds(m, pairSlices.get(i), perRequest)));
-            // _project/index: documents with three stored translations, one job per language and one job for the three
+            // _project: the pairs, and the same sentences labelled as documents, slice by slice together
+            List<List<String>> pairSentences = pairSlices.stream().map(SpeedTable::pairSentences).toList();
+            rows.addAll(rows(List.of("span_labeling processor code, the _project pairs' sentences (both sides), bulk of " + bulk
+                                    + ", all heads", "_project, encoder scorer (tproj), " + perRequest + " pairs per request"),
+                    List.of("docs/s", "pairs/s"), models, List.of(sizes(pairSentences), sizes(pairSlices)),
+                    List.of((m, i) -> processorSeconds(repository, m.id(), pairSentences.get(i), bulk),
+                            (m, i) -> projectSeconds(m, pairSlices.get(i), perRequest))));
+            // _project/index: documents with three stored translations, one job per language and one job for the three,
+            // and the same sentences labelled as documents
             List<List<IndexProjectionBatch.Source>> indexSlices = slices(indexDocs, slices);
-            List<List<String>> indexSentences = slices(indexSentences(indexDocs), slices);
+            List<List<String>> indexSentences = indexSlices.stream().map(SpeedTable::indexSentences).toList();
             int[] indexPairs = java.util.Arrays.stream(sizes(indexSlices)).map(n -> n * INDEX_LANGUAGES.size()).toArray();
-            rows.add(row("span_labeling processor code, the _project/index documents' sentences (English and its three "
-                    + "translations), bulk of " + bulk + ", all heads", "docs/s", models, sizes(indexSentences),
-                    (m, i) -> processorSeconds(repository, m.id(), indexSentences.get(i), bulk)));
-            rows.addAll(rows(List.of("_project/index batches of " + INDEX_BATCH + ", tproj, one job per target language (de, es, it)",
+            rows.addAll(rows(List.of("span_labeling processor code, the _project/index documents' sentences (English and its "
+                                    + "three translations), bulk of " + bulk + ", all heads",
+                            "_project/index batches of " + INDEX_BATCH + ", tproj, one job per target language (de, es, it)",
                             "_project/index batches of " + INDEX_BATCH + ", tproj, one job with three target languages (de, es, it)"),
-                    "pairs/s", models, indexPairs,
-                    List.of((m, i) -> indexSeconds(repository, m.id(), indexSlices.get(i), false),
+                    List.of("docs/s", "pairs/s", "pairs/s"), models, List.of(sizes(indexSentences), indexPairs, indexPairs),
+                    List.of((m, i) -> processorSeconds(repository, m.id(), indexSentences.get(i), bulk),
+                            (m, i) -> indexSeconds(repository, m.id(), indexSlices.get(i), false),
                             (m, i) -> indexSeconds(repository, m.id(), indexSlices.get(i), true))));
             print(rows, ids);
             if (!projectRowsOnly) {
@@ -169,26 +174,43 @@ public final class SpeedTable {
                             models.get(id).heads().size(), one.values().get(id) / all.values().get(id));
                 }
             }
-            // pairs/s against docs/s labelling the same sentences
+            // pairs/s against docs/s labelling the same sentences: the ratio of each slice (both measured in it), median
             int n = rows.size();
-            Map<String, Double> projectLabel = rows.get(n - 5).values();
-            Map<String, Double> project = rows.get(n - 4).values();
-            Map<String, Double> indexLabel = rows.get(n - 3).values();
-            Map<String, Double> indexOne = rows.get(n - 2).values();
-            Map<String, Double> indexThree = rows.get(n - 1).values();
+            Row projectLabel = rows.get(n - 5);
+            Row project = rows.get(n - 4);
+            Row indexLabel = rows.get(n - 3);
+            Row indexOne = rows.get(n - 2);
+            Row indexThree = rows.get(n - 1);
             System.out.println();
-            System.out.println("| model | projection encoder | _project pairs/s ÷ labelling docs/s | _project/index, one job per language | "
+            for (String id : ids) {
+                System.out.printf(Locale.ROOT, "%s projects with %s%n", id, models.get(id).projectionEncoder());
+            }
+            System.out.println();
+            System.out.println("pairs/s divided by docs/s labelling the same sentences, slice by slice: median (lowest-highest slice)");
+            System.out.println("| model | projection encoder | _project | _project/index, one job per language | "
                     + "_project/index, one job, three languages |");
             System.out.println("|---|---|---:|---:|---:|");
             for (String id : ids) {
                 Object file = models.get(id).projectionEncoder().get("file");
-                System.out.printf(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f |%n", id, file, project.get(id) / projectLabel.get(id),
-                        indexOne.get(id) / indexLabel.get(id), indexThree.get(id) / indexLabel.get(id));
+                System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", id, file, ratio(project, projectLabel, id),
+                        ratio(indexOne, indexLabel, id), ratio(indexThree, indexLabel, id));
             }
             for (ModelLease<LabelingModel> lease : leases.values()) {
                 lease.close();
             }
         }
+    }
+
+    /** The ratio of two rows' rates for one model, slice by slice: "median (lowest-highest)". */
+    private static String ratio(Row a, Row b, String id) {
+        double[] x = a.slices().get(id);
+        double[] r = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            r[i] = x[i] / b.slices().get(id)[i];
+        }
+        java.util.Arrays.sort(r);
+        double median = r.length % 2 == 1 ? r[r.length / 2] : (r[r.length / 2 - 1] + r[r.length / 2]) / 2;
+        return String.format(Locale.ROOT, "%.2f (%.2f-%.2f)", median, r[0], r[r.length - 1]);
     }
 
     /** Seconds that one model takes for one slice of the work. */
@@ -209,9 +231,19 @@ public final class SpeedTable {
     /** As {@link #row}, for variants of the same work measured slice by slice together (e.g. one head and all heads). */
     private static List<Row> rows(List<String> names, String unit, Map<String, LabelingModel> models, int[] units,
                                   List<Measure> variants) throws Exception {
+        return rows(names, java.util.Collections.nCopies(names.size(), unit), models,
+                java.util.Collections.nCopies(names.size(), units), variants);
+    }
+
+    /** As {@link #rows}, with each variant's own unit and units per slice (e.g. documents labelled and pairs projected). */
+    private static List<Row> rows(List<String> names, List<String> unitNames, Map<String, LabelingModel> models,
+                                  List<int[]> unitsPerVariant, List<Measure> variants) throws Exception {
+        int[] units = unitsPerVariant.get(0);
         List<Map<String, Double>> seconds = new ArrayList<>();
+        List<Map<String, double[]>> rates = new ArrayList<>();
         for (int v = 0; v < variants.size(); v++) {
             seconds.add(new LinkedHashMap<>());
+            rates.add(new LinkedHashMap<>());
         }
         List<String> ids = new ArrayList<>(models.keySet());
         for (int slice = 0; slice < units.length; slice++) {
@@ -219,19 +251,24 @@ public final class SpeedTable {
                 String id = ids.get(slice % 2 == 0 ? k : ids.size() - 1 - k);
                 for (int j = 0; j < variants.size(); j++) {
                     int v = slice % 2 == 0 ? j : variants.size() - 1 - j;
-                    seconds.get(v).merge(id, variants.get(v).seconds(models.get(id), slice), Double::sum);
+                    double sec = variants.get(v).seconds(models.get(id), slice);
+                    seconds.get(v).merge(id, sec, Double::sum);
+                    rates.get(v).computeIfAbsent(id, key -> new double[units.length])[slice] = unitsPerVariant.get(v)[slice] / sec;
+                    // each slice's rate, to see how the shared machine's load moved
+                    System.out.printf(Locale.ROOT, "    slice %d %s %s: %.2f %s%n", slice, id, names.get(v),
+                            unitsPerVariant.get(v)[slice] / sec, unitNames.get(v));
                 }
             }
         }
-        int total = java.util.Arrays.stream(units).sum();
         List<Row> out = new ArrayList<>();
         for (int v = 0; v < variants.size(); v++) {
+            int total = java.util.Arrays.stream(unitsPerVariant.get(v)).sum();
             Map<String, Double> values = new LinkedHashMap<>();
             for (String id : ids) {
                 values.put(id, total / seconds.get(v).get(id));
             }
             System.out.printf(Locale.ROOT, "  %s: %s%n", names.get(v), values);
-            out.add(new Row(names.get(v), unit, values));
+            out.add(new Row(names.get(v), unitNames.get(v), values, rates.get(v)));
         }
         return out;
     }
