@@ -42,7 +42,11 @@ public final class PluginPools {
 
     /** The message of a task the inference pool turned away, the same on every engine. */
     public static String inferenceRejected(int documents, String cause) {
-        return "rejected span_labeling inference of " + documents + " document(s): the [" + INFERENCE + "] queue is full ("
-                + INFERENCE_QUEUE_SIZE_KEY + "); retry later. " + cause;
+        return "rejected span_labeling inference of " + documents + " document(s): " + inferenceQueueFull() + ". " + cause;
+    }
+
+    /** Why the inference pool turned work away, the same on every engine. */
+    public static String inferenceQueueFull() {
+        return "the [" + INFERENCE + "] queue is full (" + INFERENCE_QUEUE_SIZE_KEY + "); retry later";
     }
 }

@@ -1,10 +1,11 @@
 package org.polyspan.elasticsearch;
 
 import org.elasticsearch.action.ActionRequestValidationException;
+import org.elasticsearch.action.ValidateActions;
 import org.elasticsearch.action.support.nodes.BaseNodesRequest;
+import org.polyspan.runtime.ModelsApi;
 import org.polyspan.runtime.ModelsNodeOperation;
 
-import java.util.Locale;
 
 /**
  * A models operation for the nodes it names (all nodes when none): describe the models, or reload or unload one.
@@ -31,11 +32,7 @@ public final class ModelsNodesRequest extends BaseNodesRequest<ModelsNodesReques
 
     @Override
     public ActionRequestValidationException validate() {
-        if (operation != ModelsNodeOperation.Operation.DESCRIBE && (modelId == null || modelId.isEmpty())) {
-            ActionRequestValidationException e = new ActionRequestValidationException();
-            e.addValidationError("a model id is required to " + operation.name().toLowerCase(Locale.ROOT));
-            return e;
-        }
-        return null;
+        String invalid = ModelsApi.invalid(operation, modelId);
+        return invalid == null ? null : ValidateActions.addValidationError(invalid, null);
     }
 }

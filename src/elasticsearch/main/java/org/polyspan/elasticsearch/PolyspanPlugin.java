@@ -14,6 +14,7 @@ import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.common.settings.SettingsFilter;
 import org.elasticsearch.common.unit.ByteSizeValue;
 import org.elasticsearch.common.util.concurrent.EsExecutors;
+import org.elasticsearch.common.util.concurrent.EsRejectedExecutionException;
 import org.elasticsearch.core.TimeValue;
 import org.elasticsearch.features.NodeFeature;
 import org.elasticsearch.ingest.Processor;
@@ -34,17 +35,20 @@ import org.polyspan.onnx.OnnxSessions;
 import org.polyspan.onnx.OnnxWindowEncoder;
 import org.polyspan.runtime.ApertiumService;
 import org.polyspan.runtime.ModelMemoryLimit;
+import org.polyspan.runtime.NodePools;
 import org.polyspan.runtime.NativeLibraries;
 import org.polyspan.runtime.PluginPools;
+import org.polyspan.runtime.MappingTemplateEndpoint;
 import org.polyspan.runtime.PluginSettings;
 import org.polyspan.runtime.ProjectApi;
+import org.polyspan.runtime.ProjectEndpoint;
+import org.polyspan.runtime.StatsEndpoint;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -84,12 +88,12 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
             Setting.Property.NodeScope);
 
     private final ModelRepository models;
-    private final ModelLoadPool loadPool = new ModelLoadPool();
+    private final NodePools pools = new NodePools();
     private final ApertiumService translators;
     private final InferenceBudget budget;
     /** Work the inference pool turned away, for the stats endpoint. */
     private final InferenceRejections rejections = new InferenceRejections();
-    /** Set by {@link #createComponents}; documents and requests only arrive after it. */
+    /** Set by {@link #createComponents}, for the statistics of the plugin's pools. */
     private volatile ThreadPool threadPool;
 
     public PolyspanPlugin(Settings settings, Path configPath) {
@@ -104,7 +108,8 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
         LOGGER.info("inference budget: {} allocated processors, [{}] {} threads x ONNX Runtime intra-op {} threads",
                 budget.processors(), PluginPools.INFERENCE, budget.poolThreads(), budget.intraOpThreads());
         OnnxWindowEncoder.Device device = DEVICE.get(settings).equals("cuda") ? OnnxWindowEncoder.Device.CUDA : OnnxWindowEncoder.Device.CPU;
-        this.models = new ModelRepository(root, device, budget.intraOpThreads(), loadPool,
+        this.models = new ModelRepository(root, device, budget.intraOpThreads(),
+                pools.modelLoads(message -> new EsRejectedExecutionException(message, false)),
                 Duration.ofMillis(MODELS_LOAD_WAIT.get(settings).millis()), MODELS_MAX_BYTES.get(settings),
                 settings.get("node.name", "unnamed"));
         this.translators = new ApertiumService(APERTIUM_URL.get(settings));
@@ -144,25 +149,16 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
         return List.of(MODELS_PATH, DEVICE, THREADS, INTRA_OP_THREADS, MODELS_MAX_BYTES, MODELS_LOAD_WAIT, APERTIUM_URL);
     }
 
-    /** One of the plugin's pools; they exist once the node has created its components. */
-    private ExecutorService pool(String name) {
-        ThreadPool pool = threadPool;
-        if (pool == null) {
-            throw new IllegalStateException("the node has not started its thread pools yet");
-        }
-        return pool.executor(name);
-    }
-
     @Override
     public Collection<?> createComponents(PluginServices services) {
-        loadPool.bind(services.threadPool());
+        pools.bind(services.threadPool()::executor);
         this.threadPool = services.threadPool();
         return List.of(models, translators);
     }
 
     @Override
     public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
-        return Map.of(SpanLabelingOptions.TYPE, new SpanLabelingProcessor.Factory(models, () -> pool(PluginPools.INFERENCE), rejections),
+        return Map.of(SpanLabelingOptions.TYPE, new SpanLabelingProcessor.Factory(models, () -> pools.get(PluginPools.INFERENCE), rejections),
                 RecordFailureProcessor.TYPE, new RecordFailureProcessor.Factory());
     }
 
@@ -173,8 +169,10 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
                                                    IndexNameExpressionResolver indexNameExpressionResolver,
                                                    Supplier<DiscoveryNodes> nodesInCluster,
                                                    Predicate<NodeFeature> clusterSupportsFeature) {
-        return List.of(new RestModelsAction(), new RestMappingTemplateAction(), new RestStatsAction(budget, rejections, models),
-                new RestProjectAction(new ProjectApi(models, translators), rejections), new RestProjectIndexAction(models, translators));
+        return List.of(new RestModelsAction(), new EndpointHandler(new MappingTemplateEndpoint()),
+                new EndpointHandler(new StatsEndpoint(budget, rejections, models, () -> PluginThreadPools.read(threadPool))),
+                new EndpointHandler(new ProjectEndpoint(new ProjectApi(models, translators), rejections)),
+                new RestProjectIndexAction(models, translators));
     }
 
     @Override

@@ -1,57 +1,42 @@
 package org.polyspan.elasticsearch;
 
 import org.elasticsearch.client.internal.node.NodeClient;
+import org.elasticsearch.core.TimeValue;
 import org.elasticsearch.rest.BaseRestHandler;
 import org.elasticsearch.rest.RestRequest;
 import org.elasticsearch.rest.RestResponse;
 import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.rest.action.RestActions;
 import org.elasticsearch.rest.action.RestBuilderListener;
-import org.elasticsearch.core.TimeValue;
 import org.elasticsearch.xcontent.XContentBuilder;
+import org.polyspan.runtime.ModelsApi;
 import org.polyspan.runtime.ModelsNodeOperation;
 import org.polyspan.runtime.ModelsNodesAnswer;
 import org.polyspan.runtime.Reply;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static org.elasticsearch.rest.RestRequest.Method.GET;
-import static org.elasticsearch.rest.RestRequest.Method.POST;
-
 /**
- * The models API, answered by every node through {@link ModelsAction}, as on OpenSearch:
- * <ul>
- *   <li>{@code GET _polyspan/models}: each model's heads and labels (read from its files, before any load) and, per
- *       node, its state, load time, memory, usage figures; per node, loaded bytes against the limit and the plugin's
- *       thread pools;</li>
- *   <li>{@code POST _polyspan/models/{id}/_reload}: loads the model's files again on every node and swaps the new copy
- *       in; calls in flight finish on the old copy;</li>
- *   <li>{@code POST _polyspan/models/{id}/_unload}: takes the model out of service on every node; the next call that
- *       needs it loads it again.</li>
- * </ul>
- * Nothing is loaded on the network thread: the node operations run on the generic pool and loads on the load pool.
+ * The models API under {@code _polyspan} ({@link ModelsApi}), answered by every node through {@link ModelsAction}, as on
+ * OpenSearch. Nothing is loaded on the network thread: the node operations run on the generic pool and loads on the
+ * load pool.
  */
 public final class RestModelsAction extends BaseRestHandler {
-
     @Override
     public String getName() {
-        return "polyspan_models";
+        return ModelsApi.NAME;
     }
 
     @Override
     public List<Route> routes() {
-        return List.of(new Route(GET, "/_polyspan/models"), new Route(POST, "/_polyspan/models/{id}/_reload"),
-                new Route(POST, "/_polyspan/models/{id}/_unload"));
+        return EndpointHandler.routes(ModelsApi.ROUTES);
     }
 
     @Override
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
-        String id = request.param("id");
-        ModelsNodeOperation.Operation operation = id == null ? ModelsNodeOperation.Operation.DESCRIBE
-                : request.path().endsWith("/_unload") ? ModelsNodeOperation.Operation.UNLOAD : ModelsNodeOperation.Operation.RELOAD;
-        ModelsNodesRequest nodesRequest = new ModelsNodesRequest(operation, id);
+        ModelsNodeOperation.Operation operation = ModelsApi.operation(request.param("id"), request.path());
+        ModelsNodesRequest nodesRequest = new ModelsNodesRequest(operation, request.param("id"));
         String timeout = request.param("timeout");
         if (timeout != null) {
             nodesRequest.timeout(TimeValue.parseTimeValue(timeout, "timeout"));
@@ -60,12 +45,9 @@ public final class RestModelsAction extends BaseRestHandler {
         return channel -> client.execute(ModelsAction.INSTANCE, nodesRequest, new RestBuilderListener<>(channel) {
             @Override
             public RestResponse buildResponse(ModelsNodesResponse response, XContentBuilder b) throws Exception {
-                List<ModelsNodesAnswer.NodeAnswer> answers = new ArrayList<>();
-                for (ModelsNodeResponse node : response.getNodes()) {
-                    answers.add(new ModelsNodesAnswer.NodeAnswer(node.getNode().getId(), node.getNode().getName(), node.result()));
-                }
-                Reply reply = operation == ModelsNodeOperation.Operation.DESCRIBE
-                        ? ModelsNodesAnswer.describe(answers, Map.of(), localNode) : ModelsNodesAnswer.change(answers, Map.of());
+                List<ModelsNodesAnswer.NodeAnswer> answers = response.getNodes().stream()
+                        .map(n -> new ModelsNodesAnswer.NodeAnswer(n.getNode().getId(), n.getNode().getName(), n.result())).toList();
+                Reply reply = ModelsApi.answer(operation, answers, localNode);
                 b.startObject();
                 RestActions.buildNodesHeader(b, request, response);
                 b.field("cluster_name", response.getClusterName().value());

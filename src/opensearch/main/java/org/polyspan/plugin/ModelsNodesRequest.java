@@ -1,9 +1,11 @@
 package org.polyspan.plugin;
 
 import org.opensearch.action.ActionRequestValidationException;
+import org.opensearch.action.ValidateActions;
 import org.opensearch.action.support.nodes.BaseNodesRequest;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
+import org.polyspan.runtime.ModelsApi;
 import org.polyspan.runtime.ModelsNodeOperation;
 
 import java.io.IOException;
@@ -37,12 +39,8 @@ public final class ModelsNodesRequest extends BaseNodesRequest<ModelsNodesReques
 
     @Override
     public ActionRequestValidationException validate() {
-        if (operation != ModelsNodeOperation.Operation.DESCRIBE && (modelId == null || modelId.isEmpty())) {
-            ActionRequestValidationException e = new ActionRequestValidationException();
-            e.addValidationError("a model id is required to " + operation.name().toLowerCase(java.util.Locale.ROOT));
-            return e;
-        }
-        return null;
+        String invalid = ModelsApi.invalid(operation, modelId);
+        return invalid == null ? null : ValidateActions.addValidationError(invalid, null);
     }
 
     @Override

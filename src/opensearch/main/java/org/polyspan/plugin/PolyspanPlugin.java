@@ -42,8 +42,13 @@ import org.polyspan.onnx.OnnxSessions;
 import org.polyspan.onnx.OnnxWindowEncoder;
 import org.polyspan.runtime.ApertiumService;
 import org.polyspan.runtime.ModelMemoryLimit;
+import org.polyspan.runtime.NodePools;
 import org.polyspan.runtime.PluginPools;
+import org.polyspan.runtime.MappingTemplateEndpoint;
 import org.polyspan.runtime.PluginSettings;
+import org.polyspan.runtime.ProjectApi;
+import org.polyspan.runtime.ProjectEndpoint;
+import org.polyspan.runtime.StatsEndpoint;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -51,7 +56,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
 /**
@@ -92,11 +97,11 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
             Setting.Property.NodeScope);
 
     private final ModelRepository models;
-    private final ModelLoadPool loadPool = new ModelLoadPool();
+    private final NodePools pools = new NodePools();
     private final ApertiumService translators;
     private final InferenceBudget budget;
     private final InferenceRejections rejections = new InferenceRejections();
-    /** Set by {@link #createComponents}; documents only arrive after it. */
+    /** Set by {@link #createComponents}, for the statistics of the plugin's pools. */
     private volatile ThreadPool threadPool;
 
     public PolyspanPlugin(Settings settings, Path configPath) {
@@ -112,7 +117,7 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
         LOGGER.info("inference budget: {} allocated processors, [{}] {} threads x ONNX Runtime intra-op {} threads",
                 budget.processors(), PluginPools.INFERENCE, budget.poolThreads(), budget.intraOpThreads());
         OnnxWindowEncoder.Device device = DEVICE.get(settings).equals("cuda") ? OnnxWindowEncoder.Device.CUDA : OnnxWindowEncoder.Device.CPU;
-        this.models = new ModelRepository(root, device, budget.intraOpThreads(), loadPool,
+        this.models = new ModelRepository(root, device, budget.intraOpThreads(), pools.modelLoads(RejectedExecutionException::new),
                 Duration.ofMillis(MODELS_LOAD_WAIT.get(settings).millis()), MODELS_MAX_BYTES.get(settings),
                 settings.get("node.name", "unnamed"));
         this.translators = new ApertiumService(APERTIUM_URL.get(settings));
@@ -170,26 +175,19 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
         return List.of(MODELS_PATH, DEVICE, THREADS, INTRA_OP_THREADS, APERTIUM_URL, MODELS_MAX_BYTES, MODELS_LOAD_WAIT);
     }
 
-    private ExecutorService inferencePool() {
-        ThreadPool pool = threadPool;
-        if (pool == null) {
-            throw new IllegalStateException("the node has not started its thread pools yet");
-        }
-        return pool.executor(PluginPools.INFERENCE);
-    }
-
     @Override
     public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
-        return Map.of(SpanLabelingProcessor.TYPE, new SpanLabelingProcessor.Factory(models, this::inferencePool, rejections));
+        return Map.of(SpanLabelingProcessor.TYPE, new SpanLabelingProcessor.Factory(models, () -> pools.get(PluginPools.INFERENCE), rejections));
     }
 
     @Override
     public List<RestHandler> getRestHandlers(Settings settings, RestController restController, ClusterSettings clusterSettings,
                                              IndexScopedSettings indexScopedSettings, SettingsFilter settingsFilter,
                                              IndexNameExpressionResolver resolver, Supplier<DiscoveryNodes> nodes) {
-        return List.of(new RestModelsAction(), new RestMappingTemplateAction(),
-                new RestProjectAction(models, translators, rejections), new RestProjectIndexAction(models, translators),
-                new RestStatsAction(budget, rejections, models));
+        return List.of(new RestModelsAction(), new EndpointHandler(new MappingTemplateEndpoint()),
+                new EndpointHandler(new ProjectEndpoint(new ProjectApi(models, translators), rejections)),
+                new RestProjectIndexAction(models, translators),
+                new EndpointHandler(new StatsEndpoint(budget, rejections, models, () -> PluginThreadPools.read(threadPool))));
     }
 
     @Override
@@ -212,7 +210,7 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
                                                NodeEnvironment nodeEnvironment, NamedWriteableRegistry namedWriteableRegistry,
                                                IndexNameExpressionResolver indexNameExpressionResolver,
                                                Supplier<RepositoriesService> repositoriesServiceSupplier) {
-        loadPool.bind(threadPool);
+        pools.bind(threadPool::executor);
         this.threadPool = threadPool;
         return List.of(models, translators);
     }

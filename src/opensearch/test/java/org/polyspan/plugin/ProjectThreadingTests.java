@@ -1,5 +1,7 @@
 package org.polyspan.plugin;
 
+import org.polyspan.runtime.ProjectApi;
+import org.polyspan.runtime.ProjectEndpoint;
 import org.polyspan.ProcessorTestModels;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.xcontent.XContentType;
@@ -114,9 +116,9 @@ public class ProjectThreadingTests extends OpenSearchTestCase {
                             "{\"model\":\"tiny-heads\",\"pairs\":[{\"source\":{\"text\":\"Ada\",\"spans\":[]},\"target\":{\"text\":\"Ada\"}}]}"),
                             XContentType.JSON).build();
             FakeRestChannel channel = new FakeRestChannel(request, true, 1);
-            new RestProjectAction(models, () -> {
+            new EndpointHandler(new ProjectEndpoint(new ProjectApi(models, () -> {
                 throw new TranslationException("none");
-            }, rejections).handleRequest(request, channel, client);
+            }), rejections)).handleRequest(request, channel, client);
             assertBusy(() -> assertEquals(1, channel.responses().get() + channel.errors().get()));
             assertEquals(RestStatus.TOO_MANY_REQUESTS, channel.capturedResponse().status());
             assertTrue(channel.capturedResponse().content().utf8ToString(),

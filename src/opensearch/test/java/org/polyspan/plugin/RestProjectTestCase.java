@@ -1,5 +1,7 @@
 package org.polyspan.plugin;
 
+import org.polyspan.runtime.ProjectApi;
+import org.polyspan.runtime.ProjectEndpoint;
 import org.polyspan.ProcessorTestModels;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.xcontent.XContentHelper;
@@ -25,7 +27,8 @@ import java.util.Map;
 
 /**
  * Shared set-up of the {@code _project} handler tests: a models directory with the tiny fixtures (plus those a test
- * class asks for), a no-op client, and one request through {@link RestProjectAction} answered on the plugin's inference pool.
+ * class asks for), a no-op client, and one request through {@link EndpointHandler} serving the core's
+ * {@link org.polyspan.runtime.ProjectEndpoint}, answered on the plugin's inference pool.
  */
 public abstract class RestProjectTestCase extends OpenSearchTestCase {
     protected Path modelsRoot;
@@ -62,12 +65,13 @@ public abstract class RestProjectTestCase extends OpenSearchTestCase {
         RestRequest request = new FakeRestRequest.Builder(xContentRegistry()).withMethod(RestRequest.Method.POST)
                 .withPath("/_plugins/polyspan/_project").withContent(new BytesArray(json), XContentType.JSON).build();
         FakeRestChannel channel = new FakeRestChannel(request, true, 1);
-        new RestProjectAction(models, () -> {
+        ProjectApi api = new ProjectApi(models, () -> {
             if (translator == null) {
                 throw new TranslationException("none in this test");
             }
             return translator;
-        }, new InferenceRejections()).handleRequest(request, channel, client);
+        });
+        new EndpointHandler(new ProjectEndpoint(api, new InferenceRejections())).handleRequest(request, channel, client);
         assertBusy(() -> assertEquals(1, channel.responses().get() + channel.errors().get()));
         return channel.capturedResponse();
     }

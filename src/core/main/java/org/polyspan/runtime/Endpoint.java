@@ -1,0 +1,60 @@
+package org.polyspan.runtime;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * A REST endpoint without an engine: its name, its routes below the engine's prefix ({@code _plugins/polyspan} on
+ * OpenSearch, {@code _polyspan} on Elasticsearch) and its answer. Each engine serves every endpoint with one handler
+ * type, so what an endpoint reads and answers is written once, here.
+ */
+public interface Endpoint {
+    /** An HTTP method and a path below the engine's prefix, e.g. {@code GET /stats}. */
+    record Route(String method, String path) {}
+
+    /**
+     * What an endpoint reads of a call: its query and path parameters ({@code null} when absent), its JSON body and the
+     * id of the node that received it; the engine's request type stands behind it.
+     */
+    record Call(UnaryOperator<String> params, BodyReader bodyReader, String localNodeId) {
+        public String param(String name) {
+            return params.apply(name);
+        }
+
+        /** The JSON body as a map; {@code null} when there is none. */
+        public Map<String, Object> body() throws IOException {
+            return bodyReader.read();
+        }
+    }
+
+    /** Reads a call's JSON body with the engine's parser. */
+    interface BodyReader {
+        Map<String, Object> read() throws IOException;
+    }
+
+    /**
+     * An answer known on the network thread ({@code now}), or {@code work} that loads models or runs inference and so
+     * goes to the {@link PluginPools#INFERENCE} pool; {@code onRejected} counts a call that pool's full queue turned
+     * away, and {@code what} names the call in the rejection.
+     */
+    record Answer(Reply now, String what, Supplier<Reply> work, Runnable onRejected) {
+        public static Answer now(Reply reply) {
+            return new Answer(reply, null, null, null);
+        }
+
+        public static Answer onInferencePool(String what, Supplier<Reply> work, Runnable onRejected) {
+            return new Answer(null, what, work, onRejected);
+        }
+    }
+
+    /** The name the engine lists the handler under. */
+    String name();
+
+    List<Route> routes();
+
+    /** Runs on the network thread: reads and checks the call, never loads a model or runs inference. */
+    Answer answer(Call call) throws IOException;
+}

@@ -1,0 +1,49 @@
+package org.polyspan.runtime;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The models API without an engine: its routes, which {@link ModelsNodeOperation.Operation} a call asks for, and the
+ * answer once every node has answered ({@link ModelsNodesAnswer}). The engine sends the operation to the nodes with
+ * its nodes action and adds its own {@code _nodes} header and {@code cluster_name}.
+ * <ul>
+ *   <li>{@code GET .../models}: each model's heads and labels (read from its files, before any load) and, per node, its
+ *       state, load time, memory, usage figures; per node, loaded bytes against the limit and the plugin's thread
+ *       pools;</li>
+ *   <li>{@code POST .../models/{id}/_reload}: loads the model's files again on every node and swaps the new copy in;
+ *       calls in flight finish on the old copy;</li>
+ *   <li>{@code POST .../models/{id}/_unload}: takes the model out of service on every node; the next call that needs it
+ *       loads it again.</li>
+ * </ul>
+ */
+public final class ModelsApi {
+    public static final String NAME = "polyspan_models";
+    public static final List<Endpoint.Route> ROUTES = List.of(new Endpoint.Route("GET", "/models"),
+            new Endpoint.Route("POST", "/models/{id}/_reload"), new Endpoint.Route("POST", "/models/{id}/_unload"));
+
+    private ModelsApi() {}
+
+    /** The operation a call with this {@code id} parameter (null on the describe route) and path asks for. */
+    public static ModelsNodeOperation.Operation operation(String id, String path) {
+        if (id == null) {
+            return ModelsNodeOperation.Operation.DESCRIBE;
+        }
+        return path.endsWith("/_unload") ? ModelsNodeOperation.Operation.UNLOAD : ModelsNodeOperation.Operation.RELOAD;
+    }
+
+    /** Why an operation cannot run (a reload or unload without a model id), or {@code null}. */
+    public static String invalid(ModelsNodeOperation.Operation operation, String modelId) {
+        if (operation != ModelsNodeOperation.Operation.DESCRIBE && (modelId == null || modelId.isEmpty())) {
+            return "a model id is required to " + operation.name().toLowerCase(Locale.ROOT);
+        }
+        return null;
+    }
+
+    /** The body after the engine's header; {@code localNode} is the node that received the call. */
+    public static Reply answer(ModelsNodeOperation.Operation operation, List<ModelsNodesAnswer.NodeAnswer> answers, String localNode) {
+        return operation == ModelsNodeOperation.Operation.DESCRIBE
+                ? ModelsNodesAnswer.describe(answers, Map.of(), localNode) : ModelsNodesAnswer.change(answers, Map.of());
+    }
+}

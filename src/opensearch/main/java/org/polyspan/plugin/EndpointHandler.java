@@ -1,0 +1,66 @@
+package org.polyspan.plugin;
+
+import org.opensearch.common.util.concurrent.AbstractRunnable;
+import org.opensearch.rest.BaseRestHandler;
+import org.opensearch.rest.RestRequest;
+import org.opensearch.transport.client.node.NodeClient;
+import org.polyspan.runtime.Endpoint;
+import org.polyspan.runtime.PluginPools;
+import org.polyspan.runtime.Reply;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Serves one of the core's {@link Endpoint}s under {@code _plugins/polyspan}: OpenSearch's request behind the
+ * endpoint's {@link Endpoint.Call}, its answer written by {@link Replies}, work for the inference pool run there.
+ */
+public final class EndpointHandler extends BaseRestHandler {
+    static final String PREFIX = "/_plugins/polyspan";
+
+    private final Endpoint endpoint;
+
+    public EndpointHandler(Endpoint endpoint) {
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    public String getName() {
+        return endpoint.name();
+    }
+
+    @Override
+    public List<Route> routes() {
+        return routes(endpoint.routes());
+    }
+
+    /** The core's routes under {@link #PREFIX}. */
+    static List<Route> routes(List<Endpoint.Route> routes) {
+        return routes.stream().map(r -> new Route(RestRequest.Method.valueOf(r.method()), PREFIX + r.path())).toList();
+    }
+
+    @Override
+    protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) throws IOException {
+        Endpoint.Answer answer = endpoint.answer(new Endpoint.Call(request::param, () -> Replies.body(request), client.getLocalNodeId()));
+        if (answer.work() == null) {
+            return channel -> Replies.send(channel, answer.now());
+        }
+        return channel -> client.threadPool().executor(PluginPools.INFERENCE).execute(new AbstractRunnable() {
+            @Override
+            protected void doRun() {
+                Replies.send(channel, answer.work().get());
+            }
+
+            @Override
+            public void onRejection(Exception e) {
+                answer.onRejected().run();
+                Replies.send(channel, Reply.error(429, null, "rejected: " + PluginPools.inferenceQueueFull()));
+            }
+
+            @Override
+            public void onFailure(Exception e) {
+                Replies.send(channel, Reply.error(500, null, "could not write the answer: " + e.getMessage()));
+            }
+        });
+    }
+}
