@@ -1,14 +1,19 @@
 package org.polyspan;
 
+import org.polyspan.labeling.Document;
 import org.polyspan.labeling.LinearHead;
+import org.polyspan.labeling.WordSplitter;
 import org.polyspan.model.HeadFiles;
+import org.polyspan.model.ModelRepository;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -93,5 +98,31 @@ public final class ProcessorTestModels {
                 }
             }
         }
+    }
+
+    /** A mutable processor configuration (or document source) from alternating keys and values (values may be null). */
+    public static Map<String, Object> config(Object... kv) {
+        Map<String, Object> m = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    /**
+     * The words of {@code text} a model that tags every word a name must make spans of: those with at least one
+     * sub-token. A word the tokenizer deletes entirely (only format characters, e.g. a lone zero-width space) has no
+     * evidence and stays outside any span.
+     */
+    public static int taggableWords(ModelRepository models, String modelId, String text) throws Exception {
+        Document doc = Document.of(text);
+        List<String> texts = doc.words().stream().map(w -> WordSplitter.tokenizerText(text, w)).toList();
+        int n = 0;
+        try (var lease = models.lease(modelId)) {
+            for (int[] ids : lease.model().tokenizer().tokenize(texts)) {
+                n += ids.length > 0 ? 1 : 0;
+            }
+        }
+        return n;
     }
 }

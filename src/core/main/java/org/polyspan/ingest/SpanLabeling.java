@@ -40,6 +40,14 @@ public final class SpanLabeling {
         default void close() {}
     }
 
+    /**
+     * The labelling a processor's configuration asks for, checked with {@link SpanLabelingOptions#parse} (a bad option
+     * throws {@link ConfigException} naming its property). Reads the model's files only; the load runs in the background.
+     */
+    public static SpanLabeling parse(Map<String, Object> config, ModelRepository models) {
+        return new SpanLabeling(models, SpanLabelingOptions.parse(config, models));
+    }
+
     public SpanLabeling(ModelRepository models, SpanLabelingOptions options) {
         this.models = models;
         this.options = options;

@@ -7,6 +7,7 @@ import org.elasticsearch.ingest.IngestDocument;
 import org.elasticsearch.ingest.Processor;
 import org.polyspan.ingest.ConfigException;
 import org.polyspan.ingest.FieldAccess;
+import org.polyspan.ingest.InferencePool;
 import org.polyspan.ingest.SpanLabeling;
 import org.polyspan.ingest.SpanLabelingOptions;
 import org.polyspan.model.InferenceRejections;
@@ -29,15 +30,12 @@ import java.util.function.Supplier;
  */
 public final class SpanLabelingProcessor extends AbstractProcessor {
     private final SpanLabeling labeling;
-    private final Supplier<? extends Executor> executor;
-    private final InferenceRejections rejections;
+    private final InferencePool pool;
 
-    SpanLabelingProcessor(String tag, String description, SpanLabeling labeling, Supplier<? extends Executor> executor,
-                          InferenceRejections rejections) {
+    SpanLabelingProcessor(String tag, String description, SpanLabeling labeling, InferencePool pool) {
         super(tag, description);
         this.labeling = labeling;
-        this.executor = executor;
-        this.rejections = rejections;
+        this.pool = pool;
     }
 
     @Override
@@ -69,9 +67,9 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
             handler.accept(document, null);
         };
         try {
-            executor.get().execute(task);
+            pool.get().execute(task);
         } catch (RejectedExecutionException e) {
-            rejections.rejected(1);
+            pool.rejections().rejected(1);
             handler.accept(null, rejected(e));
         } catch (RuntimeException e) {
             handler.accept(null, e); // no pool: the node is starting or closing
@@ -90,44 +88,27 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
     }
 
     static FieldAccess fields(IngestDocument document) {
-        return new FieldAccess() {
-            @Override
-            public Object get(String field) {
-                return document.hasField(field) ? document.getFieldValue(field, Object.class, true) : null;
-            }
-
-            @Override
-            public void set(String field, Object value) {
-                document.setFieldValue(field, value);
-            }
-        };
+        return FieldAccess.of(f -> document.hasField(f) ? document.getFieldValue(f, Object.class, true) : null, document::setFieldValue);
     }
 
     public static final class Factory implements Processor.Factory {
         private final ModelRepository models;
-        private final Supplier<? extends Executor> executor;
-        private final InferenceRejections rejections;
+        private final InferencePool pool;
 
-        /**
-         * Processors that label on {@code executor} (the inference pool, looked up when a document arrives), counting
-         * the documents it turns away in {@code rejections}.
-         */
+        /** Processors that label on {@code executor}, looked up when a document arrives, counting its rejections. */
         public Factory(ModelRepository models, Supplier<? extends Executor> executor, InferenceRejections rejections) {
             this.models = models;
-            this.executor = executor;
-            this.rejections = rejections;
+            this.pool = new InferencePool(executor, rejections);
         }
 
         @Override
         public SpanLabelingProcessor create(Map<String, Processor.Factory> registry, String tag, String description,
                                             Map<String, Object> config) {
-            SpanLabelingOptions options;
             try {
-                options = SpanLabelingOptions.parse(config, models);
+                return new SpanLabelingProcessor(tag, description, SpanLabeling.parse(config, models), pool);
             } catch (ConfigException e) {
                 throw ConfigurationUtils.newConfigurationException(SpanLabelingOptions.TYPE, tag, e.property(), e.reason());
             }
-            return new SpanLabelingProcessor(tag, description, new SpanLabeling(models, options), executor, rejections);
         }
     }
 }

@@ -55,14 +55,8 @@ class SpanLabelingProcessorFactoryTest extends SpanLabelingTestCase {
     @Test
     void defaults() {
         SpanLabelingProcessor p = factory.create(Map.of(), "t", "d", config("model", "tiny-heads", "field", "body"));
-        assertEquals("tiny-heads", p.options().modelId());
-        assertEquals(List.of("body"), p.options().fields());
-        assertEquals(List.of(new SpanLabelingOptions.Target("spans", List.of())), p.options().targets());
-        assertTrue(p.options().labelFilter().isEmpty());
-        assertEquals(0.0, p.options().minScore(), 0);
-        assertFalse(p.options().ignoreMissing());
-        assertEquals(SpanLabelingOptions.DEFAULT_MAX_CHARS, p.options().maxChars());
-        assertEquals(SpanScope.SENTENCE, p.options().spanScope());
+        assertEquals(new SpanLabelingOptions("tiny-heads", List.of("body"), List.of(new SpanLabelingOptions.Target("spans", List.of())),
+                Set.of(), 0.0, false, SpanLabelingOptions.DEFAULT_MAX_CHARS, SpanScope.SENTENCE), p.options());
         assertEquals("t", p.getTag());
         assertEquals("d", p.getDescription());
         assertEquals("span_labeling", p.getType());
@@ -74,13 +68,8 @@ class SpanLabelingProcessorFactoryTest extends SpanLabelingTestCase {
         SpanLabelingProcessor p = create(config("model", "all-per", "fields", List.of("a", "b"),
                 "target_field", "entities", "labels", List.of("PER"), "heads", List.of("places"), "min_score", 0.5,
                 "ignore_missing", true, "max_chars", 10, "span_scope", "field"));
-        assertEquals(List.of("a", "b"), p.options().fields());
-        assertEquals(List.of(new SpanLabelingOptions.Target("entities", List.of("places"))), p.options().targets());
-        assertEquals(Set.of("PER"), p.options().labelFilter());
-        assertEquals(0.5, p.options().minScore(), 0);
-        assertTrue(p.options().ignoreMissing());
-        assertEquals(10, p.options().maxChars());
-        assertEquals(SpanScope.FIELD, p.options().spanScope());
+        assertEquals(new SpanLabelingOptions("all-per", List.of("a", "b"), List.of(new SpanLabelingOptions.Target("entities",
+                List.of("places"))), Set.of("PER"), 0.5, true, 10, SpanScope.FIELD), p.options());
     }
 
     /** Elasticsearch rejects a processor whose configuration has keys left over: the factory takes those it reads. */

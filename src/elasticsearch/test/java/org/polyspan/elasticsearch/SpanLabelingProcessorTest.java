@@ -1,9 +1,8 @@
 package org.polyspan.elasticsearch;
 
+import org.polyspan.ProcessorTestModels;
 import org.elasticsearch.ingest.IngestDocument;
 import org.junit.jupiter.api.Test;
-import org.polyspan.labeling.Document;
-import org.polyspan.labeling.WordSplitter;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -202,7 +201,7 @@ class SpanLabelingProcessorTest extends SpanLabelingTestCase {
     @Test
     void offsetsExactOnHardText() throws Exception {
         String text = "Zürich\u00A0und 北京市 · Москва, القاهرة 👩‍👩‍👧 e\u0301te\u0301\t" + "x".repeat(3000) + " \uD800 end \uDC00.";
-        int words = taggableWords(text);
+        int words = ProcessorTestModels.taggableWords(models, "all-per", text);
         for (String model : List.of("all-per", "tiny-heads", "tiny-hf")) {
             IngestDocument d = run(processor("model", model, "field", "body"), doc("body", text));
             List<Map<String, Object>> spans = spans(d, "spans");
@@ -236,7 +235,7 @@ class SpanLabelingProcessorTest extends SpanLabelingTestCase {
             String text = RandomTexts.realisticUnicode(random, 0, 400);
             String where = " in [" + text + "] (-Dpolyspan.test.seed=" + seed + ")";
             List<Map<String, Object>> every = spans(run(allPer, doc("body", text)), "spans");
-            assertEquals(taggableWords(text), every.size(), "spans of all-per" + where);
+            assertEquals(ProcessorTestModels.taggableWords(models, "all-per", text), every.size(), "spans of all-per" + where);
             List<Map<String, Object>> some = spans(run(tiny, doc("body", text)), "spans");
             List<Map<String, Object>> both = new ArrayList<>(every);
             both.addAll(some);
@@ -248,21 +247,5 @@ class SpanLabelingProcessorTest extends SpanLabelingTestCase {
         }
         assertTrue(allPerSpans > 0, "all-per produced no span in 50 random texts (-Dpolyspan.test.seed=" + seed + ")");
         assertTrue(tinySpans > 0, "tiny-heads produced no span in 50 random texts (-Dpolyspan.test.seed=" + seed + ")");
-    }
-
-    /**
-     * The words all-per must make spans of: those with at least one sub-token. A word the tokenizer deletes entirely
-     * (only format characters, e.g. a lone zero-width space) has no evidence and stays outside any span.
-     */
-    private int taggableWords(String text) throws Exception {
-        Document doc = Document.of(text);
-        List<String> texts = doc.words().stream().map(w -> WordSplitter.tokenizerText(text, w)).toList();
-        int n = 0;
-        try (var lease = models.lease("all-per")) {
-            for (int[] ids : lease.model().tokenizer().tokenize(texts)) {
-                n += ids.length > 0 ? 1 : 0;
-            }
-        }
-        return n;
     }
 }

@@ -11,7 +11,6 @@ import org.polyspan.model.ModelRepository;
 import org.polyspan.onnx.OnnxWindowEncoder;
 
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,11 +44,7 @@ abstract class SpanLabelingTestCase {
 
     /** A mutable processor configuration from alternating keys and values. */
     protected static Map<String, Object> config(Object... kv) {
-        Map<String, Object> m = new HashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put((String) kv[i], kv[i + 1]);
-        }
-        return m;
+        return ProcessorTestModels.config(kv);
     }
 
     /** A document whose source has the given alternating keys and values (values may be null). */

@@ -11,6 +11,7 @@ import org.opensearch.ingest.IngestDocumentWrapper;
 import org.opensearch.ingest.Processor;
 import org.polyspan.ingest.ConfigException;
 import org.polyspan.ingest.FieldAccess;
+import org.polyspan.ingest.InferencePool;
 import org.polyspan.ingest.SpanLabeling.Session;
 import org.polyspan.ingest.SpanLabeling.Source;
 import org.polyspan.ingest.SpanLabeling;
@@ -46,16 +47,12 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
     private static final Logger LOGGER = LogManager.getLogger(SpanLabelingProcessor.class);
 
     private final SpanLabeling labeling;
-    /** Where inference runs: the node's inference pool, read when a document arrives (the pool exists after start). */
-    private final Supplier<? extends Executor> executor;
-    private final InferenceRejections rejections;
+    private final InferencePool pool;
 
-    SpanLabelingProcessor(String tag, String description, SpanLabeling labeling, Supplier<? extends Executor> executor,
-                          InferenceRejections rejections) {
+    SpanLabelingProcessor(String tag, String description, SpanLabeling labeling, InferencePool pool) {
         super(tag, description);
         this.labeling = labeling;
-        this.executor = executor;
-        this.rejections = rejections;
+        this.pool = pool;
         // a lease on the model for one batch, with a model that is still loading (or over the memory cap) answered 429
         this.modelSource = () -> ModelLoading.retryable(labeling::open);
     }
@@ -148,7 +145,7 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
             }
         };
         try {
-            executor.get().execute(task);
+            pool.get().execute(task);
         } catch (RejectedExecutionException e) {
             batch.rejected(e); // executors that throw instead of calling onRejection
         } catch (RuntimeException e) {
@@ -240,7 +237,7 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
             if (completed.get()) {
                 return;
             }
-            rejections.rejected(pending.size());
+            pool.rejections().rejected(pending.size());
             String message = PluginPools.inferenceRejected(pending.size(), String.valueOf(cause.getMessage()));
             boolean shutdown = cause instanceof OpenSearchRejectedExecutionException r && r.isExecutorShutdown();
             OpenSearchRejectedExecutionException e = new OpenSearchRejectedExecutionException(message, shutdown);
@@ -267,17 +264,7 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
 
     /** An ingest document as the core sees it (dotted paths allowed; a missing field reads as null). */
     static FieldAccess fields(IngestDocument document) {
-        return new FieldAccess() {
-            @Override
-            public Object get(String field) {
-                return document.hasField(field) ? document.getFieldValue(field, Object.class, true) : null;
-            }
-
-            @Override
-            public void set(String field, Object value) {
-                document.setFieldValue(field, value);
-            }
-        };
+        return FieldAccess.of(f -> document.hasField(f) ? document.getFieldValue(f, Object.class, true) : null, document::setFieldValue);
     }
 
     @Override
@@ -297,19 +284,17 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
 
     public static final class Factory implements Processor.Factory {
         private final ModelRepository models;
-        private final Supplier<? extends Executor> executor;
-        private final InferenceRejections rejections;
+        private final InferencePool pool;
 
         /** Processors that label on the caller's thread (tests and tools; a node uses the pool). */
         public Factory(ModelRepository models) {
             this(models, () -> Runnable::run, new InferenceRejections());
         }
 
-        /** Processors that label on {@code executor}, counting its rejections in {@code rejections}. */
+        /** Processors that label on {@code executor}, looked up when a document arrives, counting its rejections. */
         public Factory(ModelRepository models, Supplier<? extends Executor> executor, InferenceRejections rejections) {
             this.models = models;
-            this.executor = executor;
-            this.rejections = rejections;
+            this.pool = new InferencePool(executor, rejections);
         }
 
         /**
@@ -321,13 +306,11 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
         @Override
         public SpanLabelingProcessor create(Map<String, Processor.Factory> registry, String tag, String description,
                                             Map<String, Object> config) {
-            SpanLabelingOptions options;
             try {
-                options = SpanLabelingOptions.parse(config, models);
+                return new SpanLabelingProcessor(tag, description, SpanLabeling.parse(config, models), pool);
             } catch (ConfigException e) {
                 throw ConfigurationUtils.newConfigurationException(TYPE, tag, e.property(), e.reason());
             }
-            return new SpanLabelingProcessor(tag, description, new SpanLabeling(models, options), executor, rejections);
         }
     }
 }

@@ -1,8 +1,7 @@
 package org.polyspan.plugin;
 
+import org.polyspan.ProcessorTestModels;
 import org.opensearch.ingest.IngestDocument;
-import org.polyspan.labeling.Document;
-import org.polyspan.labeling.WordSplitter;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -150,7 +149,7 @@ public class SpanLabelingProcessorTests extends SpanLabelingTestCase {
 
     public void testOffsetsExactOnHardText() throws Exception {
         String text = "Zürich\u00A0und 北京市 · Москва, القاهرة 👩‍👩‍👧 e\u0301te\u0301\t" + "x".repeat(3000) + " \uD800 end \uDC00.";
-        int words = taggableWords(text);
+        int words = ProcessorTestModels.taggableWords(models, "all-per", text);
         for (String model : List.of("all-per", "tiny-heads", "tiny-hf")) {
             IngestDocument d = processor("model", model, "field", "body").execute(doc("body", text));
             List<Map<String, Object>> spans = spans(d, "spans");
@@ -179,7 +178,7 @@ public class SpanLabelingProcessorTests extends SpanLabelingTestCase {
         for (int i = 0; i < 50; i++) {
             String text = randomRealisticUnicodeOfLengthBetween(0, 400);
             List<Map<String, Object>> every = spans(allPer.execute(doc("body", text)), "spans");
-            assertEquals("spans of all-per in [" + text + "]", taggableWords(text), every.size());
+            assertEquals("spans of all-per in [" + text + "]", ProcessorTestModels.taggableWords(models, "all-per", text), every.size());
             List<Map<String, Object>> some = spans(random.execute(doc("body", text)), "spans");
             for (Map<String, Object> s : concat(every, some)) {
                 assertEquals(s.get("text"), text.substring((Integer) s.get("start"), (Integer) s.get("end")));
@@ -189,22 +188,6 @@ public class SpanLabelingProcessorTests extends SpanLabelingTestCase {
         }
         assertTrue("all-per produced no span in 50 random texts", allPerSpans > 0);
         assertTrue("tiny-heads produced no span in 50 random texts", randomSpans > 0);
-    }
-
-    /**
-     * The words all-per must make spans of: those with at least one sub-token. A word the tokenizer deletes entirely
-     * (only format characters, e.g. a lone zero-width space) has no evidence and stays outside any span.
-     */
-    private int taggableWords(String text) throws Exception {
-        Document doc = Document.of(text);
-        List<String> texts = doc.words().stream().map(w -> WordSplitter.tokenizerText(text, w)).toList();
-        int n = 0;
-        try (var lease = models.lease("all-per")) {
-            for (int[] ids : lease.model().tokenizer().tokenize(texts)) {
-                n += ids.length > 0 ? 1 : 0;
-            }
-        }
-        return n;
     }
 
     private static List<Map<String, Object>> concat(List<Map<String, Object>> a, List<Map<String, Object>> b) {

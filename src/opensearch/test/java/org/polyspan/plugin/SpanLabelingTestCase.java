@@ -5,7 +5,6 @@ import org.opensearch.test.OpenSearchTestCase;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.onnx.OnnxWindowEncoder;
 
-import java.util.HashMap;
 import java.util.Map;
 
 /** A models directory built from the tiny fixtures (see {@link ProcessorTestModels}) and a processor factory over it. */
@@ -28,10 +27,6 @@ public abstract class SpanLabelingTestCase extends OpenSearchTestCase {
 
     /** A mutable processor configuration from alternating keys and values. */
     protected static Map<String, Object> config(Object... kv) {
-        Map<String, Object> m = new HashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put((String) kv[i], kv[i + 1]);
-        }
-        return m;
+        return ProcessorTestModels.config(kv);
     }
 }
