@@ -11,15 +11,15 @@ import java.util.function.UnaryOperator;
  * OpenSearch, {@code _polyspan} on Elasticsearch) and its answer. Each engine serves every endpoint with one handler
  * type, so what an endpoint reads and answers is written once, here.
  */
-public interface Endpoint {
+public abstract class Endpoint {
     /** An HTTP method and a path below the engine's prefix, e.g. {@code GET /stats}. */
-    record Route(String method, String path) {}
+    public record Route(String method, String path) {}
 
     /**
      * What an endpoint reads of a call: its query and path parameters ({@code null} when absent), its JSON body and the
      * id of the node that received it; the engine's request type stands behind it.
      */
-    record Call(UnaryOperator<String> params, BodyReader bodyReader, String localNodeId) {
+    public record Call(UnaryOperator<String> params, BodyReader bodyReader, String localNodeId) {
         public String param(String name) {
             return params.apply(name);
         }
@@ -31,7 +31,7 @@ public interface Endpoint {
     }
 
     /** Reads a call's JSON body with the engine's parser. */
-    interface BodyReader {
+    public interface BodyReader {
         Map<String, Object> read() throws IOException;
     }
 
@@ -40,7 +40,7 @@ public interface Endpoint {
      * goes to the {@link PluginPools#INFERENCE} pool; {@code onRejected} counts a call that pool's full queue turned
      * away, and {@code what} names the call in the rejection.
      */
-    record Answer(Reply now, String what, Supplier<Reply> work, Runnable onRejected) {
+    public record Answer(Reply now, String what, Supplier<Reply> work, Runnable onRejected) {
         public static Answer now(Reply reply) {
             return new Answer(reply, null, null, null);
         }
@@ -50,11 +50,23 @@ public interface Endpoint {
         }
     }
 
-    /** The name the engine lists the handler under. */
-    String name();
+    private final String name;
+    private final List<Route> routes;
 
-    List<Route> routes();
+    protected Endpoint(String name, Route... routes) {
+        this.name = name;
+        this.routes = List.of(routes);
+    }
+
+    /** The name the engine lists the handler under. */
+    public final String name() {
+        return name;
+    }
+
+    public final List<Route> routes() {
+        return routes;
+    }
 
     /** Runs on the network thread: reads and checks the call, never loads a model or runs inference. */
-    Answer answer(Call call) throws IOException;
+    public abstract Answer answer(Call call) throws IOException;
 }

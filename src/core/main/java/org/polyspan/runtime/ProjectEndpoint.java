@@ -10,23 +10,14 @@ import java.util.List;
  * {@code POST .../_project}, answered by {@link ProjectApi}: the body is checked on the network thread (400 naming the
  * pair and the field); translation and projection run on the plugin's inference pool, whose full queue answers 429.
  */
-public final class ProjectEndpoint implements Endpoint {
+public final class ProjectEndpoint extends Endpoint {
     private final ProjectApi api;
     private final InferenceRejections rejections;
 
     public ProjectEndpoint(ProjectApi api, InferenceRejections rejections) {
+        super("polyspan_project", new Route("POST", "/_project"));
         this.api = api;
         this.rejections = rejections;
-    }
-
-    @Override
-    public String name() {
-        return "polyspan_project";
-    }
-
-    @Override
-    public List<Route> routes() {
-        return List.of(new Route("POST", "/_project"));
     }
 
     @Override

@@ -13,7 +13,7 @@ import java.util.function.Supplier;
  * rejected, completed) and the work the inference pool turned away, what the node runs on (CPU features, int8
  * kernels) and each model's self-check; the body is {@link PluginStats#body}.
  */
-public final class StatsEndpoint implements Endpoint {
+public final class StatsEndpoint extends Endpoint {
     private final InferenceBudget budget;
     private final InferenceRejections rejections;
     private final ModelRepository models;
@@ -22,20 +22,11 @@ public final class StatsEndpoint implements Endpoint {
 
     public StatsEndpoint(InferenceBudget budget, InferenceRejections rejections, ModelRepository models,
                          Supplier<List<PluginStats.Pool>> pools) {
+        super("polyspan_stats", new Route("GET", "/stats"));
         this.budget = budget;
         this.rejections = rejections;
         this.models = models;
         this.pools = pools;
-    }
-
-    @Override
-    public String name() {
-        return "polyspan_stats";
-    }
-
-    @Override
-    public List<Route> routes() {
-        return List.of(new Route("GET", "/stats"));
     }
 
     @Override

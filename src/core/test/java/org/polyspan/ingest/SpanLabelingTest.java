@@ -38,17 +38,7 @@ class SpanLabelingTest {
 
     /** A document as a plain map of top-level fields. */
     private static FieldAccess doc(Map<String, Object> fields) {
-        return new FieldAccess() {
-            @Override
-            public Object get(String field) {
-                return fields.get(field);
-            }
-
-            @Override
-            public void set(String field, Object value) {
-                fields.put(field, value);
-            }
-        };
+        return FieldAccess.of(fields::get, fields::put);
     }
 
     private static SpanLabelingOptions parse(Object... kv) {

@@ -29,16 +29,11 @@ import org.elasticsearch.threadpool.FixedExecutorBuilder;
 import org.elasticsearch.threadpool.ThreadPool;
 import org.polyspan.ingest.SpanLabelingOptions;
 import org.polyspan.model.InferenceBudget;
-import org.polyspan.model.InferenceRejections;
-import org.polyspan.model.ModelRepository;
-import org.polyspan.onnx.OnnxSessions;
-import org.polyspan.onnx.OnnxWindowEncoder;
-import org.polyspan.runtime.ApertiumService;
-import org.polyspan.runtime.ModelMemoryLimit;
-import org.polyspan.runtime.NodePools;
-import org.polyspan.runtime.NativeLibraries;
-import org.polyspan.runtime.PluginPools;
 import org.polyspan.runtime.MappingTemplateEndpoint;
+import org.polyspan.runtime.ModelMemoryLimit;
+import org.polyspan.runtime.NativeLibraries;
+import org.polyspan.runtime.PluginNode;
+import org.polyspan.runtime.PluginPools;
 import org.polyspan.runtime.PluginSettings;
 import org.polyspan.runtime.ProjectApi;
 import org.polyspan.runtime.ProjectEndpoint;
@@ -87,12 +82,7 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
     public static final Setting<String> APERTIUM_URL = Setting.simpleString(PluginSettings.APERTIUM_URL.key(), PluginSettings.APERTIUM_URL.defaultValue(),
             Setting.Property.NodeScope);
 
-    private final ModelRepository models;
-    private final NodePools pools = new NodePools();
-    private final ApertiumService translators;
-    private final InferenceBudget budget;
-    /** Work the inference pool turned away, for the stats endpoint. */
-    private final InferenceRejections rejections = new InferenceRejections();
+    private final PluginNode node;
     /** Set by {@link #createComponents}, for the statistics of the plugin's pools. */
     private volatile ThreadPool threadPool;
 
@@ -100,19 +90,9 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
         String custom = MODELS_PATH.get(settings);
         Path root = custom.isEmpty() ? configPath.resolve("polyspan").resolve("models") : configPath.resolve(custom);
         NativeLibraries.configure();
-        this.budget = budget(settings);
-        if (!OnnxSessions.useGlobalThreadPool(budget.intraOpThreads())) {
-            LOGGER.warn("ONNX Runtime was started before the polyspan plugin (several nodes in one JVM?): its global pool keeps its "
-                    + "first size, not [{}] threads", budget.intraOpThreads());
-        }
-        LOGGER.info("inference budget: {} allocated processors, [{}] {} threads x ONNX Runtime intra-op {} threads",
-                budget.processors(), PluginPools.INFERENCE, budget.poolThreads(), budget.intraOpThreads());
-        OnnxWindowEncoder.Device device = DEVICE.get(settings).equals("cuda") ? OnnxWindowEncoder.Device.CUDA : OnnxWindowEncoder.Device.CPU;
-        this.models = new ModelRepository(root, device, budget.intraOpThreads(),
-                pools.modelLoads(message -> new EsRejectedExecutionException(message, false)),
-                Duration.ofMillis(MODELS_LOAD_WAIT.get(settings).millis()), MODELS_MAX_BYTES.get(settings),
-                settings.get("node.name", "unnamed"));
-        this.translators = new ApertiumService(APERTIUM_URL.get(settings));
+        this.node = new PluginNode(new PluginNode.Config(budget(settings), root, DEVICE.get(settings),
+                Duration.ofMillis(MODELS_LOAD_WAIT.get(settings).millis()), MODELS_MAX_BYTES.get(settings), APERTIUM_URL.get(settings),
+                settings.get("node.name", "unnamed"), message -> new EsRejectedExecutionException(message, false)), LOGGER::warn, LOGGER::info);
     }
 
     /** Inference pool threads x intra-op threads, checked against the allocated processors. */
@@ -151,14 +131,15 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
 
     @Override
     public Collection<?> createComponents(PluginServices services) {
-        pools.bind(services.threadPool()::executor);
+        node.pools().bind(services.threadPool()::executor);
         this.threadPool = services.threadPool();
-        return List.of(models, translators);
+        return List.of(node.models(), node.translators());
     }
 
     @Override
     public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
-        return Map.of(SpanLabelingOptions.TYPE, new SpanLabelingProcessor.Factory(models, () -> pools.get(PluginPools.INFERENCE), rejections),
+        return Map.of(SpanLabelingOptions.TYPE, new SpanLabelingProcessor.Factory(node.models(),
+                () -> node.pools().get(PluginPools.INFERENCE), node.rejections()),
                 RecordFailureProcessor.TYPE, new RecordFailureProcessor.Factory());
     }
 
@@ -170,9 +151,10 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
                                                    Supplier<DiscoveryNodes> nodesInCluster,
                                                    Predicate<NodeFeature> clusterSupportsFeature) {
         return List.of(new RestModelsAction(), new EndpointHandler(new MappingTemplateEndpoint()),
-                new EndpointHandler(new StatsEndpoint(budget, rejections, models, () -> PluginThreadPools.read(threadPool))),
-                new EndpointHandler(new ProjectEndpoint(new ProjectApi(models, translators), rejections)),
-                new RestProjectIndexAction(models, translators));
+                new EndpointHandler(new StatsEndpoint(node.budget(), node.rejections(), node.models(),
+                        () -> PluginThreadPools.read(threadPool))),
+                new EndpointHandler(new ProjectEndpoint(new ProjectApi(node.models(), node.translators()), node.rejections())),
+                new RestProjectIndexAction(node.models(), node.translators()));
     }
 
     @Override
@@ -189,6 +171,6 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
 
     @Override
     public void close() {
-        models.close();
+        node.models().close();
     }
 }

@@ -35,16 +35,11 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.opensearch.secure_sm.AccessController;
 import org.polyspan.model.InferenceBudget;
-import org.polyspan.model.InferenceRejections;
-import org.polyspan.model.ModelRepository;
 import org.polyspan.onnx.CpuFeatures;
-import org.polyspan.onnx.OnnxSessions;
-import org.polyspan.onnx.OnnxWindowEncoder;
-import org.polyspan.runtime.ApertiumService;
-import org.polyspan.runtime.ModelMemoryLimit;
-import org.polyspan.runtime.NodePools;
-import org.polyspan.runtime.PluginPools;
 import org.polyspan.runtime.MappingTemplateEndpoint;
+import org.polyspan.runtime.ModelMemoryLimit;
+import org.polyspan.runtime.PluginNode;
+import org.polyspan.runtime.PluginPools;
 import org.polyspan.runtime.PluginSettings;
 import org.polyspan.runtime.ProjectApi;
 import org.polyspan.runtime.ProjectEndpoint;
@@ -96,11 +91,7 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
     public static final Setting<String> APERTIUM_URL = Setting.simpleString(PluginSettings.APERTIUM_URL.key(), PluginSettings.APERTIUM_URL.defaultValue(),
             Setting.Property.NodeScope);
 
-    private final ModelRepository models;
-    private final NodePools pools = new NodePools();
-    private final ApertiumService translators;
-    private final InferenceBudget budget;
-    private final InferenceRejections rejections = new InferenceRejections();
+    private final PluginNode node;
     /** Set by {@link #createComponents}, for the statistics of the plugin's pools. */
     private volatile ThreadPool threadPool;
 
@@ -109,18 +100,9 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
         NativeLibraries.configure();
         // read once here, where the plugin's own permission applies: later reads run under server frames on the stack
         AccessController.doPrivileged(CpuFeatures::describe);
-        this.budget = budget(settings);
-        if (!OnnxSessions.useGlobalThreadPool(budget.intraOpThreads())) {
-            LOGGER.warn("ONNX Runtime was started before the polyspan plugin (several nodes in one JVM?): its global pool keeps its "
-                    + "first size, not [{}] threads", budget.intraOpThreads());
-        }
-        LOGGER.info("inference budget: {} allocated processors, [{}] {} threads x ONNX Runtime intra-op {} threads",
-                budget.processors(), PluginPools.INFERENCE, budget.poolThreads(), budget.intraOpThreads());
-        OnnxWindowEncoder.Device device = DEVICE.get(settings).equals("cuda") ? OnnxWindowEncoder.Device.CUDA : OnnxWindowEncoder.Device.CPU;
-        this.models = new ModelRepository(root, device, budget.intraOpThreads(), pools.modelLoads(RejectedExecutionException::new),
-                Duration.ofMillis(MODELS_LOAD_WAIT.get(settings).millis()), MODELS_MAX_BYTES.get(settings),
-                settings.get("node.name", "unnamed"));
-        this.translators = new ApertiumService(APERTIUM_URL.get(settings));
+        this.node = new PluginNode(new PluginNode.Config(budget(settings), root, DEVICE.get(settings),
+                Duration.ofMillis(MODELS_LOAD_WAIT.get(settings).millis()), MODELS_MAX_BYTES.get(settings), APERTIUM_URL.get(settings),
+                settings.get("node.name", "unnamed"), RejectedExecutionException::new), LOGGER::warn, LOGGER::info);
     }
 
     /**
@@ -177,7 +159,8 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
 
     @Override
     public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
-        return Map.of(SpanLabelingProcessor.TYPE, new SpanLabelingProcessor.Factory(models, () -> pools.get(PluginPools.INFERENCE), rejections));
+        return Map.of(SpanLabelingProcessor.TYPE, new SpanLabelingProcessor.Factory(node.models(),
+                () -> node.pools().get(PluginPools.INFERENCE), node.rejections()));
     }
 
     @Override
@@ -185,9 +168,10 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
                                              IndexScopedSettings indexScopedSettings, SettingsFilter settingsFilter,
                                              IndexNameExpressionResolver resolver, Supplier<DiscoveryNodes> nodes) {
         return List.of(new RestModelsAction(), new EndpointHandler(new MappingTemplateEndpoint()),
-                new EndpointHandler(new ProjectEndpoint(new ProjectApi(models, translators), rejections)),
-                new RestProjectIndexAction(models, translators),
-                new EndpointHandler(new StatsEndpoint(budget, rejections, models, () -> PluginThreadPools.read(threadPool))));
+                new EndpointHandler(new ProjectEndpoint(new ProjectApi(node.models(), node.translators()), node.rejections())),
+                new RestProjectIndexAction(node.models(), node.translators()),
+                new EndpointHandler(new StatsEndpoint(node.budget(), node.rejections(), node.models(),
+                        () -> PluginThreadPools.read(threadPool))));
     }
 
     @Override
@@ -210,13 +194,13 @@ public class PolyspanPlugin extends Plugin implements IngestPlugin, ActionPlugin
                                                NodeEnvironment nodeEnvironment, NamedWriteableRegistry namedWriteableRegistry,
                                                IndexNameExpressionResolver indexNameExpressionResolver,
                                                Supplier<RepositoriesService> repositoriesServiceSupplier) {
-        pools.bind(threadPool::executor);
+        node.pools().bind(threadPool::executor);
         this.threadPool = threadPool;
-        return List.of(models, translators);
+        return List.of(node.models(), node.translators());
     }
 
     @Override
     public void close() throws IOException {
-        models.close();
+        node.models().close();
     }
 }
