@@ -1,7 +1,6 @@
 package org.polyspan.runtime;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -25,20 +24,13 @@ public final class ModelsApi {
 
     private ModelsApi() {}
 
-    /** The operation a call with this {@code id} parameter (null on the describe route) and path asks for. */
-    public static ModelsNodeOperation.Operation operation(String id, String path) {
+    /** What a call with this {@code id} parameter (null on the describe route) and path asks the nodes. */
+    public static ModelsNodeOperation.Call call(String id, String path) {
         if (id == null) {
-            return ModelsNodeOperation.Operation.DESCRIBE;
+            return new ModelsNodeOperation.Call(ModelsNodeOperation.Operation.DESCRIBE, null);
         }
-        return path.endsWith("/_unload") ? ModelsNodeOperation.Operation.UNLOAD : ModelsNodeOperation.Operation.RELOAD;
-    }
-
-    /** Why an operation cannot run (a reload or unload without a model id), or {@code null}. */
-    public static String invalid(ModelsNodeOperation.Operation operation, String modelId) {
-        if (operation != ModelsNodeOperation.Operation.DESCRIBE && (modelId == null || modelId.isEmpty())) {
-            return "a model id is required to " + operation.name().toLowerCase(Locale.ROOT);
-        }
-        return null;
+        return new ModelsNodeOperation.Call(path.endsWith("/_unload") ? ModelsNodeOperation.Operation.UNLOAD
+                : ModelsNodeOperation.Operation.RELOAD, id);
     }
 
     /** The body after the engine's header; {@code localNode} is the node that received the call. */

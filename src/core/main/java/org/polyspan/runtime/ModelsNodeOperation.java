@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * What one node answers to the nodes-level models API, the same on every engine: describe its models, or reload or
@@ -21,6 +23,17 @@ public final class ModelsNodeOperation {
         UNLOAD
     }
 
+    /** What the nodes are asked: an operation, and the model to reload or unload ({@code null} for a describe). */
+    public record Call(Operation operation, String modelId) {
+        /** Why the call cannot run (a reload or unload without a model id), or {@code null}. */
+        public String invalid() {
+            if (operation != Operation.DESCRIBE && (modelId == null || modelId.isEmpty())) {
+                return "a model id is required to " + operation.name().toLowerCase(Locale.ROOT);
+            }
+            return null;
+        }
+    }
+
     /** A node's answer: an HTTP-like status for what the operation did there, and its body (a JSON-like map). */
     public record Result(int status, Map<String, Object> body) {}
 
@@ -28,6 +41,11 @@ public final class ModelsNodeOperation {
 
     public ModelsNodeOperation(ModelRepository models) {
         this.models = models;
+    }
+
+    /** Runs {@code call} on this node; {@code pools} reads the plugin's thread pools for a describe. */
+    public Result run(Call call, Supplier<List<PluginStats.Pool>> pools) {
+        return call.operation() == Operation.DESCRIBE ? describe(PluginStats.pools(pools.get())) : change(call.operation(), call.modelId());
     }
 
     /**

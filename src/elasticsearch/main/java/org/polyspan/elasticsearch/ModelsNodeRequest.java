@@ -9,32 +9,34 @@ import java.io.IOException;
 
 /** The part of a {@link ModelsNodesRequest} sent to one node. */
 public final class ModelsNodeRequest extends TransportRequest {
-    private final ModelsNodeOperation.Operation operation;
-    private final String modelId;
+    private final ModelsNodeOperation.Call call;
 
     ModelsNodeRequest(ModelsNodesRequest request) {
-        this.operation = request.operation();
-        this.modelId = request.modelId();
+        this.call = request.call();
     }
 
     public ModelsNodeRequest(StreamInput in) throws IOException {
         super(in);
-        operation = in.readEnum(ModelsNodeOperation.Operation.class);
-        modelId = in.readOptionalString();
+        call = readCall(in);
     }
 
-    ModelsNodeOperation.Operation operation() {
-        return operation;
-    }
-
-    String modelId() {
-        return modelId;
+    ModelsNodeOperation.Call call() {
+        return call;
     }
 
     @Override
     public void writeTo(StreamOutput out) throws IOException {
         super.writeTo(out);
-        out.writeEnum(operation);
-        out.writeOptionalString(modelId);
+        writeCall(out, call);
+    }
+
+    /** A call on the wire: the operation, then the optional model id. */
+    static ModelsNodeOperation.Call readCall(StreamInput in) throws IOException {
+        return new ModelsNodeOperation.Call(in.readEnum(ModelsNodeOperation.Operation.class), in.readOptionalString());
+    }
+
+    static void writeCall(StreamOutput out, ModelsNodeOperation.Call call) throws IOException {
+        out.writeEnum(call.operation());
+        out.writeOptionalString(call.modelId());
     }
 }

@@ -3,7 +3,6 @@ package org.polyspan.elasticsearch;
 import org.elasticsearch.action.ActionRequestValidationException;
 import org.elasticsearch.action.ValidateActions;
 import org.elasticsearch.action.support.nodes.BaseNodesRequest;
-import org.polyspan.runtime.ModelsApi;
 import org.polyspan.runtime.ModelsNodeOperation;
 
 
@@ -12,27 +11,24 @@ import org.polyspan.runtime.ModelsNodeOperation;
  * Elasticsearch keeps nodes requests on the receiving node; each node gets a {@link ModelsNodeRequest}.
  */
 public final class ModelsNodesRequest extends BaseNodesRequest<ModelsNodesRequest> {
-    private final ModelsNodeOperation.Operation operation;
-    private final String modelId;
+    private final ModelsNodeOperation.Call call;
+
+    public ModelsNodesRequest(ModelsNodeOperation.Call call, String... nodeIds) {
+        super(nodeIds);
+        this.call = call;
+    }
 
     public ModelsNodesRequest(ModelsNodeOperation.Operation operation, String modelId, String... nodeIds) {
-        super(nodeIds);
-        this.operation = operation;
-        this.modelId = modelId;
+        this(new ModelsNodeOperation.Call(operation, modelId), nodeIds);
     }
 
-    public ModelsNodeOperation.Operation operation() {
-        return operation;
-    }
-
-    /** The model to reload or unload; null for a describe. */
-    public String modelId() {
-        return modelId;
+    public ModelsNodeOperation.Call call() {
+        return call;
     }
 
     @Override
     public ActionRequestValidationException validate() {
-        String invalid = ModelsApi.invalid(operation, modelId);
+        String invalid = call.invalid();
         return invalid == null ? null : ValidateActions.addValidationError(invalid, null);
     }
 }

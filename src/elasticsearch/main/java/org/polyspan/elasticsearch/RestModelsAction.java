@@ -35,8 +35,8 @@ public final class RestModelsAction extends BaseRestHandler {
 
     @Override
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
-        ModelsNodeOperation.Operation operation = ModelsApi.operation(request.param("id"), request.path());
-        ModelsNodesRequest nodesRequest = new ModelsNodesRequest(operation, request.param("id"));
+        ModelsNodeOperation.Call call = ModelsApi.call(request.param("id"), request.path());
+        ModelsNodesRequest nodesRequest = new ModelsNodesRequest(call);
         String timeout = request.param("timeout");
         if (timeout != null) {
             nodesRequest.timeout(TimeValue.parseTimeValue(timeout, "timeout"));
@@ -47,7 +47,7 @@ public final class RestModelsAction extends BaseRestHandler {
             public RestResponse buildResponse(ModelsNodesResponse response, XContentBuilder b) throws Exception {
                 List<ModelsNodesAnswer.NodeAnswer> answers = response.getNodes().stream()
                         .map(n -> new ModelsNodesAnswer.NodeAnswer(n.getNode().getId(), n.getNode().getName(), n.result())).toList();
-                Reply reply = ModelsApi.answer(operation, answers, localNode);
+                Reply reply = ModelsApi.answer(call.operation(), answers, localNode);
                 b.startObject();
                 RestActions.buildNodesHeader(b, request, response);
                 b.field("cluster_name", response.getClusterName().value());

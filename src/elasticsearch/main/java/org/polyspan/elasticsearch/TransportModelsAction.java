@@ -12,11 +12,9 @@ import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.runtime.ModelsNodeOperation;
-import org.polyspan.runtime.PluginStats;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Runs a {@link ModelsNodesRequest} on each node against that node's {@link ModelRepository}, through the core's
@@ -55,15 +53,7 @@ public final class TransportModelsAction extends TransportNodesAction<ModelsNode
 
     @Override
     protected ModelsNodeResponse nodeOperation(ModelsNodeRequest request, Task task) {
-        DiscoveryNode local = clusterService.localNode();
-        if (request.operation() == ModelsNodeOperation.Operation.DESCRIBE) {
-            return new ModelsNodeResponse(local, operation.describe(pools()));
-        }
-        return new ModelsNodeResponse(local, operation.change(request.operation(), request.modelId()));
-    }
-
-    /** The plugin's own pools, as the stats endpoint answers them. */
-    private Map<String, Object> pools() {
-        return PluginStats.pools(PluginThreadPools.read(threadPool));
+        return new ModelsNodeResponse(clusterService.localNode(),
+                operation.run(request.call(), () -> PluginThreadPools.read(threadPool)));
     }
 }

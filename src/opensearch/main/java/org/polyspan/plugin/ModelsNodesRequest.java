@@ -5,7 +5,6 @@ import org.opensearch.action.ValidateActions;
 import org.opensearch.action.support.nodes.BaseNodesRequest;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
-import org.polyspan.runtime.ModelsApi;
 import org.polyspan.runtime.ModelsNodeOperation;
 
 import java.io.IOException;
@@ -13,40 +12,35 @@ import java.io.IOException;
 /** A models operation for the nodes it names (all nodes when none): describe the models, or reload or unload one. */
 public final class ModelsNodesRequest extends BaseNodesRequest<ModelsNodesRequest> {
 
-    private final ModelsNodeOperation.Operation operation;
-    private final String modelId;
+    private final ModelsNodeOperation.Call call;
+
+    public ModelsNodesRequest(ModelsNodeOperation.Call call, String... nodeIds) {
+        super(nodeIds);
+        this.call = call;
+    }
 
     public ModelsNodesRequest(ModelsNodeOperation.Operation operation, String modelId, String... nodeIds) {
-        super(nodeIds);
-        this.operation = operation;
-        this.modelId = modelId;
+        this(new ModelsNodeOperation.Call(operation, modelId), nodeIds);
     }
 
     public ModelsNodesRequest(StreamInput in) throws IOException {
         super(in);
-        operation = in.readEnum(ModelsNodeOperation.Operation.class);
-        modelId = in.readOptionalString();
+        call = ModelsNodeRequest.readCall(in);
     }
 
-    public ModelsNodeOperation.Operation operation() {
-        return operation;
-    }
-
-    /** The model to reload or unload; null for a describe. */
-    public String modelId() {
-        return modelId;
+    public ModelsNodeOperation.Call call() {
+        return call;
     }
 
     @Override
     public ActionRequestValidationException validate() {
-        String invalid = ModelsApi.invalid(operation, modelId);
+        String invalid = call.invalid();
         return invalid == null ? null : ValidateActions.addValidationError(invalid, null);
     }
 
     @Override
     public void writeTo(StreamOutput out) throws IOException {
         super.writeTo(out);
-        out.writeEnum(operation);
-        out.writeOptionalString(modelId);
+        ModelsNodeRequest.writeCall(out, call);
     }
 }

@@ -3,7 +3,6 @@ package org.polyspan.plugin;
 import org.opensearch.action.FailedNodeException;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.action.support.nodes.TransportNodesAction;
-import org.opensearch.cluster.node.DiscoveryNode;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.core.common.io.stream.StreamInput;
@@ -11,11 +10,9 @@ import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.TransportService;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.runtime.ModelsNodeOperation;
-import org.polyspan.runtime.PluginStats;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Runs a {@link ModelsNodesRequest} on each node against that node's {@link ModelRepository}, through the core's
@@ -52,15 +49,7 @@ public final class TransportModelsAction extends TransportNodesAction<ModelsNode
 
     @Override
     protected ModelsNodeResponse nodeOperation(ModelsNodeRequest request) {
-        DiscoveryNode local = clusterService.localNode();
-        if (request.operation() == ModelsNodeOperation.Operation.DESCRIBE) {
-            return new ModelsNodeResponse(local, operation.describe(pools()));
-        }
-        return new ModelsNodeResponse(local, operation.change(request.operation(), request.modelId()));
-    }
-
-    /** The plugin's own pools, as the stats endpoint answers them. */
-    private Map<String, Object> pools() {
-        return PluginStats.pools(PluginThreadPools.read(threadPool));
+        return new ModelsNodeResponse(clusterService.localNode(),
+                operation.run(request.call(), () -> PluginThreadPools.read(threadPool)));
     }
 }
