@@ -1,7 +1,5 @@
 package org.polyspan.runtime;
 
-import org.polyspan.ingest.SpanLabelingOptions;
-
 import java.util.List;
 
 /**
@@ -9,13 +7,16 @@ import java.util.List;
  * as {@code nested} objects and {@code <target>_by_label.*} as keywords ({@link MappingTemplate}).
  */
 public final class MappingTemplateEndpoint extends Endpoint {
+    /** Named as the processor's option whose output it maps; spelled here so that {@code runtime} needs nothing of {@code ingest}. */
+    static final String TARGET_FIELD = "target_field";
+
     public MappingTemplateEndpoint() {
         super("polyspan_mapping_template", new Route("GET", "/mapping_template"));
     }
 
     @Override
     public Answer answer(Call call) {
-        String target = call.param(SpanLabelingOptions.TARGET_FIELD);
+        String target = call.param(TARGET_FIELD);
         target = target == null ? MappingTemplate.DEFAULT_TARGET : target;
         return Answer.now(Reply.json(200, MappingTemplate.componentTemplate(List.of(target))));
     }
