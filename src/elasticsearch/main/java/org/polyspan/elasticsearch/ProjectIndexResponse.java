@@ -5,8 +5,10 @@ import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.xcontent.ToXContentObject;
 import org.elasticsearch.xcontent.XContentBuilder;
+import org.polyspan.runtime.ProjectIndexApi;
 
 import java.io.IOException;
+import java.util.Map;
 
 /** The outcome of a finished (or cancelled) {@code _project/index} job; stored as the task's result. */
 public final class ProjectIndexResponse extends ActionResponse implements ToXContentObject {
@@ -42,13 +44,13 @@ public final class ProjectIndexResponse extends ActionResponse implements ToXCon
         out.writeOptionalString(cancelled);
     }
 
+    /** The job's answer, the same on every engine ({@link ProjectIndexApi#finished}). */
+    public Map<String, Object> answer() {
+        return ProjectIndexApi.finished(status.fields(), tookMillis, cancelled);
+    }
+
     @Override
     public XContentBuilder toXContent(XContentBuilder b, Params params) throws IOException {
-        b.startObject().field("took_ms", tookMillis);
-        if (cancelled != null) {
-            b.field("cancelled", cancelled);
-        }
-        status.fields(b);
-        return b.endObject();
+        return b.map(answer());
     }
 }

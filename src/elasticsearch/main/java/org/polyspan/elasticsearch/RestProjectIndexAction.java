@@ -15,18 +15,14 @@ import org.elasticsearch.rest.RestResponse;
 import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.search.builder.SearchSourceBuilder;
 import org.elasticsearch.tasks.Task;
-import org.elasticsearch.xcontent.ToXContent;
-import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.XContentParser;
 import org.elasticsearch.xcontent.XContentType;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.projection.IndexProjectionSpec;
 import org.polyspan.projection.ProjectionRequest;
-import org.polyspan.runtime.BadRequest;
-import org.polyspan.runtime.IndexProjectionBatch;
-import org.polyspan.runtime.IndexProjectionSlices;
 import org.polyspan.runtime.PluginPools;
-import org.polyspan.runtime.ProjectApi;
+import org.polyspan.runtime.ProjectIndexApi;
+import org.polyspan.runtime.Reply;
 import org.polyspan.translation.Translator;
 
 import java.io.IOException;
@@ -69,15 +65,12 @@ public final class RestProjectIndexAction extends BaseRestHandler {
         ProjectIndexRequest internal;
         try {
             Map<String, Object> body = Replies.body(request); // read first: an unread body is refused by the engine
-            int slices = IndexProjectionSlices.parse(request.param("slices"));
-            internal = new ProjectIndexRequest(body, !wait, slices);
-            checkQuery(request, internal.spec());
-        } catch (BadRequest e) {
-            return channel -> Replies.send(channel, ProjectApi.badRequest(new ProjectionRequest.PairException(-1, e.field(), e.getMessage())));
+            internal = new ProjectIndexRequest(ProjectIndexApi.job(body, wait, request.param("slices")));
+            checkQuery(request, internal.job().spec());
         } catch (ProjectionRequest.PairException e) {
-            return channel -> Replies.send(channel, ProjectApi.badRequest(e));
+            return channel -> Replies.send(channel, ProjectIndexApi.badRequest(e));
         }
-        String source = internal.spec().sourceIndex();
+        String source = internal.job().spec().sourceIndex();
         // the source index must exist: a search of no hits answers that without reading any document
         SearchRequest probe = new SearchRequest(source).source(new SearchSourceBuilder().size(0).trackTotalHits(false));
         return channel -> client.search(probe, ActionListener.wrap(found -> {
@@ -91,8 +84,7 @@ public final class RestProjectIndexAction extends BaseRestHandler {
             }
         }, e -> {
             if (e instanceof IndexNotFoundException) {
-                Replies.send(channel, ProjectApi.badRequest(new ProjectionRequest.PairException(-1, "source_index",
-                        "index [" + source + "] does not exist")));
+                Replies.send(channel, ProjectIndexApi.missingSource(source));
             } else {
                 fail(channel, e);
             }
@@ -101,31 +93,28 @@ public final class RestProjectIndexAction extends BaseRestHandler {
 
     private void checkAndStart(RestChannel channel, NodeClient client, ProjectIndexRequest internal, boolean wait) {
         try {
-            // every target's models, languages and (with translate) translator must be usable before the task starts
-            IndexProjectionBatch.check(models, internal.spec(), translators);
-            start(channel, client, internal, wait);
-        } catch (BadRequest e) {
-            Replies.send(channel, ProjectApi.badRequest(new ProjectionRequest.PairException(-1, e.field(), e.getMessage())));
-        } catch (ProjectionRequest.PairException e) {
-            Replies.send(channel, ProjectApi.badRequest(e));
+            Reply bad = ProjectIndexApi.check(models, internal.job().spec(), translators);
+            if (bad != null) {
+                Replies.send(channel, bad);
+            } else {
+                start(channel, client, internal, wait);
+            }
         } catch (Exception e) {
             fail(channel, Retryable.withStatus(e));
         }
     }
 
-    private static void start(RestChannel channel, NodeClient client, ProjectIndexRequest internal, boolean wait) throws IOException {
+    private static void start(RestChannel channel, NodeClient client, ProjectIndexRequest internal, boolean wait) {
         if (wait) {
             client.executeLocally(ProjectIndexAction.INSTANCE, internal, ActionListener.wrap(
-                    response -> respond(channel, response), e -> fail(channel, e)));
+                    response -> Replies.send(channel, Reply.json(200, response.answer())), e -> fail(channel, e)));
             return;
         }
         // the task manager stores the result in the .tasks index (the request asks to); the listener only logs it
         Task task = client.executeLocally(ProjectIndexAction.INSTANCE, internal, ActionListener.wrap(
                 response -> LOGGER.info("{} finished: {}", internal.getDescription(), org.elasticsearch.common.Strings.toString(response)),
                 e -> LOGGER.warn(() -> internal.getDescription() + " failed", e)));
-        XContentBuilder b = channel.newBuilder();
-        b.startObject().field("task", client.getLocalNodeId() + ":" + task.getId()).endObject();
-        channel.sendResponse(new RestResponse(RestStatus.OK, b));
+        Replies.send(channel, ProjectIndexApi.started(client.getLocalNodeId(), task.getId()));
     }
 
     private static void fail(RestChannel channel, Exception e) {
@@ -134,12 +123,6 @@ public final class RestProjectIndexAction extends BaseRestHandler {
         } catch (IOException io) {
             channel.sendResponse(new RestResponse(RestStatus.INTERNAL_SERVER_ERROR, "project/index failed: " + e.getMessage()));
         }
-    }
-
-    private static void respond(RestChannel channel, ProjectIndexResponse response) throws IOException {
-        XContentBuilder b = channel.newBuilder();
-        response.toXContent(b, ToXContent.EMPTY_PARAMS);
-        channel.sendResponse(new RestResponse(RestStatus.OK, b));
     }
 
     /** Parses the query with the node's query parsers so that a malformed one fails now, not in the task. */

@@ -13,23 +13,19 @@ import org.elasticsearch.transport.TransportRequestOptions;
 import org.elasticsearch.transport.TransportResponseHandler;
 import org.elasticsearch.transport.TransportService;
 import org.elasticsearch.client.internal.Client;
-import org.polyspan.runtime.BadRequest;
-import org.polyspan.runtime.IndexProjectionSlices;
+import org.polyspan.runtime.IndexProjectionJobRequest;
 import org.polyspan.runtime.ModelsNodeOperation;
+import org.polyspan.runtime.SlicedIndexProjectionJob;
 import org.polyspan.runtime.SlicedProjectionProgress;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * The parent of a sliced {@code _project/index} job on Elasticsearch: asks every node which models it has, deals the
- * slices over the nodes that have the job's models ({@link IndexProjectionSlices}), and sends each slice as a child
- * request of this task to its node, where it runs as an ordinary job over a sliced scroll. Cancelling the parent
- * cancels the children (the task manager bans its descendants). A slice whose node leaves fails with a status that
- * says so; the others go on. Nothing here blocks: the answers arrive on transport threads and only count.
+ * The parent of a sliced {@code _project/index} job on Elasticsearch: the core's {@link SlicedIndexProjectionJob} with
+ * Elasticsearch's nodes: the models API asks them, each slice goes as a child request of this task (cancelling the
+ * parent cancels the children: the task manager bans its descendants), and the task shows the slices' progress.
  */
 final class SlicedProjectIndexJob {
     private final TransportService transportService;
@@ -43,51 +39,69 @@ final class SlicedProjectIndexJob {
     }
 
     void start(ProjectIndexTask task, ProjectIndexRequest request, ActionListener<ProjectIndexResponse> listener) {
-        long t0 = System.nanoTime();
-        client.execute(ModelsAction.INSTANCE, new ModelsNodesRequest(ModelsNodeOperation.Operation.DESCRIBE, null),
-                ActionListener.wrap(described -> {
-                    Map<String, Map<String, Object>> byNode = new LinkedHashMap<>();
-                    for (ModelsNodeResponse node : described.getNodes()) {
-                        byNode.put(node.getNode().getId(), node.result().body());
-                    }
-                    Set<String> required = IndexProjectionSlices.requiredModels(request.spec().options());
-                    List<String> nodes;
-                    try {
-                        nodes = IndexProjectionSlices.assign(request.slices(), IndexProjectionSlices.eligibleNodes(byNode, required),
-                                clusterService.localNode().getId(), required);
-                    } catch (BadRequest e) {
-                        listener.onFailure(new IllegalArgumentException("[" + e.field() + "] " + e.getMessage(), e));
-                        return;
-                    }
-                    send(task, request, nodes, t0, listener);
-                }, listener::onFailure));
+        Parent parent = new Parent(task, listener);
+        new SlicedIndexProjectionJob(request.job(), parent, parent).start();
     }
 
-    private void send(ProjectIndexTask task, ProjectIndexRequest request, List<String> nodes, long t0,
-                      ActionListener<ProjectIndexResponse> listener) {
-        SlicedProjectionProgress progress = new SlicedProjectionProgress(nodes);
-        task.sliced(progress);
-        Consumer<Boolean> answered = last -> {
-            if (last) {
-                listener.onResponse(new ProjectIndexResponse(new ProjectIndexStatus(progress.fields()), (System.nanoTime() - t0) / 1_000_000,
-                        task.isCancelled() ? task.getReasonCancelled() : null));
-            }
-        };
-        for (int i = 0; i < nodes.size(); i++) {
-            int slice = i;
-            DiscoveryNode node = clusterService.state().nodes().get(nodes.get(i));
+    /** One sliced job: its parent task, and where its answer goes. */
+    private final class Parent implements SlicedIndexProjectionJob.Cluster, SlicedIndexProjectionJob.Listener {
+        private final ProjectIndexTask task;
+        private final ActionListener<ProjectIndexResponse> listener;
+
+        Parent(ProjectIndexTask task, ActionListener<ProjectIndexResponse> listener) {
+            this.task = task;
+            this.listener = listener;
+        }
+
+        @Override
+        public void describeNodes(Consumer<Map<String, Map<String, Object>>> described, Consumer<Exception> failed) {
+            client.execute(ModelsAction.INSTANCE, new ModelsNodesRequest(ModelsNodeOperation.Operation.DESCRIBE, null),
+                    ActionListener.wrap(response -> {
+                        Map<String, Map<String, Object>> byNode = new LinkedHashMap<>();
+                        for (ModelsNodeResponse node : response.getNodes()) {
+                            byNode.put(node.getNode().getId(), node.result().body());
+                        }
+                        described.accept(byNode);
+                    }, failed::accept));
+        }
+
+        @Override
+        public String localNode() {
+            return clusterService.localNode().getId();
+        }
+
+        @Override
+        public boolean sendSlice(String nodeId, IndexProjectionJobRequest slice, SlicedIndexProjectionJob.SliceAnswer answer) {
+            DiscoveryNode node = clusterService.state().nodes().get(nodeId);
             if (node == null) {
-                answered.accept(progress.failed(slice, SlicedProjectionProgress.failure(nodes.get(i), true, null)));
-                continue;
+                return false;
             }
             ActionListener<ProjectIndexResponse> sliceListener = ActionListener.wrap(
-                    response -> answered.accept(progress.finished(slice, response.status().fields(), response.cancelled())),
-                    e -> answered.accept(progress.failed(slice, failure(node, e))));
-            transportService.sendChildRequest(node, ProjectIndexAction.NAME, request.slice(slice, nodes.size()), task,
-                    TransportRequestOptions.EMPTY, new ActionListenerResponseHandler<>(sliceListener, ProjectIndexResponse::new, TransportResponseHandler.TRANSPORT_WORKER));
+                    response -> answer.finished(response.status().fields(), response.cancelled()), e -> answer.failed(failure(node, e)));
+            transportService.sendChildRequest(node, ProjectIndexAction.NAME, new ProjectIndexRequest(slice), task,
+                    TransportRequestOptions.EMPTY, new ActionListenerResponseHandler<>(sliceListener, ProjectIndexResponse::new,
+                    TransportResponseHandler.TRANSPORT_WORKER));
+            return true;
+        }
+
+        @Override
+        public void started(SlicedProjectionProgress progress) {
+            task.sliced(progress);
+        }
+
+        @Override
+        public void finished(SlicedProjectionProgress progress, long tookMillis) {
+            listener.onResponse(new ProjectIndexResponse(new ProjectIndexStatus(progress.fields()), tookMillis,
+                    task.isCancelled() ? task.getReasonCancelled() : null));
+        }
+
+        @Override
+        public void failed(Exception e) {
+            listener.onFailure(e);
         }
     }
 
+    /** Why a slice failed, from Elasticsearch's transport exceptions: its node left, or another reason. */
     static String failure(DiscoveryNode node, Exception e) {
         Throwable cause = ExceptionsHelper.unwrapCause(e);
         boolean left = cause instanceof NodeDisconnectedException || cause instanceof NodeNotConnectedException

@@ -52,7 +52,7 @@ public final class TransportProjectIndexAction extends HandledTransportAction<Pr
     @Override
     protected void doExecute(Task task, ProjectIndexRequest request, ActionListener<ProjectIndexResponse> listener) {
         ProjectIndexTask projectTask = (ProjectIndexTask) task;
-        if (!request.runsDocuments()) {
+        if (!request.job().runsDocuments()) {
             sliced.start(projectTask, request, listener); // the parent of a sliced job: its slices run as child tasks
             return;
         }

@@ -21,6 +21,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WireFormatTest {
 
     @Test
+    void aJobSliceSurvivesTheWire() throws Exception {
+        java.util.Map<String, Object> body = java.util.Map.of("source_index", "src", "dest_index", "dst", "text_field", "body",
+                "spans_field", "spans", "target_text_field", "body_es", "model", "enc", "method", "align");
+        ProjectIndexRequest sent = new ProjectIndexRequest(org.polyspan.runtime.ProjectIndexApi.job(body, false, "4").slice(2, 4));
+        BytesStreamOutput out = new BytesStreamOutput();
+        sent.writeTo(out);
+        ProjectIndexRequest read = new ProjectIndexRequest(out.bytes().streamInput());
+        assertEquals(sent.job(), read.job());
+        assertEquals("project [src][body/spans] onto [body_es] into [dst] slice 2 of 4", read.getDescription());
+        assertEquals(false, read.getShouldStoreResult());
+    }
+
+    @Test
     void aNodesModelsAnswerSurvivesTheWire() throws Exception {
         DiscoveryNode node = DiscoveryNode.createLocal(Settings.EMPTY, new TransportAddress(InetAddress.getLoopbackAddress(), 9300), "n1");
         ModelsNodeResponse sent = new ModelsNodeResponse(node, new ModelsNodeOperation.Result(429,

@@ -64,7 +64,7 @@ final class IndexProjectionJob {
     /** Runs the job; a translation model it translates with stays leased until it ends, so a reload waits to close it. */
     ProjectIndexResponse run() throws Exception {
         long t0 = System.nanoTime();
-        IndexProjectionSpec spec = request.spec();
+        IndexProjectionSpec spec = request.job().spec();
         try (ModelLeases leases = new ModelLeases()) {
             List<Translator> translator;
             try {
@@ -77,7 +77,7 @@ final class IndexProjectionJob {
                 throw new IllegalArgumentException("[" + e.field() + "] " + e.getMessage(), e);
             }
             String cancelled = new IndexProjectionRun(new OpenSearchIndexClient(client), spec).run(
-                    new IndexProjectionBatch(models, spec, translator, work), task.progress(), request.sliceId(), request.slices(),
+                    new IndexProjectionBatch(models, spec, translator, work), task.progress(), request.job().sliceId(), request.job().slices(),
                     task::isCancelled, task::getReasonCancelled);
             return new ProjectIndexResponse(task.getStatus(), (System.nanoTime() - t0) / 1_000_000, cancelled);
         }

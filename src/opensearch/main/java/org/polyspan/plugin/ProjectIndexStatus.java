@@ -34,15 +34,6 @@ public record ProjectIndexStatus(Map<String, Object> fields) implements Task.Sta
 
     @Override
     public XContentBuilder toXContent(XContentBuilder b, Params params) throws IOException {
-        b.startObject();
-        fields(b);
-        return b.endObject();
-    }
-
-    /** The fields without the enclosing object, for the response that embeds them. */
-    void fields(XContentBuilder b) throws IOException {
-        for (Map.Entry<String, Object> e : fields.entrySet()) {
-            b.field(e.getKey(), e.getValue());
-        }
+        return b.map(fields);
     }
 }

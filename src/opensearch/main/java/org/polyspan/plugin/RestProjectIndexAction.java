@@ -19,12 +19,10 @@ import org.opensearch.transport.client.node.NodeClient;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.projection.IndexProjectionSpec;
 import org.polyspan.projection.ProjectionRequest;
-import org.polyspan.runtime.BadRequest;
-import org.polyspan.runtime.IndexProjectionBatch;
-import org.polyspan.runtime.IndexProjectionSlices;
 import org.polyspan.runtime.Inference;
 import org.polyspan.runtime.PluginPools;
-import org.polyspan.runtime.ProjectApi;
+import org.polyspan.runtime.ProjectIndexApi;
+import org.polyspan.runtime.Reply;
 import org.polyspan.translation.Translator;
 
 import java.io.IOException;
@@ -68,30 +66,26 @@ public final class RestProjectIndexAction extends BaseRestHandler {
         ProjectIndexRequest internal;
         try {
             Map<String, Object> body = Replies.body(request); // read first: an unread body is refused by the engine
-            int slices = IndexProjectionSlices.parse(request.param("slices"));
-            internal = new ProjectIndexRequest(body, !wait, slices);
-            checkQuery(request, internal.spec());
-        } catch (BadRequest e) {
-            return channel -> badRequest(channel, new ProjectionRequest.PairException(-1, e.field(), e.getMessage()));
+            internal = new ProjectIndexRequest(ProjectIndexApi.job(body, wait, request.param("slices")));
+            checkQuery(request, internal.job().spec());
         } catch (ProjectionRequest.PairException e) {
-            return channel -> badRequest(channel, e);
+            return channel -> Replies.send(channel, ProjectIndexApi.badRequest(e));
         }
-        String source = internal.spec().sourceIndex();
+        String source = internal.job().spec().sourceIndex();
         return channel -> client.admin().indices().prepareExists(source).execute(ActionListener.wrap(exists -> {
             if (!exists.isExists()) {
-                badRequest(channel, new ProjectionRequest.PairException(-1, "source_index", "index [" + source + "] does not exist"));
+                Replies.send(channel, ProjectIndexApi.missingSource(source));
             } else {
                 // checking models and the translator loads them or asks a service: not on a network thread but on the
                 // plugin's project pool (a full queue answers 429 through the listener's failure path)
                 client.threadPool().executor(PluginPools.PROJECT).execute(() -> {
                     try {
-                        // every target's models, languages and (with translate) translator must be usable first
-                        IndexProjectionBatch.check(models, internal.spec(), translators);
-                        start(channel, client, internal, wait);
-                    } catch (BadRequest e) {
-                        badRequest(channel, new ProjectionRequest.PairException(-1, e.field(), e.getMessage()));
-                    } catch (ProjectionRequest.PairException e) {
-                        badRequest(channel, e);
+                        Reply bad = ProjectIndexApi.check(models, internal.job().spec(), translators);
+                        if (bad != null) {
+                            Replies.send(channel, bad);
+                        } else {
+                            start(channel, client, internal, wait);
+                        }
                     } catch (Throwable t) {
                         fail(channel, ModelLoading.withStatus(Inference.asException("project/index failed", t))); // fatal JVM errors propagate
                     }
@@ -100,20 +94,14 @@ public final class RestProjectIndexAction extends BaseRestHandler {
         }, e -> fail(channel, e)));
     }
 
-    private static void start(RestChannel channel, NodeClient client, ProjectIndexRequest internal, boolean wait) throws IOException {
+    private static void start(RestChannel channel, NodeClient client, ProjectIndexRequest internal, boolean wait) {
         if (wait) {
             client.executeLocally(ProjectIndexAction.INSTANCE, internal, ActionListener.wrap(
-                    response -> respond(channel, response), e -> fail(channel, e)));
+                    response -> Replies.send(channel, Reply.json(200, response.answer())), e -> fail(channel, e)));
             return;
         }
         Task task = client.executeLocally(ProjectIndexAction.INSTANCE, internal, LoggingTaskListener.<ProjectIndexResponse>instance());
-        XContentBuilder b = channel.newBuilder();
-        b.startObject().field("task", client.getLocalNodeId() + ":" + task.getId()).endObject();
-        channel.sendResponse(new BytesRestResponse(RestStatus.OK, b));
-    }
-
-    private static void badRequest(RestChannel channel, ProjectionRequest.PairException e) {
-        Replies.send(channel, ProjectApi.badRequest(e));
+        Replies.send(channel, ProjectIndexApi.started(client.getLocalNodeId(), task.getId()));
     }
 
     private static void fail(RestChannel channel, Exception e) {
@@ -122,12 +110,6 @@ public final class RestProjectIndexAction extends BaseRestHandler {
         } catch (IOException io) {
             channel.sendResponse(new BytesRestResponse(RestStatus.INTERNAL_SERVER_ERROR, "project/index failed: " + e.getMessage()));
         }
-    }
-
-    private static void respond(RestChannel channel, ProjectIndexResponse response) throws IOException {
-        XContentBuilder b = channel.newBuilder();
-        response.toXContent(b, org.opensearch.core.xcontent.ToXContent.EMPTY_PARAMS);
-        channel.sendResponse(new BytesRestResponse(RestStatus.OK, b));
     }
 
     /** Parses the query with the node's query parsers so that a malformed one fails now, not in the task. */
