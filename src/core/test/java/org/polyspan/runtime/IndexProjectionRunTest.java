@@ -307,4 +307,42 @@ class IndexProjectionRunTest {
         assertEquals(DOCS, index.destination("dst").size());
         assertEquals(DOCS, index.destination("dst-de").size());
     }
+
+    /** A task that is never cancelled, as the engines' tasks report to the run. */
+    private record Task(IndexProjectionProgress progress) implements IndexProjectionJobRun.Task {
+        @Override
+        public boolean isCancelled() {
+            return false;
+        }
+
+        @Override
+        public String getReasonCancelled() {
+            return null;
+        }
+    }
+
+    @Test
+    void aJobRunChecksItsModelsThenRunsTheLoop() throws Exception {
+        MemoryIndex index = index();
+        Map<String, Object> body = Map.of("source_index", "src", "dest_index", "dst", "text_field", "body", "spans_field", "spans",
+                "target_text_field", "body_es", "batch_size", 3, "model", TinyModels.HEADS, "method", "align");
+        Task task = new Task(new IndexProjectionProgress());
+        IndexProjectionJobRun.Outcome outcome = new IndexProjectionJobRun(models, null, e -> e).run(index,
+                ProjectIndexApi.job(body, true, null), task, HERE);
+        assertNull(outcome.cancelled());
+        assertTrue(outcome.tookMillis() >= 0);
+        assertEquals(DOCS, task.progress().snapshot().processed());
+        assertEquals(DOCS, index.dest.size());
+
+        Map<String, Object> unknown = new LinkedHashMap<>(body);
+        unknown.put("model", "no-such-model");
+        IndexProjectionJobRequest job = ProjectIndexApi.job(unknown, true, null);
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> new IndexProjectionJobRun(models, null, e -> e).run(index, job, new Task(new IndexProjectionProgress()), HERE));
+        assertTrue(bad.getMessage().startsWith("[model] "), bad.getMessage());
+        // an engine words a failed model check its own way
+        IllegalStateException engine = new IllegalStateException("not ready");
+        assertEquals(engine, assertThrows(IllegalStateException.class,
+                () -> new IndexProjectionJobRun(models, null, e -> engine).run(index, job, new Task(new IndexProjectionProgress()), HERE)));
+    }
 }

@@ -131,7 +131,7 @@ public final class RestProjectIndexAction extends BaseRestHandler {
             return;
         }
         try (XContentParser parser = XContentType.JSON.xContent().createParser(request.contentParserConfig(),
-                IndexProjectionJob.json(spec.query()))) {
+                ElasticsearchIndexClient.json(spec.query()))) {
             AbstractQueryBuilder.parseTopLevelQuery(parser);
         } catch (Exception e) {
             throw new ProjectionRequest.PairException(-1, "query", "is not a valid query: " + e.getMessage());

@@ -16,6 +16,8 @@ import org.polyspan.model.ModelRepository;
 import org.polyspan.runtime.ApertiumService;
 import org.polyspan.runtime.BackoffExecution;
 import org.polyspan.runtime.IndexProjectionBatch;
+import org.polyspan.runtime.IndexProjectionJobRun;
+import org.polyspan.runtime.IndexProjectionRun;
 import org.polyspan.runtime.PluginPools;
 
 import java.util.concurrent.Callable;
@@ -31,8 +33,7 @@ import java.util.concurrent.Callable;
 public final class TransportProjectIndexAction extends HandledTransportAction<ProjectIndexRequest, ProjectIndexResponse> {
     private final Client client;
     private final ClusterService clusterService;
-    private final ModelRepository models;
-    private final ApertiumService translators;
+    private final IndexProjectionJobRun jobRun;
     private final ThreadPool threadPool;
     private final SlicedProjectIndexJob sliced;
 
@@ -43,8 +44,7 @@ public final class TransportProjectIndexAction extends HandledTransportAction<Pr
         super(ProjectIndexAction.NAME, transportService, actionFilters, ProjectIndexRequest::new, EsExecutors.DIRECT_EXECUTOR_SERVICE);
         this.client = client;
         this.clusterService = clusterService;
-        this.models = models;
-        this.translators = translators;
+        this.jobRun = new IndexProjectionJobRun(models, translators, e -> e);
         this.threadPool = threadPool;
         this.sliced = new SlicedProjectIndexJob(transportService, clusterService, client);
     }
@@ -66,8 +66,7 @@ public final class TransportProjectIndexAction extends HandledTransportAction<Pr
         threadPool.executor(PluginPools.PROJECT).execute(new AbstractRunnable() {
             @Override
             protected void doRun() throws Exception {
-                listener.onResponse(new IndexProjectionJob(client, clusterService, models, translators, request, projectTask, work)
-                        .run());
+                listener.onResponse(runDocuments(new ElasticsearchIndexClient(client, clusterService), request, projectTask, work));
             }
 
             @Override
@@ -75,5 +74,12 @@ public final class TransportProjectIndexAction extends HandledTransportAction<Pr
                 listener.onFailure(e); // rejected (the project pool's queue is full: 429), or the job failed
             }
         });
+    }
+
+    /** Runs the job's documents ({@link IndexProjectionJobRun}); its answer is also the task's stored result. */
+    private ProjectIndexResponse runDocuments(IndexProjectionRun.IndexClient index, ProjectIndexRequest request, ProjectIndexTask task,
+                                              IndexProjectionBatch.ModelWork work) throws Exception {
+        IndexProjectionJobRun.Outcome outcome = jobRun.run(index, request.job(), task, work);
+        return new ProjectIndexResponse(task.getStatus(), outcome.tookMillis(), outcome.cancelled());
     }
 }

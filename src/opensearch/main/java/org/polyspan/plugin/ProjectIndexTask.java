@@ -2,6 +2,7 @@ package org.polyspan.plugin;
 
 import org.opensearch.core.tasks.TaskId;
 import org.opensearch.tasks.CancellableTask;
+import org.polyspan.runtime.IndexProjectionJobRun;
 import org.polyspan.runtime.IndexProjectionProgress;
 import org.polyspan.runtime.SlicedProjectionProgress;
 
@@ -12,7 +13,7 @@ import java.util.Map;
  * {@link #getStatus()} (a sliced job's parent shows its slices instead), and cancellation
  * ({@code POST _tasks/<id>/_cancel}), which the job checks between batches and which reaches a sliced job's children.
  */
-public final class ProjectIndexTask extends CancellableTask {
+public final class ProjectIndexTask extends CancellableTask implements IndexProjectionJobRun.Task {
     private final IndexProjectionProgress progress = new IndexProjectionProgress();
     private volatile SlicedProjectionProgress slices;
 
@@ -25,7 +26,8 @@ public final class ProjectIndexTask extends CancellableTask {
         return true;
     }
 
-    IndexProjectionProgress progress() {
+    @Override
+    public IndexProjectionProgress progress() {
         return progress;
     }
 

@@ -15,6 +15,8 @@ import org.polyspan.model.ModelRepository;
 import org.polyspan.runtime.ApertiumService;
 import org.polyspan.runtime.BackoffExecution;
 import org.polyspan.runtime.IndexProjectionBatch;
+import org.polyspan.runtime.IndexProjectionJobRun;
+import org.polyspan.runtime.IndexProjectionRun;
 import org.polyspan.runtime.Inference;
 import org.polyspan.runtime.PluginPools;
 
@@ -30,8 +32,7 @@ import java.util.function.BooleanSupplier;
  */
 public final class TransportProjectIndexAction extends HandledTransportAction<ProjectIndexRequest, ProjectIndexResponse> {
     private final Client client;
-    private final ModelRepository models;
-    private final ApertiumService translators;
+    private final IndexProjectionJobRun jobRun;
     private final ThreadPool threadPool;
     private final SlicedProjectIndexJob sliced;
 
@@ -41,8 +42,7 @@ public final class TransportProjectIndexAction extends HandledTransportAction<Pr
                                        ClusterService clusterService) {
         super(ProjectIndexAction.NAME, transportService, actionFilters, ProjectIndexRequest::new);
         this.client = client;
-        this.models = models;
-        this.translators = translators;
+        this.jobRun = new IndexProjectionJobRun(models, translators, ModelLoading::withStatus);
         this.threadPool = threadPool;
         this.sliced = new SlicedProjectIndexJob(transportService, clusterService, client);
     }
@@ -65,7 +65,7 @@ public final class TransportProjectIndexAction extends HandledTransportAction<Pr
             protected void doRun() {
                 ProjectIndexResponse response;
                 try {
-                    response = new IndexProjectionJob(client, models, translators, request, projectTask, work).run();
+                    response = runDocuments(new OpenSearchIndexClient(client), request, projectTask, work);
                 } catch (Throwable t) {
                     listener.onFailure(Inference.asException("project/index failed", t)); // fatal JVM errors propagate
                     return;
@@ -78,6 +78,13 @@ public final class TransportProjectIndexAction extends HandledTransportAction<Pr
                 listener.onFailure(e); // rejected (the project pool's queue is full: 429), or failed before the job ran
             }
         });
+    }
+
+    /** Runs the job's documents ({@link IndexProjectionJobRun}); its answer is also the task's stored result. */
+    private ProjectIndexResponse runDocuments(IndexProjectionRun.IndexClient index, ProjectIndexRequest request, ProjectIndexTask task,
+                                              IndexProjectionBatch.ModelWork work) throws Exception {
+        IndexProjectionJobRun.Outcome outcome = jobRun.run(index, request.job(), task, work);
+        return new ProjectIndexResponse(task.getStatus(), outcome.tookMillis(), outcome.cancelled());
     }
 
     /**
