@@ -37,10 +37,10 @@ public final class IndexProjectionRun {
         void createIndex(String index, Map<String, Object> settings, Map<String, Object> mappings) throws Exception;
 
         /**
-         * The {@code projection} object of each of {@code ids} that exists in {@code index} (an empty map for a
-         * document without one); ids that do not exist are absent.
+         * The source of each of {@code ids} that exists in {@code index}, holding only {@code field} (a dotted path);
+         * ids that do not exist are absent.
          */
-        Map<String, Map<String, Object>> projectionMeta(String index, List<String> ids) throws Exception;
+        Map<String, Map<String, Object>> sources(String index, List<String> ids, String field) throws Exception;
 
         /** Writes each document into its index under its id; one outcome per write, in order. */
         List<IndexProjectionProgress.WriteOutcome> bulk(List<IndexProjectionBatch.Write> writes) throws Exception;
@@ -50,6 +50,9 @@ public final class IndexProjectionRun {
 
     /** A page of a scroll: its hits, the total of the whole scroll (-1 when unknown) and the scroll id. */
     public record Page(List<IndexProjectionBatch.Source> hits, long total, String scrollId) {}
+
+    /** A destination document's error, if its projection failed: the one field a re-run reads back. */
+    private static final String META_ERROR = IndexProjectionSpec.META + ".error";
 
     private final IndexClient client;
     private final IndexProjectionSpec spec;
@@ -113,8 +116,8 @@ public final class IndexProjectionRun {
         Map<String, Set<String>> done = new HashMap<>();
         for (IndexProjectionSpec.Target target : spec.targets()) {
             Set<String> here = new HashSet<>();
-            for (Map.Entry<String, Map<String, Object>> e : client.projectionMeta(target.destIndex(), ids).entrySet()) {
-                if (e.getValue().get("error") == null) {
+            for (Map.Entry<String, Map<String, Object>> e : client.sources(target.destIndex(), ids, META_ERROR).entrySet()) {
+                if (!(e.getValue().get(IndexProjectionSpec.META) instanceof Map<?, ?> meta) || meta.get("error") == null) {
                     here.add(e.getKey());
                 }
             }

@@ -22,7 +22,6 @@ import org.elasticsearch.search.fetch.subphase.FetchSourceContext;
 import org.elasticsearch.search.slice.SliceBuilder;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.json.JsonXContent;
-import org.polyspan.projection.IndexProjectionSpec;
 import org.polyspan.runtime.IndexProjectionBatch;
 import org.polyspan.runtime.IndexProjectionProgress;
 import org.polyspan.runtime.IndexProjectionRun;
@@ -92,19 +91,19 @@ record ElasticsearchIndexClient(Client client, ClusterService clusterService) im
     }
 
     @Override
-    public Map<String, Map<String, Object>> projectionMeta(String index, List<String> ids) {
+    public Map<String, Map<String, Object>> sources(String index, List<String> ids, String field) {
         Map<String, Map<String, Object>> out = new LinkedHashMap<>();
         if (!indexExists(index)) {
             return out; // a multi-get of a missing index fails on Elasticsearch rather than answering "not found"
         }
         MultiGetRequest get = new MultiGetRequest();
-        FetchSourceContext only = FetchSourceContext.of(true, new String[] {IndexProjectionSpec.META + ".error"}, null);
+        FetchSourceContext only = FetchSourceContext.of(true, new String[] {field}, null);
         for (String id : ids) {
             get.add(new MultiGetRequest.Item(index, id).fetchSourceContext(only));
         }
         for (MultiGetItemResponse item : client.multiGet(get).actionGet().getResponses()) {
             if (!item.isFailed() && item.getResponse().isExists()) {
-                out.put(item.getId(), meta(item.getResponse().getSourceAsMap()));
+                out.put(item.getId(), item.getResponse().getSourceAsMap());
             }
         }
         return out;
@@ -126,11 +125,6 @@ record ElasticsearchIndexClient(Client client, ClusterService clusterService) im
     @Override
     public void refresh(String index) {
         client.admin().indices().refresh(new RefreshRequest(index)).actionGet();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> meta(Map<String, Object> source) {
-        return source.get(IndexProjectionSpec.META) instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
     }
 
     /** A query object as JSON, for the wrapper query (and for the REST handler, which parses it when the request arrives). */

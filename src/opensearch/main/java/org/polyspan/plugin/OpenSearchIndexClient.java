@@ -22,7 +22,6 @@ import org.opensearch.search.builder.SearchSourceBuilder;
 import org.opensearch.search.fetch.subphase.FetchSourceContext;
 import org.opensearch.search.slice.SliceBuilder;
 import org.opensearch.transport.client.Client;
-import org.polyspan.projection.IndexProjectionSpec;
 import org.polyspan.runtime.IndexProjectionBatch;
 import org.polyspan.runtime.IndexProjectionProgress;
 import org.polyspan.runtime.IndexProjectionRun;
@@ -87,16 +86,16 @@ record OpenSearchIndexClient(Client client) implements IndexProjectionRun.IndexC
     }
 
     @Override
-    public Map<String, Map<String, Object>> projectionMeta(String index, List<String> ids) {
+    public Map<String, Map<String, Object>> sources(String index, List<String> ids, String field) {
         MultiGetRequest get = new MultiGetRequest();
-        FetchSourceContext only = new FetchSourceContext(true, new String[] {IndexProjectionSpec.META + ".error"}, null);
+        FetchSourceContext only = new FetchSourceContext(true, new String[] {field}, null);
         for (String id : ids) {
             get.add(new MultiGetRequest.Item(index, id).fetchSourceContext(only));
         }
         Map<String, Map<String, Object>> out = new LinkedHashMap<>();
         for (MultiGetItemResponse item : client.multiGet(get).actionGet().getResponses()) {
             if (!item.isFailed() && item.getResponse().isExists()) {
-                out.put(item.getId(), meta(item.getResponse().getSourceAsMap()));
+                out.put(item.getId(), item.getResponse().getSourceAsMap());
             }
         }
         return out;
@@ -118,11 +117,6 @@ record OpenSearchIndexClient(Client client) implements IndexProjectionRun.IndexC
     @Override
     public void refresh(String index) {
         client.admin().indices().refresh(new RefreshRequest(index)).actionGet();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> meta(Map<String, Object> source) {
-        return source.get(IndexProjectionSpec.META) instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
     }
 
     private static String json(Map<String, Object> map) throws Exception {
