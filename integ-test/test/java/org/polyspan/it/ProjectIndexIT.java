@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.polyspan.GoldData;
 import org.polyspan.eval.SpanMetrics;
+import org.polyspan.eval.StoredSpans;
 import org.polyspan.labeling.ConllReader;
 import org.polyspan.labeling.ConllSentence;
 import org.polyspan.labeling.Document;
@@ -20,7 +21,6 @@ import org.polyspan.projection.WordSpan;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -198,23 +198,12 @@ class ProjectIndexIT {
             assertEquals(e.getKey(), meta.get("from_id").getAsString());
             assertEquals("tproj", meta.get("method").getAsString());
             assertFalse(meta.has("error"), meta::toString);
-            // tag the target words from the stored character spans and score against the Spanish gold
-            Document target = Document.ofTokens(e.getValue().tokens());
-            String[] tags = new String[target.words().size()];
-            Arrays.fill(tags, "O");
             for (JsonObject s : spans) {
                 assertEquals("body_es", s.get("field").getAsString());
                 assertEquals("ner", s.get("head").getAsString());
-                boolean first = true;
-                for (int w = 0; w < tags.length; w++) {
-                    Word word = target.words().get(w);
-                    if (word.start() >= s.get("start").getAsInt() && word.end() <= s.get("end").getAsInt()) {
-                        tags[w] = (first ? "B-" : "I-") + s.get("label").getAsString();
-                        first = false;
-                    }
-                }
             }
-            metrics.add(e.getValue().tags(), List.of(tags));
+            // tag the target words from the stored character spans and score against the Spanish gold
+            metrics.add(e.getValue().tags(), StoredSpans.tags(e.getValue().tokens(), spans));
         }
         System.out.printf(Locale.ROOT, "project/index Europarl en-es, %d documents: projection F1 %.3f%n", GOLD.size(), metrics.f1());
         assertTrue(metrics.f1() >= 0.8, () -> "F1 " + metrics.f1());
@@ -325,21 +314,11 @@ class ProjectIndexIT {
         for (Map.Entry<String, ConllSentence> e : gold.entrySet()) {
             JsonObject doc = REST.source(index, e.getKey());
             assertEquals(String.join(" ", e.getValue().tokens()), doc.get(field).getAsString());
-            Document target = Document.ofTokens(e.getValue().tokens());
-            String[] tags = new String[target.words().size()];
-            Arrays.fill(tags, "O");
-            for (JsonObject s : PolyspanRest.checkSpans(doc, "spans", e.getKey())) {
+            List<JsonObject> spans = PolyspanRest.checkSpans(doc, "spans", e.getKey());
+            for (JsonObject s : spans) {
                 assertEquals(field, s.get("field").getAsString());
-                boolean first = true;
-                for (int w = 0; w < tags.length; w++) {
-                    Word word = target.words().get(w);
-                    if (word.start() >= s.get("start").getAsInt() && word.end() <= s.get("end").getAsInt()) {
-                        tags[w] = (first ? "B-" : "I-") + s.get("label").getAsString();
-                        first = false;
-                    }
-                }
             }
-            metrics.add(e.getValue().tags(), List.of(tags));
+            metrics.add(e.getValue().tags(), StoredSpans.tags(e.getValue().tokens(), spans));
         }
         return metrics.f1();
     }

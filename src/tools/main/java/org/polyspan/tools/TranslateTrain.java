@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import org.polyspan.eval.StoredSpans;
 import org.polyspan.eval.Benchmarks;
 import org.polyspan.eval.SpanMetrics;
 import org.polyspan.labeling.ConllReader;

@@ -1,6 +1,5 @@
-package org.polyspan.tools;
+package org.polyspan.eval;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import org.polyspan.labeling.Document;
@@ -10,14 +9,14 @@ import java.util.Collections;
 import java.util.List;
 
 /** Spans as the node stores them ({@code span_labeling}, {@code _project/index}), read back as tags over gold tokens. */
-final class StoredSpans {
+public final class StoredSpans {
     private StoredSpans() {}
 
     /**
      * IOB2 tags over {@code tokens} from spans with character offsets into the tokens joined by single spaces
      * ({@link Document#ofTokens}); a token is tagged when it lies wholly inside a span. {@code spans} may be null (no span).
      */
-    static List<String> tags(List<String> tokens, JsonArray spans) {
+    public static List<String> tags(List<String> tokens, Iterable<? extends JsonElement> spans) {
         Document doc = Document.ofTokens(tokens);
         List<String> tags = new ArrayList<>(Collections.nCopies(tokens.size(), "O"));
         if (spans == null) {
