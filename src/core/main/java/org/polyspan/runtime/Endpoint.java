@@ -3,6 +3,10 @@ package org.polyspan.runtime;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -47,6 +51,33 @@ public abstract class Endpoint {
 
         public static Answer onInferencePool(String what, Supplier<Reply> work, Runnable onRejected) {
             return new Answer(null, what, work, onRejected);
+        }
+
+        /**
+         * Sends the answer: at once, or once its work has run on {@code inferencePool}. When that pool's queue is full
+         * the rejection is counted and handed to {@code rejected} with the message to answer it with, so that the
+         * engine answers its own 429. Work that throws is answered 500, never left without an answer.
+         */
+        public void send(Executor inferencePool, Consumer<Reply> send, BiConsumer<String, RejectedExecutionException> rejected) {
+            if (work == null) {
+                send.accept(now);
+                return;
+            }
+            try {
+                inferencePool.execute(() -> {
+                    Reply reply;
+                    try {
+                        reply = work.get();
+                    } catch (Throwable t) {
+                        Exception e = Inference.asException(what + " failed", t); // fatal JVM errors propagate
+                        reply = Reply.error(500, null, what + " failed: " + e.getMessage());
+                    }
+                    send.accept(reply);
+                });
+            } catch (RejectedExecutionException e) {
+                onRejected.run();
+                rejected.accept("rejected " + what + ": " + PluginPools.inferenceQueueFull(), e);
+            }
         }
     }
 

@@ -6,6 +6,12 @@ import org.polyspan.projection.IndexProjectionSpec;
 import org.polyspan.translation.Translator;
 
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -39,6 +45,47 @@ public final class IndexProjectionJobRun {
         this.models = models;
         this.translators = translators;
         this.modelsNotReady = modelsNotReady;
+    }
+
+    /** The plugin's pools as the engine gives them, and how to tell a rejection from a pool that shuts down. */
+    public record Pools(Executor project, Executor inference, Predicate<RejectedExecutionException> shutdown) {
+        /**
+         * Model work of a job: run on the inference pool and waited for, retrying while its queue is full
+         * ({@link BackoffExecution}) until the job is cancelled or the pool shuts down.
+         */
+        public IndexProjectionBatch.ModelWork modelWork(BooleanSupplier cancelled) {
+            return new IndexProjectionBatch.ModelWork() {
+                @Override
+                public <T> T call(Callable<T> work) throws Exception {
+                    return BackoffExecution.call(inference, cancelled, shutdown, work);
+                }
+            };
+        }
+    }
+
+    /**
+     * Runs {@code job} on the project pool, where its searches and bulk writes may wait (no transport, network or
+     * inference thread does), with its model work sent to the inference pool batch by batch, waiting and retrying while
+     * that queue is full ({@link BackoffExecution}). Exactly one of {@code done} and {@code failed} is called: a full
+     * project pool fails with the engine's own rejection (429), a failed job with its exception.
+     */
+    public void start(Pools pools, IndexProjectionRun.IndexClient client, IndexProjectionJobRequest job, Task task,
+                      Consumer<Outcome> done, Consumer<Exception> failed) {
+        IndexProjectionBatch.ModelWork work = pools.modelWork(task::isCancelled);
+        try {
+            pools.project().execute(() -> {
+                Outcome outcome;
+                try {
+                    outcome = run(client, job, task, work);
+                } catch (Throwable t) {
+                    failed.accept(Inference.asException("project/index failed", t)); // fatal JVM errors propagate
+                    return;
+                }
+                done.accept(outcome);
+            });
+        } catch (RejectedExecutionException e) {
+            failed.accept(e);
+        }
     }
 
     /**

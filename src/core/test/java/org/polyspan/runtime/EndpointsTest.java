@@ -3,12 +3,17 @@ package org.polyspan.runtime;
 import org.junit.jupiter.api.Test;
 import org.polyspan.model.InferenceRejections;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /** The endpoints both shells serve: their routes, and which answers come at once and which from the inference pool. */
 class EndpointsTest {
@@ -42,5 +47,44 @@ class EndpointsTest {
         assertEquals("_project", good.what());
         good.onRejected().run();
         assertEquals(1, rejections.tasks());
+    }
+
+    @Test
+    void anAnswerIsSentOnceWhereverItsWorkRunsAndAFullPoolIsTheEnginesRejection() {
+        List<Reply> sent = new ArrayList<>();
+        Endpoint.Answer.now(Reply.json(200, Map.of("a", 1))).send(r -> {
+            throw new AssertionError("nothing to run");
+        }, sent::add, (m, e) -> fail(m));
+        assertEquals(List.of(Reply.json(200, Map.of("a", 1))), sent);
+
+        sent.clear();
+        Endpoint.Answer.onInferencePool("_x", () -> Reply.json(200, Map.of("b", 2)), () -> fail("not rejected"))
+                .send(Runnable::run, sent::add, (m, e) -> fail(m));
+        assertEquals(List.of(Reply.json(200, Map.of("b", 2))), sent);
+
+        // work that throws is answered 500 rather than left without an answer
+        sent.clear();
+        Endpoint.Answer.onInferencePool("_x", () -> {
+            throw new StackOverflowError();
+        }, () -> fail("not rejected")).send(Runnable::run, sent::add, (m, e) -> fail(m));
+        assertEquals(1, sent.size());
+        assertEquals(500, sent.get(0).status());
+
+        // a full queue counts the rejection and hands the engine its own exception with the message to answer
+        InferenceRejections rejections = new InferenceRejections();
+        RejectedExecutionException full = new RejectedExecutionException("queue full");
+        List<Object> rejected = new ArrayList<>();
+        Endpoint.Answer.onInferencePool("_x", () -> fail("never runs"), () -> rejections.rejected(0)).send(r -> {
+            throw full;
+        }, sent::add, (m, e) -> {
+            rejected.add(m);
+            rejected.add(e);
+        });
+        assertEquals(1, sent.size(), "nothing more sent");
+        assertEquals(1, rejections.tasks());
+        assertEquals(2, rejected.size());
+        assertTrue(((String) rejected.get(0)).startsWith("rejected _x: ") && ((String) rejected.get(0)).contains(PluginPools.INFERENCE_QUEUE_SIZE_KEY),
+                rejected::toString);
+        assertSame(full, rejected.get(1));
     }
 }

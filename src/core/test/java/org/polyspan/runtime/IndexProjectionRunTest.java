@@ -16,6 +16,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -41,7 +48,7 @@ class IndexProjectionRunTest {
      * An index as the loop sees it through the client: source documents, written documents per destination index
      * ({@code dest}: those of {@code dst}), and what was called.
      */
-    static final class MemoryIndex implements IndexProjectionRun.IndexClient {
+    static class MemoryIndex implements IndexProjectionRun.IndexClient {
         final Map<String, Map<String, Object>> source = new LinkedHashMap<>();
         final Map<String, Map<String, Map<String, Object>>> written = new TreeMap<>();
         final Map<String, Map<String, Object>> dest = destination("dst");
@@ -344,5 +351,65 @@ class IndexProjectionRunTest {
         IllegalStateException engine = new IllegalStateException("not ready");
         assertEquals(engine, assertThrows(IllegalStateException.class,
                 () -> new IndexProjectionJobRun(models, null, e -> engine).run(index, job, new Task(new IndexProjectionProgress()), HERE)));
+    }
+
+    @Test
+    void aStartedJobRunsOnTheProjectPoolAndAnswersOnce() throws Exception {
+        Map<String, Object> body = Map.of("source_index", "src", "dest_index", "dst", "text_field", "body", "spans_field", "spans",
+                "target_text_field", "body_es", "batch_size", 3, "model", TinyModels.HEADS, "method", "align");
+        IndexProjectionJobRun run = new IndexProjectionJobRun(models, null, e -> e);
+        ExecutorService project = Executors.newSingleThreadExecutor(r -> new Thread(r, "project"));
+        ExecutorService inference = Executors.newSingleThreadExecutor(r -> new Thread(r, "inference"));
+        try {
+            IndexProjectionJobRun.Pools pools = new IndexProjectionJobRun.Pools(project, inference, e -> false);
+            assertEquals("inference", pools.modelWork(() -> false).call(() -> Thread.currentThread().getName()));
+
+            MemoryIndex index = index();
+            Task task = new Task(new IndexProjectionProgress());
+            CompletableFuture<Object> answered = new CompletableFuture<>();
+            List<String> threads = new CopyOnWriteArrayList<>();
+            run.start(pools, index, ProjectIndexApi.job(body, true, null), task, outcome -> {
+                threads.add(Thread.currentThread().getName());
+                answered.complete(outcome);
+            }, answered::complete);
+            Object outcome = answered.get(60, TimeUnit.SECONDS);
+            assertTrue(outcome instanceof IndexProjectionJobRun.Outcome, String.valueOf(outcome));
+            assertEquals(List.of("project"), threads, "the job and its answer run on the project pool");
+            assertEquals(DOCS, index.dest.size());
+
+            // a job that fails, even with an error, answers its failure once and no outcome
+            MemoryIndex broken = new MemoryIndex() {
+                @Override
+                public IndexProjectionRun.Page search(String i, Map<String, Object> q, int size, int sliceId, int sliceMax) {
+                    throw new StackOverflowError();
+                }
+            };
+            broken.source.putAll(index.source);
+            List<Object> answers = new CopyOnWriteArrayList<>();
+            CountDownLatch once = new CountDownLatch(1);
+            run.start(pools, broken, ProjectIndexApi.job(body, true, null), new Task(new IndexProjectionProgress()), o -> {
+                answers.add(o);
+                once.countDown();
+            }, e -> {
+                answers.add(e);
+                once.countDown();
+            });
+            assertTrue(once.await(60, TimeUnit.SECONDS));
+            project.submit(() -> null).get(); // the job's thread is done with it
+            assertEquals(1, answers.size(), answers::toString);
+            assertTrue(answers.get(0) instanceof IllegalStateException e && e.getCause() instanceof StackOverflowError, answers::toString);
+        } finally {
+            project.shutdown();
+            inference.shutdown();
+        }
+
+        // a full project pool: the engine's rejection is the answer, nothing runs
+        RejectedExecutionException full = new RejectedExecutionException("full");
+        List<Object> answers = new ArrayList<>();
+        run.start(new IndexProjectionJobRun.Pools(r -> {
+            throw full;
+        }, Runnable::run, e -> false), index(), ProjectIndexApi.job(body, true, null), new Task(new IndexProjectionProgress()),
+                answers::add, answers::add);
+        assertEquals(List.of(full), answers);
     }
 }

@@ -4,12 +4,12 @@ import org.elasticsearch.client.internal.node.NodeClient;
 import org.elasticsearch.common.util.concurrent.EsRejectedExecutionException;
 import org.elasticsearch.rest.BaseRestHandler;
 import org.elasticsearch.rest.RestRequest;
-import org.elasticsearch.rest.RestResponse;
 import org.polyspan.runtime.Endpoint;
 import org.polyspan.runtime.PluginPools;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Serves one of the core's {@link Endpoint}s under {@code _polyspan}: Elasticsearch's request behind the endpoint's
@@ -43,17 +43,11 @@ public final class EndpointHandler extends BaseRestHandler {
     @Override
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) throws IOException {
         Endpoint.Answer answer = endpoint.answer(new Endpoint.Call(request::param, () -> Replies.body(request), client.getLocalNodeId()));
-        if (answer.work() == null) {
-            return channel -> Replies.send(channel, answer.now());
-        }
-        return channel -> {
-            try {
-                client.threadPool().executor(PluginPools.INFERENCE).execute(() -> Replies.send(channel, answer.work().get()));
-            } catch (EsRejectedExecutionException e) {
-                answer.onRejected().run();
-                channel.sendResponse(new RestResponse(channel, new EsRejectedExecutionException("rejected " + answer.what() + ": "
-                        + PluginPools.inferenceQueueFull(), e.isExecutorShutdown())));
-            }
-        };
+        return channel -> answer.send(client.threadPool().executor(PluginPools.INFERENCE), reply -> Replies.send(channel, reply),
+                (message, e) -> Replies.fail(channel, new EsRejectedExecutionException(message, isShutdown(e))));
+    }
+
+    static boolean isShutdown(RejectedExecutionException e) {
+        return e instanceof EsRejectedExecutionException r && r.isExecutorShutdown();
     }
 }

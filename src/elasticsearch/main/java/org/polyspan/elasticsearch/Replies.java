@@ -30,6 +30,15 @@ final class Replies {
         }
     }
 
+    /** Answers an exception as Elasticsearch does: its status (a rejection is 429) and its error object. */
+    static void fail(RestChannel channel, Exception e) {
+        try {
+            channel.sendResponse(new RestResponse(channel, e));
+        } catch (IOException io) {
+            channel.sendResponse(new RestResponse(RestStatus.INTERNAL_SERVER_ERROR, "request failed: " + e.getMessage()));
+        }
+    }
+
     /** The request's JSON body as a map; {@code null} when it has none (answered 400 by the parsers). */
     static Map<String, Object> body(RestRequest request) throws IOException {
         if (!request.hasContentOrSourceParam()) {

@@ -5,29 +5,27 @@ import org.apache.logging.log4j.Logger;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.search.SearchRequest;
 import org.elasticsearch.client.internal.node.NodeClient;
-import org.elasticsearch.common.util.concurrent.EsRejectedExecutionException;
 import org.elasticsearch.index.IndexNotFoundException;
 import org.elasticsearch.index.query.AbstractQueryBuilder;
 import org.elasticsearch.rest.BaseRestHandler;
 import org.elasticsearch.rest.RestChannel;
 import org.elasticsearch.rest.RestRequest;
-import org.elasticsearch.rest.RestResponse;
-import org.elasticsearch.rest.RestStatus;
 import org.elasticsearch.search.builder.SearchSourceBuilder;
 import org.elasticsearch.tasks.Task;
 import org.elasticsearch.xcontent.XContentParser;
 import org.elasticsearch.xcontent.XContentType;
 import org.polyspan.model.ModelRepository;
-import org.polyspan.projection.IndexProjectionSpec;
-import org.polyspan.projection.ProjectionRequest;
+import org.polyspan.runtime.IndexProjectionJobRequest;
 import org.polyspan.runtime.PluginPools;
-import org.polyspan.runtime.ProjectIndexApi;
+import org.polyspan.runtime.ProjectIndexStart;
 import org.polyspan.runtime.Reply;
 import org.polyspan.translation.Translator;
 
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 import static org.elasticsearch.rest.RestRequest.Method.POST;
 
@@ -36,17 +34,15 @@ import static org.elasticsearch.rest.RestRequest.Method.POST;
  * selects) onto a translation stored in the same documents, into a destination index, as a background task, with the
  * same body and answers as OpenSearch's {@code _plugins/polyspan/_project/index}. Answers {@code {"task": "<node>:<id>"}}
  * at once (follow it with {@code GET _tasks/<id>}, stop it with {@code POST _tasks/<id>/_cancel}), or the final counts
- * with {@code ?wait_for_completion=true}. Bad input, an unknown model, a missing source index, or {@code translate}
- * without a translator for the direction answer 400 before anything starts.
+ * with {@code ?wait_for_completion=true}. The request's path is the core's {@link ProjectIndexStart}; this handler
+ * gives it Elasticsearch's parsers, client and tasks.
  */
 public final class RestProjectIndexAction extends BaseRestHandler {
     private static final Logger LOGGER = LogManager.getLogger(RestProjectIndexAction.class);
-    private final ModelRepository models;
-    private final Translator.Lookup translators;
+    private final ProjectIndexStart start;
 
     RestProjectIndexAction(ModelRepository models, Translator.Lookup translators) {
-        this.models = models;
-        this.translators = translators;
+        this.start = new ProjectIndexStart(models, translators, Retryable::withStatus);
     }
 
     @Override
@@ -61,80 +57,67 @@ public final class RestProjectIndexAction extends BaseRestHandler {
 
     @Override
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) throws IOException {
+        Map<String, Object> body = Replies.body(request); // read first: an unread body is refused by the engine
         boolean wait = request.paramAsBoolean("wait_for_completion", false);
-        ProjectIndexRequest internal;
-        try {
-            Map<String, Object> body = Replies.body(request); // read first: an unread body is refused by the engine
-            internal = new ProjectIndexRequest(ProjectIndexApi.job(body, wait, request.param("slices")));
-            checkQuery(request, internal.job().spec());
-        } catch (ProjectionRequest.PairException e) {
-            return channel -> Replies.send(channel, ProjectIndexApi.badRequest(e));
-        }
-        String source = internal.job().spec().sourceIndex();
-        // the source index must exist: a search of no hits answers that without reading any document
-        SearchRequest probe = new SearchRequest(source).source(new SearchSourceBuilder().size(0).trackTotalHits(false));
-        return channel -> client.search(probe, ActionListener.wrap(found -> {
-            found.decRef();
-            // checking models and the translator loads them or asks a service: not on a network thread but on the
-            // plugin's project pool (a full queue answers 429)
-            try {
-                client.threadPool().executor(PluginPools.PROJECT).execute(() -> checkAndStart(channel, client, internal, wait));
-            } catch (EsRejectedExecutionException e) {
-                fail(channel, e);
+        String slices = request.param("slices");
+        return channel -> start.handle(body, wait, slices, new Engine(request, client, channel));
+    }
+
+    /** The steps of {@link ProjectIndexStart} in Elasticsearch's terms. */
+    private record Engine(RestRequest request, NodeClient client, RestChannel channel) implements ProjectIndexStart.Engine {
+        @Override
+        public void parseQuery(Map<String, Object> query) throws Exception {
+            try (XContentParser parser = XContentType.JSON.xContent().createParser(request.contentParserConfig(),
+                    ElasticsearchIndexClient.json(query))) {
+                AbstractQueryBuilder.parseTopLevelQuery(parser);
             }
-        }, e -> {
-            if (e instanceof IndexNotFoundException) {
-                Replies.send(channel, ProjectIndexApi.missingSource(source));
-            } else {
-                fail(channel, e);
-            }
-        }));
-    }
-
-    private void checkAndStart(RestChannel channel, NodeClient client, ProjectIndexRequest internal, boolean wait) {
-        try {
-            Reply bad = ProjectIndexApi.check(models, internal.job().spec(), translators);
-            if (bad != null) {
-                Replies.send(channel, bad);
-            } else {
-                start(channel, client, internal, wait);
-            }
-        } catch (Exception e) {
-            fail(channel, Retryable.withStatus(e));
         }
-    }
 
-    private static void start(RestChannel channel, NodeClient client, ProjectIndexRequest internal, boolean wait) {
-        if (wait) {
-            client.executeLocally(ProjectIndexAction.INSTANCE, internal, ActionListener.wrap(
-                    response -> Replies.send(channel, Reply.json(200, response.answer())), e -> fail(channel, e)));
-            return;
+        /** A search of no hits: it answers whether the index exists without reading any document. */
+        @Override
+        public void indexExists(String index, Consumer<Boolean> exists, Consumer<Exception> failed) {
+            SearchRequest probe = new SearchRequest(index).source(new SearchSourceBuilder().size(0).trackTotalHits(false));
+            client.search(probe, ActionListener.wrap(found -> {
+                found.decRef();
+                exists.accept(true);
+            }, e -> {
+                if (e instanceof IndexNotFoundException) {
+                    exists.accept(false);
+                } else {
+                    failed.accept(e);
+                }
+            }));
         }
-        // the task manager stores the result in the .tasks index (the request asks to); the listener only logs it
-        Task task = client.executeLocally(ProjectIndexAction.INSTANCE, internal, ActionListener.wrap(
-                response -> LOGGER.info("{} finished: {}", internal.getDescription(), org.elasticsearch.common.Strings.toString(response)),
-                e -> LOGGER.warn(() -> internal.getDescription() + " failed", e)));
-        Replies.send(channel, ProjectIndexApi.started(client.getLocalNodeId(), task.getId()));
-    }
 
-    private static void fail(RestChannel channel, Exception e) {
-        try {
-            channel.sendResponse(new RestResponse(channel, e));
-        } catch (IOException io) {
-            channel.sendResponse(new RestResponse(RestStatus.INTERNAL_SERVER_ERROR, "project/index failed: " + e.getMessage()));
+        @Override
+        public Executor projectPool() {
+            return client.threadPool().executor(PluginPools.PROJECT);
         }
-    }
 
-    /** Parses the query with the node's query parsers so that a malformed one fails now, not in the task. */
-    private static void checkQuery(RestRequest request, IndexProjectionSpec spec) {
-        if (spec.query() == null) {
-            return;
+        @Override
+        public void runAndWait(IndexProjectionJobRequest job, Consumer<Map<String, Object>> answer, Consumer<Exception> failed) {
+            client.executeLocally(ProjectIndexAction.INSTANCE, new ProjectIndexRequest(job),
+                    ActionListener.wrap(response -> answer.accept(response.answer()), failed::accept));
         }
-        try (XContentParser parser = XContentType.JSON.xContent().createParser(request.contentParserConfig(),
-                ElasticsearchIndexClient.json(spec.query()))) {
-            AbstractQueryBuilder.parseTopLevelQuery(parser);
-        } catch (Exception e) {
-            throw new ProjectionRequest.PairException(-1, "query", "is not a valid query: " + e.getMessage());
+
+        /** The task manager stores the result in the {@code .tasks} index (the request asks to); the listener only logs it. */
+        @Override
+        public ProjectIndexStart.StartedTask startInBackground(IndexProjectionJobRequest job) {
+            ProjectIndexRequest internal = new ProjectIndexRequest(job);
+            Task task = client.executeLocally(ProjectIndexAction.INSTANCE, internal, ActionListener.wrap(
+                    response -> LOGGER.info("{} finished: {}", internal.getDescription(), org.elasticsearch.common.Strings.toString(response)),
+                    e -> LOGGER.warn(() -> internal.getDescription() + " failed", e)));
+            return new ProjectIndexStart.StartedTask(client.getLocalNodeId(), task.getId());
+        }
+
+        @Override
+        public void send(Reply reply) {
+            Replies.send(channel, reply);
+        }
+
+        @Override
+        public void fail(Exception e) {
+            Replies.fail(channel, e);
         }
     }
 }

@@ -5,28 +5,22 @@ import org.elasticsearch.action.support.ActionFilters;
 import org.elasticsearch.action.support.HandledTransportAction;
 import org.elasticsearch.client.internal.Client;
 import org.elasticsearch.cluster.service.ClusterService;
-import org.elasticsearch.common.util.concurrent.AbstractRunnable;
 import org.elasticsearch.common.util.concurrent.EsExecutors;
-import org.elasticsearch.common.util.concurrent.EsRejectedExecutionException;
 import org.elasticsearch.injection.guice.Inject;
 import org.elasticsearch.tasks.Task;
 import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.transport.TransportService;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.runtime.ApertiumService;
-import org.polyspan.runtime.BackoffExecution;
-import org.polyspan.runtime.IndexProjectionBatch;
 import org.polyspan.runtime.IndexProjectionJobRun;
-import org.polyspan.runtime.IndexProjectionRun;
 import org.polyspan.runtime.PluginPools;
 
-import java.util.concurrent.Callable;
 
 /**
  * Runs {@code _project/index} jobs as tasks of the node's task manager, visible and cancellable through
  * {@code _tasks}. A job runs on the plugin's {@code polyspan_project} pool: it waits on searches and bulk writes,
  * which belongs on no transport, network or inference thread. Its model work goes to {@code polyspan_inference}
- * batch by batch, waiting and retrying while that queue is full ({@link BackoffExecution}). With {@code slices}, this
+ * batch by batch, waiting and retrying while that queue is full ({@link IndexProjectionJobRun#start}). With {@code slices}, this
  * task only hands out the slices ({@link SlicedProjectIndexJob}), which arrive here again, on their nodes, as child
  * requests.
  */
@@ -34,7 +28,7 @@ public final class TransportProjectIndexAction extends HandledTransportAction<Pr
     private final Client client;
     private final ClusterService clusterService;
     private final IndexProjectionJobRun jobRun;
-    private final ThreadPool threadPool;
+    private final IndexProjectionJobRun.Pools pools;
     private final SlicedProjectIndexJob sliced;
 
     @Inject
@@ -44,8 +38,8 @@ public final class TransportProjectIndexAction extends HandledTransportAction<Pr
         super(ProjectIndexAction.NAME, transportService, actionFilters, ProjectIndexRequest::new, EsExecutors.DIRECT_EXECUTOR_SERVICE);
         this.client = client;
         this.clusterService = clusterService;
-        this.jobRun = new IndexProjectionJobRun(models, translators, e -> e);
-        this.threadPool = threadPool;
+        this.jobRun = new IndexProjectionJobRun(models, translators, Retryable::withStatus);
+        this.pools = pools(threadPool);
         this.sliced = new SlicedProjectIndexJob(transportService, clusterService, client);
     }
 
@@ -56,30 +50,15 @@ public final class TransportProjectIndexAction extends HandledTransportAction<Pr
             sliced.start(projectTask, request, listener); // the parent of a sliced job: its slices run as child tasks
             return;
         }
-        IndexProjectionBatch.ModelWork work = new IndexProjectionBatch.ModelWork() {
-            @Override
-            public <T> T call(Callable<T> modelWork) throws Exception {
-                return BackoffExecution.call(threadPool.executor(PluginPools.INFERENCE), projectTask::isCancelled,
-                        e -> e instanceof EsRejectedExecutionException r && r.isExecutorShutdown(), modelWork);
-            }
-        };
-        threadPool.executor(PluginPools.PROJECT).execute(new AbstractRunnable() {
-            @Override
-            protected void doRun() throws Exception {
-                listener.onResponse(runDocuments(new ElasticsearchIndexClient(client, clusterService), request, projectTask, work));
-            }
-
-            @Override
-            public void onFailure(Exception e) {
-                listener.onFailure(e); // rejected (the project pool's queue is full: 429), or the job failed
-            }
-        });
+        // the answer is also the task's stored result
+        jobRun.start(pools, new ElasticsearchIndexClient(client, clusterService), request.job(), projectTask,
+                outcome -> listener.onResponse(new ProjectIndexResponse(projectTask.getStatus(), outcome.tookMillis(), outcome.cancelled())),
+                listener::onFailure);
     }
 
-    /** Runs the job's documents ({@link IndexProjectionJobRun}); its answer is also the task's stored result. */
-    private ProjectIndexResponse runDocuments(IndexProjectionRun.IndexClient index, ProjectIndexRequest request, ProjectIndexTask task,
-                                              IndexProjectionBatch.ModelWork work) throws Exception {
-        IndexProjectionJobRun.Outcome outcome = jobRun.run(index, request.job(), task, work);
-        return new ProjectIndexResponse(task.getStatus(), outcome.tookMillis(), outcome.cancelled());
+    /** The plugin's pools for a job; Elasticsearch's rejection says whether a pool shuts down. */
+    static IndexProjectionJobRun.Pools pools(ThreadPool threadPool) {
+        return new IndexProjectionJobRun.Pools(threadPool.executor(PluginPools.PROJECT), threadPool.executor(PluginPools.INFERENCE),
+                EndpointHandler::isShutdown);
     }
 }

@@ -1,19 +1,20 @@
 package org.polyspan.plugin;
 
-import org.opensearch.common.util.concurrent.AbstractRunnable;
+import org.opensearch.core.concurrency.OpenSearchRejectedExecutionException;
 import org.opensearch.rest.BaseRestHandler;
 import org.opensearch.rest.RestRequest;
 import org.opensearch.transport.client.node.NodeClient;
 import org.polyspan.runtime.Endpoint;
 import org.polyspan.runtime.PluginPools;
-import org.polyspan.runtime.Reply;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Serves one of the core's {@link Endpoint}s under {@code _plugins/polyspan}: OpenSearch's request behind the
- * endpoint's {@link Endpoint.Call}, its answer written by {@link Replies}, work for the inference pool run there.
+ * endpoint's {@link Endpoint.Call}, its answer written by {@link Replies}, work for the inference pool run there. A full queue
+ * answers OpenSearch's own 429 ({@code rejected_execution_exception}).
  */
 public final class EndpointHandler extends BaseRestHandler {
     static final String PREFIX = "/_plugins/polyspan";
@@ -42,25 +43,11 @@ public final class EndpointHandler extends BaseRestHandler {
     @Override
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) throws IOException {
         Endpoint.Answer answer = endpoint.answer(new Endpoint.Call(request::param, () -> Replies.body(request), client.getLocalNodeId()));
-        if (answer.work() == null) {
-            return channel -> Replies.send(channel, answer.now());
-        }
-        return channel -> client.threadPool().executor(PluginPools.INFERENCE).execute(new AbstractRunnable() {
-            @Override
-            protected void doRun() {
-                Replies.send(channel, answer.work().get());
-            }
+        return channel -> answer.send(client.threadPool().executor(PluginPools.INFERENCE), reply -> Replies.send(channel, reply),
+                (message, e) -> Replies.fail(channel, new OpenSearchRejectedExecutionException(message, isShutdown(e))));
+    }
 
-            @Override
-            public void onRejection(Exception e) {
-                answer.onRejected().run();
-                Replies.send(channel, Reply.error(429, null, "rejected: " + PluginPools.inferenceQueueFull()));
-            }
-
-            @Override
-            public void onFailure(Exception e) {
-                Replies.send(channel, Reply.error(500, null, "could not write the answer: " + e.getMessage()));
-            }
-        });
+    static boolean isShutdown(RejectedExecutionException e) {
+        return e instanceof OpenSearchRejectedExecutionException r && r.isExecutorShutdown();
     }
 }

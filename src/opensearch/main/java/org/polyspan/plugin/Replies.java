@@ -30,6 +30,15 @@ final class Replies {
         }
     }
 
+    /** Answers an exception as OpenSearch does: its status (a rejection is 429) and its error object. */
+    static void fail(RestChannel channel, Exception e) {
+        try {
+            channel.sendResponse(new BytesRestResponse(channel, e));
+        } catch (IOException io) {
+            channel.sendResponse(new BytesRestResponse(RestStatus.INTERNAL_SERVER_ERROR, "request failed: " + e.getMessage()));
+        }
+    }
+
     /** The request's JSON body as a map; {@code null} when it has none (answered 400 by the parsers). */
     static Map<String, Object> body(RestRequest request) throws IOException {
         if (!request.hasContentOrSourceParam()) {

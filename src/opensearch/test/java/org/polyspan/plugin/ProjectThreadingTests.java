@@ -64,17 +64,17 @@ public class ProjectThreadingTests extends OpenSearchTestCase {
     }
 
     public void testBatchWorkRunsOnTheInferencePool() throws Exception {
-        String thread = TransportProjectIndexAction.onInferencePool(threadPool, () -> false, () -> Thread.currentThread().getName());
+        String thread = TransportProjectIndexAction.pools(threadPool).modelWork(() -> false).call(() -> Thread.currentThread().getName());
         assertTrue(thread, thread.contains(PluginPools.INFERENCE));
     }
 
     public void testFailuresComeBackAsTheyWereAndErrorsAsExceptions() {
-        IOException io = expectThrows(IOException.class, () -> TransportProjectIndexAction.onInferencePool(threadPool, () -> false, () -> {
+        IOException io = expectThrows(IOException.class, () -> TransportProjectIndexAction.pools(threadPool).modelWork(() -> false).call(() -> {
             throw new IOException("scripted");
         }));
         assertEquals("scripted", io.getMessage());
         IllegalStateException soe = expectThrows(IllegalStateException.class,
-                () -> TransportProjectIndexAction.onInferencePool(threadPool, () -> false, () -> {
+                () -> TransportProjectIndexAction.pools(threadPool).modelWork(() -> false).call(() -> {
                     throw new StackOverflowError();
                 }));
         assertTrue(soe.getCause() instanceof StackOverflowError);
@@ -85,7 +85,7 @@ public class ProjectThreadingTests extends OpenSearchTestCase {
         AtomicReference<Object> result = new AtomicReference<>();
         Thread job = new Thread(() -> {
             try {
-                result.set(TransportProjectIndexAction.onInferencePool(threadPool, () -> false, () -> "done"));
+                result.set(TransportProjectIndexAction.pools(threadPool).modelWork(() -> false).call(() -> "done"));
             } catch (Exception e) {
                 result.set(e);
             }
@@ -102,7 +102,7 @@ public class ProjectThreadingTests extends OpenSearchTestCase {
         fillInferencePool();
         AtomicBoolean cancelled = new AtomicBoolean(true);
         expectThrows(OpenSearchRejectedExecutionException.class,
-                () -> TransportProjectIndexAction.onInferencePool(threadPool, cancelled::get, () -> "never"));
+                () -> TransportProjectIndexAction.pools(threadPool).modelWork(cancelled::get).call(() -> "never"));
     }
 
     public void testProjectAnswers429WhenTheQueueIsFull() throws Exception {
