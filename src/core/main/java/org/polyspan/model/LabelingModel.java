@@ -62,7 +62,7 @@ public final class LabelingModel implements AutoCloseable {
     private final Seq2SeqModel seq2seq;
     /** The encoder cut after the layers {@code _project} reads, checked at load; null when the model has none. */
     private final TruncatedEncoder truncated;
-    /** Why a truncated encoder that {@code config.json} names is not used; null when none is named or it is used. */
+    /** The truncated encoder file {@code config.json} names but the directory lacks; null when none is named or it is used. */
     private final String truncatedMissing;
 
     private LabelingModel(String id, Path dir, String description, int maxLength, HuggingFaceSubwordTokenizer tokenizer,
@@ -150,7 +150,11 @@ public final class LabelingModel implements AutoCloseable {
                 truncated = TruncatedEncoder.load(id, dir, entry, hiddenSize, encoder, tokenizer, maxLength, stride,
                         MAX_BATCH_TOKENS, padId, device, threads);
                 if (truncated == null) {
-                    truncatedMissing = entry.file() + " (named in config.json) is not in the model directory";
+                    truncatedMissing = entry.file();
+                    // the model still loads and projects the same, only slower: say so where an operator looks
+                    System.getLogger(LabelingModel.class.getName()).log(System.Logger.Level.WARNING, "model [" + id + "]: "
+                            + missingReason(entry.file()) + ": _project runs on the full encoder, slower; write the file "
+                            + "with models/recipe/truncate.py or remove " + TruncatedEncoder.CONFIG_KEY + " from config.json");
                 }
             }
         } catch (Exception | Error e) {
@@ -266,9 +270,16 @@ public final class LabelingModel implements AutoCloseable {
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("file", "full encoder");
-        m.put("reason", truncatedMissing != null ? truncatedMissing
+        if (truncatedMissing != null) {
+            m.put("missing_file", truncatedMissing); // a fallback, not a model without a cut: tell them apart without parsing
+        }
+        m.put("reason", truncatedMissing != null ? missingReason(truncatedMissing)
                 : "config.json names no " + TruncatedEncoder.CONFIG_KEY + " (models/recipe/truncate.py writes one)");
         return m;
+    }
+
+    private static String missingReason(String file) {
+        return file + " (named in config.json) is not in the model directory";
     }
 
     public String id() {

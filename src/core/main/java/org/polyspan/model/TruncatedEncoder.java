@@ -27,7 +27,7 @@ import java.util.Map;
  * reference sentences in one batch, and every emitted block must have a cosine of at least {@link #MIN_COSINE} with
  * the full encoder's block at every sub-token position. A file that fails fails the model's load, naming the file, so a
  * node never projects with an encoder that computes something else. A directory whose config names no truncated encoder,
- * or names a file that is not there, projects with the full encoder.
+ * or names a file that is not there, projects with the full encoder (the second with a warning: {@link LabelingModel}).
  */
 public final class TruncatedEncoder implements AutoCloseable {
     /** The key of the entry in {@code config.json}'s {@code polyspan} section. */

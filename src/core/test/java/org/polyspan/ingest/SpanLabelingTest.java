@@ -1,12 +1,10 @@
 package org.polyspan.ingest;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.polyspan.TinyModelRepository;
 import org.polyspan.TinyModels;
 import org.polyspan.labeling.SpanScope;
-import org.polyspan.model.ModelRepository;
-import org.polyspan.onnx.OnnxWindowEncoder;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,17 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Option parsing and document labelling of the engine-neutral processor logic, with the tiny fixture model. */
 class SpanLabelingTest {
-    private static ModelRepository models;
-
-    @BeforeAll
-    static void open() {
-        models = new ModelRepository(TinyModels.root(), OnnxWindowEncoder.Device.CPU, 1);
-    }
-
-    @AfterAll
-    static void close() {
-        models.close();
-    }
+    @RegisterExtension
+    static final TinyModelRepository MODELS = new TinyModelRepository();
 
     /** A document as a plain map of top-level fields. */
     private static FieldAccess doc(Map<String, Object> fields) {
@@ -46,7 +35,7 @@ class SpanLabelingTest {
         for (int i = 0; i < kv.length; i += 2) {
             config.put((String) kv[i], kv[i + 1]);
         }
-        SpanLabelingOptions options = SpanLabelingOptions.parse(config, models);
+        SpanLabelingOptions options = SpanLabelingOptions.parse(config, MODELS.get());
         assertTrue(config.isEmpty(), () -> "every option read is removed, left: " + config);
         return options;
     }
@@ -127,7 +116,7 @@ class SpanLabelingTest {
 
     @Test
     void labelsStringsAndListsWithExactOffsetsAndAFlatCopy() throws Exception {
-        SpanLabeling labeling = new SpanLabeling(models, parse("model", TinyModels.HEADS, "fields", List.of("title", "body")));
+        SpanLabeling labeling = new SpanLabeling(MODELS.get(), parse("model", TinyModels.HEADS, "fields", List.of("title", "body")));
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("title", "Angela Merkel besucht Paris");
         List<String> body = new ArrayList<>(List.of("Barack Obama in Berlin.", "Ein zweiter Satz über Madrid."));
@@ -158,7 +147,7 @@ class SpanLabelingTest {
 
     @Test
     void emptyTextGivesNoSpans() throws Exception {
-        SpanLabeling labeling = new SpanLabeling(models, parse("model", TinyModels.HEADS, "field", "body", "target_field", "ents"));
+        SpanLabeling labeling = new SpanLabeling(MODELS.get(), parse("model", TinyModels.HEADS, "field", "body", "target_field", "ents"));
         Map<String, Object> fields = new HashMap<>(Map.of("body", "   "));
         labeling.execute(doc(fields));
         assertEquals(List.of(), fields.get("ents"));
@@ -167,7 +156,7 @@ class SpanLabelingTest {
 
     @Test
     void badValuesFailNamingTheFieldAndMissingOnesFollowIgnoreMissing() throws Exception {
-        SpanLabeling strict = new SpanLabeling(models, parse("model", TinyModels.HEADS, "field", "body", "max_chars", 5));
+        SpanLabeling strict = new SpanLabeling(MODELS.get(), parse("model", TinyModels.HEADS, "field", "body", "max_chars", 5));
         assertEquals("field [body] is missing or null; set ignore_missing to skip such documents",
                 assertThrows(IllegalArgumentException.class, () -> strict.execute(doc(new HashMap<>()))).getMessage());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> strict.execute(doc(new HashMap<>(Map.of("body", 42)))))
@@ -178,7 +167,7 @@ class SpanLabelingTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> strict.execute(doc(new HashMap<>(Map.of("body", "too long")))))
                 .getMessage().contains("more than max_chars [5]"));
 
-        SpanLabeling lenient = new SpanLabeling(models, parse("model", TinyModels.HEADS, "field", "body", "ignore_missing", true));
+        SpanLabeling lenient = new SpanLabeling(MODELS.get(), parse("model", TinyModels.HEADS, "field", "body", "ignore_missing", true));
         Map<String, Object> untouched = new HashMap<>(Map.of("other", "x"));
         lenient.execute(doc(untouched));
         assertEquals(Map.of("other", "x"), untouched);

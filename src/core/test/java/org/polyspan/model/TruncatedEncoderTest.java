@@ -21,6 +21,11 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -144,6 +149,55 @@ class TruncatedEncoderTest {
                 assertThrows(IllegalStateException.class, () -> model.encodeTruncated(List.of(Document.of("a")), (d, w, v, p) -> {}));
             }
         }
+    }
+
+    @Test
+    void aMissingTruncatedEncoderIsReportedAsAWarningAndInTheModelsApi() throws Exception {
+        Path named = TinyModels.copy(TinyModels.HEADS, tmp.resolve("missing"));
+        Files.delete(named.resolve("encoder_truncated.onnx")); // config.json still names it
+        // System.Logger's default backend is java.util.logging: the loader's warning is captured where it logs
+        Logger logger = Logger.getLogger(LabelingModel.class.getName());
+        List<LogRecord> records = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(capture);
+        try (LabelingModel model = load("missing", named)) {
+            assertNull(model.truncatedEncoder());
+            assertEquals("encoder_truncated.onnx", model.projectionEncoder().get("missing_file"));
+        } finally {
+            logger.removeHandler(capture);
+        }
+        List<String> warnings = warnings(records, "missing");
+        assertEquals(1, warnings.size(), records.toString());
+        assertTrue(warnings.get(0).contains("encoder_truncated.onnx") && warnings.get(0).contains("full encoder"), warnings.get(0));
+
+        // a model whose config names no truncated encoder is not a fallback: no warning, no missing file
+        records.clear();
+        logger.addHandler(capture);
+        try (LabelingModel model = load(TinyModels.HF, TinyModels.dir(TinyModels.HF))) {
+            assertNull(model.projectionEncoder().get("missing_file"));
+        } finally {
+            logger.removeHandler(capture);
+        }
+        assertEquals(List.of(), warnings(records, TinyModels.HF));
+    }
+
+    /** The warnings among {@code records} about model {@code id}. */
+    private static List<String> warnings(List<LogRecord> records, String id) {
+        return records.stream().filter(r -> r.getLevel() == Level.WARNING).map(LogRecord::getMessage)
+                .filter(m -> m.contains("model [" + id + "]")).toList();
     }
 
     @Test

@@ -1,11 +1,9 @@
 package org.polyspan.runtime;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.polyspan.TinyModelRepository;
 import org.polyspan.TinyModels;
-import org.polyspan.model.ModelRepository;
-import org.polyspan.onnx.OnnxWindowEncoder;
 import org.polyspan.projection.IndexProjectionSpec;
 import org.polyspan.projection.ProjectionService;
 
@@ -25,17 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A {@code _project/index} batch without an engine: several target languages in one pass over the source. */
 class IndexProjectionBatchTest {
-    private static ModelRepository models;
-
-    @BeforeAll
-    static void open() {
-        models = new ModelRepository(TinyModels.root(), OnnxWindowEncoder.Device.CPU, 1);
-    }
-
-    @AfterAll
-    static void close() {
-        models.close();
-    }
+    @RegisterExtension
+    static final TinyModelRepository MODELS = new TinyModelRepository();
 
     /** Model work run on the calling thread, counting the calls. */
     private static final class Inline implements IndexProjectionBatch.ModelWork {
@@ -91,7 +80,7 @@ class IndexProjectionBatchTest {
     private static IndexProjectionBatch batch(IndexProjectionSpec spec, IndexProjectionBatch.ModelWork work) {
         List<org.polyspan.translation.Translator> none = new ArrayList<>();
         spec.targets().forEach(t -> none.add(null));
-        return new IndexProjectionBatch(models, spec, none, work);
+        return new IndexProjectionBatch(MODELS.get(), spec, none, work);
     }
 
     private static Map<String, Map<String, Object>> byKey(IndexProjectionBatch.Result result) {
@@ -199,7 +188,7 @@ class IndexProjectionBatchTest {
     @Test
     void translatorsMustMatchTheTargets() {
         IndexProjectionSpec both = spec(List.of(ES, DE));
-        assertThrows(IllegalArgumentException.class, () -> new IndexProjectionBatch(models, both, List.of(), new Inline()));
+        assertThrows(IllegalArgumentException.class, () -> new IndexProjectionBatch(MODELS.get(), both, List.of(), new Inline()));
     }
 
     @SuppressWarnings("unchecked")

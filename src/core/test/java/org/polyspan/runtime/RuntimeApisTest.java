@@ -1,11 +1,9 @@
 package org.polyspan.runtime;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.polyspan.TinyModelRepository;
 import org.polyspan.TinyModels;
-import org.polyspan.model.ModelRepository;
-import org.polyspan.onnx.OnnxWindowEncoder;
 import org.polyspan.projection.ProjectionRequest;
 import org.polyspan.translation.TranslationException;
 
@@ -18,22 +16,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The engine-neutral answers of a node's models operations, the mapping template and _project. */
 class RuntimeApisTest {
-    private static ModelRepository models;
-
-    @BeforeAll
-    static void open() {
-        models = new ModelRepository(TinyModels.root(), OnnxWindowEncoder.Device.CPU, 1);
-    }
-
-    @AfterAll
-    static void close() {
-        models.close();
-    }
+    @RegisterExtension
+    static final TinyModelRepository MODELS = new TinyModelRepository();
 
     @Test
     @SuppressWarnings("unchecked")
     void aNodeDescribesReloadsAndUnloadsItsModels() {
-        ModelsNodeOperation node = new ModelsNodeOperation(models);
+        ModelsNodeOperation node = new ModelsNodeOperation(MODELS.get());
         ModelsNodeOperation.Result described = node.describe(Map.of("polyspan_inference", Map.of("threads", 1)));
         assertEquals(200, described.status());
         List<Map<String, Object>> listed = (List<Map<String, Object>>) described.body().get("models");
@@ -81,7 +70,7 @@ class RuntimeApisTest {
         assertEquals(0, error.get("pair"));
         assertEquals("target", error.get("field"));
 
-        ProjectApi api = new ProjectApi(models, () -> {
+        ProjectApi api = new ProjectApi(MODELS.get(), () -> {
             throw new TranslationException("no service here");
         });
         Map<String, Object> pair = Map.of("source", Map.of("text", "Obama visited Paris.",

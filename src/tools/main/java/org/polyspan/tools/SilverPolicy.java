@@ -20,11 +20,7 @@ record SilverPolicy(float weight, float outsideWeight, boolean dropWithoutEntiti
         int[] start = f.sentenceStart();
         for (int s = 0; s + 1 < start.length; s++) {
             TrainingFile file = files.get(f.sentenceFile()[s]);
-            boolean hasEntity = false;
-            for (int i = start[s]; i < start[s + 1]; i++) {
-                hasEntity |= f.y()[i] != 0;
-            }
-            boolean dropped = file.silver() && dropWithoutEntities && !hasEntity;
+            boolean dropped = drops(f, files, s);
             for (int i = start[s]; i < start[s + 1]; i++) {
                 float base = file.weight();
                 if (file.silver()) {
@@ -34,6 +30,28 @@ record SilverPolicy(float weight, float outsideWeight, boolean dropWithoutEntiti
             }
         }
         return w;
+    }
+
+    /** How many sentences of {@code f} the policy leaves out (their words weigh 0, so no training run sees them). */
+    int droppedSentences(TrainHead.Features f, java.util.List<TrainingFile> files) {
+        int dropped = 0;
+        for (int s = 0; s + 1 < f.sentenceStart().length; s++) {
+            dropped += drops(f, files, s) ? 1 : 0;
+        }
+        return dropped;
+    }
+
+    /** Whether sentence {@code s} of {@code f} is a silver sentence without any entity that the policy leaves out. */
+    private boolean drops(TrainHead.Features f, java.util.List<TrainingFile> files, int s) {
+        if (!dropWithoutEntities || !files.get(f.sentenceFile()[s]).silver()) {
+            return false;
+        }
+        for (int i = f.sentenceStart()[s]; i < f.sentenceStart()[s + 1]; i++) {
+            if (f.y()[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -273,7 +273,10 @@ public final class TrainHead {
                         System.out.printf(Locale.ROOT, "  %s\t%.4f%n", devSets.get(i).name(), each[i]);
                     }
                 }
-                write(headName, best, centering, like, labels, prior, epochs, files, train.size(), args.get("dev", ""), out);
+                // the kept run's policy may have left silver sentences out: the metadata counts what it trained on
+                int dropped = best.policy().droppedSentences(trainF, files);
+                write(headName, best, centering, like, labels, prior, epochs, files, train.size() - dropped, dropped,
+                        args.get("dev", ""), out);
             }
         }
     }
@@ -365,7 +368,7 @@ public final class TrainHead {
         TransitionPrior prior = TransitionPrior.estimate(tagIndices(train, head.labels().tags()), head.labels(), weight);
         JsonObject meta = com.google.gson.JsonParser.parseString(java.nio.file.Files.readString(headJson)).getAsJsonObject();
         JsonObject extra = new JsonObject();
-        for (String key : List.of("trained_on", "sentences", "epochs", "l2", "dev_f1", "description")) {
+        for (String key : List.of("trained_on", "sentences", "silver_sentences_dropped", "epochs", "l2", "dev_f1", "description")) {
             if (meta.has(key)) {
                 extra.add(key, meta.get(key));
             }
@@ -458,7 +461,8 @@ public final class TrainHead {
     }
 
     static void write(String name, Trained t, LinearHead.Centering centering, Like like, BioLabels labels, TransitionPrior prior,
-                      int epochs, List<TrainingFile> files, int sentences, String devFiles, Path out) throws Exception {
+                      int epochs, List<TrainingFile> files, int sentences, int droppedSentences, String devFiles, Path out)
+            throws Exception {
         JsonObject meta = new JsonObject();
         meta.addProperty("trained_on", String.join(", ", files.stream().map(TrainingFile::toString).toList()));
         if (files.stream().anyMatch(TrainingFile::silver)) {
@@ -468,6 +472,9 @@ public final class TrainHead {
             meta.addProperty("chosen_on", String.join(", ", Arrays.stream(devFiles.split(",")).map(f -> shortName(Path.of(f.trim()))).toList()));
         }
         meta.addProperty("sentences", sentences);
+        if (t.policy().dropWithoutEntities()) {
+            meta.addProperty("silver_sentences_dropped", droppedSentences);
+        }
         meta.addProperty("epochs", t.devF1() >= 0 ? t.epoch() : epochs);
         meta.addProperty("lr", t.lr());
         meta.addProperty("l2", t.l2());

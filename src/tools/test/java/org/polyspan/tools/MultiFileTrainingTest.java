@@ -1,5 +1,7 @@
 package org.polyspan.tools;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.polyspan.TinyModels;
@@ -150,6 +152,26 @@ class MultiFileTrainingTest {
         }
         String json = Files.readString(dir.resolve("with-silver").resolve("ner_x.json"));
         assertTrue(json.contains("silver.tsv (silver)"), json);
+    }
+
+    /** The head's metadata counts the sentences it trained on: silver sentences the policy left out are counted apart. */
+    @Test
+    void metadataCountsOnlyTheSentencesTrainedOn(@TempDir Path dir) throws Exception {
+        Path model = TinyModels.dir(TinyModels.HEADS);
+        Path gold = Files.writeString(dir.resolve("gold.tsv"), conll(List.of("Anna lives in Rome .", "Bob met Anna ."),
+                List.of("B-PER O O B-LOC O", "B-PER O B-PER O")));
+        Path silver = Files.writeString(dir.resolve("silver.tsv"), conll(List.of("Anna anaishi Roma .", "hakuna mtu .", "hapa ni ."),
+                List.of("B-PER O B-LOC O", "O O O", "O O O")));
+        trainTo(dir.resolve("dropped"), model, "--train", gold.toString(), "--silver", silver.toString(), "--silver-drop", "no_entity");
+        JsonObject dropped = JsonParser.parseString(
+                Files.readString(dir.resolve("dropped").resolve("ner_x.json"))).getAsJsonObject();
+        assertEquals(3, dropped.get("sentences").getAsInt(), dropped.toString());
+        assertEquals(2, dropped.get("silver_sentences_dropped").getAsInt(), dropped.toString());
+        trainTo(dir.resolve("kept"), model, "--train", gold.toString(), "--silver", silver.toString());
+        JsonObject kept = JsonParser.parseString(
+                Files.readString(dir.resolve("kept").resolve("ner_x.json"))).getAsJsonObject();
+        assertEquals(5, kept.get("sentences").getAsInt(), kept.toString());
+        assertFalse(kept.has("silver_sentences_dropped"), kept.toString());
     }
 
     private static byte[] trainTo(Path out, Path model, String... files) throws Exception {
