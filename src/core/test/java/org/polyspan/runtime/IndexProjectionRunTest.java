@@ -1,11 +1,9 @@
 package org.polyspan.runtime;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.polyspan.TinyModelRepository;
 import org.polyspan.TinyModels;
-import org.polyspan.model.ModelRepository;
-import org.polyspan.onnx.OnnxWindowEncoder;
 import org.polyspan.projection.IndexProjectionSpec;
 
 import java.util.ArrayList;
@@ -32,17 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The {@code _project/index} loop against an in-memory index, with the tiny model projecting for real. */
 class IndexProjectionRunTest {
     private static final int DOCS = 7;
-    private static ModelRepository models;
-
-    @BeforeAll
-    static void repository() {
-        models = new ModelRepository(TinyModels.root(), OnnxWindowEncoder.Device.CPU, 1);
-    }
-
-    @AfterAll
-    static void close() {
-        models.close();
-    }
+    @RegisterExtension
+    static final TinyModelRepository MODELS = new TinyModelRepository();
 
     /**
      * An index as the loop sees it through the client: source documents, written documents per destination index
@@ -175,7 +164,7 @@ class IndexProjectionRunTest {
     private static String run(MemoryIndex index, IndexProjectionSpec spec, IndexProjectionProgress progress, int sliceId, int sliceMax,
                               java.util.function.BooleanSupplier cancelled) throws Exception {
         List<org.polyspan.translation.Translator> none = java.util.Collections.nCopies(spec.targets().size(), null);
-        return new IndexProjectionRun(index, spec).run(new IndexProjectionBatch(models, spec, none, HERE), progress, sliceId, sliceMax,
+        return new IndexProjectionRun(index, spec).run(new IndexProjectionBatch(MODELS.get(), spec, none, HERE), progress, sliceId, sliceMax,
                 cancelled, () -> "by user request");
     }
 
@@ -334,7 +323,7 @@ class IndexProjectionRunTest {
         Map<String, Object> body = Map.of("source_index", "src", "dest_index", "dst", "text_field", "body", "spans_field", "spans",
                 "target_text_field", "body_es", "batch_size", 3, "model", TinyModels.HEADS, "method", "align");
         Task task = new Task(new IndexProjectionProgress());
-        IndexProjectionJobRun.Outcome outcome = new IndexProjectionJobRun(models, null, e -> e).run(index,
+        IndexProjectionJobRun.Outcome outcome = new IndexProjectionJobRun(MODELS.get(), null, e -> e).run(index,
                 ProjectIndexApi.job(body, true, null), task, HERE);
         assertNull(outcome.cancelled());
         assertTrue(outcome.tookMillis() >= 0);
@@ -345,19 +334,19 @@ class IndexProjectionRunTest {
         unknown.put("model", "no-such-model");
         IndexProjectionJobRequest job = ProjectIndexApi.job(unknown, true, null);
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
-                () -> new IndexProjectionJobRun(models, null, e -> e).run(index, job, new Task(new IndexProjectionProgress()), HERE));
+                () -> new IndexProjectionJobRun(MODELS.get(), null, e -> e).run(index, job, new Task(new IndexProjectionProgress()), HERE));
         assertTrue(bad.getMessage().startsWith("[model] "), bad.getMessage());
         // an engine words a failed model check its own way
         IllegalStateException engine = new IllegalStateException("not ready");
         assertEquals(engine, assertThrows(IllegalStateException.class,
-                () -> new IndexProjectionJobRun(models, null, e -> engine).run(index, job, new Task(new IndexProjectionProgress()), HERE)));
+                () -> new IndexProjectionJobRun(MODELS.get(), null, e -> engine).run(index, job, new Task(new IndexProjectionProgress()), HERE)));
     }
 
     @Test
     void aStartedJobRunsOnTheProjectPoolAndAnswersOnce() throws Exception {
         Map<String, Object> body = Map.of("source_index", "src", "dest_index", "dst", "text_field", "body", "spans_field", "spans",
                 "target_text_field", "body_es", "batch_size", 3, "model", TinyModels.HEADS, "method", "align");
-        IndexProjectionJobRun run = new IndexProjectionJobRun(models, null, e -> e);
+        IndexProjectionJobRun run = new IndexProjectionJobRun(MODELS.get(), null, e -> e);
         ExecutorService project = Executors.newSingleThreadExecutor(r -> new Thread(r, "project"));
         ExecutorService inference = Executors.newSingleThreadExecutor(r -> new Thread(r, "inference"));
         try {

@@ -1,11 +1,9 @@
 package org.polyspan.runtime;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.polyspan.TinyModelRepository;
 import org.polyspan.TinyModels;
-import org.polyspan.model.ModelRepository;
-import org.polyspan.onnx.OnnxWindowEncoder;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,17 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The path of a {@code _project/index} request to its task, with an engine that records what it was asked. */
 class ProjectIndexStartTest {
-    private static ModelRepository models;
-
-    @BeforeAll
-    static void open() {
-        models = new ModelRepository(TinyModels.root(), OnnxWindowEncoder.Device.CPU, 1);
-    }
-
-    @AfterAll
-    static void close() {
-        models.close();
-    }
+    @RegisterExtension
+    static final TinyModelRepository MODELS = new TinyModelRepository();
 
     /** Records each step; the source index exists unless named {@code missing}. */
     private static final class RecordingEngine implements ProjectIndexStart.Engine {
@@ -102,7 +91,7 @@ class ProjectIndexStartTest {
     private static final ProjectIndexStart START = new ProjectIndexStart(null, null, e -> e);
 
     private static ProjectIndexStart start() {
-        return new ProjectIndexStart(models, null, e -> new IllegalStateException("with status", e));
+        return new ProjectIndexStart(MODELS.get(), null, e -> new IllegalStateException("with status", e));
     }
 
     @Test
