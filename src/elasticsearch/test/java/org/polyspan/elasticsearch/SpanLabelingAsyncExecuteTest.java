@@ -53,7 +53,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * exactly once, with the document or with its own failure. One document's failure (reading its fields, loading or
  * running the model, writing its spans) fails that document only; a full inference queue fails it with
  * Elasticsearch's 429 rejection, which {@code on_failure} and {@code ignore_failure} handle like any failure.
- * (Elasticsearch has no batch form of a processor: each document is one task on the pool.)
+ * (Elasticsearch has no batch form of a processor: each document is one task on the pool, and the synchronous
+ * {@code execute} refuses.)
  */
 class SpanLabelingAsyncExecuteTest extends SpanLabelingTestCase {
     private ThreadPool threadPool;
@@ -122,6 +123,15 @@ class SpanLabelingAsyncExecuteTest extends SpanLabelingTestCase {
 
     private static List<Object> texts(IngestDocument d, String field) {
         return spans(d, field).stream().map(s -> s.get("text")).toList();
+    }
+
+    @Test
+    void theSynchronousExecuteRefusesByDesign() {
+        SpanLabelingProcessor p = factory.create(Map.of(), null, null, config("model", "all-per", "field", "body"));
+        IngestDocument d = doc("body", "Oslo");
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> p.execute(d));
+        assertEquals("span_labeling runs asynchronously", e.getMessage());
+        assertFalse(d.hasField("spans"));
     }
 
     @Test

@@ -49,7 +49,12 @@ abstract class SpanLabelingTestCase {
 
     /** A document whose source has the given alternating keys and values (values may be null). */
     protected static IngestDocument doc(Object... kv) {
-        return new IngestDocument("index", "1", 1, null, VersionType.INTERNAL, config(kv));
+        return doc(config(kv));
+    }
+
+    /** A document whose source is {@code source} (values may be null). */
+    protected static IngestDocument doc(Map<String, Object> source) {
+        return new IngestDocument("index", "1", 1, null, VersionType.INTERNAL, source);
     }
 
     @SuppressWarnings("unchecked")
