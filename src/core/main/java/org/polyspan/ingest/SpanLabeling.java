@@ -26,6 +26,14 @@ public final class SpanLabeling {
     private final SpanLabelingOptions options;
     private final List<String> heads;
 
+    /**
+     * What an engine's synchronous {@code execute(document)} throws: the processor runs asynchronously, so that
+     * inference never runs on a caller's (write or network) thread; pipelines call the asynchronous form.
+     */
+    public static UnsupportedOperationException synchronousExecuteRefused() {
+        return new UnsupportedOperationException(SpanLabelingOptions.TYPE + " runs asynchronously");
+    }
+
     /** A string to label and where it came from: a field, and its position when the field holds a list. */
     public record Source(String field, Integer index, String text) {}
 

@@ -82,9 +82,10 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
         return new EsRejectedExecutionException(PluginPools.inferenceRejected(1, String.valueOf(cause.getMessage())), shutdown);
     }
 
+    /** Refused ({@link SpanLabeling#synchronousExecuteRefused}): inference never runs on a caller's thread. */
     @Override
     public IngestDocument execute(IngestDocument document) {
-        throw new UnsupportedOperationException("span_labeling runs asynchronously");
+        throw SpanLabeling.synchronousExecuteRefused();
     }
 
     static FieldAccess fields(IngestDocument document) {

@@ -6,6 +6,7 @@ import org.elasticsearch.ingest.IngestDocument;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
+import org.polyspan.ingest.SpanLabelingEngine;
 import org.polyspan.model.InferenceRejections;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.onnx.OnnxWindowEncoder;
@@ -13,13 +14,6 @@ import org.polyspan.onnx.OnnxWindowEncoder;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 
 /**
  * A models directory built from the tiny fixtures (see {@link ProcessorTestModels}) and a processor factory over it whose
@@ -68,21 +62,6 @@ abstract class SpanLabelingTestCase {
      * throws the document's failure; the handler must have been called exactly once, with a document or a failure.
      */
     protected static IngestDocument run(SpanLabelingProcessor p, IngestDocument d) throws Exception {
-        AtomicInteger calls = new AtomicInteger();
-        AtomicReference<IngestDocument> result = new AtomicReference<>();
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        p.execute(d, (out, e) -> {
-            calls.incrementAndGet();
-            result.set(out);
-            failure.set(e);
-        });
-        assertEquals(1, calls.get(), "handler calls");
-        if (failure.get() != null) {
-            assertNull(result.get(), "a failed document is handed back as null");
-            throw failure.get();
-        }
-        assertNotNull(result.get(), "neither a document nor a failure");
-        assertSame(d, result.get(), "the document is labelled in place and handed back");
-        return result.get();
+        return SpanLabelingEngine.runInline(p::execute, d);
     }
 }

@@ -58,20 +58,12 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
     }
 
     /**
-     * Synchronous form, for callers that run the processor directly (tests, tools): reads, labels and writes on the
-     * calling thread. Pipelines call {@link #execute(IngestDocument, BiConsumer)} instead.
+     * Refused, as on Elasticsearch ({@link SpanLabeling#synchronousExecuteRefused}): OpenSearch's pipelines call
+     * {@link #execute(IngestDocument, BiConsumer)}, and a direct caller would run inference on its own thread.
      */
     @Override
-    public IngestDocument execute(IngestDocument document) throws Exception {
-        FieldAccess fields = fields(document);
-        List<Source> sources = labeling.sources(fields);
-        if (sources == null) {
-            return document;
-        }
-        try (Session model = modelSource.open()) {
-            labeling.write(fields, sources, labeling.label(model, sources), 0);
-        }
-        return document;
+    public IngestDocument execute(IngestDocument document) {
+        throw SpanLabeling.synchronousExecuteRefused();
     }
 
     /**

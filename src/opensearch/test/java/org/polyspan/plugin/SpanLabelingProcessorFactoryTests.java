@@ -7,6 +7,7 @@ import org.opensearch.core.rest.RestStatus;
 import org.opensearch.ingest.IngestDocument;
 import org.polyspan.ingest.SpanLabelingOptions;
 import org.polyspan.labeling.SpanScope;
+import org.polyspan.ingest.SpanLabelingEngine;
 import org.polyspan.model.ModelRepository;
 import org.polyspan.onnx.OnnxWindowEncoder;
 
@@ -142,12 +143,12 @@ public class SpanLabelingProcessorFactoryTests extends SpanLabelingTestCase {
             assertEquals(1, loadPool.size());
             assertEquals("loading", deferred.status("tiny-heads").get("state"));
 
-            OpenSearchStatusException early = expectThrows(OpenSearchStatusException.class, () -> p.execute(document("Angela Merkel")));
+            OpenSearchStatusException early = expectThrows(OpenSearchStatusException.class, () -> SpanLabelingEngine.runInline(p::execute, document("Angela Merkel")));
             assertEquals(RestStatus.TOO_MANY_REQUESTS, early.status());
             assertTrue(early.getMessage(), early.getMessage().contains("model [tiny-heads] is still loading"));
 
             loadPool.get(0).run();
-            IngestDocument labelled = p.execute(document("Angela Merkel"));
+            IngestDocument labelled = SpanLabelingEngine.runInline(p::execute, document("Angela Merkel"));
             assertTrue(labelled.hasField("spans"));
             assertEquals("loaded", deferred.status("tiny-heads").get("state"));
             assertEquals(1L, deferred.status("tiny-heads").get("inference_count"));
@@ -165,5 +166,13 @@ public class SpanLabelingProcessorFactoryTests extends SpanLabelingTestCase {
         Map<String, Object> source = new java.util.HashMap<>();
         source.put("body", body);
         return new IngestDocument("index", "1", null, null, null, source);
+    }
+
+    public void testTheSynchronousExecuteIsRefused() throws Exception {
+        SpanLabelingProcessor p = factory.create(null, null, null, config("model", "tiny-heads", "field", "body"));
+        IngestDocument d = document("Angela Merkel");
+        UnsupportedOperationException e = expectThrows(UnsupportedOperationException.class, () -> p.execute(d));
+        assertEquals("span_labeling runs asynchronously", e.getMessage());
+        assertFalse(d.hasField("spans"));
     }
 }

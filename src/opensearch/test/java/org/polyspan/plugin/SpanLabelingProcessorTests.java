@@ -12,8 +12,8 @@ import org.polyspan.model.ModelRepository;
 import java.util.Map;
 
 /**
- * Runs the shared {@link SpanLabelingScenarios} on OpenSearch, through the synchronous {@code execute} its pipelines
- * call; the runner names each test for its scenario.
+ * Runs the shared {@link SpanLabelingScenarios} on OpenSearch, through the asynchronous {@code execute} its pipelines
+ * call (the test factory's pool runs tasks on the calling thread); the runner names each test for its scenario.
  */
 public class SpanLabelingProcessorTests extends SpanLabelingTestCase implements SpanLabelingEngine<IngestDocument> {
     private final Scenario scenario;
@@ -38,7 +38,8 @@ public class SpanLabelingProcessorTests extends SpanLabelingTestCase implements 
 
     @Override
     public Processor<IngestDocument> processor(Map<String, Object> config) throws Exception {
-        return factory.create(null, null, null, config)::execute;
+        SpanLabelingProcessor p = factory.create(null, null, null, config);
+        return d -> SpanLabelingEngine.runInline(p::execute, d);
     }
 
     @Override
