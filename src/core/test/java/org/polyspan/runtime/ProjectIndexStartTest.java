@@ -121,6 +121,10 @@ class ProjectIndexStartTest {
         assertEquals(400, engine.sent.get(0).status());
 
         engine = new RecordingEngine();
+        START.handle(null, false, null, engine);
+        assertEquals("body", ((Map<?, ?>) engine.sent.get(0).json().get("error")).get("field"), "no body");
+
+        engine = new RecordingEngine();
         START.handle(body("src", TinyModels.HEADS), false, "0", engine);
         assertEquals(400, engine.sent.get(0).status(), "slices=0");
 

@@ -1,5 +1,6 @@
 package org.polyspan.tools;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -15,7 +16,7 @@ record SilverPolicy(float weight, float outsideWeight, boolean dropWithoutEntiti
     static final SilverPolicy NONE = new SilverPolicy(1f, 1f, false);
 
     /** The loss weight of every word of {@code f}. */
-    float[] wordWeights(TrainHead.Features f, java.util.List<TrainingFile> files) {
+    float[] wordWeights(TrainHead.Features f, List<TrainingFile> files) {
         float[] w = new float[f.y().length];
         int[] start = f.sentenceStart();
         for (int s = 0; s + 1 < start.length; s++) {
@@ -33,7 +34,7 @@ record SilverPolicy(float weight, float outsideWeight, boolean dropWithoutEntiti
     }
 
     /** How many sentences of {@code f} the policy leaves out (their words weigh 0, so no training run sees them). */
-    int droppedSentences(TrainHead.Features f, java.util.List<TrainingFile> files) {
+    int droppedSentences(TrainHead.Features f, List<TrainingFile> files) {
         int dropped = 0;
         for (int s = 0; s + 1 < f.sentenceStart().length; s++) {
             dropped += drops(f, files, s) ? 1 : 0;
@@ -42,7 +43,7 @@ record SilverPolicy(float weight, float outsideWeight, boolean dropWithoutEntiti
     }
 
     /** Whether sentence {@code s} of {@code f} is a silver sentence without any entity that the policy leaves out. */
-    private boolean drops(TrainHead.Features f, java.util.List<TrainingFile> files, int s) {
+    private boolean drops(TrainHead.Features f, List<TrainingFile> files, int s) {
         if (!dropWithoutEntities || !files.get(f.sentenceFile()[s]).silver()) {
             return false;
         }
