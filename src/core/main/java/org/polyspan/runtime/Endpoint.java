@@ -72,7 +72,12 @@ public abstract class Endpoint {
                         Exception e = Inference.asException(what + " failed", t); // fatal JVM errors propagate
                         reply = Reply.error(500, null, what + " failed: " + e.getMessage());
                     }
-                    send.accept(reply);
+                    try {
+                        send.accept(reply);
+                    } catch (RuntimeException e) {
+                        // the answer could not be written (a value the engine's builder refuses): say so, once
+                        send.accept(Reply.error(500, null, "could not write the answer to " + what + ": " + e.getMessage()));
+                    }
                 });
             } catch (RejectedExecutionException e) {
                 onRejected.run();

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 
 /**
  * One batch of a {@code _project/index} job without an engine: turns the batch's source documents into destination
@@ -63,6 +64,23 @@ public final class IndexProjectionBatch {
         this.spec = spec;
         this.translators = new ArrayList<>(translators);
         this.work = work;
+    }
+
+    /**
+     * {@code e}, a failure of this batch's documents; but a cancelled job or an interrupted thread stops the run rather
+     * than writing every document of the batch as failed.
+     */
+    private static Exception stopOn(Exception e) {
+        if (e instanceof CancellationException c) {
+            throw c;
+        }
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            CancellationException stop = new CancellationException("interrupted");
+            stop.initCause(e);
+            throw stop;
+        }
+        return e;
     }
 
     /**
@@ -165,7 +183,7 @@ public final class IndexProjectionBatch {
                 requests.add(work.call(() -> RequestTranslator.withTargets(request, translator)));
                 requestTargets.add(t);
             } catch (Exception e) {
-                failures[t] = "translation failed: " + e.getMessage();
+                failures[t] = "translation failed: " + stopOn(e).getMessage();
             }
         }
         // project every target's pairs in one call: each source text is encoded once
@@ -182,7 +200,7 @@ public final class IndexProjectionBatch {
                 encodings = outcome.encodings();
             } catch (Exception e) {
                 for (int t : requestTargets) {
-                    failures[t] = "projection failed: " + e.getMessage();
+                    failures[t] = "projection failed: " + stopOn(e).getMessage();
                 }
             }
         }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -73,27 +74,68 @@ public final class IndexProjectionRun {
             createDestination(target.destIndex());
         }
         Page page = client.search(spec.sourceIndex(), spec.query(), spec.batchSize(), sliceId, sliceMax);
-        String scrollId = page.scrollId();
+        String[] scrollId = {page.scrollId()}; // moved on by the loop: the clean-up clears the last one
+        String stopped;
         try {
-            // counted per destination document: each source document once per target language
-            progress.total(page.total() < 0 ? -1 : page.total() * spec.targets().size());
-            while (!page.hits().isEmpty()) {
-                if (cancelled.getAsBoolean()) {
-                    return reason.get();
-                }
+            stopped = loop(batch, progress, page, scrollId, cancelled, reason);
+        } catch (Throwable t) {
+            cleanUp(scrollId[0], t);
+            throw t;
+        }
+        cleanUp(scrollId[0], null);
+        return stopped;
+    }
+
+    private String loop(IndexProjectionBatch batch, IndexProjectionProgress progress, Page first, String[] scrollId,
+                        BooleanSupplier cancelled, Supplier<String> reason) throws Exception {
+        Page page = first;
+        // counted per destination document: each source document once per target language
+        progress.total(page.total() < 0 ? -1 : page.total() * spec.targets().size());
+        while (!page.hits().isEmpty()) {
+            if (cancelled.getAsBoolean()) {
+                return reason.get();
+            }
+            try {
                 write(batch, page.hits(), progress);
-                page = client.scroll(scrollId);
-                scrollId = page.scrollId();
+            } catch (CancellationException e) {
+                if (cancelled.getAsBoolean()) {
+                    return reason.get(); // cancelled while the batch waited for the inference pool: nothing of it written
+                }
+                throw e;
             }
-            return null;
-        } finally {
-            if (scrollId != null) {
-                client.clearScroll(scrollId);
-            }
-            for (IndexProjectionSpec.Target target : spec.targets()) {
-                client.refresh(target.destIndex());
+            page = client.scroll(scrollId[0]);
+            scrollId[0] = page.scrollId();
+        }
+        return null;
+    }
+
+    /**
+     * Clears the scroll and refreshes the destinations. Their failures never hide the run's own: they are attached to it
+     * ({@code failure}), or, after a run that ended well, left to the engine (an uncleared scroll expires with its
+     * keep-alive, and the refresh interval makes the documents visible), so that a written job is not reported failed.
+     */
+    private void cleanUp(String scrollId, Throwable failure) {
+        List<CleanUpStep> steps = new ArrayList<>();
+        if (scrollId != null) {
+            steps.add(() -> client.clearScroll(scrollId));
+        }
+        for (IndexProjectionSpec.Target target : spec.targets()) {
+            steps.add(() -> client.refresh(target.destIndex()));
+        }
+        for (CleanUpStep step : steps) {
+            try {
+                step.run();
+            } catch (Exception e) {
+                if (failure != null) {
+                    failure.addSuppressed(e);
+                }
             }
         }
+    }
+
+    /** A client call of {@link #cleanUp}. */
+    private interface CleanUpStep {
+        void run() throws Exception;
     }
 
     /** Projects one batch and writes it; bulk item failures count as failed documents. */

@@ -70,6 +70,21 @@ class EndpointsTest {
         assertEquals(1, sent.size());
         assertEquals(500, sent.get(0).status());
 
+        // an answer the engine cannot write is answered 500, once
+        sent.clear();
+        List<Reply> attempts = new ArrayList<>();
+        Endpoint.Answer.onInferencePool("_x", () -> Reply.json(200, Map.of("b", 2)), () -> fail("not rejected")).send(Runnable::run, r -> {
+            attempts.add(r);
+            if (attempts.size() == 1) {
+                throw new IllegalArgumentException("cannot write value");
+            }
+            sent.add(r);
+        }, (m, e) -> fail(m));
+        assertEquals(2, attempts.size());
+        assertEquals(1, sent.size());
+        assertEquals(500, sent.get(0).status());
+        assertTrue(((String) ((Map<?, ?>) sent.get(0).json().get("error")).get("reason")).contains("cannot write value"), sent::toString);
+
         // a full queue counts the rejection and hands the engine its own exception with the message to answer
         InferenceRejections rejections = new InferenceRejections();
         RejectedExecutionException full = new RejectedExecutionException("queue full");

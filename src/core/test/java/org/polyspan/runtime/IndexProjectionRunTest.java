@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -21,9 +22,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -400,5 +403,67 @@ class IndexProjectionRunTest {
         }, Runnable::run, e -> false), index(), ProjectIndexApi.job(body, true, null), new Task(new IndexProjectionProgress()),
                 answers::add, answers::add);
         assertEquals(List.of(full), answers);
+    }
+
+    @Test
+    void aCleanUpFailureNeverHidesTheRunsOwnAndNeverFailsARunThatEndedWell() throws Exception {
+        IllegalStateException clearFailed = new IllegalStateException("scroll context gone");
+        MemoryIndex failing = new MemoryIndex() {
+            @Override
+            public void clearScroll(String scrollId) {
+                throw clearFailed;
+            }
+
+            @Override
+            public void refresh(String index) {
+                throw new IllegalStateException("refresh refused");
+            }
+        };
+        failing.source.putAll(index().source);
+        // a run that wrote everything ends well: the engine expires the scroll and refreshes on its own
+        assertNull(run(failing, spec(3), new IndexProjectionProgress(), -1, 1, () -> false));
+        assertEquals(DOCS, failing.dest.size());
+
+        // the job's own failure is the one reported, with the clean-up's attached
+        MemoryIndex bulkFails = new MemoryIndex() {
+            @Override
+            public void clearScroll(String scrollId) {
+                throw clearFailed;
+            }
+        };
+        bulkFails.source.putAll(index().source);
+        bulkFails.failBulk = new IllegalStateException("disk full");
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> run(bulkFails, spec(3), new IndexProjectionProgress(), -1, 1, () -> false));
+        assertSame(bulkFails.failBulk, e);
+        assertEquals(List.of(clearFailed), List.of(e.getSuppressed()));
+        assertTrue(bulkFails.calls.contains("refresh"), "the destinations are still refreshed: " + bulkFails.calls);
+    }
+
+    @Test
+    void aJobCancelledWhileItsBatchWaitsStopsWithoutWritingTheBatchAsFailed() throws Exception {
+        MemoryIndex index = index();
+        AtomicBoolean cancelled = new AtomicBoolean();
+        IndexProjectionBatch.ModelWork cancelledMeanwhile = new IndexProjectionBatch.ModelWork() {
+            @Override
+            public <T> T call(Callable<T> work) {
+                cancelled.set(true); // the task is cancelled while the batch waits for the inference pool
+                throw new CancellationException("the job was cancelled");
+            }
+        };
+        IndexProjectionSpec spec = spec(3);
+        IndexProjectionProgress progress = new IndexProjectionProgress();
+        String stopped = new IndexProjectionRun(index, spec).run(new IndexProjectionBatch(MODELS.get(), spec,
+                java.util.Collections.nCopies(1, null), cancelledMeanwhile), progress, -1, 1, cancelled::get, () -> "by user request");
+        assertEquals("by user request", stopped);
+        assertEquals(0, index.dest.size(), "no document of the interrupted batch is written as failed");
+        assertEquals(0, progress.snapshot().failed());
+        assertTrue(index.calls.contains("clear"), index.calls::toString);
+
+        // without a cancelled task, the same exception is a failure of the job, not of its documents
+        MemoryIndex other = index();
+        assertThrows(CancellationException.class, () -> new IndexProjectionRun(other, spec).run(new IndexProjectionBatch(MODELS.get(), spec,
+                java.util.Collections.nCopies(1, null), cancelledMeanwhile), new IndexProjectionProgress(), -1, 1, () -> false, () -> "x"));
+        assertEquals(0, other.dest.size());
     }
 }

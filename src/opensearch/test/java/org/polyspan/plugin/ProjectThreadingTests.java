@@ -6,7 +6,6 @@ import org.polyspan.ProcessorTestModels;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.core.common.bytes.BytesArray;
-import org.opensearch.core.concurrency.OpenSearchRejectedExecutionException;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.rest.RestRequest;
 import org.opensearch.test.OpenSearchTestCase;
@@ -23,6 +22,7 @@ import org.polyspan.runtime.PluginPools;
 import org.polyspan.translation.TranslationException;
 
 import java.io.IOException;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -101,7 +101,7 @@ public class ProjectThreadingTests extends OpenSearchTestCase {
     public void testACancelledJobStopsWaiting() {
         fillInferencePool();
         AtomicBoolean cancelled = new AtomicBoolean(true);
-        expectThrows(OpenSearchRejectedExecutionException.class,
+        expectThrows(CancellationException.class,
                 () -> TransportProjectIndexAction.pools(threadPool).modelWork(cancelled::get).call(() -> "never"));
     }
 
