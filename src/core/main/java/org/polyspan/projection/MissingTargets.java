@@ -31,7 +31,7 @@ public final class MissingTargets {
             if (translation.isBlank()) {
                 throw new TranslationException(translator.name() + " returned an empty translation for pair [" + i + "]");
             }
-            pairs.set(i, pairs.get(i).withTranslation(translation, translator.name()));
+            pairs.set(i, pairs.get(i).withTranslation(translation, translator.name()).checkSize(i));
         }
         return request.withPairs(pairs);
     }

@@ -19,6 +19,16 @@ import java.util.stream.Stream;
 public record ProjectionRequest(List<Pair> pairs, ProjectionOptions options) {
     public static final int MAX_PAIRS = 1000;
     public static final int MAX_CHARS = 100_000;
+    /**
+     * Source words x target words of one pair: the word alignment holds about 20 bytes per such pair of words (a
+     * similarity and two directions of probabilities), so two million keep a pair under about 40 MB of heap.
+     */
+    public static final long MAX_WORD_PAIRS = 2_000_000;
+    /**
+     * Source spans x target words of one pair: every span is scored against the target ranges that start at each word,
+     * and those candidates are kept for the global selection.
+     */
+    public static final long MAX_SPAN_CANDIDATES = 250_000;
     /** Every top-level field of a {@code _project} body: the options and {@code pairs}. */
     private static final Set<String> TOP = Stream.concat(ProjectionOptions.FIELDS.stream(), Stream.of("pairs"))
             .collect(Collectors.toUnmodifiableSet());
@@ -33,6 +43,29 @@ public record ProjectionRequest(List<Pair> pairs, ProjectionOptions options) {
     public record Pair(Document source, List<WordSpan> spans, Document target, boolean targetTokens, String translatedBy) {
         public boolean needsTranslation() {
             return target == null;
+        }
+
+        /**
+         * Checks that projecting this pair stays within the heap a request may take ({@link #MAX_WORD_PAIRS},
+         * {@link #MAX_SPAN_CANDIDATES}); the characters alone do not bound it, as short words and many spans multiply.
+         *
+         * @param i the pair's index, for the error
+         */
+        public Pair checkSize(int i) {
+            if (target == null) {
+                return this;
+            }
+            long m = source.words().size();
+            long n = target.words().size();
+            if (m * n > MAX_WORD_PAIRS) {
+                throw new PairException(i, "target", m + " source words x " + n + " target words exceed the limit of " + MAX_WORD_PAIRS
+                        + " word pairs for one pair; project sentence by sentence");
+            }
+            if (spans.size() * n > MAX_SPAN_CANDIDATES) {
+                throw new PairException(i, "source.spans", spans.size() + " spans x " + n + " target words exceed the limit of "
+                        + MAX_SPAN_CANDIDATES + " for one pair; project sentence by sentence");
+            }
+            return this;
         }
 
         /** This pair with a machine-translated target, split into words like any target text. */
@@ -172,7 +205,7 @@ public record ProjectionRequest(List<Pair> pairs, ProjectionOptions options) {
             tgt = Document.ofTokens(tokens(target, "target", i));
             targetTokens = true;
         }
-        return new Pair(src, spans, tgt, targetTokens, null);
+        return new Pair(src, spans, tgt, targetTokens, null).checkSize(i);
     }
 
     private static Map<?, ?> side(Map<?, ?> pair, String name, int i) {
