@@ -53,6 +53,8 @@ public final class ModelRepository implements AutoCloseable {
     private final MemoryBudget budget;
     private final String nodeName;
     private final Map<String, ModelSlot> slots = new ConcurrentHashMap<>();
+    /** Checks a loaded labelling model before it serves; replaced only by tests. */
+    private final java.util.function.Function<LabelingModel, SelfCheckResult> selfCheck;
     /** Whether {@link #runtime} has asked the load executor to decide the int8 path. */
     private final java.util.concurrent.atomic.AtomicBoolean int8DecisionStarted = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -75,6 +77,13 @@ public final class ModelRepository implements AutoCloseable {
      */
     public ModelRepository(Path root, OnnxWindowEncoder.Device device, int threads, Executor loadExecutor, Duration loadWait,
                            long maxBytes, String nodeName) {
+        this(root, device, threads, loadExecutor, loadWait, maxBytes, nodeName, ModelSelfCheck::run);
+    }
+
+    /** As the full constructor, with the check a loaded labelling model must pass before it serves. */
+    ModelRepository(Path root, OnnxWindowEncoder.Device device, int threads, Executor loadExecutor, Duration loadWait,
+                    long maxBytes, String nodeName, java.util.function.Function<LabelingModel, SelfCheckResult> selfCheck) {
+        this.selfCheck = selfCheck;
         this.root = root;
         this.nodeName = nodeName;
         this.device = device;
@@ -262,7 +271,7 @@ public final class ModelRepository implements AutoCloseable {
             String signature = ModelSlot.signature(files.dir());
             Int8Precision.get(); // decided here, on the load executor, before the first session of the process
             budget.reserve(slot.id, files.bytes());
-            AutoCloseable model;
+            AutoCloseable model = null;
             SelfCheckResult check = null;
             try {
                 model = files.kind() == ModelFiles.Kind.TRANSLATION
@@ -270,15 +279,22 @@ public final class ModelRepository implements AutoCloseable {
                         : LabelingModel.load(slot.id, files.dir(), device, threads);
                 if (model instanceof LabelingModel labeling) {
                     // before serving: a model that computes wrong answers on this node must fail, not label nothing
-                    check = ModelSelfCheck.run(labeling);
+                    check = selfCheck.apply(labeling);
                     if (check.failed()) {
-                        model.close();
                         ModelCheckFailedException failure = new ModelCheckFailedException(slot.id, nodeName, check);
                         slot.checkFailed(failure, files.dir(), signature);
                         throw failure;
                     }
                 }
             } catch (Throwable t) {
+                // whatever failed after the model was built, its native memory goes back now: the next lease tries again
+                if (model != null) {
+                    try {
+                        model.close();
+                    } catch (Throwable closing) {
+                        t.addSuppressed(closing);
+                    }
+                }
                 budget.free(files.bytes());
                 throw t;
             }
@@ -295,10 +311,15 @@ public final class ModelRepository implements AutoCloseable {
         } catch (Throwable t) {
             slot.failed(String.valueOf(t.getMessage() == null ? t : t.getMessage()));
             done.completeExceptionally(t);
-            if (t instanceof VirtualMachineError fatal) {
-                throw fatal; // the JVM's to handle, not ours
+            if (isFatal(t)) {
+                throw (Error) t; // the JVM's to handle, not ours
             }
         }
+    }
+
+    /** As the runtime's rule: the JVM's own errors but a stack overflow, which leaves the JVM usable. */
+    private static boolean isFatal(Throwable t) {
+        return t instanceof VirtualMachineError && !(t instanceof StackOverflowError);
     }
 
     private static void await(ModelSlot slot, CompletableFuture<SharedModel> load, long deadline) throws Exception {
