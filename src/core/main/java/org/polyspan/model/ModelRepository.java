@@ -185,6 +185,10 @@ public final class ModelRepository implements AutoCloseable {
      * block.
      */
     public Map<String, Object> reload(String id) throws Exception {
+        if (!exists(id) && isLoaded(id)) {
+            throw new IllegalArgumentException("model [" + id + "] cannot be reloaded: its directory " + root.resolve(id)
+                    + " was removed; the loaded copy stays in service until it is unloaded");
+        }
         ModelSlot slot = slot(id);
         try {
             load(slot, true).get();
@@ -200,7 +204,8 @@ public final class ModelRepository implements AutoCloseable {
      * Returns the model's status afterwards.
      */
     public Map<String, Object> unload(String id) throws Exception {
-        ModelSlot slot = slot(id);
+        // a copy whose directory was removed since it loaded can still be unloaded: its memory must be freeable
+        ModelSlot slot = !exists(id) && isLoaded(id) ? slots.get(id) : slot(id);
         CompletableFuture<SharedModel> pending;
         synchronized (slot) {
             pending = slot.loading;
@@ -223,6 +228,13 @@ public final class ModelRepository implements AutoCloseable {
         return status;
     }
 
+    /** Whether this node has a copy of the model in service, even if its directory was removed since. */
+    public boolean isLoaded(String id) {
+        ModelSlot slot = slots.get(id);
+        return slot != null && slot.current != null;
+    }
+
+    /** The slot of a model whose directory exists: what a load needs. */
     private ModelSlot slot(String id) {
         if (!exists(id)) {
             throw new IllegalArgumentException(unknownModelMessage(id));
@@ -389,8 +401,8 @@ public final class ModelRepository implements AutoCloseable {
     public Map<String, Object> selfChecks() {
         Map<String, Object> out = new java.util.TreeMap<>();
         for (ModelSlot slot : slots.values()) {
-            if (!exists(slot.id)) {
-                continue; // its directory was removed
+            if (!exists(slot.id) && slot.current == null) {
+                continue; // its directory was removed and nothing of it is loaded
             }
             Map<String, Object> m = new LinkedHashMap<>();
             synchronized (slot) {
@@ -420,8 +432,14 @@ public final class ModelRepository implements AutoCloseable {
 
     /** One entry per model directory: what its files hold, then its state and figures on this node. */
     public List<Map<String, Object>> describe() throws IOException {
+        java.util.SortedSet<String> ids = new java.util.TreeSet<>(ids());
+        for (ModelSlot slot : slots.values()) {
+            if (slot.current != null || !slot.retired.isEmpty()) {
+                ids.add(slot.id); // loaded, though its directory may be gone: it still takes memory
+            }
+        }
         List<Map<String, Object>> out = new ArrayList<>();
-        for (String id : ids()) {
+        for (String id : ids) {
             out.add(status(id));
         }
         return out;
@@ -474,6 +492,8 @@ public final class ModelRepository implements AutoCloseable {
         if (state == ModelState.NOT_LOADED && filesError != null) {
             state = ModelState.FAILED;
             error = filesError;
+        } else if (filesError != null) {
+            m.put("files_error", filesError); // e.g. the directory of a loaded copy was removed
         }
         m.put("state", state.label());
         if (error != null) {

@@ -212,6 +212,46 @@ class ModelLifecycleTest {
     }
 
     @Test
+    void aLoadedModelWhoseDirectoryWasRemovedIsStillShownAndCanBeUnloaded() throws Exception {
+        Path root = tmp.resolve("root");
+        Path dir = TinyModels.copy(TinyModels.HF, root.resolve("m"));
+        try (ModelRepository repo = new ModelRepository(root, OnnxWindowEncoder.Device.CPU, 1)) {
+            repo.lease("m").close();
+            long bytes = repo.loadedBytes();
+            assertTrue(bytes > 0);
+            deleteTree(dir);
+
+            // still in service and shown, as it still takes memory
+            assertEquals(1, repo.describe().size());
+            assertEquals("loaded", repo.describe().get(0).get("state"));
+            assertTrue(repo.selfChecks().containsKey("m"));
+            assertTrue(repo.isLoaded("m"));
+
+            // a reload cannot read the files: it fails and says so, and the copy stays in service
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> repo.reload("m"));
+            assertTrue(e.getMessage().contains("was removed"), e.getMessage());
+            assertEquals(bytes, repo.loadedBytes());
+            assertEquals("loaded", repo.status("m").get("state"));
+
+            Map<String, Object> unloaded = repo.unload("m");
+            assertEquals(true, unloaded.get("was_loaded"));
+            assertEquals(0, repo.loadedBytes());
+            assertFalse(repo.isLoaded("m"));
+            assertTrue(repo.describe().isEmpty());
+            // gone for good now: an unknown model
+            assertThrows(IllegalArgumentException.class, () -> repo.unload("m"));
+        }
+    }
+
+    private static void deleteTree(Path dir) throws Exception {
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    @Test
     void aLoadOverTheMemoryLimitFailsWithTheNumbersAndEvictsNothing() throws Exception {
         long modelBytes = ModelFiles.read(TinyModels.HEADS, TinyModels.root().resolve(TinyModels.HEADS)).bytes();
         long hfBytes = ModelFiles.read(TinyModels.HF, TinyModels.root().resolve(TinyModels.HF)).bytes();
