@@ -181,8 +181,8 @@ public final class ModelRepository implements AutoCloseable {
     /**
      * Loads the model's files again (e.g. after a new head was copied in) and swaps the new copy in; callers holding a
      * lease on the old copy finish on it, and it is closed when they release it. If the load fails the old copy stays
-     * in service and the exception says why. Blocks until the load finished; do not call on a thread that must not
-     * block.
+     * in service and the exception says why. Waits for the load at most the load wait, then answers a
+     * {@link ModelNotReadyException} while the load goes on; do not call on a thread that must not block.
      */
     public Map<String, Object> reload(String id) throws Exception {
         if (!exists(id) && isLoaded(id)) {
@@ -190,17 +190,15 @@ public final class ModelRepository implements AutoCloseable {
                     + " was removed; the loaded copy stays in service until it is unloaded");
         }
         ModelSlot slot = slot(id);
-        try {
-            load(slot, true).get();
-        } catch (ExecutionException e) {
-            throw unwrap(e);
-        }
+        waitFor(load(slot, true), System.nanoTime() + loadWait.toNanos(), "model [" + id + "] is still reloading on this "
+                + "node; the new copy goes into service when it is loaded (the models API shows its state)");
         return status(id);
     }
 
     /**
      * Takes the model out of service: its native resources are freed now, or when the last open lease is released.
-     * A load in flight is waited for and then unloaded too. The next caller that needs the model loads it again.
+     * A load in flight is waited for (at most the load wait, then a {@link ModelNotReadyException}) and then unloaded
+     * too. The next caller that needs the model loads it again.
      * Returns the model's status afterwards.
      */
     public Map<String, Object> unload(String id) throws Exception {
@@ -212,7 +210,10 @@ public final class ModelRepository implements AutoCloseable {
         }
         if (pending != null) {
             try {
-                pending.get();
+                pending.get(loadWait.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                throw new ModelNotReadyException("model [" + id + "] is still loading on this node; unload it again when it "
+                        + "is loaded (the models API shows its state)");
             } catch (ExecutionException e) {
                 // a failed load leaves nothing to unload
             }
@@ -272,6 +273,10 @@ public final class ModelRepository implements AutoCloseable {
                     + "queue is full (" + e.getMessage() + "); retry later");
             slot.failed(busy.getMessage());
             started.completeExceptionally(busy);
+        } catch (RuntimeException e) {
+            // the load never runs: its future must still complete, or every caller would wait on it forever
+            slot.failed("model [" + slot.id + "] could not be queued for loading: " + e);
+            started.completeExceptionally(e);
         }
         return started;
     }
@@ -335,12 +340,20 @@ public final class ModelRepository implements AutoCloseable {
     }
 
     private static void await(ModelSlot slot, CompletableFuture<SharedModel> load, long deadline) throws Exception {
+        waitFor(load, deadline, "model [" + slot.id + "] is still loading on this node; retry when it is loaded "
+                + "(the models API shows its state on every node)");
+    }
+
+    /**
+     * Waits for {@code load} until {@code deadline} ({@link System#nanoTime()}); a load still running then is a
+     * {@link ModelNotReadyException} with {@code stillLoading}, a failed load its exception.
+     */
+    private static void waitFor(CompletableFuture<?> load, long deadline, String stillLoading) throws Exception {
         long left = deadline - System.nanoTime();
         try {
             load.get(Math.max(0, left), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            throw new ModelNotReadyException("model [" + slot.id + "] is still loading on this node; retry when it is loaded "
-                    + "(the models API shows its state on every node)");
+            throw new ModelNotReadyException(stillLoading);
         } catch (ExecutionException e) {
             throw unwrap(e);
         }

@@ -27,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Leases, atomic reloads, unloads, background loads and the memory limit, on the tiny fixture models. */
@@ -187,6 +188,51 @@ class ModelLifecycleTest {
             gate.countDown();
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void aLoadTheExecutorFailsToQueueFailsAndTheNextCallLoadsAgain() {
+        AtomicInteger calls = new AtomicInteger();
+        java.util.concurrent.Executor failsOnce = command -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new IllegalStateException("executor broken");
+            }
+            command.run();
+        };
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            try (ModelRepository repo = new ModelRepository(TinyModels.root(), OnnxWindowEncoder.Device.CPU, 1, failsOnce,
+                    Duration.ofSeconds(30), -1)) {
+                Future<?> load = repo.loadInBackground(TinyModels.HF);
+                assertTrue(load.isDone(), "a load that was never queued is over");
+                java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class, load::get);
+                assertTrue(e.getCause().getMessage().contains("executor broken"), String.valueOf(e.getCause()));
+                assertEquals("failed", repo.status(TinyModels.HF).get("state"));
+                assertEquals(false, repo.unload(TinyModels.HF).get("was_loaded"));
+                repo.lease(TinyModels.HF).close();
+                assertEquals("loaded", repo.status(TinyModels.HF).get("state"));
+            }
+        });
+    }
+
+    @Test
+    void unloadAndReloadWaitForALoadAtMostTheLoadWait() throws Exception {
+        java.util.concurrent.BlockingQueue<Runnable> queued = new java.util.concurrent.LinkedBlockingQueue<>();
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            // loads are queued and never run, as behind a load that hangs
+            try (ModelRepository repo = new ModelRepository(TinyModels.root(), OnnxWindowEncoder.Device.CPU, 1, queued::add,
+                    Duration.ofMillis(200), -1)) {
+                repo.loadInBackground(TinyModels.HF);
+                ModelNotReadyException unload = assertThrows(ModelNotReadyException.class, () -> repo.unload(TinyModels.HF));
+                assertTrue(unload.getMessage().contains("still loading"), unload.getMessage());
+                ModelNotReadyException reload = assertThrows(ModelNotReadyException.class, () -> repo.reload(TinyModels.HF));
+                assertTrue(reload.getMessage().contains("still reloading"), reload.getMessage());
+                // once the load runs, both go through
+                while (!queued.isEmpty()) {
+                    queued.take().run();
+                }
+                assertEquals(true, repo.unload(TinyModels.HF).get("was_loaded"));
+            }
+        });
     }
 
     @Test
