@@ -55,6 +55,8 @@ public final class ModelRepository implements AutoCloseable {
     private final Map<String, ModelSlot> slots = new ConcurrentHashMap<>();
     /** Checks a loaded labelling model before it serves; replaced only by tests. */
     private final java.util.function.Function<LabelingModel, SelfCheckResult> selfCheck;
+    /** Set by {@link #close}: no load starts after it, and a copy a load in flight produces is closed, not installed. */
+    private volatile boolean closed;
     /** Whether {@link #runtime} has asked the load executor to decide the int8 path. */
     private final java.util.concurrent.atomic.AtomicBoolean int8DecisionStarted = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -250,6 +252,9 @@ public final class ModelRepository implements AutoCloseable {
      */
     private CompletableFuture<SharedModel> load(ModelSlot slot, boolean replace) {
         CompletableFuture<SharedModel> started;
+        if (closed) {
+            return CompletableFuture.failedFuture(closedError(slot.id));
+        }
         synchronized (slot) {
             if (slot.loading != null) {
                 if (!replace) {
@@ -320,7 +325,23 @@ public final class ModelRepository implements AutoCloseable {
                 budget.free(closed.bytes());
                 slot.retired.remove(closed);
             });
-            SharedModel old = slot.install(loaded, passed);
+            SharedModel old = null;
+            boolean refused;
+            synchronized (slot) {
+                // checked under the slot's lock, which close() takes to empty the slot: a copy is installed before
+                // close() empties it, or not at all
+                refused = closed;
+                if (refused) {
+                    slot.failed(closedError(slot.id).getMessage());
+                } else {
+                    old = slot.install(loaded, passed);
+                }
+            }
+            if (refused) {
+                loaded.retire(); // nothing else would ever free it
+                done.completeExceptionally(closedError(slot.id));
+                return;
+            }
             if (old != null) {
                 old.retire();
             }
@@ -544,9 +565,18 @@ public final class ModelRepository implements AutoCloseable {
         return m;
     }
 
-    /** Takes every copy out of service; leased copies close when their last lease is released. */
+    private IllegalStateException closedError(String id) {
+        return new IllegalStateException("model [" + id + "] cannot be loaded: the model repository of node [" + nodeName
+                + "] is closed");
+    }
+
+    /**
+     * Takes every copy out of service and refuses loads from now on; leased copies close when their last lease is
+     * released, and a copy a load in flight produces is closed as soon as it is built.
+     */
     @Override
     public void close() {
+        closed = true;
         for (ModelSlot slot : slots.values()) {
             SharedModel old = slot.remove();
             if (old != null) {

@@ -236,6 +236,26 @@ class ModelLifecycleTest {
     }
 
     @Test
+    void aLoadInFlightAtCloseClosesItsCopyAndNoLoadStartsAfterClose() throws Exception {
+        java.util.concurrent.BlockingQueue<Runnable> queued = new java.util.concurrent.LinkedBlockingQueue<>();
+        ModelRepository repo = new ModelRepository(TinyModels.root(), OnnxWindowEncoder.Device.CPU, 1, queued::add,
+                Duration.ofSeconds(5), -1);
+        int sessions = org.polyspan.onnx.OnnxSessions.openSessions();
+        Future<?> load = repo.loadInBackground(TinyModels.HF);
+        repo.close();
+        queued.take().run(); // the load pool runs it after the repository was closed
+        java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class, load::get);
+        assertTrue(e.getCause().getMessage().contains("is closed"), String.valueOf(e.getCause()));
+        assertEquals(0, repo.loadedBytes());
+        assertEquals(sessions, org.polyspan.onnx.OnnxSessions.openSessions());
+        assertEquals("failed", repo.status(TinyModels.HF).get("state"));
+
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> repo.lease(TinyModels.HF));
+        assertTrue(refused.getMessage().contains("is closed"), refused.getMessage());
+        assertTrue(queued.isEmpty(), "no load was started after close");
+    }
+
+    @Test
     void aFailedReloadLeavesTheOldCopyInService() throws Exception {
         Path root = tmp.resolve("root");
         Path dir = TinyModels.copy(TinyModels.HEADS, root.resolve("m"));
