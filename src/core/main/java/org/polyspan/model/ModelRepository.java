@@ -218,6 +218,9 @@ public final class ModelRepository implements AutoCloseable {
                         + "is loaded (the models API shows its state)");
             } catch (ExecutionException e) {
                 // a failed load leaves nothing to unload
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // kept for the code that owns the thread; the unload did not happen
+                throw e;
             }
         }
         SharedModel old = slot.remove();
@@ -377,6 +380,10 @@ public final class ModelRepository implements AutoCloseable {
             throw new ModelNotReadyException(stillLoading);
         } catch (ExecutionException e) {
             throw unwrap(e);
+        } catch (InterruptedException e) {
+            // callers catch exceptions wholesale: the flag keeps the interrupt for the code that owns the thread
+            Thread.currentThread().interrupt();
+            throw e;
         }
     }
 

@@ -256,6 +256,28 @@ class ModelLifecycleTest {
     }
 
     @Test
+    void aCallerInterruptedWhileWaitingForALoadFailsAndKeepsItsInterrupt() throws Exception {
+        java.util.concurrent.BlockingQueue<Runnable> queued = new java.util.concurrent.LinkedBlockingQueue<>();
+        try (ModelRepository repo = new ModelRepository(TinyModels.root(), OnnxWindowEncoder.Device.CPU, 1, queued::add,
+                Duration.ofSeconds(30), -1)) {
+            repo.loadInBackground(TinyModels.HF);
+            List<org.junit.jupiter.api.function.Executable> waits = List.of(() -> repo.lease(TinyModels.HF),
+                    () -> repo.unload(TinyModels.HF), () -> repo.reload(TinyModels.HF));
+            for (org.junit.jupiter.api.function.Executable wait : waits) {
+                Thread.currentThread().interrupt();
+                try {
+                    assertThrows(InterruptedException.class, wait);
+                } finally {
+                    assertTrue(Thread.interrupted(), "the interrupt is kept for the thread's owner");
+                }
+            }
+            while (!queued.isEmpty()) {
+                queued.take().run();
+            }
+        }
+    }
+
+    @Test
     void aFailedReloadLeavesTheOldCopyInService() throws Exception {
         Path root = tmp.resolve("root");
         Path dir = TinyModels.copy(TinyModels.HEADS, root.resolve("m"));
