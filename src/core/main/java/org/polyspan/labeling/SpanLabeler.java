@@ -29,12 +29,21 @@ public final class SpanLabeler {
     public SpanLabeler(SubwordTokenizer tokenizer, WindowEncoder encoder, int maxLength, int stride, int maxBatchTokens) {
         this.tokenizer = tokenizer;
         this.encoder = encoder;
+        this.windowing = windowing(tokenizer, maxLength, stride);
+        this.maxBatchTokens = Math.max(maxBatchTokens, maxLength);
+    }
+
+    /**
+     * The windows a labeler with these arguments cuts; callers check them with this before opening an encoder.
+     *
+     * @throws IllegalArgumentException when the maximum length leaves no room for words or the stride is negative
+     */
+    public static Windowing windowing(SubwordTokenizer tokenizer, int maxLength, int stride) {
         int content = maxLength - tokenizer.prefixIds().length - tokenizer.suffixIds().length;
         if (content < 1) {
             throw new IllegalArgumentException("max length " + maxLength + " leaves no room for words");
         }
-        this.windowing = new Windowing(content, Math.min(stride, content / 2));
-        this.maxBatchTokens = Math.max(maxBatchTokens, maxLength);
+        return new Windowing(content, Math.min(stride, content / 2));
     }
 
     /** One window of one document, ready to encode. */

@@ -66,7 +66,7 @@ public final class LabelingModel implements AutoCloseable {
     private final String truncatedMissing;
 
     private LabelingModel(String id, Path dir, String description, int maxLength, HuggingFaceSubwordTokenizer tokenizer,
-                          OnnxWindowEncoder encoder, Map<String, TagHead> heads, int stride, TruncatedEncoder truncated,
+                          OnnxWindowEncoder encoder, Map<String, TagHead> heads, SpanLabeler labeler, TruncatedEncoder truncated,
                           String truncatedMissing) {
         this.id = id;
         this.dir = dir;
@@ -75,7 +75,7 @@ public final class LabelingModel implements AutoCloseable {
         this.tokenizer = tokenizer;
         this.encoder = encoder;
         this.heads = heads;
-        this.labeler = new SpanLabeler(tokenizer, encoder, maxLength, stride, MAX_BATCH_TOKENS);
+        this.labeler = labeler;
         this.seq2seq = null;
         this.truncated = truncated;
         this.truncatedMissing = truncatedMissing;
@@ -106,7 +106,13 @@ public final class LabelingModel implements AutoCloseable {
         ModelLayout layout = ModelLayout.of(config);
         if (layout == ModelLayout.TEXT_TO_TEXT) {
             String description = poly.has("description") ? poly.get("description").getAsString() : "";
-            return new LabelingModel(id, dir, description, Seq2SeqModel.load(dir, device == OnnxWindowEncoder.Device.CUDA, threads));
+            Seq2SeqModel seq2seq = Seq2SeqModel.load(dir, device == OnnxWindowEncoder.Device.CUDA, threads);
+            try {
+                return new LabelingModel(id, dir, description, seq2seq);
+            } catch (Exception | Error e) {
+                seq2seq.close();
+                throw e;
+            }
         }
         boolean encoderHeads = layout == ModelLayout.ENCODER_HEADS;
         long padId = config.has("pad_token_id") && !config.get("pad_token_id").isJsonNull() ? config.get("pad_token_id").getAsLong() : 0;
@@ -127,23 +133,24 @@ public final class LabelingModel implements AutoCloseable {
             heads.put(DEFAULT_HEAD, new IdentityHead(DEFAULT_HEAD, new BioLabels(id2label(config, id))));
         }
 
-        HuggingFaceSubwordTokenizer tokenizer = new HuggingFaceSubwordTokenizer(dir.resolve("tokenizer.json"), padId);
-        OnnxWindowEncoder encoder;
-        try {
-            encoder = new OnnxWindowEncoder(dir.resolve(onnxFile), outputName, padId, device, threads);
-        } catch (Exception | Error e) {
-            tokenizer.close();
-            throw e;
+        if (stride < 0) {
+            // checked before anything native is opened, so a misconfigured model costs nothing each time it is tried
+            throw new IOException("model [" + id + "]: polyspan.stride must not be negative, got " + stride);
         }
+        HuggingFaceSubwordTokenizer tokenizer = new HuggingFaceSubwordTokenizer(dir.resolve("tokenizer.json"), padId);
+        OnnxWindowEncoder encoder = null;
         TruncatedEncoder truncated = null;
-        String truncatedMissing = null;
+        // every step after the tokenizer runs under one cleanup, which closes whatever was opened so far
         try {
+            SpanLabeler.windowing(tokenizer, maxLength, stride); // before the encoder's session opens
+            encoder = new OnnxWindowEncoder(dir.resolve(onnxFile), outputName, padId, device, threads);
             for (TagHead head : heads.values()) {
                 if (head instanceof LinearHead linear && linear.inputDim() != encoder.outputDim()) {
                     throw new IOException("head [" + head.name() + "] of model [" + id + "] expects " + linear.inputDim()
                             + " features but the encoder emits " + encoder.outputDim());
                 }
             }
+            String truncatedMissing = null;
             TruncatedEncoder.Entry entry = encoderHeads ? TruncatedEncoder.Entry.of(id, poly) : null;
             if (entry != null) {
                 int hiddenSize = config.has("hidden_size") ? config.get("hidden_size").getAsInt() : 0;
@@ -157,12 +164,39 @@ public final class LabelingModel implements AutoCloseable {
                             + "with models/recipe/truncate.py or remove " + TruncatedEncoder.CONFIG_KEY + " from config.json");
                 }
             }
+            SpanLabeler labeler = new SpanLabeler(tokenizer, encoder, maxLength, stride, MAX_BATCH_TOKENS);
+            return new LabelingModel(id, dir, description, maxLength, tokenizer, encoder, heads, labeler, truncated,
+                    truncatedMissing);
         } catch (Exception | Error e) {
-            encoder.close();
-            tokenizer.close();
+            for (AutoCloseable part : new AutoCloseable[] {truncated, encoder, tokenizer}) {
+                Throwable closing = closeCollecting(part, null);
+                if (closing != null) {
+                    e.addSuppressed(closing);
+                }
+            }
             throw e;
         }
-        return new LabelingModel(id, dir, description, maxLength, tokenizer, encoder, heads, stride, truncated, truncatedMissing);
+    }
+
+    /**
+     * Closes {@code part} (nothing when null); a failure becomes {@code failure}, or is suppressed in it when there is
+     * one already, so closing the next part still runs.
+     *
+     * @return the failure so far
+     */
+    private static Throwable closeCollecting(AutoCloseable part, Throwable failure) {
+        if (part == null) {
+            return failure;
+        }
+        try {
+            part.close();
+        } catch (Exception | Error e) {
+            if (failure == null) {
+                return e;
+            }
+            failure.addSuppressed(e);
+        }
+        return failure;
     }
 
     private static List<String> id2label(JsonObject config, String id) throws IOException {
@@ -333,13 +367,19 @@ public final class LabelingModel implements AutoCloseable {
             seq2seq.close();
             return;
         }
-        try {
-            encoder.close();
-            tokenizer.close();
-        } finally {
-            if (truncated != null) {
-                truncated.close();
-            }
+        // every part is closed even when one fails, so one failure does not leak the others' native memory
+        Throwable failure = null;
+        for (AutoCloseable part : new AutoCloseable[] {encoder, tokenizer, truncated}) {
+            failure = closeCollecting(part, failure);
+        }
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure instanceof Error e) {
+            throw e;
+        }
+        if (failure != null) {
+            throw new IllegalStateException("closing model [" + id + "] failed: " + failure.getMessage(), failure);
         }
     }
 }

@@ -53,6 +53,10 @@ public final class ModelRepository implements AutoCloseable {
     private final MemoryBudget budget;
     private final String nodeName;
     private final Map<String, ModelSlot> slots = new ConcurrentHashMap<>();
+    /** Checks a loaded labelling model before it serves; replaced only by tests. */
+    private final java.util.function.Function<LabelingModel, SelfCheckResult> selfCheck;
+    /** Set by {@link #close}: no load starts after it, and a copy a load in flight produces is closed, not installed. */
+    private volatile boolean closed;
     /** Whether {@link #runtime} has asked the load executor to decide the int8 path. */
     private final java.util.concurrent.atomic.AtomicBoolean int8DecisionStarted = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -75,6 +79,13 @@ public final class ModelRepository implements AutoCloseable {
      */
     public ModelRepository(Path root, OnnxWindowEncoder.Device device, int threads, Executor loadExecutor, Duration loadWait,
                            long maxBytes, String nodeName) {
+        this(root, device, threads, loadExecutor, loadWait, maxBytes, nodeName, ModelSelfCheck::run);
+    }
+
+    /** As the full constructor, with the check a loaded labelling model must pass before it serves. */
+    ModelRepository(Path root, OnnxWindowEncoder.Device device, int threads, Executor loadExecutor, Duration loadWait,
+                    long maxBytes, String nodeName, java.util.function.Function<LabelingModel, SelfCheckResult> selfCheck) {
+        this.selfCheck = selfCheck;
         this.root = root;
         this.nodeName = nodeName;
         this.device = device;
@@ -172,35 +183,44 @@ public final class ModelRepository implements AutoCloseable {
     /**
      * Loads the model's files again (e.g. after a new head was copied in) and swaps the new copy in; callers holding a
      * lease on the old copy finish on it, and it is closed when they release it. If the load fails the old copy stays
-     * in service and the exception says why. Blocks until the load finished; do not call on a thread that must not
-     * block.
+     * in service and the exception says why. Waits for the load at most the load wait, then answers a
+     * {@link ModelNotReadyException} while the load goes on; do not call on a thread that must not block.
      */
     public Map<String, Object> reload(String id) throws Exception {
-        ModelSlot slot = slot(id);
-        try {
-            load(slot, true).get();
-        } catch (ExecutionException e) {
-            throw unwrap(e);
+        if (!exists(id) && isLoaded(id)) {
+            throw new IllegalArgumentException("model [" + id + "] cannot be reloaded: its directory " + root.resolve(id)
+                    + " was removed; the loaded copy stays in service until it is unloaded");
         }
+        ModelSlot slot = slot(id);
+        waitFor(load(slot, true), System.nanoTime() + loadWait.toNanos(), "model [" + id + "] is still reloading on this "
+                + "node; the new copy goes into service when it is loaded (the models API shows its state)");
         return status(id);
     }
 
     /**
      * Takes the model out of service: its native resources are freed now, or when the last open lease is released.
-     * A load in flight is waited for and then unloaded too. The next caller that needs the model loads it again.
+     * A load in flight is waited for (at most the load wait, then a {@link ModelNotReadyException}) and then unloaded
+     * too. The next caller that needs the model loads it again.
      * Returns the model's status afterwards.
      */
     public Map<String, Object> unload(String id) throws Exception {
-        ModelSlot slot = slot(id);
+        // a copy whose directory was removed since it loaded can still be unloaded: its memory must be freeable
+        ModelSlot slot = !exists(id) && isLoaded(id) ? slots.get(id) : slot(id);
         CompletableFuture<SharedModel> pending;
         synchronized (slot) {
             pending = slot.loading;
         }
         if (pending != null) {
             try {
-                pending.get();
+                pending.get(loadWait.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                throw new ModelNotReadyException("model [" + id + "] is still loading on this node; unload it again when it "
+                        + "is loaded (the models API shows its state)");
             } catch (ExecutionException e) {
                 // a failed load leaves nothing to unload
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // kept for the code that owns the thread; the unload did not happen
+                throw e;
             }
         }
         SharedModel old = slot.remove();
@@ -214,6 +234,13 @@ public final class ModelRepository implements AutoCloseable {
         return status;
     }
 
+    /** Whether this node has a copy of the model in service, even if its directory was removed since. */
+    public boolean isLoaded(String id) {
+        ModelSlot slot = slots.get(id);
+        return slot != null && slot.current != null;
+    }
+
+    /** The slot of a model whose directory exists: what a load needs. */
     private ModelSlot slot(String id) {
         if (!exists(id)) {
             throw new IllegalArgumentException(unknownModelMessage(id));
@@ -228,6 +255,9 @@ public final class ModelRepository implements AutoCloseable {
      */
     private CompletableFuture<SharedModel> load(ModelSlot slot, boolean replace) {
         CompletableFuture<SharedModel> started;
+        if (closed) {
+            return CompletableFuture.failedFuture(closedError(slot.id));
+        }
         synchronized (slot) {
             if (slot.loading != null) {
                 if (!replace) {
@@ -251,6 +281,10 @@ public final class ModelRepository implements AutoCloseable {
                     + "queue is full (" + e.getMessage() + "); retry later");
             slot.failed(busy.getMessage());
             started.completeExceptionally(busy);
+        } catch (RuntimeException e) {
+            // the load never runs: its future must still complete, or every caller would wait on it forever
+            slot.failed("model [" + slot.id + "] could not be queued for loading: " + e);
+            started.completeExceptionally(e);
         }
         return started;
     }
@@ -262,7 +296,7 @@ public final class ModelRepository implements AutoCloseable {
             String signature = ModelSlot.signature(files.dir());
             Int8Precision.get(); // decided here, on the load executor, before the first session of the process
             budget.reserve(slot.id, files.bytes());
-            AutoCloseable model;
+            AutoCloseable model = null;
             SelfCheckResult check = null;
             try {
                 model = files.kind() == ModelFiles.Kind.TRANSLATION
@@ -270,15 +304,22 @@ public final class ModelRepository implements AutoCloseable {
                         : LabelingModel.load(slot.id, files.dir(), device, threads);
                 if (model instanceof LabelingModel labeling) {
                     // before serving: a model that computes wrong answers on this node must fail, not label nothing
-                    check = ModelSelfCheck.run(labeling);
+                    check = selfCheck.apply(labeling);
                     if (check.failed()) {
-                        model.close();
                         ModelCheckFailedException failure = new ModelCheckFailedException(slot.id, nodeName, check);
                         slot.checkFailed(failure, files.dir(), signature);
                         throw failure;
                     }
                 }
             } catch (Throwable t) {
+                // whatever failed after the model was built, its native memory goes back now: the next lease tries again
+                if (model != null) {
+                    try {
+                        model.close();
+                    } catch (Throwable closing) {
+                        t.addSuppressed(closing);
+                    }
+                }
                 budget.free(files.bytes());
                 throw t;
             }
@@ -287,7 +328,23 @@ public final class ModelRepository implements AutoCloseable {
                 budget.free(closed.bytes());
                 slot.retired.remove(closed);
             });
-            SharedModel old = slot.install(loaded, passed);
+            SharedModel old = null;
+            boolean refused;
+            synchronized (slot) {
+                // checked under the slot's lock, which close() takes to empty the slot: a copy is installed before
+                // close() empties it, or not at all
+                refused = closed;
+                if (refused) {
+                    slot.failed(closedError(slot.id).getMessage());
+                } else {
+                    old = slot.install(loaded, passed);
+                }
+            }
+            if (refused) {
+                loaded.retire(); // nothing else would ever free it
+                done.completeExceptionally(closedError(slot.id));
+                return;
+            }
             if (old != null) {
                 old.retire();
             }
@@ -295,21 +352,38 @@ public final class ModelRepository implements AutoCloseable {
         } catch (Throwable t) {
             slot.failed(String.valueOf(t.getMessage() == null ? t : t.getMessage()));
             done.completeExceptionally(t);
-            if (t instanceof VirtualMachineError fatal) {
-                throw fatal; // the JVM's to handle, not ours
+            if (isFatal(t)) {
+                throw (Error) t; // the JVM's to handle, not ours
             }
         }
     }
 
+    /** As the runtime's rule: the JVM's own errors but a stack overflow, which leaves the JVM usable. */
+    private static boolean isFatal(Throwable t) {
+        return t instanceof VirtualMachineError && !(t instanceof StackOverflowError);
+    }
+
     private static void await(ModelSlot slot, CompletableFuture<SharedModel> load, long deadline) throws Exception {
+        waitFor(load, deadline, "model [" + slot.id + "] is still loading on this node; retry when it is loaded "
+                + "(the models API shows its state on every node)");
+    }
+
+    /**
+     * Waits for {@code load} until {@code deadline} ({@link System#nanoTime()}); a load still running then is a
+     * {@link ModelNotReadyException} with {@code stillLoading}, a failed load its exception.
+     */
+    private static void waitFor(CompletableFuture<?> load, long deadline, String stillLoading) throws Exception {
         long left = deadline - System.nanoTime();
         try {
             load.get(Math.max(0, left), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            throw new ModelNotReadyException("model [" + slot.id + "] is still loading on this node; retry when it is loaded "
-                    + "(the models API shows its state on every node)");
+            throw new ModelNotReadyException(stillLoading);
         } catch (ExecutionException e) {
             throw unwrap(e);
+        } catch (InterruptedException e) {
+            // callers catch exceptions wholesale: the flag keeps the interrupt for the code that owns the thread
+            Thread.currentThread().interrupt();
+            throw e;
         }
     }
 
@@ -368,8 +442,8 @@ public final class ModelRepository implements AutoCloseable {
     public Map<String, Object> selfChecks() {
         Map<String, Object> out = new java.util.TreeMap<>();
         for (ModelSlot slot : slots.values()) {
-            if (!exists(slot.id)) {
-                continue; // its directory was removed
+            if (!exists(slot.id) && slot.current == null) {
+                continue; // its directory was removed and nothing of it is loaded
             }
             Map<String, Object> m = new LinkedHashMap<>();
             synchronized (slot) {
@@ -399,8 +473,14 @@ public final class ModelRepository implements AutoCloseable {
 
     /** One entry per model directory: what its files hold, then its state and figures on this node. */
     public List<Map<String, Object>> describe() throws IOException {
+        java.util.SortedSet<String> ids = new java.util.TreeSet<>(ids());
+        for (ModelSlot slot : slots.values()) {
+            if (slot.current != null || !slot.retired.isEmpty()) {
+                ids.add(slot.id); // loaded, though its directory may be gone: it still takes memory
+            }
+        }
         List<Map<String, Object>> out = new ArrayList<>();
-        for (String id : ids()) {
+        for (String id : ids) {
             out.add(status(id));
         }
         return out;
@@ -453,6 +533,8 @@ public final class ModelRepository implements AutoCloseable {
         if (state == ModelState.NOT_LOADED && filesError != null) {
             state = ModelState.FAILED;
             error = filesError;
+        } else if (filesError != null) {
+            m.put("files_error", filesError); // e.g. the directory of a loaded copy was removed
         }
         m.put("state", state.label());
         if (error != null) {
@@ -490,9 +572,18 @@ public final class ModelRepository implements AutoCloseable {
         return m;
     }
 
-    /** Takes every copy out of service; leased copies close when their last lease is released. */
+    private IllegalStateException closedError(String id) {
+        return new IllegalStateException("model [" + id + "] cannot be loaded: the model repository of node [" + nodeName
+                + "] is closed");
+    }
+
+    /**
+     * Takes every copy out of service and refuses loads from now on; leased copies close when their last lease is
+     * released, and a copy a load in flight produces is closed as soon as it is built.
+     */
     @Override
     public void close() {
+        closed = true;
         for (ModelSlot slot : slots.values()) {
             SharedModel old = slot.remove();
             if (old != null) {

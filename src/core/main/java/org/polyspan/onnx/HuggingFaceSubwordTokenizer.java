@@ -26,9 +26,16 @@ public final class HuggingFaceSubwordTokenizer implements SubwordTokenizer {
     public HuggingFaceSubwordTokenizer(Path tokenizerJson, long padId) throws IOException {
         this.tokenizer = HuggingFaceTokenizer.newInstance(tokenizerJson,
                 Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false", "modelMaxLength", "1000000000"));
-        Encoding framed = tokenizer.encode(new String[] {"x"}, true, false);
-        long[] ids = framed.getIds();
-        long[] wordIds = framed.getWordIds();
+        long[] ids;
+        long[] wordIds;
+        try {
+            Encoding framed = tokenizer.encode(new String[] {"x"}, true, false);
+            ids = framed.getIds();
+            wordIds = framed.getWordIds();
+        } catch (RuntimeException | Error e) {
+            tokenizer.close(); // nobody else holds the native tokenizer to close it later
+            throw e;
+        }
         List<Long> before = new ArrayList<>();
         List<Long> after = new ArrayList<>();
         boolean seenWord = false;

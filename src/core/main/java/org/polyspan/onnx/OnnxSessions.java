@@ -6,6 +6,8 @@ import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one place where ONNX Runtime sessions are made, so that every model of a process shares one CPU budget.
@@ -28,6 +30,8 @@ public final class OnnxSessions {
     private static OrtEnvironment environment;
     /** 0: per-session threads. Guarded by the class lock. */
     private static int globalIntraOpThreads;
+    /** Sessions {@link #open} made and {@link #close} has not closed: what a failed load must give back. */
+    private static final Set<OrtSession> OPEN = ConcurrentHashMap.newKeySet();
 
     private OnnxSessions() {}
 
@@ -124,6 +128,19 @@ public final class OnnxSessions {
 
     /** A session for {@code file} with {@code options} from {@link #options}. */
     public static OrtSession open(Path file, OrtSession.SessionOptions options) throws OrtException {
-        return environment().createSession(file.toString(), options);
+        OrtSession session = environment().createSession(file.toString(), options);
+        OPEN.add(session);
+        return session;
+    }
+
+    /** Closes a session from {@link #open}, so {@link #openSessions} no longer counts it. */
+    public static void close(OrtSession session) throws OrtException {
+        OPEN.remove(session);
+        session.close();
+    }
+
+    /** Sessions opened by {@link #open} and not yet closed by {@link #close}, e.g. to see that loads free what they open. */
+    public static int openSessions() {
+        return OPEN.size();
     }
 }

@@ -50,7 +50,7 @@ public final class OnnxWindowEncoder implements WindowEncoder {
         } catch (OrtException | RuntimeException | Error e) {
             // a session whose metadata does not fit is closed here: nobody else holds it to close it later
             try {
-                session.close();
+                OnnxSessions.close(session);
             } catch (OrtException closing) {
                 e.addSuppressed(closing);
             }
@@ -117,7 +117,7 @@ public final class OnnxWindowEncoder implements WindowEncoder {
     @Override
     public void close() {
         try {
-            session.close();
+            OnnxSessions.close(session);
         } catch (OrtException e) {
             throw new IllegalStateException(e);
         }

@@ -72,7 +72,7 @@ public final class ModelsNodeOperation {
         if (operation == Operation.DESCRIBE) {
             throw new IllegalArgumentException("describe is not a change");
         }
-        if (!models.exists(id)) {
+        if (!models.exists(id) && !models.isLoaded(id)) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("id", id);
             body.put("error", models.unknownModelMessage(id));

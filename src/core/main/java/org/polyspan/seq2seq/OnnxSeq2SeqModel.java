@@ -64,13 +64,37 @@ public final class OnnxSeq2SeqModel implements LogitsSource, AutoCloseable {
         OrtSession enc = null;
         OrtSession dec = null;
         OrtSession withPast = null;
+        // everything after the first session is opened runs under one cleanup: a failure leaves no session open
         try (OrtSession.SessionOptions options = OnnxSessions.options(cuda, threads)) {
             enc = OnnxSessions.open(dir.resolve(ENCODER), options);
             dec = OnnxSessions.open(dir.resolve(split ? DECODER : DECODER_MERGED), options);
             if (split) {
                 withPast = OnnxSessions.open(dir.resolve(DECODER_WITH_PAST), options);
             }
-        } catch (OrtException | RuntimeException e) {
+            this.decoderInputs = dec.getInputNames();
+            this.withPastInputs = split ? withPast.getInputNames() : decoderInputs;
+            Set<Integer> layerIds = new TreeSet<>();
+            for (String name : withPastInputs) {
+                if (name.startsWith("past_key_values.") && name.endsWith(".decoder.key")) {
+                    layerIds.add(Integer.parseInt(name.split("\\.")[1]));
+                }
+            }
+            this.layers = layerIds.size();
+            String file = split ? DECODER_WITH_PAST : DECODER_MERGED;
+            if (layers == 0) {
+                throw new IllegalArgumentException(file + " has no past_key_values.*.decoder.key inputs");
+            }
+            if (!split) {
+                if (!decoderInputs.contains(USE_CACHE_BRANCH)) {
+                    throw new IllegalArgumentException(DECODER_MERGED + " has no " + USE_CACHE_BRANCH + " input");
+                }
+                for (Map.Entry<String, NodeInfo> e : dec.getInputInfo().entrySet()) {
+                    if (e.getKey().startsWith("past_key_values.") && e.getValue().getInfo() instanceof TensorInfo info) {
+                        pastShapes.put(e.getKey(), info.getShape());
+                    }
+                }
+            }
+        } catch (OrtException | RuntimeException | Error e) {
             closeQuietly(enc);
             closeQuietly(dec);
             closeQuietly(withPast);
@@ -79,37 +103,12 @@ public final class OnnxSeq2SeqModel implements LogitsSource, AutoCloseable {
         this.encoder = enc;
         this.decoder = dec;
         this.decoderWithPast = withPast;
-        this.decoderInputs = decoder.getInputNames();
-        this.withPastInputs = split ? decoderWithPast.getInputNames() : decoderInputs;
-        Set<Integer> layerIds = new TreeSet<>();
-        for (String name : withPastInputs) {
-            if (name.startsWith("past_key_values.") && name.endsWith(".decoder.key")) {
-                layerIds.add(Integer.parseInt(name.split("\\.")[1]));
-            }
-        }
-        this.layers = layerIds.size();
-        String file = split ? DECODER_WITH_PAST : DECODER_MERGED;
-        if (layers == 0) {
-            close();
-            throw new IllegalArgumentException(file + " has no past_key_values.*.decoder.key inputs");
-        }
-        if (!split) {
-            if (!decoderInputs.contains(USE_CACHE_BRANCH)) {
-                close();
-                throw new IllegalArgumentException(DECODER_MERGED + " has no " + USE_CACHE_BRANCH + " input");
-            }
-            for (Map.Entry<String, NodeInfo> e : decoder.getInputInfo().entrySet()) {
-                if (e.getKey().startsWith("past_key_values.") && e.getValue().getInfo() instanceof TensorInfo info) {
-                    pastShapes.put(e.getKey(), info.getShape());
-                }
-            }
-        }
     }
 
     private static void closeQuietly(OrtSession s) {
         if (s != null) {
             try {
-                s.close();
+                OnnxSessions.close(s);
             } catch (OrtException ignored) {
                 // closing after a failed load
             }

@@ -90,7 +90,7 @@ public final class Seq2SeqModel implements AutoCloseable {
             JsonObject poly = config.getAsJsonObject("polyspan");
             return new Seq2SeqModel(tokenizer, onnx, options, intOf(poly, "batch_windows", Seq2SeqLabeler.DEFAULT_BATCH_WINDOWS),
                     intOf(poly, "batch_tokens", Seq2SeqLabeler.DEFAULT_BATCH_TOKENS), intOf(poly, "stride", options.maxInputTokens() / 4));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             onnx.close();
             tokenizer.close();
             throw e;

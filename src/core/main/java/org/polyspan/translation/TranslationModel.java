@@ -107,6 +107,8 @@ public final class TranslationModel implements AutoCloseable {
                 aliases.put(e.getKey(), e.getValue().getAsString());
             }
         }
+        // checked before anything native is opened, so a misconfigured model costs nothing each time it is tried
+        LanguageCodes languages = new LanguageCodes(codes, aliases);
         HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(tokenizerJson,
                 Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false", "modelMaxLength", "1000000000"));
         try {
@@ -134,8 +136,12 @@ public final class TranslationModel implements AutoCloseable {
                         + "max_length_ratio and max_length_extra not negative");
             }
             OnnxSeq2SeqModel onnx = new OnnxSeq2SeqModel(dir, cuda, threads);
-            return new TranslationModel(id, description, tokenizer, onnx, new LanguageCodes(codes, aliases), codeIds, pad, eos, start,
-                    generation);
+            try {
+                return new TranslationModel(id, description, tokenizer, onnx, languages, codeIds, pad, eos, start, generation);
+            } catch (Exception | Error e) {
+                onnx.close();
+                throw e;
+            }
         } catch (Exception | Error e) {
             tokenizer.close();
             throw e;

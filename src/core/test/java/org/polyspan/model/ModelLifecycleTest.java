@@ -27,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Leases, atomic reloads, unloads, background loads and the memory limit, on the tiny fixture models. */
@@ -190,6 +191,93 @@ class ModelLifecycleTest {
     }
 
     @Test
+    void aLoadTheExecutorFailsToQueueFailsAndTheNextCallLoadsAgain() {
+        AtomicInteger calls = new AtomicInteger();
+        java.util.concurrent.Executor failsOnce = command -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new IllegalStateException("executor broken");
+            }
+            command.run();
+        };
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            try (ModelRepository repo = new ModelRepository(TinyModels.root(), OnnxWindowEncoder.Device.CPU, 1, failsOnce,
+                    Duration.ofSeconds(30), -1)) {
+                Future<?> load = repo.loadInBackground(TinyModels.HF);
+                assertTrue(load.isDone(), "a load that was never queued is over");
+                java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class, load::get);
+                assertTrue(e.getCause().getMessage().contains("executor broken"), String.valueOf(e.getCause()));
+                assertEquals("failed", repo.status(TinyModels.HF).get("state"));
+                assertEquals(false, repo.unload(TinyModels.HF).get("was_loaded"));
+                repo.lease(TinyModels.HF).close();
+                assertEquals("loaded", repo.status(TinyModels.HF).get("state"));
+            }
+        });
+    }
+
+    @Test
+    void unloadAndReloadWaitForALoadAtMostTheLoadWait() throws Exception {
+        java.util.concurrent.BlockingQueue<Runnable> queued = new java.util.concurrent.LinkedBlockingQueue<>();
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            // loads are queued and never run, as behind a load that hangs
+            try (ModelRepository repo = new ModelRepository(TinyModels.root(), OnnxWindowEncoder.Device.CPU, 1, queued::add,
+                    Duration.ofMillis(200), -1)) {
+                repo.loadInBackground(TinyModels.HF);
+                ModelNotReadyException unload = assertThrows(ModelNotReadyException.class, () -> repo.unload(TinyModels.HF));
+                assertTrue(unload.getMessage().contains("still loading"), unload.getMessage());
+                ModelNotReadyException reload = assertThrows(ModelNotReadyException.class, () -> repo.reload(TinyModels.HF));
+                assertTrue(reload.getMessage().contains("still reloading"), reload.getMessage());
+                // once the load runs, both go through
+                while (!queued.isEmpty()) {
+                    queued.take().run();
+                }
+                assertEquals(true, repo.unload(TinyModels.HF).get("was_loaded"));
+            }
+        });
+    }
+
+    @Test
+    void aLoadInFlightAtCloseClosesItsCopyAndNoLoadStartsAfterClose() throws Exception {
+        java.util.concurrent.BlockingQueue<Runnable> queued = new java.util.concurrent.LinkedBlockingQueue<>();
+        ModelRepository repo = new ModelRepository(TinyModels.root(), OnnxWindowEncoder.Device.CPU, 1, queued::add,
+                Duration.ofSeconds(5), -1);
+        int sessions = org.polyspan.onnx.OnnxSessions.openSessions();
+        Future<?> load = repo.loadInBackground(TinyModels.HF);
+        repo.close();
+        queued.take().run(); // the load pool runs it after the repository was closed
+        java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class, load::get);
+        assertTrue(e.getCause().getMessage().contains("is closed"), String.valueOf(e.getCause()));
+        assertEquals(0, repo.loadedBytes());
+        assertEquals(sessions, org.polyspan.onnx.OnnxSessions.openSessions());
+        assertEquals("failed", repo.status(TinyModels.HF).get("state"));
+
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> repo.lease(TinyModels.HF));
+        assertTrue(refused.getMessage().contains("is closed"), refused.getMessage());
+        assertTrue(queued.isEmpty(), "no load was started after close");
+    }
+
+    @Test
+    void aCallerInterruptedWhileWaitingForALoadFailsAndKeepsItsInterrupt() throws Exception {
+        java.util.concurrent.BlockingQueue<Runnable> queued = new java.util.concurrent.LinkedBlockingQueue<>();
+        try (ModelRepository repo = new ModelRepository(TinyModels.root(), OnnxWindowEncoder.Device.CPU, 1, queued::add,
+                Duration.ofSeconds(30), -1)) {
+            repo.loadInBackground(TinyModels.HF);
+            List<org.junit.jupiter.api.function.Executable> waits = List.of(() -> repo.lease(TinyModels.HF),
+                    () -> repo.unload(TinyModels.HF), () -> repo.reload(TinyModels.HF));
+            for (org.junit.jupiter.api.function.Executable wait : waits) {
+                Thread.currentThread().interrupt();
+                try {
+                    assertThrows(InterruptedException.class, wait);
+                } finally {
+                    assertTrue(Thread.interrupted(), "the interrupt is kept for the thread's owner");
+                }
+            }
+            while (!queued.isEmpty()) {
+                queued.take().run();
+            }
+        }
+    }
+
+    @Test
     void aFailedReloadLeavesTheOldCopyInService() throws Exception {
         Path root = tmp.resolve("root");
         Path dir = TinyModels.copy(TinyModels.HEADS, root.resolve("m"));
@@ -207,6 +295,46 @@ class ModelLifecycleTest {
             try (ModelLease<LabelingModel> lease = repo.lease("m")) {
                 assertSame(before, lease.model());
                 assertEquals(8, tags(lease.model()).size());
+            }
+        }
+    }
+
+    @Test
+    void aLoadedModelWhoseDirectoryWasRemovedIsStillShownAndCanBeUnloaded() throws Exception {
+        Path root = tmp.resolve("root");
+        Path dir = TinyModels.copy(TinyModels.HF, root.resolve("m"));
+        try (ModelRepository repo = new ModelRepository(root, OnnxWindowEncoder.Device.CPU, 1)) {
+            repo.lease("m").close();
+            long bytes = repo.loadedBytes();
+            assertTrue(bytes > 0);
+            deleteTree(dir);
+
+            // still in service and shown, as it still takes memory
+            assertEquals(1, repo.describe().size());
+            assertEquals("loaded", repo.describe().get(0).get("state"));
+            assertTrue(repo.selfChecks().containsKey("m"));
+            assertTrue(repo.isLoaded("m"));
+
+            // a reload cannot read the files: it fails and says so, and the copy stays in service
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> repo.reload("m"));
+            assertTrue(e.getMessage().contains("was removed"), e.getMessage());
+            assertEquals(bytes, repo.loadedBytes());
+            assertEquals("loaded", repo.status("m").get("state"));
+
+            Map<String, Object> unloaded = repo.unload("m");
+            assertEquals(true, unloaded.get("was_loaded"));
+            assertEquals(0, repo.loadedBytes());
+            assertFalse(repo.isLoaded("m"));
+            assertTrue(repo.describe().isEmpty());
+            // gone for good now: an unknown model
+            assertThrows(IllegalArgumentException.class, () -> repo.unload("m"));
+        }
+    }
+
+    private static void deleteTree(Path dir) throws Exception {
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
             }
         }
     }

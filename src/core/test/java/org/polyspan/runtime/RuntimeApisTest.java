@@ -2,11 +2,16 @@ package org.polyspan.runtime;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.polyspan.TinyModelRepository;
 import org.polyspan.TinyModels;
+import org.polyspan.model.ModelRepository;
+import org.polyspan.onnx.OnnxWindowEncoder;
 import org.polyspan.projection.ProjectionRequest;
 import org.polyspan.translation.TranslationException;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -42,6 +47,26 @@ class RuntimeApisTest {
         ModelsNodeOperation.Result unknown = node.change(ModelsNodeOperation.Operation.RELOAD, "no-such-model");
         assertEquals(404, unknown.status());
         assertTrue(((String) unknown.body().get("error")).contains("no-such-model"));
+    }
+
+    @Test
+    void aNodeUnloadsAModelWhoseDirectoryWasRemoved(@TempDir Path tmp) throws Exception {
+        Path dir = TinyModels.copy(TinyModels.HF, tmp.resolve("m"));
+        try (ModelRepository models = new ModelRepository(tmp, OnnxWindowEncoder.Device.CPU, 1)) {
+            models.lease("m").close();
+            Files.delete(dir.resolve("config.json"));
+            ModelsNodeOperation node = new ModelsNodeOperation(models);
+
+            ModelsNodeOperation.Result reload = node.change(ModelsNodeOperation.Operation.RELOAD, "m");
+            assertEquals(400, reload.status(), () -> reload.body().toString());
+            assertEquals("loaded", reload.body().get("in_service"));
+
+            ModelsNodeOperation.Result unload = node.change(ModelsNodeOperation.Operation.UNLOAD, "m");
+            assertEquals(200, unload.status(), () -> unload.body().toString());
+            assertEquals(true, unload.body().get("was_loaded"));
+            assertEquals(0, models.loadedBytes());
+            assertEquals(404, node.change(ModelsNodeOperation.Operation.UNLOAD, "m").status());
+        }
     }
 
     @Test
