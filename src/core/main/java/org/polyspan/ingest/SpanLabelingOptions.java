@@ -74,7 +74,7 @@ public record SpanLabelingOptions(String modelId, List<String> fields, List<Targ
         }
         List<String> fields = field != null ? List.of(field) : fieldList;
         if (fields.isEmpty() || fields.stream().anyMatch(f -> f == null || f.isBlank())) {
-            throw new ConfigException(FIELDS, "must list one or more field names");
+            throw new ConfigException(field != null ? FIELD : FIELDS, "must list one or more field names");
         }
         String targetField = string(config, TARGET_FIELD);
         Map<String, Object> targetMap = map(config, TARGETS);
@@ -84,7 +84,7 @@ public record SpanLabelingOptions(String modelId, List<String> fields, List<Targ
         boolean ignoreMissing = bool(config, IGNORE_MISSING, false);
         int maxChars = integer(config, MAX_CHARS, DEFAULT_MAX_CHARS);
         SpanScope spanScope = spanScope(config);
-        if (minScore < 0 || minScore > 1) {
+        if (!(minScore >= 0 && minScore <= 1)) { // NaN too: it would drop every span
             throw new ConfigException(MIN_SCORE, "must be between 0 and 1");
         }
         if (maxChars < 1) {
@@ -133,6 +133,7 @@ public record SpanLabelingOptions(String modelId, List<String> fields, List<Targ
     private static void checkNoClash(List<String> sources, List<Target> targets, String property) {
         List<String> written = new ArrayList<>();
         for (Target t : targets) {
+            checkTargetPath(t.field(), property);
             written.add(t.field());
             written.add(t.flatField());
         }
@@ -149,6 +150,25 @@ public record SpanLabelingOptions(String modelId, List<String> fields, List<Targ
                             + source + "]: the spans would overwrite the text they were read from");
                 }
             }
+        }
+    }
+
+    /**
+     * The document's metadata and the engines' ingest metadata: spans written there would change where or how the
+     * document is indexed (an {@code _id} that is a list of spans), which the engine finds only after the processor.
+     */
+    private static final Set<String> METADATA = Set.of("_index", "_id", "_routing", "_version", "_version_type", "_if_seq_no",
+            "_if_primary_term", "_dynamic_templates", "_ingest", "_source", "_type");
+
+    /** Refuses a target path that is not a field path (empty, or with an empty part) or that names the metadata. */
+    private static void checkTargetPath(String path, String property) {
+        if (path.isBlank() || path.startsWith(".") || path.endsWith(".") || path.contains("..")) {
+            throw new ConfigException(property, "target field [" + path + "] is not a field path (names joined by single dots)");
+        }
+        String first = path.split("\\.", 2)[0];
+        if (METADATA.contains(first)) {
+            throw new ConfigException(property, "target field [" + path + "] names the document's metadata [" + first
+                    + "]; spans go to a source field");
         }
     }
 

@@ -77,6 +77,8 @@ class SpanLabelingTest {
         bad("fields", "model", TinyModels.HEADS, "fields", List.of());
         bad("min_score", "model", TinyModels.HEADS, "field", "body", "min_score", 1.5);
         bad("min_score", "model", TinyModels.HEADS, "field", "body", "min_score", "high");
+        bad("min_score", "model", TinyModels.HEADS, "field", "body", "min_score", "NaN"); // would drop every span
+        bad("field", "model", TinyModels.HEADS, "field", " ");
         bad("max_chars", "model", TinyModels.HEADS, "field", "body", "max_chars", 0);
         bad("max_chars", "model", TinyModels.HEADS, "field", "body", "max_chars", "many");
         bad("ignore_missing", "model", TinyModels.HEADS, "field", "body", "ignore_missing", "yes");
@@ -109,6 +111,18 @@ class SpanLabelingTest {
         nested.put("ents.people", "ner");
         assertTrue(bad("targets", "model", TinyModels.HEADS, "field", "body", "targets", nested).reason()
                 .contains("clashes with target field [ents.people]"));
+        // metadata and paths that are no field path are refused too, not found by the engine after the processor ran
+        for (String meta : List.of("_id", "_index", "_routing", "_version", "_ingest.spans")) {
+            assertTrue(bad("target_field", "model", TinyModels.HEADS, "field", "body", "target_field", meta).reason()
+                    .contains("names the document's metadata"), meta);
+        }
+        assertTrue(bad("targets", "model", TinyModels.HEADS, "field", "body", "targets", Map.of("_id", "ner")).reason()
+                .contains("metadata [_id]"));
+        for (String path : List.of("", "..", "a.", ".a", "a..b")) {
+            assertTrue(bad("target_field", "model", TinyModels.HEADS, "field", "body", "target_field", path).reason()
+                    .contains("is not a field path"), path);
+        }
+        parse("model", TinyModels.HEADS, "field", "body", "target_field", "doc._spans"); // an underscore inside is a field
         // neighbours that only share a prefix of their names do not clash
         parse("model", TinyModels.HEADS, "field", "body", "target_field", "body_spans");
         parse("model", TinyModels.HEADS, "fields", List.of("a", "b"), "targets", Map.of("spans_a", "ner", "spans_b", "ner"));
