@@ -1,10 +1,13 @@
 package org.polyspan.projection;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * A parsed {@code _project/index} body: where the documents come from and go to, and which fields hold the source text,
@@ -71,8 +74,8 @@ public record IndexProjectionSpec(String sourceIndex, Map<String, Object> query,
         String text = name(body, "text_field", "text_field");
         String spans = name(body, "spans_field", "spans_field");
         if (spans.equals(META)) {
-            throw new ProjectionRequest.PairException(-1, "target_text_field", "[target_text_field], [spans_field] and ["
-                    + META + "] must be distinct fields of the destination, and the target text field other than [text_field]");
+            throw new ProjectionRequest.PairException(-1, "spans_field", "[" + META + "] holds the job's own record in the destination; "
+                    + "name another field");
         }
         Map<String, Object> query = null;
         if (body.get("query") != null) {
@@ -166,9 +169,7 @@ public record IndexProjectionSpec(String sourceIndex, Map<String, Object> query,
     private static Target target(Map<String, Object> fields, String prefix, String source, String text, String spans,
                                  Map<String, Object> optionFields) {
         String dest = name(fields, "dest_index", prefix + "dest_index");
-        if (source.equals(dest)) {
-            throw new ProjectionRequest.PairException(-1, prefix + "dest_index", "must differ from [source_index]");
-        }
+        checkDestination(dest, source, prefix + "dest_index");
         String target = name(fields, "target_text_field", prefix + "target_text_field");
         if (target.equals(text) || target.equals(spans) || target.equals(META)) {
             throw new ProjectionRequest.PairException(-1, prefix + "target_text_field", "[target_text_field], [spans_field] and ["
@@ -186,6 +187,44 @@ public record IndexProjectionSpec(String sourceIndex, Map<String, Object> query,
             throw e;
         }
         return new Target(target, dest, options, prefix);
+    }
+
+    /** Characters no index name may hold, on either engine. */
+    private static final String NOT_IN_INDEX_NAMES = "\\/*?\"<>| ,#:";
+
+    /**
+     * Refuses, before a task starts, a destination the engine would refuse for every document (not an index name), a
+     * hidden or system index (a leading dot: {@code .tasks} among them), and one the job reads from (the source, or a
+     * pattern of the source that matches it).
+     */
+    private static void checkDestination(String dest, String source, String field) {
+        boolean badChar = dest.chars().anyMatch(c -> NOT_IN_INDEX_NAMES.indexOf(c) >= 0);
+        if (badChar || !dest.equals(dest.toLowerCase(Locale.ROOT)) || "_-+".indexOf(dest.charAt(0)) >= 0
+                || dest.getBytes(StandardCharsets.UTF_8).length > 255) {
+            throw new ProjectionRequest.PairException(-1, field, "[" + dest + "] is not an index name: lowercase, at most 255 bytes, "
+                    + "not starting with _, - or +, and none of [" + NOT_IN_INDEX_NAMES + "]");
+        }
+        if (dest.startsWith(".")) {
+            throw new ProjectionRequest.PairException(-1, field, "[" + dest + "] is a hidden or system index; the job writes to a "
+                    + "regular index");
+        }
+        for (String pattern : source.split(",")) {
+            if (reads(pattern.trim(), dest)) {
+                throw new ProjectionRequest.PairException(-1, field, "must differ from [source_index]: [" + source + "] reads [" + dest + "]");
+            }
+        }
+    }
+
+    /** Whether a source index, alias pattern with {@code *}, or {@code _all} names {@code index}. */
+    private static boolean reads(String pattern, String index) {
+        if (pattern.equals("_all") || pattern.equals("*")) {
+            return true;
+        }
+        List<String> parts = new ArrayList<>();
+        for (String part : pattern.split("\\*", -1)) {
+            parts.add(Pattern.quote(part));
+        }
+        return Pattern.matches(String.join(".*", parts), index);
     }
 
     /** The task's description: what is projected onto which fields, into which indices. */

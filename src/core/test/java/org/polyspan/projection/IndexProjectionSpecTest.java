@@ -65,7 +65,15 @@ class IndexProjectionSpecTest {
         }
         assertEquals("dest_index", badField(body("dest_index", "news-en")));
         assertEquals("target_text_field", badField(body("target_text_field", "body")));
-        assertEquals("target_text_field", badField(body("spans_field", "projection")));
+        assertEquals("spans_field", badField(body("spans_field", "projection")));
+        // a destination the engine would refuse for every document, a system index, or one the job reads
+        for (String dest : List.of("News-es", "bad name", "a*", "_x", "-x", "a:b", "x".repeat(256), ".tasks", ".hidden")) {
+            assertEquals("dest_index", badField(body("dest_index", dest)), dest);
+        }
+        for (String source : List.of("_all", "*", "news-*", "news-en,news-*", "*-es")) {
+            assertEquals("dest_index", badField(body("source_index", source)), source);
+        }
+        assertEquals("news-es", IndexProjectionSpec.parse(body("source_index", "news-en,archive-*")).targets().get(0).destIndex());
         assertEquals("batch_size", badField(body("batch_size", 0)));
         assertEquals("batch_size", badField(body("batch_size", 1.5)));
         assertEquals("resume", badField(body("resume", "yes")));
