@@ -1,5 +1,6 @@
 package org.polyspan.runtime;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -33,9 +34,19 @@ public final class ModelsApi {
                 : ModelsNodeOperation.Operation.RELOAD, id);
     }
 
-    /** The body after the engine's header; {@code localNode} is the node that received the call. */
-    public static Reply answer(ModelsNodeOperation.Operation operation, List<ModelsNodesAnswer.NodeAnswer> answers, String localNode) {
-        return operation == ModelsNodeOperation.Operation.DESCRIBE
-                ? ModelsNodesAnswer.describe(answers, Map.of(), localNode) : ModelsNodesAnswer.change(answers, Map.of());
+    /**
+     * The body after the engine's header; {@code localNode} is the node that received the call. Nodes that failed in the
+     * engine's transport ({@code failed}, see {@link ModelsNodesAnswer.NodeAnswer#failed}) count among a change's
+     * answers, so that its status is the first failing node's; a description lists the nodes that answered, and the
+     * engine's header counts the others.
+     */
+    public static Reply answer(ModelsNodeOperation.Operation operation, List<ModelsNodesAnswer.NodeAnswer> answers,
+                               List<ModelsNodesAnswer.NodeAnswer> failed, String localNode) {
+        if (operation == ModelsNodeOperation.Operation.DESCRIBE) {
+            return ModelsNodesAnswer.describe(answers, Map.of(), localNode);
+        }
+        List<ModelsNodesAnswer.NodeAnswer> all = new ArrayList<>(answers);
+        all.addAll(failed);
+        return ModelsNodesAnswer.change(all, Map.of());
     }
 }

@@ -18,7 +18,12 @@ public final class ModelsNodesAnswer {
     private static final Set<String> FILE_FIELDS = Set.of("id", "task", "description", "max_length", "heads", "file_bytes");
 
     /** One node's answer as the engine's nodes action gathered it. */
-    public record NodeAnswer(String nodeId, String nodeName, ModelsNodeOperation.Result result) {}
+    public record NodeAnswer(String nodeId, String nodeName, ModelsNodeOperation.Result result) {
+        /** A node whose operation failed in the engine's transport (a timeout, an exception): its status and reason. */
+        public static NodeAnswer failed(String nodeId, int status, String reason) {
+            return new NodeAnswer(nodeId, nodeId, new ModelsNodeOperation.Result(status, Map.of("error", String.valueOf(reason))));
+        }
+    }
 
     private ModelsNodesAnswer() {}
 

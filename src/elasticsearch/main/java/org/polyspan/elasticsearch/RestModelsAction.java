@@ -1,5 +1,6 @@
 package org.polyspan.elasticsearch;
 
+import org.elasticsearch.ExceptionsHelper;
 import org.elasticsearch.client.internal.node.NodeClient;
 import org.elasticsearch.core.TimeValue;
 import org.elasticsearch.rest.BaseRestHandler;
@@ -47,7 +48,12 @@ public final class RestModelsAction extends BaseRestHandler {
             public RestResponse buildResponse(ModelsNodesResponse response, XContentBuilder b) throws Exception {
                 List<ModelsNodesAnswer.NodeAnswer> answers = response.getNodes().stream()
                         .map(n -> new ModelsNodesAnswer.NodeAnswer(n.getNode().getId(), n.getNode().getName(), n.result())).toList();
-                Reply reply = ModelsApi.answer(call.operation(), answers, localNode);
+                // a node that failed in transport answers with the engine's status for its exception
+                List<ModelsNodesAnswer.NodeAnswer> failed = response.failures().stream().map(f -> {
+                    Throwable cause = ExceptionsHelper.unwrapCause(f.getCause() != null ? f.getCause() : f);
+                    return ModelsNodesAnswer.NodeAnswer.failed(f.nodeId(), ExceptionsHelper.status(cause).getStatus(), cause.getMessage());
+                }).toList();
+                Reply reply = ModelsApi.answer(call.operation(), answers, failed, localNode);
                 b.startObject();
                 RestActions.buildNodesHeader(b, request, response);
                 b.field("cluster_name", response.getClusterName().value());

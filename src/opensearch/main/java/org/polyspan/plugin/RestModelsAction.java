@@ -1,5 +1,6 @@
 package org.polyspan.plugin;
 
+import org.opensearch.ExceptionsHelper;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.rest.BaseRestHandler;
@@ -47,7 +48,12 @@ public final class RestModelsAction extends BaseRestHandler {
             public RestResponse buildResponse(ModelsNodesResponse response, XContentBuilder b) throws Exception {
                 List<ModelsNodesAnswer.NodeAnswer> answers = response.getNodes().stream()
                         .map(n -> new ModelsNodesAnswer.NodeAnswer(n.getNode().getId(), n.getNode().getName(), n.result())).toList();
-                Reply reply = ModelsApi.answer(call.operation(), answers, localNode);
+                // a node that failed in transport answers with the engine's status for its exception
+                List<ModelsNodesAnswer.NodeAnswer> failed = response.failures().stream().map(f -> {
+                    Throwable cause = ExceptionsHelper.unwrapCause(f.getCause() != null ? f.getCause() : f);
+                    return ModelsNodesAnswer.NodeAnswer.failed(f.nodeId(), ExceptionsHelper.status(cause).getStatus(), cause.getMessage());
+                }).toList();
+                Reply reply = ModelsApi.answer(call.operation(), answers, failed, localNode);
                 // the nodes header and cluster name are OpenSearch's; the rest of the body is the core's
                 b.startObject();
                 RestActions.buildNodesHeader(b, request, response);
