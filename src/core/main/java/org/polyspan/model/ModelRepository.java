@@ -183,7 +183,7 @@ public final class ModelRepository implements AutoCloseable {
     /**
      * Loads the model's files again (e.g. after a new head was copied in) and swaps the new copy in; callers holding a
      * lease on the old copy finish on it, and it is closed when they release it. If the load fails the old copy stays
-     * in service and the exception says why. Waits for the load at most the load wait, then answers a
+     * in service and the exception says why. Waits for the load at most ten load waits, then answers a
      * {@link ModelNotReadyException} while the load goes on; do not call on a thread that must not block.
      */
     public Map<String, Object> reload(String id) throws Exception {
@@ -192,14 +192,14 @@ public final class ModelRepository implements AutoCloseable {
                     + " was removed; the loaded copy stays in service until it is unloaded");
         }
         ModelSlot slot = slot(id);
-        waitFor(load(slot, true), System.nanoTime() + loadWait.toNanos(), "model [" + id + "] is still reloading on this "
+        waitFor(load(slot, true), System.nanoTime() + changeWait().toNanos(), "model [" + id + "] is still reloading on this "
                 + "node; the new copy goes into service when it is loaded (the models API shows its state)");
         return status(id);
     }
 
     /**
      * Takes the model out of service: its native resources are freed now, or when the last open lease is released.
-     * A load in flight is waited for (at most the load wait, then a {@link ModelNotReadyException}) and then unloaded
+     * A load in flight is waited for (at most ten load waits, then a {@link ModelNotReadyException}) and then unloaded
      * too. The next caller that needs the model loads it again.
      * Returns the model's status afterwards.
      */
@@ -212,7 +212,7 @@ public final class ModelRepository implements AutoCloseable {
         }
         if (pending != null) {
             try {
-                pending.get(loadWait.toNanos(), TimeUnit.NANOSECONDS);
+                pending.get(changeWait().toNanos(), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
                 throw new ModelNotReadyException("model [" + id + "] is still loading on this node; unload it again when it "
                         + "is loaded (the models API shows its state)");
@@ -372,6 +372,15 @@ public final class ModelRepository implements AutoCloseable {
      * Waits for {@code load} until {@code deadline} ({@link System#nanoTime()}); a load still running then is a
      * {@link ModelNotReadyException} with {@code stillLoading}, a failed load its exception.
      */
+    /**
+     * How long a reload or unload waits for a load in flight: longer than a document waits for its model (ten load
+     * waits, 5 minutes by default), as an operator's call wants the outcome and a large model with its self-check may
+     * take minutes on a busy node; bounded all the same, so that a load that hangs holds no thread for ever.
+     */
+    private Duration changeWait() {
+        return loadWait.multipliedBy(10);
+    }
+
     private static void waitFor(CompletableFuture<?> load, long deadline, String stillLoading) throws Exception {
         long left = deadline - System.nanoTime();
         try {

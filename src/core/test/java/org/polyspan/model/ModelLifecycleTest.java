@@ -215,7 +215,7 @@ class ModelLifecycleTest {
     }
 
     @Test
-    void unloadAndReloadWaitForALoadAtMostTheLoadWait() throws Exception {
+    void unloadAndReloadWaitForALoadAtMostTenLoadWaits() throws Exception {
         java.util.concurrent.BlockingQueue<Runnable> queued = new java.util.concurrent.LinkedBlockingQueue<>();
         assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
             // loads are queued and never run, as behind a load that hangs
