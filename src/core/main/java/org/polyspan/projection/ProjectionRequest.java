@@ -277,8 +277,11 @@ public record ProjectionRequest(List<Pair> pairs, ProjectionOptions options) {
             if (!(list.get(k) instanceof Map<?, ?> m)) {
                 throw new PairException(i, f, "must be an object with start, end, label");
             }
-            out.add(new CharSpan(integer(m.get("start"), f + ".start", i), integer(m.get("end"), f + ".end", i),
-                    m.get("label") instanceof String s ? s : null));
+            Object label = m.get("label");
+            if (label != null && !(label instanceof String text && !text.isEmpty())) {
+                throw new PairException(i, f + ".label", "must be a non-empty string");
+            }
+            out.add(new CharSpan(integer(m.get("start"), f + ".start", i), integer(m.get("end"), f + ".end", i), (String) label));
         }
         return out;
     }

@@ -10,7 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** What one pair may cost: short words and many spans are refused before any alignment is allocated. */
+/**
+ * What one pair may hold: short words and many spans are refused before any alignment is allocated, and a span's
+ * label is named for what is wrong with it.
+ */
 class ProjectionRequestLimitsTest {
     private static String words(int n) {
         return "Obama" + " a".repeat(n - 1);
@@ -59,5 +62,18 @@ class ProjectionRequestLimitsTest {
         ProjectionRequest.PairException e = assertThrows(ProjectionRequest.PairException.class,
                 () -> untranslated.withTranslation(words(2000), "apertium").checkSize(3));
         assertEquals(3, e.pair());
+    }
+
+    @Test
+    void aLabelOfTheWrongTypeIsNotCalledMissing() {
+        for (Object label : List.of(5, Map.of(), "")) {
+            ProjectionRequest.PairException e = assertThrows(ProjectionRequest.PairException.class,
+                    () -> parse(pair("Obama", List.of(Map.of("start", 0, "end", 5, "label", label)), "Obama")));
+            assertEquals("source.spans[0].label", e.field());
+            assertTrue(e.getMessage().endsWith("must be a non-empty string"), e.getMessage());
+        }
+        ProjectionRequest.PairException missing = assertThrows(ProjectionRequest.PairException.class,
+                () -> parse(pair("Obama", List.of(Map.of("start", 0, "end", 5)), "Obama")));
+        assertTrue(missing.getMessage().endsWith("is missing"), missing.getMessage());
     }
 }
