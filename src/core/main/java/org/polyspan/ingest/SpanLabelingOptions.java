@@ -4,6 +4,7 @@ import org.polyspan.labeling.SpanScope;
 import org.polyspan.model.ModelFiles;
 import org.polyspan.model.ModelFilesException;
 import org.polyspan.model.ModelRepository;
+import org.polyspan.runtime.MappingTemplate;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -153,22 +154,11 @@ public record SpanLabelingOptions(String modelId, List<String> fields, List<Targ
         }
     }
 
-    /**
-     * The document's metadata and the engines' ingest metadata: spans written there would change where or how the
-     * document is indexed (an {@code _id} that is a list of spans), which the engine finds only after the processor.
-     */
-    private static final Set<String> METADATA = Set.of("_index", "_id", "_routing", "_version", "_version_type", "_if_seq_no",
-            "_if_primary_term", "_dynamic_templates", "_ingest", "_source", "_type");
-
-    /** Refuses a target path that is not a field path (empty, or with an empty part) or that names the metadata. */
+    /** Refuses a target path that is not a field path or that names the metadata ({@link MappingTemplate#invalidTarget}). */
     private static void checkTargetPath(String path, String property) {
-        if (path.isBlank() || path.startsWith(".") || path.endsWith(".") || path.contains("..")) {
-            throw new ConfigException(property, "target field [" + path + "] is not a field path (names joined by single dots)");
-        }
-        String first = path.split("\\.", 2)[0];
-        if (METADATA.contains(first)) {
-            throw new ConfigException(property, "target field [" + path + "] names the document's metadata [" + first
-                    + "]; spans go to a source field");
+        String invalid = MappingTemplate.invalidTarget(path);
+        if (invalid != null) {
+            throw new ConfigException(property, invalid);
         }
     }
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The component template that makes {@code span_labeling}'s output searchable (spans as {@code nested} objects) and
@@ -15,6 +16,28 @@ public final class MappingTemplate {
     public static final String DEFAULT_TARGET = "spans";
 
     private MappingTemplate() {}
+
+    /**
+     * The document's metadata and the engines' ingest metadata: spans written there would change where or how the
+     * document is indexed (an {@code _id} that is a list of spans), which the engine finds only after the processor.
+     */
+    private static final Set<String> METADATA = Set.of("_index", "_id", "_routing", "_version", "_version_type", "_if_seq_no",
+            "_if_primary_term", "_dynamic_templates", "_ingest", "_source", "_type");
+
+    /**
+     * Why {@code path} cannot take the processor's output, or {@code null} when it can: it must be a field path (names
+     * joined by single dots) outside the document's metadata.
+     */
+    public static String invalidTarget(String path) {
+        if (path.isBlank() || path.startsWith(".") || path.endsWith(".") || path.contains("..")) {
+            return "target field [" + path + "] is not a field path (names joined by single dots)";
+        }
+        String first = path.split("\\.", 2)[0];
+        if (METADATA.contains(first)) {
+            return "target field [" + path + "] names the document's metadata [" + first + "]; spans go to a source field";
+        }
+        return null;
+    }
 
     /** The component template body for the given target fields. */
     public static Map<String, Object> componentTemplate(List<String> targets) {

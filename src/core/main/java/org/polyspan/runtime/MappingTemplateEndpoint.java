@@ -18,6 +18,10 @@ public final class MappingTemplateEndpoint extends Endpoint {
     public Answer answer(Call call) {
         String target = call.param(TARGET_FIELD);
         target = target == null ? MappingTemplate.DEFAULT_TARGET : target;
+        String invalid = MappingTemplate.invalidTarget(target);
+        if (invalid != null) {
+            return Answer.now(Reply.error(400, TARGET_FIELD, invalid)); // the same check as the processor's
+        }
         return Answer.now(Reply.json(200, MappingTemplate.componentTemplate(List.of(target))));
     }
 }

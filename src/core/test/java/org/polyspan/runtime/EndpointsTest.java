@@ -29,6 +29,12 @@ class EndpointsTest {
         assertEquals(Reply.json(200, MappingTemplate.componentTemplate(List.of("spans"))), spans.now());
         Endpoint.Answer entities = endpoint.answer(call(Map.of("target_field", "entities"), null));
         assertEquals(Reply.json(200, MappingTemplate.componentTemplate(List.of("entities"))), entities.now());
+        // a target the processor would refuse is refused here too
+        for (String bad : List.of("", "..", "a.", "_id")) {
+            Reply refused = endpoint.answer(call(Map.of("target_field", bad), null)).now();
+            assertEquals(400, refused.status(), bad);
+            assertEquals("target_field", ((Map<?, ?>) refused.json().get("error")).get("field"));
+        }
     }
 
     @Test
