@@ -1,7 +1,6 @@
 package org.polyspan.elasticsearch;
 
 import org.elasticsearch.client.internal.node.NodeClient;
-import org.elasticsearch.common.util.concurrent.EsRejectedExecutionException;
 import org.elasticsearch.rest.BaseRestHandler;
 import org.elasticsearch.rest.RestRequest;
 import org.polyspan.runtime.Endpoint;
@@ -9,7 +8,6 @@ import org.polyspan.runtime.PluginPools;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Serves one of the core's {@link Endpoint}s under {@code _polyspan}: Elasticsearch's request behind the endpoint's
@@ -44,10 +42,6 @@ public final class EndpointHandler extends BaseRestHandler {
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) throws IOException {
         Endpoint.Answer answer = endpoint.answer(new Endpoint.Call(request::param, () -> Replies.body(request), client.getLocalNodeId()));
         return channel -> answer.send(client.threadPool().executor(PluginPools.INFERENCE), reply -> Replies.send(channel, reply),
-                (message, e) -> Replies.fail(channel, new EsRejectedExecutionException(message, isShutdown(e))));
-    }
-
-    static boolean isShutdown(RejectedExecutionException e) {
-        return e instanceof EsRejectedExecutionException r && r.isExecutorShutdown();
+                (message, e) -> Replies.fail(channel, PluginThreadPools.rejected(message, e)));
     }
 }

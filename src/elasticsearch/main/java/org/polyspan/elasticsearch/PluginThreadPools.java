@@ -1,5 +1,6 @@
 package org.polyspan.elasticsearch;
 
+import org.elasticsearch.common.util.concurrent.EsRejectedExecutionException;
 import org.elasticsearch.common.unit.SizeValue;
 import org.elasticsearch.threadpool.ThreadPool;
 import org.elasticsearch.threadpool.ThreadPoolStats;
@@ -8,7 +9,10 @@ import org.polyspan.runtime.PluginStats;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The node's statistics of the plugin's own thread pools, for the stats endpoint and the models API. */
+/**
+ * The plugin's own thread pools as the engine runs them: their statistics, for the stats endpoint and the models API,
+ * and the engine's rejection when one turns work away.
+ */
 final class PluginThreadPools {
     private PluginThreadPools() {
     }
@@ -23,5 +27,15 @@ final class PluginThreadPools {
             }
         }
         return pools;
+    }
+
+    /** Whether a pool's rejection says that the pool shuts down (Elasticsearch's rejection type carries it). */
+    static boolean isShutdown(Exception rejection) {
+        return rejection instanceof EsRejectedExecutionException r && r.isExecutorShutdown();
+    }
+
+    /** Elasticsearch's own rejection (429) with the plugin's {@code message}, saying whether the pool shuts down as {@code cause} did. */
+    static EsRejectedExecutionException rejected(String message, Exception cause) {
+        return new EsRejectedExecutionException(message, isShutdown(cause));
     }
 }

@@ -78,8 +78,7 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
 
     /** The document's failure when the pool turned its task away: 429, naming the pool and its queue setting. */
     static EsRejectedExecutionException rejected(RejectedExecutionException cause) {
-        boolean shutdown = cause instanceof EsRejectedExecutionException r && r.isExecutorShutdown();
-        return new EsRejectedExecutionException(PluginPools.inferenceRejected(1, String.valueOf(cause.getMessage())), shutdown);
+        return PluginThreadPools.rejected(PluginPools.inferenceRejected(1, String.valueOf(cause.getMessage())), cause);
     }
 
     /** Refused ({@link SpanLabeling#synchronousExecuteRefused}): inference never runs on a caller's thread. */

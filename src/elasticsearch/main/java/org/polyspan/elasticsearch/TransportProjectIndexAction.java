@@ -59,6 +59,6 @@ public final class TransportProjectIndexAction extends HandledTransportAction<Pr
     /** The plugin's pools for a job; Elasticsearch's rejection says whether a pool shuts down. */
     static IndexProjectionJobRun.Pools pools(ThreadPool threadPool) {
         return new IndexProjectionJobRun.Pools(threadPool.executor(PluginPools.PROJECT), threadPool.executor(PluginPools.INFERENCE),
-                EndpointHandler::isShutdown);
+                PluginThreadPools::isShutdown);
     }
 }

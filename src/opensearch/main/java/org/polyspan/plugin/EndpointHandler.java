@@ -1,6 +1,5 @@
 package org.polyspan.plugin;
 
-import org.opensearch.core.concurrency.OpenSearchRejectedExecutionException;
 import org.opensearch.rest.BaseRestHandler;
 import org.opensearch.rest.RestRequest;
 import org.opensearch.transport.client.node.NodeClient;
@@ -9,7 +8,6 @@ import org.polyspan.runtime.PluginPools;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Serves one of the core's {@link Endpoint}s under {@code _plugins/polyspan}: OpenSearch's request behind the
@@ -44,10 +42,6 @@ public final class EndpointHandler extends BaseRestHandler {
     protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) throws IOException {
         Endpoint.Answer answer = endpoint.answer(new Endpoint.Call(request::param, () -> Replies.body(request), client.getLocalNodeId()));
         return channel -> answer.send(client.threadPool().executor(PluginPools.INFERENCE), reply -> Replies.send(channel, reply),
-                (message, e) -> Replies.fail(channel, new OpenSearchRejectedExecutionException(message, isShutdown(e))));
-    }
-
-    static boolean isShutdown(RejectedExecutionException e) {
-        return e instanceof OpenSearchRejectedExecutionException r && r.isExecutorShutdown();
+                (message, e) -> Replies.fail(channel, PluginThreadPools.rejected(message, e)));
     }
 }

@@ -1,5 +1,6 @@
 package org.polyspan.plugin;
 
+import org.opensearch.core.concurrency.OpenSearchRejectedExecutionException;
 import org.opensearch.common.unit.SizeValue;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.threadpool.ThreadPoolStats;
@@ -8,7 +9,10 @@ import org.polyspan.runtime.PluginStats;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The node's statistics of the plugin's own thread pools, for the stats endpoint and the models API. */
+/**
+ * The plugin's own thread pools as the engine runs them: their statistics, for the stats endpoint and the models API,
+ * and the engine's rejection when one turns work away.
+ */
 final class PluginThreadPools {
     private PluginThreadPools() {
     }
@@ -23,5 +27,15 @@ final class PluginThreadPools {
             }
         }
         return pools;
+    }
+
+    /** Whether a pool's rejection says that the pool shuts down (OpenSearch's rejection type carries it). */
+    static boolean isShutdown(Exception rejection) {
+        return rejection instanceof OpenSearchRejectedExecutionException r && r.isExecutorShutdown();
+    }
+
+    /** OpenSearch's own rejection (429) with the plugin's {@code message}, saying whether the pool shuts down as {@code cause} did. */
+    static OpenSearchRejectedExecutionException rejected(String message, Exception cause) {
+        return new OpenSearchRejectedExecutionException(message, isShutdown(cause));
     }
 }

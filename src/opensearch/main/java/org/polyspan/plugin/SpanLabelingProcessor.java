@@ -3,7 +3,6 @@ package org.polyspan.plugin;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.opensearch.common.util.concurrent.AbstractRunnable;
-import org.opensearch.core.concurrency.OpenSearchRejectedExecutionException;
 import org.opensearch.ingest.AbstractProcessor;
 import org.opensearch.ingest.ConfigurationUtils;
 import org.opensearch.ingest.IngestDocument;
@@ -231,9 +230,7 @@ public final class SpanLabelingProcessor extends AbstractProcessor {
             }
             pool.rejections().rejected(pending.size());
             String message = PluginPools.inferenceRejected(pending.size(), String.valueOf(cause.getMessage()));
-            boolean shutdown = cause instanceof OpenSearchRejectedExecutionException r && r.isExecutorShutdown();
-            OpenSearchRejectedExecutionException e = new OpenSearchRejectedExecutionException(message, shutdown);
-            failPendingAndComplete(e);
+            failPendingAndComplete(PluginThreadPools.rejected(message, cause));
         }
 
         /** Fails every pending document with {@code e} and completes; false when the batch had completed already. */
