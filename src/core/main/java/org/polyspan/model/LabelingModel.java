@@ -169,10 +169,7 @@ public final class LabelingModel implements AutoCloseable {
                     truncatedMissing);
         } catch (Exception | Error e) {
             for (AutoCloseable part : new AutoCloseable[] {truncated, encoder, tokenizer}) {
-                Throwable closing = closeCollecting(part, null);
-                if (closing != null) {
-                    e.addSuppressed(closing);
-                }
+                closeCollecting(part, e); // a failure to close is suppressed in e
             }
             throw e;
         }

@@ -74,39 +74,33 @@ public final class IndexProjectionRun {
             createDestination(target.destIndex());
         }
         Page page = client.search(spec.sourceIndex(), spec.query(), spec.batchSize(), sliceId, sliceMax);
-        String[] scrollId = {page.scrollId()}; // moved on by the loop: the clean-up clears the last one
-        String stopped;
+        String scrollId = page.scrollId();
+        Throwable failure = null;
         try {
-            stopped = loop(batch, progress, page, scrollId, cancelled, reason);
-        } catch (Throwable t) {
-            cleanUp(scrollId[0], t);
-            throw t;
-        }
-        cleanUp(scrollId[0], null);
-        return stopped;
-    }
-
-    private String loop(IndexProjectionBatch batch, IndexProjectionProgress progress, Page first, String[] scrollId,
-                        BooleanSupplier cancelled, Supplier<String> reason) throws Exception {
-        Page page = first;
-        // counted per destination document: each source document once per target language
-        progress.total(page.total() < 0 ? -1 : page.total() * spec.targets().size());
-        while (!page.hits().isEmpty()) {
-            if (cancelled.getAsBoolean()) {
-                return reason.get();
-            }
-            try {
-                write(batch, page.hits(), progress);
-            } catch (CancellationException e) {
+            // counted per destination document: each source document once per target language
+            progress.total(page.total() < 0 ? -1 : page.total() * spec.targets().size());
+            while (!page.hits().isEmpty()) {
                 if (cancelled.getAsBoolean()) {
-                    return reason.get(); // cancelled while the batch waited for the inference pool: nothing of it written
+                    return reason.get();
                 }
-                throw e;
+                try {
+                    write(batch, page.hits(), progress);
+                } catch (CancellationException e) {
+                    if (cancelled.getAsBoolean()) {
+                        return reason.get(); // cancelled while the batch waited for the inference pool: nothing of it written
+                    }
+                    throw e;
+                }
+                page = client.scroll(scrollId);
+                scrollId = page.scrollId();
             }
-            page = client.scroll(scrollId[0]);
-            scrollId[0] = page.scrollId();
+            return null;
+        } catch (Throwable t) {
+            failure = t;
+            throw t;
+        } finally {
+            cleanUp(scrollId, failure);
         }
-        return null;
     }
 
     /**
